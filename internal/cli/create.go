@@ -1,0 +1,350 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/prompt"
+)
+
+type keyCreator interface {
+	CreateKey(ctx context.Context, req jmapcloud.CreateAPIKeyRequest) (jmapcloud.APIKey, error)
+}
+
+// secretDelivery puts a new secret on the clipboard; it is best effort.
+type secretDelivery interface {
+	Copy(secret string) (method string, err error)
+	ScheduleClear(secret string, after time.Duration) error
+}
+
+// createOptions are the inputs of `apikeys create`.
+type createOptions struct {
+	IO        *iostreams.IOStreams
+	Keys      func(context.Context) (keyCreator, error)
+	Prompter  func() prompt.Prompter
+	Clipboard secretDelivery
+	Now       func() time.Time
+	Format    func() (string, error)
+
+	Title      string
+	Role       string
+	Expires    string
+	SecretFile string
+	Copy       bool
+	NoCopy     bool
+	ClearAfter string
+}
+
+const maxTitleLength = 100
+
+func newCreateCmd(f *Factory, runF func(context.Context, *createOptions) error) *cobra.Command {
+	opts := &createOptions{
+		IO:        f.IO,
+		Prompter:  f.Prompter,
+		Clipboard: systemClipboard{io: f.IO},
+		Now:       f.Now,
+		Format:    f.outputFormat,
+		Keys: func(ctx context.Context) (keyCreator, error) {
+			return f.Session(ctx)
+		},
+	}
+	cmd := &cobra.Command{
+		Use:   "create [TITLE]",
+		Short: "Create an API key and show its secret once",
+		Long: `Create an API key with a role (editor or viewer) and an expiration date.
+
+The secret is shown once and can never be seen again. On a terminal it is printed with a
+warning and copied to the clipboard, which is cleared after --clear-after if it still holds
+the secret. When stdout is not a terminal, stdout carries the secret alone, so
+K=$(apikeys create ...) works; everything else goes to stderr.
+
+--expires takes YYYY-MM-DD, RFC 3339, or a duration from now such as 30d, 12w or 1y.`,
+		Example: `  apikeys create "CI deploy" --role editor --expires 90d
+  K=$(apikeys create nightly --role viewer --expires 2027-01-31)
+  apikeys create backup --role viewer --expires 1y --secret-file ./backup.key`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				if opts.Title != "" && opts.Title != args[0] {
+					return usageError("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
+				}
+				opts.Title = args[0]
+			}
+			if opts.Copy && opts.NoCopy {
+				return usageError("--copy and --no-copy contradict each other: give one")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runCreate(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Title, "title", "", "title of the key")
+	fl.StringVar(&opts.Role, "role", "", "role: editor or viewer (aliases manager, user, ORG_EDITOR, ORG_VIEWER)")
+	fl.StringVar(&opts.Expires, "expires", "", "expiration: YYYY-MM-DD, RFC 3339, or a duration from now (30d, 12w, 1y)")
+	fl.StringVar(&opts.SecretFile, "secret-file", "", "write the secret to this new file (mode 0600) instead of printing it")
+	fl.BoolVar(&opts.Copy, "copy", false, "copy the secret to the clipboard (default when stdout is a terminal)")
+	fl.BoolVar(&opts.NoCopy, "no-copy", false, "do not copy the secret to the clipboard")
+	fl.StringVar(&opts.ClearAfter, "clear-after", "45s", "clear the clipboard after this long if it still holds the secret (0: never)")
+	return cmd
+}
+
+// createInput is the validated request.
+type createInput struct {
+	title   string
+	role    string
+	expires time.Time
+}
+
+func runCreate(ctx context.Context, opts *createOptions) error {
+	now := opts.Now()
+	format, err := opts.Format()
+	if err != nil {
+		return err
+	}
+	fmtKind, err := output.ParseFormat(format)
+	if err != nil {
+		return err
+	}
+	clearAfter, err := output.ParseDuration(opts.ClearAfter)
+	if err != nil {
+		return err
+	}
+	in, err := createInputs(opts, now)
+	if err != nil {
+		return err
+	}
+
+	// Claim the secret file before creating anything, so a refused path costs no key.
+	var secretFile *os.File
+	if opts.SecretFile != "" {
+		secretFile, err = os.OpenFile(opts.SecretFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			if errors.Is(err, os.ErrExist) {
+				return usageError("%s already exists: --secret-file never overwrites; choose a new path", opts.SecretFile)
+			}
+			return usageError("cannot create the secret file: %v", err)
+		}
+		defer secretFile.Close()
+	}
+	removeSecretFile := func() {
+		if secretFile != nil {
+			secretFile.Close()
+			os.Remove(opts.SecretFile)
+		}
+	}
+
+	api, err := opts.Keys(ctx)
+	if err != nil {
+		removeSecretFile()
+		return err
+	}
+	key, err := api.CreateKey(ctx, jmapcloud.CreateAPIKeyRequest{Title: in.title, Role: in.role, ExpirationDate: in.expires})
+	if err != nil {
+		removeSecretFile()
+		return createFailure(err, in.title)
+	}
+	if key.Secret == "" {
+		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", key.ID, key.Title, key.ID)
+	}
+	return deliverSecret(opts, key, fmtKind, secretFile, clearAfter, now)
+}
+
+// createFailure says what to do when a create may or may not have happened.
+func createFailure(err error, title string) error {
+	var netErr *jmapcloud.NetworkError
+	var decErr *jmapcloud.DecodeError
+	if errors.As(err, &netErr) || errors.As(err, &decErr) {
+		return fmt.Errorf("%w\nthe key %q may or may not have been created; run `apikeys list --filter 'title=%s'` to check before trying again", err, title, title)
+	}
+	return err
+}
+
+// createInputs validates flags and asks for what is missing, on a terminal only.
+func createInputs(opts *createOptions, now time.Time) (createInput, error) {
+	var in createInput
+	var missing []string
+	if strings.TrimSpace(opts.Title) == "" {
+		missing = append(missing, "--title (or a TITLE argument)")
+	}
+	if opts.Role == "" {
+		missing = append(missing, "--role")
+	}
+	if opts.Expires == "" {
+		missing = append(missing, "--expires")
+	}
+	if len(missing) > 0 && !opts.IO.CanPrompt() {
+		return in, usageError("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
+	}
+	if opts.Title != "" {
+		if err := validateTitle(opts.Title); err != nil {
+			return in, err
+		}
+	}
+	if opts.Role != "" {
+		role, err := output.ParseRole(opts.Role)
+		if err != nil {
+			return in, err
+		}
+		in.role = role
+	}
+	if opts.Expires != "" {
+		t, err := parseExpiry(opts.Expires, now)
+		if err != nil {
+			return in, err
+		}
+		in.expires = t
+	}
+	in.title = strings.TrimSpace(opts.Title)
+	if len(missing) == 0 {
+		return in, nil
+	}
+	p := opts.Prompter()
+	if in.title == "" {
+		t, err := p.Input("Title of the new API key:", "", validateTitle)
+		if err != nil {
+			return in, err
+		}
+		in.title = strings.TrimSpace(t)
+	}
+	if in.role == "" {
+		i, err := p.Select("Role of the key:", []string{"Editor", "Viewer"}, 1)
+		if err != nil {
+			return in, err
+		}
+		in.role = []string{jmapcloud.RoleEditor, jmapcloud.RoleViewer}[i]
+	}
+	if in.expires.IsZero() {
+		answer, err := p.Input("Expires (YYYY-MM-DD, or a duration such as 90d):", "90d", func(s string) error {
+			_, err := parseExpiry(s, time.Now())
+			return err
+		})
+		if err != nil {
+			return in, err
+		}
+		if in.expires, err = parseExpiry(answer, opts.Now()); err != nil {
+			return in, err
+		}
+	}
+	return in, nil
+}
+
+func validateTitle(s string) error {
+	s = strings.TrimSpace(s)
+	switch {
+	case s == "":
+		return usageError("the title is empty: give the key a name")
+	case len([]rune(s)) > maxTitleLength:
+		return usageError("the title is %d characters long: at most %d are allowed", len([]rune(s)), maxTitleLength)
+	}
+	return nil
+}
+
+// parseExpiry reads --expires and insists on the future.
+func parseExpiry(s string, now time.Time) (time.Time, error) {
+	t, err := output.ParseWhen(s, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if !t.After(now) {
+		return time.Time{}, usageError("the expiration %s is in the past: give a future date (YYYY-MM-DD) or a duration such as 90d", t.UTC().Format(time.RFC3339))
+	}
+	return t, nil
+}
+
+// createdKey is the machine output of create: the key's row plus the secret (or its file).
+type createdKey struct {
+	output.Key
+	Secret     string `json:"secret,omitempty"`
+	SecretFile string `json:"secretFile,omitempty"`
+}
+
+func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Format, secretFile *os.File, clearAfter time.Duration, now time.Time) error {
+	row := toOutputKey(key, now)
+	errOut := opts.IO.ErrOut
+	if secretFile != nil {
+		if _, err := io.WriteString(secretFile, key.Secret+"\n"); err != nil {
+			return fmt.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", key.ID, key.Title, opts.SecretFile, err, key.ID)
+		}
+		if err := secretFile.Close(); err != nil {
+			return fmt.Errorf("key %s (%q) was created but closing %s failed: %v", key.ID, key.Title, opts.SecretFile, err)
+		}
+	}
+	copyWanted := opts.Copy || (!opts.NoCopy && opts.IO.IsStdoutTTY())
+	if copyWanted {
+		defer copySecret(opts, key.Secret, clearAfter)
+	}
+	switch format {
+	case output.JSON, output.YAML:
+		out := createdKey{Key: row}
+		if secretFile != nil {
+			out.SecretFile = opts.SecretFile
+		} else {
+			out.Secret = key.Secret
+		}
+		if format == output.JSON {
+			return output.PrintJSON(opts.IO.Out, out)
+		}
+		return output.PrintYAML(opts.IO.Out, out)
+	}
+	if secretFile != nil {
+		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
+			key.Title, row.Role, key.ID, row.Expires.Format(time.RFC3339), opts.SecretFile)
+		return nil
+	}
+	if !opts.IO.IsStdoutTTY() {
+		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
+			key.Title, row.Role, key.ID, row.Expires.Format(time.RFC3339))
+		_, err := fmt.Fprintln(opts.IO.Out, key.Secret)
+		return err
+	}
+	fmt.Fprintf(opts.IO.Out, "Created API key %q\n\n", key.Title)
+	output.PrintDetail(opts.IO.Out, [][2]string{
+		{"ID", key.ID}, {"Role", row.Role}, {"Expires", row.Expires.Format(time.RFC3339)},
+	})
+	fmt.Fprintf(opts.IO.Out, "\n  Secret:  %s\n\n", key.Secret)
+	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once and cannot be retrieved later.")
+	fmt.Fprintln(errOut, "  Use it in the header   Api-Key: <secret>")
+	return nil
+}
+
+// copySecret copies and schedules the clear; failures are warnings, never errors.
+func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
+	method, err := opts.Clipboard.Copy(secret)
+	if err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard (%v).\n", err)
+		return
+	}
+	if clearAfter <= 0 || method != clipboard.MethodSystem {
+		fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard (%s).\n", method)
+		return
+	}
+	if err := opts.Clipboard.ScheduleClear(secret, clearAfter); err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it could not be scheduled for clearing (%v): clear it yourself.\n", err)
+		return
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it will be cleared in %s if still there.\n", clearAfter)
+}
+
+// systemClipboard is the real clipboard: the system one, or OSC 52 on a terminal.
+type systemClipboard struct{ io *iostreams.IOStreams }
+
+func (c systemClipboard) Copy(secret string) (string, error) {
+	return clipboard.Copy(secret, c.io.ErrOut, c.io.IsStderrTTY())
+}
+
+func (c systemClipboard) ScheduleClear(secret string, after time.Duration) error {
+	return clipboard.ScheduleClear(clipboard.Fingerprint(secret), after)
+}

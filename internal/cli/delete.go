@@ -1,0 +1,515 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/prompt"
+)
+
+type keyDeleter interface {
+	keyGetter
+	memberLister
+	KeyResources(ctx context.Context, id string) ([]jmapcloud.Resource, error)
+	DeleteKey(ctx context.Context, id, transferTo string) error
+}
+
+// deleteOptions are the inputs of `apikeys delete`.
+type deleteOptions struct {
+	IO       *iostreams.IOStreams
+	API      func(context.Context) (keyDeleter, error)
+	Prompter func() prompt.Prompter
+	Now      func() time.Time
+	Format   func() (string, error)
+
+	Refs       []string
+	Filters    []string
+	TransferTo string
+	NoTransfer bool
+	Yes        bool
+	DryRun     bool
+}
+
+// Actions of a delete plan (the JSON contract).
+const (
+	actionTransfer        = "transfer"
+	actionDeleteResources = "delete-resources"
+	actionNone            = "none"
+)
+
+// planMember is who inherits resources, as the JSON output names them.
+type planMember struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// planEntry is one key of a delete plan, and after the run, its outcome.
+type planEntry struct {
+	ID         string               `json:"id"`
+	Title      string               `json:"title"`
+	Resources  []jmapcloud.Resource `json:"resources"`
+	Action     string               `json:"action"`
+	TransferTo *planMember          `json:"transferTo"`
+	Deleted    bool                 `json:"deleted"`
+	Error      string               `json:"error,omitempty"`
+}
+
+func newDeleteCmd(f *Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {
+	opts := &deleteOptions{
+		IO:       f.IO,
+		Prompter: f.Prompter,
+		Now:      f.Now,
+		Format:   f.outputFormat,
+		API: func(ctx context.Context) (keyDeleter, error) {
+			return f.Session(ctx)
+		},
+	}
+	cmd := &cobra.Command{
+		Use:     "delete KEY...",
+		Aliases: []string{"rm"},
+		Short:   "Delete API keys, handing their resources to an Editor or deleting them",
+		Long: `Delete one or more API keys (by ID or exact title, or chosen with --filter).
+
+A key may own data sources, projects, layers and tables. Before anything is deleted, apikeys
+shows what each key owns and what will happen to it: the resources move to a member holding
+the Editor role (--transfer-to, or chosen from a list on a terminal), or they are deleted
+with the key (--no-transfer). Deletion is irreversible, so it asks for confirmation unless
+--yes is given. Without a terminal, --yes is required, and so is --transfer-to or
+--no-transfer when a key owns resources.
+
+Every key and the transfer target are checked before the first deletion; a failure on one
+key does not stop the others, and the command exits 1 if any failed.`,
+		Example: `  apikeys delete "old CI key" --dry-run
+  apikeys delete "old CI key" --transfer-to erin@acme.example --yes
+  apikeys delete --filter status=expired --no-transfer --yes
+  apikeys delete --filter 'expires<-90d' --transfer-to erin@acme.example --yes -o json`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Refs = args
+			if len(opts.Refs) == 0 && len(opts.Filters) == 0 {
+				return usageError("name the keys to delete (ID or title), or select them with --filter")
+			}
+			if opts.TransferTo != "" && opts.NoTransfer {
+				return usageError("--transfer-to and --no-transfer contradict each other: give one")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDelete(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.TransferTo, "transfer-to", "", "member (ID or email) holding the Editor role who inherits the keys' resources")
+	fl.BoolVar(&opts.NoTransfer, "no-transfer", false, "delete the keys' resources with them")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing")
+	fl.StringArrayVar(&opts.Filters, "filter", nil, "select keys with a list filter (FIELD OP VALUE); repeatable")
+	return cmd
+}
+
+func runDelete(ctx context.Context, opts *deleteOptions) error {
+	now := opts.Now()
+	format, err := opts.Format()
+	if err != nil {
+		return err
+	}
+	fmtKind, err := output.ParseFormat(format)
+	if err != nil {
+		return err
+	}
+	canPrompt := opts.IO.CanPrompt()
+	if !opts.DryRun && !opts.Yes && !canPrompt {
+		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
+	}
+	filters := make([]output.Filter, 0, len(opts.Filters))
+	for _, expr := range opts.Filters {
+		flt, err := output.ParseFilter(expr, now)
+		if err != nil {
+			return err
+		}
+		filters = append(filters, flt)
+	}
+
+	api, err := opts.API(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := selectKeys(ctx, api, opts.Refs, filters, now)
+	if err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		fmt.Fprintln(opts.IO.ErrOut, "No API key matched: nothing to delete.")
+		if fmtKind == output.JSON {
+			return output.PrintJSON(opts.IO.Out, []planEntry{})
+		}
+		return nil
+	}
+
+	plan := make([]*planEntry, len(keys))
+	owning := 0
+	for i, k := range keys {
+		res, err := api.KeyResources(ctx, k.ID)
+		if err != nil {
+			return fmt.Errorf("reading what key %q owns: %w", k.Title, err)
+		}
+		if res == nil {
+			res = []jmapcloud.Resource{}
+		}
+		plan[i] = &planEntry{ID: k.ID, Title: k.Title, Resources: res, Action: actionNone}
+		if len(res) > 0 {
+			owning++
+		}
+	}
+
+	var target *planMember
+	var editors []jmapcloud.Member
+	if opts.TransferTo != "" || (owning > 0 && !opts.NoTransfer) {
+		members, err := api.Members(ctx)
+		if err != nil {
+			return fmt.Errorf("reading the organization's members: %w", err)
+		}
+		editors = editorsOf(members)
+		if opts.TransferTo != "" {
+			m, err := resolveTransferTarget(members, editors, opts.TransferTo)
+			if err != nil {
+				return err
+			}
+			target = m
+		}
+	}
+	noTransfer := opts.NoTransfer
+	if owning > 0 && target == nil && !noTransfer {
+		if opts.DryRun && !canPrompt {
+			// The plan still shows what each key owns; the action stays undecided.
+		} else if !canPrompt {
+			return usageError("%d of the keys own resources and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owning, editorEmails(editors))
+		} else {
+			printPlan(opts.IO.ErrOut, plan, false)
+			chosen, err := chooseHeir(opts.Prompter(), editors)
+			if err != nil {
+				return err
+			}
+			if chosen == nil {
+				noTransfer = true
+			} else {
+				target = chosen
+			}
+		}
+	}
+	for _, e := range plan {
+		switch {
+		case len(e.Resources) == 0:
+			e.Action = actionNone
+		case target != nil:
+			e.Action, e.TransferTo = actionTransfer, target
+		case noTransfer:
+			e.Action = actionDeleteResources
+		default:
+			e.Action = "undecided"
+		}
+	}
+
+	if opts.DryRun {
+		return printDeleteResult(opts.IO, fmtKind, plan, true)
+	}
+	if !opts.Yes {
+		printPlan(opts.IO.ErrOut, plan, true)
+		if err := confirmDelete(opts.Prompter(), plan); err != nil {
+			return err
+		}
+	}
+
+	failed := 0
+	for _, e := range plan {
+		if ctx.Err() != nil {
+			e.Error = "not attempted: interrupted"
+			failed++
+			continue
+		}
+		if err := deleteOne(ctx, api, e); err != nil {
+			e.Error = err.Error()
+			failed++
+			continue
+		}
+		e.Deleted = true
+	}
+	if err := printDeleteResult(opts.IO, fmtKind, plan, false); err != nil {
+		return err
+	}
+	if failed > 0 {
+		if fmtKind == output.Table {
+			fmt.Fprintf(opts.IO.ErrOut, "%d of %d keys could not be deleted; the others were.\n", failed, len(plan))
+		}
+		if ctx.Err() != nil {
+			return &silentError{code: exitCancelled}
+		}
+		return &silentError{code: exitError}
+	}
+	return nil
+}
+
+// deleteOne deletes a key as planned. A key planned as owning nothing is checked again
+// first: resources it gained since the plan must not be deleted unconfirmed.
+func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
+	transferTo := ""
+	switch e.Action {
+	case actionTransfer:
+		transferTo = e.TransferTo.ID
+	case actionNone:
+		res, err := api.KeyResources(ctx, e.ID)
+		if err != nil {
+			return err
+		}
+		if len(res) > 0 {
+			return fmt.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
+		}
+	}
+	err := api.DeleteKey(ctx, e.ID, transferTo)
+	if jmapcloud.IsNotFound(err) {
+		return fmt.Errorf("the key no longer exists (deleted meanwhile?)")
+	}
+	return err
+}
+
+// selectKeys resolves KEY arguments and --filter into a de-duplicated list, in order.
+func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, now time.Time) ([]jmapcloud.APIKey, error) {
+	all, err := api.ListKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var chosen []jmapcloud.APIKey
+	var unknown []string
+	for _, ref := range refs {
+		k, err := resolveKey(all, ref)
+		if err != nil {
+			if exitCode(err) == exitNotFound {
+				unknown = append(unknown, ref)
+				continue
+			}
+			return nil, err
+		}
+		if !seen[k.ID] {
+			seen[k.ID] = true
+			chosen = append(chosen, k)
+		}
+	}
+	if len(unknown) > 0 {
+		return nil, notFoundError("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
+	}
+	if len(filters) > 0 {
+		rows := output.FilterKeys(toOutputKeys(all, now), filters)
+		byID := map[string]jmapcloud.APIKey{}
+		for _, k := range all {
+			byID[k.ID] = k
+		}
+		output.SortKeys(rows, nil)
+		for _, r := range rows {
+			if !seen[r.ID] {
+				seen[r.ID] = true
+				chosen = append(chosen, byID[r.ID])
+			}
+		}
+	}
+	return chosen, nil
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// editorsOf returns members holding ORG_EDITOR (admins included), by name.
+func editorsOf(members []jmapcloud.Member) []jmapcloud.Member {
+	var eds []jmapcloud.Member
+	for _, m := range members {
+		if m.HasRole(jmapcloud.RoleEditor) {
+			eds = append(eds, m)
+		}
+	}
+	sort.SliceStable(eds, func(i, j int) bool { return strings.ToLower(eds[i].Name) < strings.ToLower(eds[j].Name) })
+	return eds
+}
+
+func editorEmails(editors []jmapcloud.Member) string {
+	if len(editors) == 0 {
+		return "none in this organization"
+	}
+	var s []string
+	for _, e := range editors {
+		s = append(s, e.Email)
+	}
+	return strings.Join(s, ", ")
+}
+
+// resolveTransferTarget finds --transfer-to by ID or email and insists on the Editor role.
+func resolveTransferTarget(members, editors []jmapcloud.Member, ref string) (*planMember, error) {
+	for _, m := range members {
+		if strings.EqualFold(m.ID, ref) || strings.EqualFold(m.Email, ref) {
+			if !m.HasRole(jmapcloud.RoleEditor) {
+				return nil, usageError("%s (%s) does not hold the Editor role and cannot inherit resources; nothing was deleted\nchoose one of: %s", m.Name, m.Email, editorEmails(editors))
+			}
+			return &planMember{ID: m.ID, Name: m.Name, Email: m.Email}, nil
+		}
+	}
+	return nil, notFoundError("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", ref, editorEmails(editors))
+}
+
+// chooseHeir asks who inherits the resources; nil means nobody (after a second warning).
+func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*planMember, error) {
+	options := make([]string, 0, len(editors)+1)
+	for _, e := range editors {
+		options = append(options, fmt.Sprintf("%s <%s>", e.Name, e.Email))
+	}
+	options = append(options, "nobody — delete the resources")
+	for {
+		i, err := p.Select("Who inherits the resources? (type to filter)", options, 0)
+		if err != nil {
+			return nil, err
+		}
+		if i < len(editors) {
+			e := editors[i]
+			return &planMember{ID: e.ID, Name: e.Name, Email: e.Email}, nil
+		}
+		ok, err := p.Confirm("The resources will be PERMANENTLY DELETED with the keys. Delete them?", false)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return nil, nil
+		}
+	}
+}
+
+// confirmDelete is the final, explicit yes.
+func confirmDelete(p prompt.Prompter, plan []*planEntry) error {
+	var msg string
+	if len(plan) == 1 {
+		msg = fmt.Sprintf("Delete API key %q (%s)? This cannot be undone.", plan[0].Title, plan[0].ID)
+	} else {
+		msg = fmt.Sprintf("Delete these %d API keys? This cannot be undone.", len(plan))
+	}
+	ok, err := p.Confirm(msg, false)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errCancelled
+	}
+	return nil
+}
+
+// resourceSummary counts a key's resources by type: "2 data sources, 1 project".
+func resourceSummary(res []jmapcloud.Resource) string {
+	if len(res) == 0 {
+		return "no resources"
+	}
+	counts := map[string]int{}
+	for _, r := range res {
+		counts[r.Type]++
+	}
+	var parts []string
+	for _, t := range []string{"DATASOURCE", "PROJECT", "LAYER", "TABLE"} {
+		if n := counts[t]; n > 0 {
+			parts = append(parts, plural(n, resourceNoun(t)))
+			delete(counts, t)
+		}
+	}
+	var rest []string
+	for t := range counts {
+		rest = append(rest, t)
+	}
+	sort.Strings(rest)
+	for _, t := range rest {
+		parts = append(parts, plural(counts[t], strings.ToLower(t)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func resourceNoun(t string) string {
+	switch t {
+	case "DATASOURCE":
+		return "data source"
+	case "PROJECT":
+		return "project"
+	case "LAYER":
+		return "layer"
+	case "TABLE":
+		return "table"
+	}
+	return strings.ToLower(t)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+func actionText(e *planEntry) string {
+	switch e.Action {
+	case actionTransfer:
+		return fmt.Sprintf("resources move to %s <%s>", e.TransferTo.Name, e.TransferTo.Email)
+	case actionDeleteResources:
+		return "resources are DELETED with the key"
+	case actionNone:
+		return "owns nothing"
+	}
+	return "who inherits the resources is not chosen (pass --transfer-to or --no-transfer)"
+}
+
+// printPlan writes the human plan: each key, what it owns, what will happen.
+func printPlan(w interface{ Write([]byte) (int, error) }, plan []*planEntry, withActions bool) {
+	for _, e := range plan {
+		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, e.ID, resourceSummary(e.Resources))
+		for _, r := range e.Resources {
+			fmt.Fprintf(w, "  - %-11s %s\n", resourceNoun(r.Type), r.Name)
+		}
+		if withActions {
+			fmt.Fprintf(w, "  → key deleted; %s\n", actionText(e))
+		}
+	}
+}
+
+func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan []*planEntry, dryRun bool) error {
+	switch format {
+	case output.JSON:
+		return output.PrintJSON(streams.Out, plan)
+	case output.YAML:
+		return output.PrintYAML(streams.Out, plan)
+	}
+	if dryRun {
+		printPlan(streams.Out, plan, true)
+		fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
+		return nil
+	}
+	headers := []string{"id", "title", "action", "outcome"}
+	rows := make([][]string, len(plan))
+	for i, e := range plan {
+		outcome := "deleted"
+		if !e.Deleted {
+			outcome = "FAILED: " + e.Error
+		}
+		rows[i] = []string{e.ID, e.Title, e.Action, outcome}
+	}
+	switch format {
+	case output.CSV:
+		return output.PrintDelimited(streams.Out, headers, rows, ',', false)
+	case output.TSV:
+		return output.PrintDelimited(streams.Out, headers, rows, '\t', false)
+	}
+	return output.PrintTable(streams.Out, []string{"ID", "TITLE", "ACTION", "OUTCOME"}, rows, output.TableOptions{TTY: streams.IsStdoutTTY()})
+}

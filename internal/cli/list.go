@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/output"
+)
+
+// listOptions are the inputs of `apikeys list`.
+type listOptions struct {
+	IO      *iostreams.IOStreams
+	Keys    func(context.Context) (keyLister, error)
+	Now     func() time.Time
+	Format  func() (string, error)
+
+	Columns        string
+	Hide           string
+	Sort           string
+	Filters        []string
+	Expired        bool
+	ExpiringWithin string
+	NoHeaders      bool
+	columnsGiven   bool
+}
+
+func newListCmd(f *Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
+	opts := &listOptions{
+		IO:     f.IO,
+		Now:    f.Now,
+		Format: f.outputFormat,
+		Keys: func(ctx context.Context) (keyLister, error) {
+			return f.Session(ctx)
+		},
+	}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List the organization's API keys",
+		Long: `List the organization's API keys: sort, filter and choose columns.
+
+Columns, sort keys, filter fields and JSON keys share one vocabulary:
+  id, title, role, creator, email, created, expires, status
+
+Filters are FIELD OP VALUE with OP one of = != ~ !~ < <= > >= (~ is case-insensitive
+contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w, 1y.`,
+		Example: `  apikeys list --sort -expires,title
+  apikeys list --filter 'role=editor' --filter 'expires<30d'
+  apikeys list --expiring-within 30d -o csv
+  apikeys list --columns title,role,status --no-headers`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.columnsGiven = cmd.Flags().Changed("columns")
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runList(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Columns, "columns", "", "columns to show, in order, comma-separated ('all' for every one)")
+	fl.StringVar(&opts.Hide, "hide", "", "columns to hide, comma-separated")
+	fl.StringVar(&opts.Sort, "sort", "", "sort keys, comma-separated; prefix '-' for descending (default expires,title)")
+	fl.StringArrayVar(&opts.Filters, "filter", nil, "filter FIELD OP VALUE; repeatable, all must hold")
+	fl.BoolVar(&opts.Expired, "expired", false, "only expired keys (status=expired)")
+	fl.StringVar(&opts.ExpiringWithin, "expiring-within", "", "only keys not yet expired that expire within DURATION (e.g. 30d)")
+	fl.BoolVar(&opts.NoHeaders, "no-headers", false, "omit the header row")
+	return cmd
+}
+
+func runList(ctx context.Context, opts *listOptions) error {
+	now := opts.Now()
+	format, err := opts.Format()
+	if err != nil {
+		return err
+	}
+	fmtKind, err := output.ParseFormat(format)
+	if err != nil {
+		return err
+	}
+	columns, err := output.ParseColumns(opts.Columns, opts.Hide)
+	if err != nil {
+		return err
+	}
+	sortKeys, err := output.ParseSort(opts.Sort)
+	if err != nil {
+		return err
+	}
+	filters, err := listFilters(opts, now)
+	if err != nil {
+		return err
+	}
+	api, err := opts.Keys(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := api.ListKeys(ctx)
+	if err != nil {
+		return err
+	}
+	rows := output.FilterKeys(toOutputKeys(keys, now), filters)
+	output.SortKeys(rows, sortKeys)
+	return output.PrintKeys(opts.IO.Out, rows, output.KeyPrintOptions{
+		Format:          fmtKind,
+		Columns:         columns,
+		ColumnsExplicit: opts.columnsGiven,
+		NoHeaders:       opts.NoHeaders,
+		TTY:             opts.IO.IsStdoutTTY(),
+		Color:           opts.IO.ColorEnabled(),
+		Now:             now,
+	})
+}
+
+// listFilters parses --filter and turns the shortcuts into the same filters.
+func listFilters(opts *listOptions, now time.Time) ([]output.Filter, error) {
+	exprs := append([]string(nil), opts.Filters...)
+	if opts.Expired {
+		exprs = append(exprs, "status=expired")
+	}
+	if opts.ExpiringWithin != "" {
+		d, err := output.ParseDuration(opts.ExpiringWithin)
+		if err != nil {
+			return nil, err
+		}
+		exprs = append(exprs, "status!=expired", "expires<="+now.Add(d).UTC().Format(time.RFC3339))
+	}
+	filters := make([]output.Filter, 0, len(exprs))
+	for _, e := range exprs {
+		flt, err := output.ParseFilter(e, now)
+		if err != nil {
+			return nil, err
+		}
+		filters = append(filters, flt)
+	}
+	return filters, nil
+}

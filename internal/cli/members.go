@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
+)
+
+type memberLister interface {
+	Members(ctx context.Context) ([]jmapcloud.Member, error)
+}
+
+// membersOptions are the inputs of `apikeys members`.
+type membersOptions struct {
+	IO     *iostreams.IOStreams
+	API    func(context.Context) (memberLister, error)
+	Format func() (string, error)
+
+	Role      string
+	NoHeaders bool
+}
+
+func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error) *cobra.Command {
+	opts := &membersOptions{
+		IO:     f.IO,
+		Format: f.outputFormat,
+		API: func(ctx context.Context) (memberLister, error) {
+			return f.Session(ctx)
+		},
+	}
+	cmd := &cobra.Command{
+		Use:   "members",
+		Short: "List the organization's members",
+		Long: `List the organization's members with their roles. Members holding the Editor role
+(administrators included, roles being additive) can inherit a deleted key's resources.`,
+		Example: `  apikeys members --role editor
+  apikeys members -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runMembers(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Role, "role", "", "only members holding this role: admin, editor or viewer")
+	cmd.Flags().BoolVar(&opts.NoHeaders, "no-headers", false, "omit the header row")
+	return cmd
+}
+
+// memberRoleFilter maps --role to the API role string.
+func memberRoleFilter(role string) (string, error) {
+	switch strings.ToLower(role) {
+	case "":
+		return "", nil
+	case "admin", "org_admin", "administrator":
+		return jmapcloud.RoleAdmin, nil
+	}
+	r, err := output.ParseRole(role)
+	if err != nil {
+		return "", usageError("invalid role %q: use admin, editor or viewer", role)
+	}
+	return r, nil
+}
+
+func runMembers(ctx context.Context, opts *membersOptions) error {
+	format, err := opts.Format()
+	if err != nil {
+		return err
+	}
+	fmtKind, err := output.ParseFormat(format)
+	if err != nil {
+		return err
+	}
+	role, err := memberRoleFilter(opts.Role)
+	if err != nil {
+		return err
+	}
+	api, err := opts.API(ctx)
+	if err != nil {
+		return err
+	}
+	members, err := api.Members(ctx)
+	if err != nil {
+		return err
+	}
+	kept := []jmapcloud.Member{}
+	for _, m := range members {
+		if role == "" || m.HasRole(role) {
+			if m.Roles == nil {
+				m.Roles = []string{}
+			}
+			kept = append(kept, m)
+		}
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return strings.ToLower(kept[i].Name) < strings.ToLower(kept[j].Name) })
+	switch fmtKind {
+	case output.JSON:
+		return output.PrintJSON(opts.IO.Out, kept)
+	case output.YAML:
+		return output.PrintYAML(opts.IO.Out, kept)
+	}
+	headers := []string{"id", "name", "email", "roles"}
+	rows := make([][]string, len(kept))
+	for i, m := range kept {
+		rows[i] = []string{m.ID, m.Name, m.Email, strings.Join(m.Roles, ",")}
+	}
+	switch fmtKind {
+	case output.CSV:
+		return output.PrintDelimited(opts.IO.Out, headers, rows, ',', opts.NoHeaders)
+	case output.TSV:
+		return output.PrintDelimited(opts.IO.Out, headers, rows, '\t', opts.NoHeaders)
+	}
+	return output.PrintTable(opts.IO.Out, []string{"ID", "NAME", "EMAIL", "ROLES"}, rows, output.TableOptions{TTY: opts.IO.IsStdoutTTY(), NoHeaders: opts.NoHeaders})
+}

@@ -1,0 +1,257 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/sandbox"
+)
+
+// sandboxOptions are shared by the sandbox subcommands.
+type sandboxOptions struct {
+	f    *Factory
+	Data string
+}
+
+// dataPath is --data, else APIKEYS_SANDBOX_DATA, else the state directory.
+func (o *sandboxOptions) dataPath() (string, error) {
+	if o.Data != "" {
+		return o.Data, nil
+	}
+	s, err := o.f.Settings()
+	if err != nil {
+		return "", err
+	}
+	return sandboxDataPath(s)
+}
+
+func newSandboxCmd(f *Factory) *cobra.Command {
+	opts := &sandboxOptions{f: f}
+	cmd := &cobra.Command{
+		Use:   "sandbox",
+		Short: "Run the local JMap Cloud emulator used for demos and tests",
+		Long: `The sandbox is a local emulator of the JMap Cloud endpoints apikeys uses, with a
+persistent store and a seeded demo organization (an administrator, editors, a viewer, and
+keys that own data sources, projects, layers and tables).
+
+Use it in process with the global --sandbox flag, or serve it over HTTP on loopback and
+point --api-url at it.`,
+	}
+	cmd.PersistentFlags().StringVar(&opts.Data, "data", "", "data file (default: APIKEYS_SANDBOX_DATA or the user's state directory)")
+	cmd.AddCommand(newSandboxServeCmd(opts), newSandboxResetCmd(opts), newSandboxInfoCmd(opts), newSandboxResourcesCmd(opts))
+	return cmd
+}
+
+func newSandboxServeCmd(opts *sandboxOptions) *cobra.Command {
+	var addr, faults string
+	var rate float64
+	var seed int64
+	var ttl time.Duration
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the sandbox API on loopback until interrupted",
+		Long: `Serve the sandbox API over HTTP on a loopback address. The first line of stdout is
+the base URL (http://127.0.0.1:PORT), for --api-url.
+
+Fault injection exercises a client's error handling: --fault-rate R (0..1) with
+--faults from 500,503,429,reset,slow,truncate,garbage, reproducible with --seed.`,
+		Example: `  apikeys sandbox serve --addr 127.0.0.1:8080
+  apikeys sandbox serve --fault-rate 0.3 --faults 503,429,reset --seed 7`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if rate < 0 || rate > 1 {
+				return usageError("--fault-rate %v is out of range: use a number from 0 to 1", rate)
+			}
+			kinds, err := sandbox.ParseFaultKinds(faults)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil || !isLoopback(host) {
+				return usageError("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
+			}
+			path, err := opts.dataPath()
+			if err != nil {
+				return err
+			}
+			sb, err := sandbox.Open(sandbox.Options{Path: path, TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed}})
+			if err != nil {
+				return err
+			}
+			defer sb.Close()
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("cannot listen on %s: %w", addr, err)
+			}
+			srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+			fmt.Fprintf(opts.f.IO.Out, "http://%s\n", ln.Addr())
+			fmt.Fprintf(opts.f.IO.ErrOut, "Sandbox serving %s (data %s). Log in as %s / %s, or see `apikeys sandbox info`. Ctrl-C stops it.\n", ln.Addr(), path, sandbox.AdminEmail, sandbox.Password)
+			errc := make(chan error, 1)
+			go func() { errc <- srv.Serve(ln) }()
+			select {
+			case err := <-errc:
+				return err
+			case <-cmd.Context().Done():
+				shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+					srv.Close()
+				}
+				fmt.Fprintln(opts.f.IO.ErrOut, "Sandbox stopped.")
+				return nil
+			}
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
+	fl.Float64Var(&rate, "fault-rate", 0, "probability (0..1) that a request meets a fault")
+	fl.StringVar(&faults, "faults", "", "fault kinds, comma-separated: 500,503,429,reset,slow,truncate,garbage (default all)")
+	fl.Int64Var(&seed, "seed", 1, "seed of the fault sequence, for reproducible runs")
+	fl.DurationVar(&ttl, "token-ttl", 0, "access-token lifetime (default 1h); short values exercise refresh")
+	return cmd
+}
+
+func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
+	var extra int
+	cmd := &cobra.Command{
+		Use:     "reset",
+		Short:   "Restore the seeded organization, optionally with N generated keys",
+		Example: `  apikeys sandbox reset
+  apikeys sandbox reset --keys 10000`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if extra < 0 {
+				return usageError("--keys %d: give a number of keys, 0 or more", extra)
+			}
+			path, err := opts.dataPath()
+			if err != nil {
+				return err
+			}
+			sb, err := sandbox.Open(sandbox.Options{Path: path})
+			if err != nil {
+				return err
+			}
+			defer sb.Close()
+			if err := sb.Reset(extra); err != nil {
+				return err
+			}
+			fmt.Fprintf(opts.f.IO.ErrOut, "Sandbox reset (%s): seeded organization restored", path)
+			if extra > 0 {
+				fmt.Fprintf(opts.f.IO.ErrOut, " with %d generated keys", extra)
+			}
+			fmt.Fprintln(opts.f.IO.ErrOut, ".")
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&extra, "keys", 0, "number of generated keys to add to the seed")
+	return cmd
+}
+
+func newSandboxInfoCmd(opts *sandboxOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "info",
+		Short: "Print the sandbox's logins, password, organization and data path",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := sandboxFormat(opts)
+			if err != nil {
+				return err
+			}
+			path, err := opts.dataPath()
+			if err != nil {
+				return err
+			}
+			sb, err := sandbox.Open(sandbox.Options{Path: path})
+			if err != nil {
+				return err
+			}
+			defer sb.Close()
+			info := sb.Info()
+			out := opts.f.IO.Out
+			switch format {
+			case output.JSON:
+				return output.PrintJSON(out, info)
+			case output.YAML:
+				return output.PrintYAML(out, info)
+			}
+			output.PrintDetail(out, [][2]string{
+				{"Organization", fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
+				{"Password", info.Password + " (every login)"},
+				{"Data", info.DataPath},
+			})
+			fmt.Fprintln(out)
+			rows := make([][]string, len(info.Logins))
+			for i, l := range info.Logins {
+				rows[i] = []string{l.Email, l.Name, strings.Join(l.Roles, ",")}
+			}
+			return output.PrintTable(out, []string{"LOGIN", "NAME", "ROLES"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
+		},
+	}
+}
+
+func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
+	return &cobra.Command{
+		Use:   "resources",
+		Short: "List every resource in the sandbox with its owner",
+		Long: `List every data source, project, layer and table in the sandbox with its owner
+(a member or an API key), so you can see where a deleted key's resources went.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := sandboxFormat(opts)
+			if err != nil {
+				return err
+			}
+			path, err := opts.dataPath()
+			if err != nil {
+				return err
+			}
+			sb, err := sandbox.Open(sandbox.Options{Path: path})
+			if err != nil {
+				return err
+			}
+			defer sb.Close()
+			res, err := sb.Resources()
+			if err != nil {
+				return err
+			}
+			if res == nil {
+				res = []sandbox.Resource{}
+			}
+			out := opts.f.IO.Out
+			switch format {
+			case output.JSON:
+				return output.PrintJSON(out, res)
+			case output.YAML:
+				return output.PrintYAML(out, res)
+			}
+			headers := []string{"id", "type", "name", "ownerKind", "ownerId"}
+			rows := make([][]string, len(res))
+			for i, r := range res {
+				rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID}
+			}
+			switch format {
+			case output.CSV:
+				return output.PrintDelimited(out, headers, rows, ',', false)
+			case output.TSV:
+				return output.PrintDelimited(out, headers, rows, '\t', false)
+			}
+			return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
+		},
+	}
+}
+
+func sandboxFormat(opts *sandboxOptions) (output.Format, error) {
+	format, err := opts.f.outputFormat()
+	if err != nil {
+		return "", err
+	}
+	return output.ParseFormat(format)
+}

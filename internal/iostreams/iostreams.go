@@ -1,0 +1,82 @@
+// Package iostreams carries the three standard streams and what is known about them
+// (terminal or not, colour wanted or not), so commands never touch os.Stdout directly.
+package iostreams
+
+import (
+	"bytes"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are a command's standard streams.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY, stdoutTTY, stderrTTY bool
+	promptDisabled                 bool
+	colorDisabled                  bool
+}
+
+// System wraps the process's streams. getenv is consulted for NO_COLOR and
+// APIKEYS_PROMPT_DISABLED.
+func System(getenv func(string) string) *IOStreams {
+	return &IOStreams{
+		In:             os.Stdin,
+		Out:            os.Stdout,
+		ErrOut:         os.Stderr,
+		stdinTTY:       isTerminal(os.Stdin),
+		stdoutTTY:      isTerminal(os.Stdout),
+		stderrTTY:      isTerminal(os.Stderr),
+		promptDisabled: truthy(getenv("APIKEYS_PROMPT_DISABLED")),
+		colorDisabled:  getenv("NO_COLOR") != "",
+	}
+}
+
+// Test returns streams backed by buffers, none a terminal.
+func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
+	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+func truthy(s string) bool {
+	switch s {
+	case "", "0", "false", "FALSE", "False", "no":
+		return false
+	}
+	return true
+}
+
+// IsStdinTTY reports whether stdin is a terminal.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// IsStdoutTTY reports whether stdout is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether stderr is a terminal.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// SetTTY overrides terminal detection (tests, and pseudo-terminal runs).
+func (s *IOStreams) SetTTY(stdin, stdout, stderr bool) {
+	s.stdinTTY, s.stdoutTTY, s.stderrTTY = stdin, stdout, stderr
+}
+
+// SetPromptDisabled forbids prompts whatever the terminals say.
+func (s *IOStreams) SetPromptDisabled(v bool) { s.promptDisabled = v }
+
+// CanPrompt is true when a person can answer: stdin and stderr (where prompts are drawn) are
+// terminals and prompts are not disabled. Checked before any request that changes anything.
+func (s *IOStreams) CanPrompt() bool {
+	return s.stdinTTY && s.stderrTTY && !s.promptDisabled
+}
+
+// DisableColor turns colour off (--no-color).
+func (s *IOStreams) DisableColor() { s.colorDisabled = true }
+
+// ColorEnabled is true when stdout is a terminal and neither NO_COLOR nor --no-color is set.
+func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.colorDisabled }

@@ -1,0 +1,344 @@
+// Package jmapcloud is a typed client for the JMap Cloud security service calls apikeys uses.
+// It neither prints nor knows about the command line: callers pass a context, get typed
+// values or typed errors back.
+package jmapcloud
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// TokenSource supplies the bearer token of a user session. Refresh is called once after a
+// 401; it returns an error when the session cannot be renewed.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	Refresh(ctx context.Context) error
+}
+
+// StaticToken is a token that cannot be renewed, e.g. APIKEYS_TOKEN.
+type StaticToken string
+
+// Token returns the token itself.
+func (t StaticToken) Token(context.Context) (string, error) { return string(t), nil }
+
+// Refresh always fails: a static token cannot be renewed.
+func (StaticToken) Refresh(context.Context) error {
+	return errors.New("the access token was refused and cannot be refreshed")
+}
+
+// Options configure a Client.
+type Options struct {
+	BaseURL    string
+	HTTPClient *http.Client // nil → a client with Timeout
+	Timeout    time.Duration
+	Tokens     TokenSource // nil for the unauthenticated calls (authenticate, refresh)
+	UserAgent  string
+	PageSize   int
+}
+
+// Client calls the JMap Cloud API.
+type Client struct {
+	base      *url.URL
+	http      *http.Client
+	tokens    TokenSource
+	userAgent string
+	pageSize  int
+}
+
+// DefaultTimeout bounds every request unless Options.Timeout says otherwise.
+const DefaultTimeout = 30 * time.Second
+
+// New checks the base URL and builds a client.
+func New(opts Options) (*Client, error) {
+	base, err := url.Parse(strings.TrimRight(opts.BaseURL, "/"))
+	if err != nil || base.Scheme == "" || base.Host == "" {
+		return nil, fmt.Errorf("invalid API URL %q: expected something like https://api.jmapcloud.io", opts.BaseURL)
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		timeout := opts.Timeout
+		if timeout == 0 {
+			timeout = DefaultTimeout
+		}
+		hc = &http.Client{Timeout: timeout}
+	}
+	size := opts.PageSize
+	if size <= 0 {
+		size = 1000
+	}
+	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size}, nil
+}
+
+// WithTokens returns a copy of c that authenticates with tokens.
+func (c *Client) WithTokens(tokens TokenSource) *Client {
+	cp := *c
+	cp.tokens = tokens
+	return &cp
+}
+
+// BaseURL is the service root the client talks to.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// Authenticate logs a user in; the session is bound to no organization yet.
+func (c *Client) Authenticate(ctx context.Context, username, password string) (Tokens, error) {
+	var t Tokens
+	body := map[string]string{"username": username, "password": password}
+	err := c.do(ctx, http.MethodPost, pathAuthenticate(), nil, body, &t, false)
+	return t, err
+}
+
+// RefreshToken spends a single-use refresh token for a new pair bound to organizationID.
+func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID string) (Tokens, error) {
+	var t Tokens
+	body := map[string]string{"refreshToken": refreshToken}
+	if organizationID != "" {
+		body["organizationId"] = organizationID
+	}
+	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, &t, false)
+	return t, err
+}
+
+// RevokeToken logs out.
+func (c *Client) RevokeToken(ctx context.Context, refreshToken string) error {
+	return c.do(ctx, http.MethodPost, pathRevokeToken(), nil, map[string]string{"refreshToken": refreshToken}, nil, false)
+}
+
+// UserSelf describes the logged-in user and their organizations.
+func (c *Client) UserSelf(ctx context.Context) (User, error) {
+	var u User
+	err := c.do(ctx, http.MethodGet, pathUserSelf(), nil, nil, &u, true)
+	return u, err
+}
+
+// MemberSelf is the caller's membership in org, with its roles.
+func (c *Client) MemberSelf(ctx context.Context, org string) (Member, error) {
+	var m Member
+	err := c.do(ctx, http.MethodGet, pathMemberSelf(org), nil, nil, &m, true)
+	return m, err
+}
+
+// Members lists the organization's members.
+func (c *Client) Members(ctx context.Context, org string) ([]Member, error) {
+	var members []Member
+	err := c.do(ctx, http.MethodGet, pathMembers(org), nil, nil, &members, true)
+	return members, err
+}
+
+// ListAPIKeys returns every key of org, following pages when the server offers them.
+func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) {
+	var all []APIKey
+	for page := 0; ; page++ {
+		var p pageOf[APIKey]
+		if err := c.do(ctx, http.MethodGet, pathAPIKeys(org), queryPage(page, c.pageSize), nil, &p, true); err != nil {
+			return nil, err
+		}
+		all = append(all, p.Items...)
+		if !p.Paged || len(p.Items) == 0 || (p.Total > 0 && len(all) >= p.Total) || (p.Total == 0 && len(p.Items) < c.pageSize) {
+			return all, nil
+		}
+	}
+}
+
+// CreateAPIKeyRequest is what Create sends.
+type CreateAPIKeyRequest struct {
+	Title          string
+	Role           string
+	ExpirationDate time.Time
+}
+
+// CreateAPIKey creates a key; the answer is the only place its secret ever appears.
+func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyRequest) (APIKey, error) {
+	var k APIKey
+	body := map[string]string{
+		"title":          req.Title,
+		"role":           req.Role,
+		"expirationDate": FormatTime(req.ExpirationDate),
+	}
+	err := c.do(ctx, http.MethodPost, pathAPIKeys(org), nil, body, &k, true)
+	return k, err
+}
+
+// GetAPIKey fetches one key (never its secret).
+func (c *Client) GetAPIKey(ctx context.Context, org, id string) (APIKey, error) {
+	var k APIKey
+	err := c.do(ctx, http.MethodGet, pathAPIKey(org, id), nil, nil, &k, true)
+	k.Secret = ""
+	return k, err
+}
+
+// APIKeyResources lists what a key owns.
+func (c *Client) APIKeyResources(ctx context.Context, org, id string) ([]Resource, error) {
+	var rs []Resource
+	err := c.do(ctx, http.MethodGet, pathAPIKeyResources(org, id), nil, nil, &rs, true)
+	return rs, err
+}
+
+// DeleteAPIKey deletes a key. With transferTo set, its resources move to that member;
+// without, the resources it alone owns are deleted with it. Irreversible.
+func (c *Client) DeleteAPIKey(ctx context.Context, org, id, transferTo string) error {
+	return c.do(ctx, http.MethodDelete, pathAPIKey(org, id), queryTransferTo(transferTo), nil, nil, true)
+}
+
+// do sends one request and decodes the answer into out, unwrapping the result envelope.
+// With auth, a 401 triggers one refresh and one resend.
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any, auth bool) error {
+	var payload []byte
+	if body != nil {
+		var err error
+		if payload, err = json.Marshal(body); err != nil {
+			return err
+		}
+	}
+	resp, err := c.send(ctx, method, path, query, payload, auth)
+	if err != nil {
+		return err
+	}
+	if resp.status == http.StatusUnauthorized && auth && c.tokens != nil {
+		if rerr := c.tokens.Refresh(ctx); rerr == nil {
+			if resp, err = c.send(ctx, method, path, query, payload, auth); err != nil {
+				return err
+			}
+		}
+	}
+	if resp.status < 200 || resp.status > 299 {
+		return decodeError(method, path, resp.status, resp.body)
+	}
+	if out == nil || len(bytes.TrimSpace(resp.body)) == 0 {
+		if out != nil {
+			return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
+		}
+		return nil
+	}
+	if err := json.Unmarshal(unwrapResult(resp.body), out); err != nil {
+		return &DecodeError{Method: method, Path: path, Err: err}
+	}
+	return nil
+}
+
+type response struct {
+	status int
+	body   []byte
+}
+
+// maxBody guards against a runaway answer; a 100,000-key list is about 40 MB.
+const maxBody = 512 << 20
+
+func (c *Client) send(ctx context.Context, method, path string, query url.Values, payload []byte, auth bool) (response, error) {
+	u := *c.base
+	u.Path = strings.TrimRight(u.Path, "/") + path
+	u.RawQuery = query.Encode()
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, u.String(), rd)
+	if err != nil {
+		return response{}, err
+	}
+	req.Header.Set("Accept", "application/json")
+	if payload != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	if auth && c.tokens != nil {
+		tok, err := c.tokens.Token(ctx)
+		if err != nil {
+			return response{}, err
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := c.http.Do(req)
+	if err != nil {
+		return response{}, &NetworkError{Method: method, Path: path, Err: err}
+	}
+	defer res.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	if err != nil {
+		return response{}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
+	}
+	return response{status: res.StatusCode, body: data}, nil
+}
+
+// NetworkError is a request that got no complete answer: the outcome on the server is unknown.
+type NetworkError struct {
+	Method, Path string
+	Status       int // set when headers arrived but the body broke off
+	Err          error
+}
+
+func (e *NetworkError) Error() string {
+	return fmt.Sprintf("%s %s: no complete answer from the server: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *NetworkError) Unwrap() error { return e.Err }
+
+// DecodeError is a 2xx answer whose body could not be read as the expected JSON.
+type DecodeError struct {
+	Method, Path string
+	Err          error
+}
+
+func (e *DecodeError) Error() string {
+	return fmt.Sprintf("%s %s: unreadable answer from the server: %v", e.Method, e.Path, e.Err)
+}
+
+func (e *DecodeError) Unwrap() error { return e.Err }
+
+// unwrapResult returns the payload inside {"message", "result"} when present.
+func unwrapResult(body []byte) []byte {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return body
+	}
+	var env map[string]json.RawMessage
+	if json.Unmarshal(trimmed, &env) != nil {
+		return body
+	}
+	if r, ok := env["result"]; ok && len(env) <= 3 && string(r) != "null" {
+		return r
+	}
+	return body
+}
+
+// pageOf decodes either a bare array or a page object (content/items + totalElements/total).
+type pageOf[T any] struct {
+	Items []T
+	Total int
+	Paged bool
+}
+
+func (p *pageOf[T]) UnmarshalJSON(data []byte) error {
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		return json.Unmarshal(trimmed, &p.Items)
+	}
+	var obj struct {
+		Content       []T `json:"content"`
+		Items         []T `json:"items"`
+		TotalElements int `json:"totalElements"`
+		Total         int `json:"total"`
+	}
+	if err := json.Unmarshal(trimmed, &obj); err != nil {
+		return err
+	}
+	p.Paged = true
+	p.Items = obj.Content
+	if p.Items == nil {
+		p.Items = obj.Items
+	}
+	p.Total = obj.TotalElements
+	if p.Total == 0 {
+		p.Total = obj.Total
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package jmapcloud
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Role strings as the API spells them. The CLI shows Editor/Viewer.
+const (
+	RoleAdmin  = "ORG_ADMIN"
+	RoleEditor = "ORG_EDITOR"
+	RoleViewer = "ORG_VIEWER"
+)
+
+// APIKey is an organization's API key. Secret is set only in the answer to Create: it is the
+// only time the service reveals it.
+type APIKey struct {
+	ID             string
+	Title          string
+	Role           string
+	Email          string
+	CreatedBy      string
+	CreationDate   time.Time
+	ExpirationDate time.Time
+	Secret         string
+}
+
+// UnmarshalJSON accepts the field-name variants API.md lists, since the key fields are assumed.
+func (k *APIKey) UnmarshalJSON(data []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	var err error
+	str := func(names ...string) string {
+		for _, n := range names {
+			if v, ok := raw[n]; ok && string(v) != "null" {
+				var s string
+				if e := json.Unmarshal(v, &s); e != nil {
+					if err == nil {
+						err = fmt.Errorf("field %q: %w", n, e)
+					}
+					return ""
+				}
+				return s
+			}
+		}
+		return ""
+	}
+	date := func(names ...string) time.Time {
+		s := str(names...)
+		if s == "" {
+			return time.Time{}
+		}
+		t, e := ParseTime(s)
+		if e != nil && err == nil {
+			err = e
+		}
+		return t
+	}
+	k.ID = str("id", "uuid")
+	k.Title = str("title", "name")
+	k.Role = str("role")
+	if k.Role == "" {
+		if v, ok := raw["roles"]; ok {
+			var roles []string
+			if e := json.Unmarshal(v, &roles); e == nil {
+				k.Role = HighestRole(roles)
+			}
+		}
+	}
+	k.Email = str("email")
+	k.CreatedBy = str("createdBy", "creator")
+	k.CreationDate = date("creationDate", "createdAt", "created")
+	k.ExpirationDate = date("expirationDate", "expiration", "expiresAt")
+	k.Secret = str("apiKey", "key", "secret", "value")
+	return err
+}
+
+// Member is a member of an organization.
+type Member struct {
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Email  string   `json:"email"`
+	Roles  []string `json:"roles"`
+	Groups []string `json:"groups,omitempty"`
+}
+
+// HasRole reports whether the member holds role; roles are additive, so admins are editors.
+func (m Member) HasRole(role string) bool {
+	for _, r := range m.Roles {
+		if strings.EqualFold(r, role) {
+			return true
+		}
+	}
+	return false
+}
+
+// Resource is something an API key or member owns: a data source, project, layer or table.
+type Resource struct {
+	ID   string `json:"id"`
+	Type string `json:"type"`
+	Name string `json:"name"`
+}
+
+// Organization is one organization a user belongs to.
+type Organization struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// User is the logged-in person, as users/self describes them.
+type User struct {
+	Name          string         `json:"name"`
+	Email         string         `json:"email"`
+	Organizations []Organization `json:"organizations"`
+}
+
+// Tokens is what authenticate and refresh-token return. RefreshToken is single-use.
+type Tokens struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresAt    time.Time
+}
+
+// UnmarshalJSON reads accessTokenExpireAt, falling back to the deprecated seconds field.
+func (t *Tokens) UnmarshalJSON(data []byte) error {
+	var raw struct {
+		AccessToken           string          `json:"accessToken"`
+		RefreshToken          string          `json:"refreshToken"`
+		AccessTokenExpireAt   string          `json:"accessTokenExpireAt"`
+		AccessTokenExpiration json.RawMessage `json:"accessTokenExpiration"`
+	}
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	t.AccessToken, t.RefreshToken = raw.AccessToken, raw.RefreshToken
+	if raw.AccessTokenExpireAt != "" {
+		at, err := ParseTime(raw.AccessTokenExpireAt)
+		if err != nil {
+			return err
+		}
+		t.ExpiresAt = at
+	} else if len(raw.AccessTokenExpiration) > 0 {
+		var secs float64
+		if err := json.Unmarshal(raw.AccessTokenExpiration, &secs); err == nil && secs > 0 {
+			t.ExpiresAt = time.Now().Add(time.Duration(secs * float64(time.Second)))
+		}
+	}
+	return nil
+}
+
+// HighestRole picks the strongest of a role list: ORG_ADMIN > ORG_EDITOR > ORG_VIEWER.
+func HighestRole(roles []string) string {
+	best, rank := "", 0
+	for _, r := range roles {
+		n := map[string]int{RoleViewer: 1, RoleEditor: 2, RoleAdmin: 3}[strings.ToUpper(r)]
+		if n > rank {
+			best, rank = strings.ToUpper(r), n
+		}
+	}
+	return best
+}
+
+// timeLayouts are the date forms the service is known or assumed to send.
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999Z0700",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02",
+}
+
+// ParseTime reads ISO 8601 dates with or without fraction, with Z, ±hh:mm or ±hhmm, or a bare date.
+func ParseTime(s string) (time.Time, error) {
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("unrecognised date %q", s)
+}
+
+// FormatTime writes dates the way the client sends them: RFC 3339 UTC.
+func FormatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
