@@ -1,0 +1,242 @@
+package output
+
+import (
+	"strings"
+	"time"
+)
+
+// Filter is one parsed --filter expression.
+type Filter interface {
+	// Match reports whether the key satisfies the expression.
+	Match(Key) bool
+	// String gives the expression back in a canonical form, e.g.
+	// "expires<30d", for messages such as "no keys match ...".
+	String() string
+}
+
+// operators in the order the parser tries them: longest first, so "<=" is
+// never read as "<" followed by "=". "==" is accepted for "=" since it is
+// what many users type; reading it as "=" with a value starting with "="
+// would silently match nothing.
+func operators() []string {
+	return []string{"!=", "!~", "<=", ">=", "==", "=", "~", "<", ">"}
+}
+
+const operatorHelp = "= != ~ !~ < <= > >="
+
+// ParseFilter reads one --filter expression, FIELD OP VALUE:
+//   - FIELD is a name of the key vocabulary (any case);
+//   - OP is = != ~ (contains, ignoring case) !~ < <= > >=, with optional
+//     spaces around it ("role = editor", "expires<30d");
+//   - VALUE is the rest, trimmed; one pair of surrounding quotes is removed.
+//
+// Text fields (id, title, creator, email) compare ignoring case, and < <= > >=
+// compare them alphabetically. Dates take any form ParseWhen reads; a bare
+// YYYY-MM-DD stands for that whole UTC day ("created=2026-01-02" is any time
+// that day, "expires<=2026-01-31" includes the 31st, "created>2026-01-02"
+// starts on the 3rd), other values are instants compared to the second, the
+// precision machine output shows. ~ and !~ do not apply to dates. Role values
+// accept the role aliases and compare editor < viewer; status values must be
+// active, expiring or expired and compare in that order. ~ and !~ on role and
+// status match text ("status~exp" is expiring or expired). now anchors
+// relative dates and the status of keys whose Status is empty.
+//
+// Every error is a *UsageError that quotes the expression and points at the
+// part that is wrong.
+func ParseFilter(expr string, now time.Time) (Filter, error) {
+	s := strings.TrimSpace(expr)
+	n := 0
+	for n < len(s) && isLetter(s[n]) {
+		n++
+	}
+	name := s[:n]
+	if name == "" {
+		return nil, usageErrorf("invalid filter %q: it must start with a field name (fields: %s)", expr, validFieldList())
+	}
+	id, ok := lookupField(name)
+	if !ok {
+		return nil, usageErrorf("invalid filter %q: unknown field %q (fields: %s)", expr, name, validFieldList())
+	}
+
+	rest := strings.TrimLeft(s[n:], " \t")
+	op := ""
+	for _, candidate := range operators() {
+		if strings.HasPrefix(rest, candidate) {
+			op = candidate
+			break
+		}
+	}
+	if op == "" {
+		if rest == "" {
+			return nil, usageErrorf("invalid filter %q: missing operator after %q (use one of %s)", expr, name, operatorHelp)
+		}
+		return nil, usageErrorf("invalid filter %q: expected an operator after %q, not %q (use one of %s)", expr, name, rest, operatorHelp)
+	}
+	value := unquote(strings.TrimSpace(rest[len(op):]))
+	if op == "==" {
+		op = "="
+	}
+
+	f := &keyFilter{field: id, op: op, raw: value}
+	switch id.kind() {
+	case kindString:
+		f.lower = strings.ToLower(value)
+		return f, nil
+	}
+
+	if value == "" {
+		return nil, usageErrorf("invalid filter %q: missing value after %q", expr, op)
+	}
+	if op == "~" || op == "!~" {
+		if id.kind() == kindDate {
+			return nil, usageErrorf("invalid filter %q: operator %q does not apply to dates (use = != < <= > >=)", expr, op)
+		}
+		f.lower = strings.ToLower(value)
+		return f, nil
+	}
+
+	switch id.kind() {
+	case kindRole:
+		apiRole, err := ParseRole(value)
+		if err != nil {
+			return nil, usageErrorf("invalid filter %q: %s", expr, err)
+		}
+		f.rank = roleRank(apiRole)
+	case kindStatus:
+		if !isKnownStatus(strings.ToLower(value)) {
+			return nil, usageErrorf("invalid filter %q: unknown status %q (use active, expiring or expired)", expr, value)
+		}
+		f.rank = statusRank(value)
+		f.now = now
+	case kindDate:
+		t, kind, err := parseWhen(value, now)
+		if err != nil {
+			return nil, usageErrorf("invalid filter %q: %s", expr, err)
+		}
+		if kind == whenDay {
+			f.day = true
+			f.from, f.to = t, t.Add(day)
+		} else {
+			f.at = t.Truncate(time.Second)
+		}
+	}
+	return f, nil
+}
+
+// keyFilter is the one implementation of Filter; its fields are set by
+// ParseFilter according to the field's kind.
+type keyFilter struct {
+	field fieldID
+	op    string
+	raw   string // the value as typed (unquoted), kept for String
+
+	lower string // text comparisons: the value lower-cased
+	rank  int    // role and status comparisons
+
+	day      bool      // date given as a calendar day: [from, to)
+	from, to time.Time // the day's bounds
+	at       time.Time // date given as an instant, whole seconds
+
+	now time.Time // for keys with an empty Status
+}
+
+func (f *keyFilter) String() string {
+	v := f.raw
+	if v == "" || strings.ContainsAny(v, " \t") {
+		v = `"` + v + `"`
+	}
+	return f.field.name() + f.op + v
+}
+
+func (f *keyFilter) Match(k Key) bool {
+	if f.op == "~" || f.op == "!~" {
+		s := f.field.str(&k)
+		if f.field == fieldRole {
+			s = RoleName(s)
+		} else if f.field == fieldStatus && s == "" {
+			s = KeyStatus(k.Expires, f.now)
+		}
+		return containsFold(s, f.lower) == (f.op == "~")
+	}
+
+	var c int // the key's value compared with the filter's
+	switch f.field.kind() {
+	case kindString:
+		c = compareFold(f.field.str(&k), f.lower)
+	case kindRole:
+		c = roleRank(k.Role) - f.rank
+	case kindStatus:
+		st := k.Status
+		if st == "" {
+			st = KeyStatus(k.Expires, f.now)
+		}
+		c = statusRank(st) - f.rank
+	case kindDate:
+		t := comparableTime(f.field, f.field.date(&k))
+		if f.day {
+			return f.matchDay(t)
+		}
+		c = t.Truncate(time.Second).Compare(f.at)
+	}
+	return holds(f.op, c)
+}
+
+// matchDay applies the operator to a calendar day [from, to): equal means
+// within the day, less means before it starts, greater means after it ends.
+func (f *keyFilter) matchDay(t time.Time) bool {
+	switch {
+	case t.Before(f.from):
+		return holds(f.op, -1)
+	case t.Before(f.to):
+		return holds(f.op, 0)
+	default:
+		return holds(f.op, 1)
+	}
+}
+
+// holds says whether a comparison result c (key vs value) satisfies op.
+func holds(op string, c int) bool {
+	switch op {
+	case "=":
+		return c == 0
+	case "!=":
+		return c != 0
+	case "<":
+		return c < 0
+	case "<=":
+		return c <= 0
+	case ">":
+		return c > 0
+	case ">=":
+		return c >= 0
+	}
+	return false
+}
+
+// FilterKeys returns the keys that match every filter (AND), in their
+// original order, as a new slice: keys is not modified. The result is never
+// nil, so an empty match still prints as [] in JSON.
+func FilterKeys(keys []Key, filters []Filter) []Key {
+	out := make([]Key, 0, len(keys))
+next:
+	for _, k := range keys {
+		for _, f := range filters {
+			if !f.Match(k) {
+				continue next
+			}
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+// unquote removes one pair of matching quotes around a value, for users who
+// quote inside the shell quotes: --filter 'title = "prod key"'.
+func unquote(s string) string {
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return s[1 : len(s)-1]
+	}
+	return s
+}

@@ -1,0 +1,351 @@
+package output
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/clipperhouse/displaywidth"
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/tw"
+	"sigs.k8s.io/yaml"
+)
+
+// PrintJSON writes v as JSON indented by two spaces, with a trailing
+// newline. A nil slice prints as [] (a list that happens to be empty, not a
+// missing one), and <, >, & are not escaped, since nobody embeds this output
+// in HTML.
+func PrintJSON(w io.Writer, v any) error {
+	if isNilSlice(v) {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// PrintYAML writes v as YAML through its JSON form (sigs.k8s.io/yaml), so
+// YAML keys are exactly the JSON keys. A nil slice prints as [].
+func PrintYAML(w io.Writer, v any) error {
+	if isNilSlice(v) {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	b, err := yaml.Marshal(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+func isNilSlice(v any) bool {
+	if v == nil {
+		return false
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Slice && rv.IsNil()
+}
+
+// TableOptions says how PrintTable renders.
+type TableOptions struct {
+	TTY       bool // a terminal: a tablewriter table; otherwise plain aligned text
+	NoHeaders bool
+}
+
+// PrintTable prints rows under headers (printed as given). On a terminal it
+// draws a tablewriter table; otherwise it writes plain text: columns
+// separated by two spaces, padded to the widest cell, no trailing spaces, no
+// box drawing, so `awk` and `cut` work. In both, control characters in cells
+// are shown escaped (\n, \t, \x1b) so that every row stays one line and no
+// cell can inject terminal escapes.
+func PrintTable(w io.Writer, headers []string, rows [][]string, opts TableOptions) error {
+	return printTable(w, headers, rows, opts, nil)
+}
+
+// printTable is PrintTable plus, on a terminal, an optional ANSI colour per
+// row (rowColor returns "" for none).
+func printTable(w io.Writer, headers []string, rows [][]string, opts TableOptions, rowColor func(int) string) error {
+	clean := make([][]string, len(rows))
+	for i, r := range rows {
+		clean[i] = cleanRow(r)
+	}
+	if !opts.TTY {
+		var hdr []string
+		if !opts.NoHeaders {
+			hdr = cleanRow(headers)
+		}
+		return writePlain(w, hdr, clean)
+	}
+
+	table := tablewriter.NewTable(w,
+		tablewriter.WithHeaderAutoFormat(tw.Off),
+		tablewriter.WithHeaderAlignment(tw.AlignLeft),
+		tablewriter.WithRowAlignment(tw.AlignLeft),
+	)
+	if !opts.NoHeaders {
+		table.Header(cleanRow(headers))
+	}
+	for i, r := range clean {
+		if rowColor != nil {
+			if c := rowColor(i); c != "" {
+				colored := make([]string, len(r))
+				for j, cell := range r {
+					colored[j] = c + cell + ansiReset
+				}
+				r = colored
+			}
+		}
+		if err := table.Append(r); err != nil {
+			return err
+		}
+	}
+	return table.Render()
+}
+
+// writePlain aligns cells by display width (so accented and East Asian
+// titles line up) and writes one line per row.
+func writePlain(w io.Writer, headers []string, rows [][]string) error {
+	ncol := len(headers)
+	for _, r := range rows {
+		ncol = max(ncol, len(r))
+	}
+	widths := make([]int, ncol)
+	measure := func(r []string) {
+		for i, c := range r {
+			widths[i] = max(widths[i], cellWidth(c))
+		}
+	}
+	measure(headers)
+	for _, r := range rows {
+		measure(r)
+	}
+
+	bw := bufio.NewWriter(w)
+	var line []byte
+	writeRow := func(r []string) {
+		line = line[:0]
+		for i, c := range r {
+			line = append(line, c...)
+			if i < len(r)-1 {
+				for range widths[i] - cellWidth(c) + 2 {
+					line = append(line, ' ')
+				}
+			}
+		}
+		line = bytes.TrimRight(line, " ")
+		line = append(line, '\n')
+		bw.Write(line) //nolint:errcheck // bufio keeps the first error for Flush
+	}
+	if headers != nil {
+		writeRow(headers)
+	}
+	for _, r := range rows {
+		writeRow(r)
+	}
+	return bw.Flush()
+}
+
+func cellWidth(s string) int {
+	if isASCII(s) {
+		return len(s)
+	}
+	return displaywidth.String(s)
+}
+
+// cleanRow returns r with control characters escaped in every cell; it
+// returns r itself when nothing needed escaping.
+func cleanRow(r []string) []string {
+	var out []string
+	for i, c := range r {
+		if cc := cleanCell(c); cc != c || out != nil {
+			if out == nil {
+				out = make([]string, len(r))
+				copy(out, r[:i])
+			}
+			out[i] = cc
+		}
+	}
+	if out == nil {
+		return r
+	}
+	return out
+}
+
+// cleanCell escapes C0 and C1 control characters and DEL: \n, \r, \t by
+// name, others as \xNN or \uNNNN.
+func cleanCell(s string) string {
+	if !hasControl(s) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r >= 0x80 && r < 0xa0:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == 0x7f {
+			return true
+		}
+		if c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0 { // U+0080..U+009F
+			return true
+		}
+	}
+	return false
+}
+
+// PrintDelimited writes headers and rows as CSV when sep is ',' (or any
+// other separator encoding/csv accepts: RFC 4180 quoting), or as TSV when sep
+// is '\t'. TSV has no quoting, so in TSV cells a backslash, tab, newline and
+// carriage return are written \\, \t, \n and \r: every row is one line and
+// every line has the same number of fields. noHeaders leaves out the
+// header line.
+func PrintDelimited(w io.Writer, headers []string, rows [][]string, sep rune, noHeaders bool) error {
+	if sep == '\t' {
+		return writeTSV(w, headers, rows, noHeaders)
+	}
+	cw := csv.NewWriter(w)
+	cw.Comma = sep
+	if !noHeaders {
+		if err := cw.Write(headers); err != nil {
+			return err
+		}
+	}
+	for _, r := range rows {
+		if err := cw.Write(r); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeTSV(w io.Writer, headers []string, rows [][]string, noHeaders bool) error {
+	bw := bufio.NewWriter(w)
+	writeRow := func(r []string) {
+		for i, c := range r {
+			if i > 0 {
+				bw.WriteByte('\t') //nolint:errcheck // bufio keeps the first error for Flush
+			}
+			bw.WriteString(escapeTSV(c)) //nolint:errcheck // as above
+		}
+		bw.WriteByte('\n') //nolint:errcheck // as above
+	}
+	if !noHeaders {
+		writeRow(headers)
+	}
+	for _, r := range rows {
+		writeRow(r)
+	}
+	return bw.Flush()
+}
+
+func escapeTSV(s string) string {
+	if !strings.ContainsAny(s, "\\\t\n\r") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b.WriteString(`\\`)
+		case '\t':
+			b.WriteString(`\t`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// PrintDetail writes one "Label:  value" line per pair, the values aligned
+// two spaces after the longest label — the layout of `show`. Control
+// characters in values are escaped as in tables. Like fmt.Fprint into a
+// terminal, it has no error to report that a caller could act on, so write
+// errors are ignored.
+func PrintDetail(w io.Writer, pairs [][2]string) {
+	labels := make([]string, len(pairs))
+	width := 0
+	for i, p := range pairs {
+		labels[i] = cleanCell(p[0])
+		width = max(width, cellWidth(labels[i]))
+	}
+	var b strings.Builder
+	for i, p := range pairs {
+		label := labels[i]
+		b.WriteString(label)
+		b.WriteByte(':')
+		b.WriteString(strings.Repeat(" ", width-cellWidth(label)+2))
+		b.WriteString(cleanCell(p[1]))
+		b.WriteByte('\n')
+	}
+	io.WriteString(w, b.String()) //nolint:errcheck // documented: nothing to report
+}
+
+// appendJSONString appends s as a JSON string literal without HTML escaping.
+// Invalid UTF-8 becomes U+FFFD, as encoding/json does.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029': // valid JSON, but not in JavaScript strings
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			b = append(b, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(b, '"')
+}
