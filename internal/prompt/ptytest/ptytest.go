@@ -1,0 +1,374 @@
+//go:build linux || darwin || freebsd || netbsd || openbsd || dragonfly
+
+// Package ptytest drives code that talks to a terminal, such as survey
+// prompts or a whole apikeys command, through a real pseudo-terminal in the
+// test process.
+//
+// The chain is creack/pty → vt10x terminal emulator. Everything the program
+// writes is pumped continuously into the emulator, which answers cursor
+// position queries as a real terminal does, and into a transcript that
+// ExpectString searches. Every wait has a deadline, so a test never hangs.
+//
+// Typical use, from the test goroutine:
+//
+//	c := ptytest.New(t)
+//	p := prompt.NewSurvey(c.Tty(), c.Tty(), c.Tty())
+//	var got int
+//	var err error
+//	wait := c.Go(func() { got, err = p.Select("Pick one", opts, 0) })
+//	c.ExpectString("Pick one")
+//	c.Send(ptytest.KeyDown + ptytest.KeyEnter)
+//	wait()
+package ptytest
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/creack/pty"
+	"github.com/hinshun/vt10x"
+	"golang.org/x/sys/unix"
+
+	"github.com/k2geospatial/apikeys/internal/testenv"
+)
+
+// Keys to Send.
+const (
+	KeyEnter     = "\r"
+	KeyUp        = "\x1b[A"
+	KeyDown      = "\x1b[B"
+	KeyBackspace = "\x7f"
+	KeyCtrlC     = "\x03"
+	KeyCtrlD     = "\x04"
+)
+
+// DefaultTimeout bounds every wait unless WithTimeout says otherwise.
+const DefaultTimeout = 10 * time.Second
+
+const (
+	// settle is how long the program's output must have been quiet before
+	// Send types: see Send.
+	settle = 20 * time.Millisecond
+	// maxSettle bounds the wait for quiet output, for programs that never
+	// stop writing (spinners); Send types anyway after it.
+	maxSettle = time.Second
+	poll      = time.Millisecond
+)
+
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	cols, rows int
+	timeout    time.Duration
+}
+
+// WithSize sets the terminal size (default 80×24), both on the pty, where
+// term.GetSize sees it, and in the emulator, which answers cursor queries.
+func WithSize(cols, rows int) Option {
+	return func(c *config) { c.cols, c.rows = cols, rows }
+}
+
+// WithTimeout sets how long Send, ExpectString and the wait function of Go
+// wait before failing the test (default DefaultTimeout).
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) { c.timeout = d }
+}
+
+// Console is a pseudo-terminal under test control. Its methods that can fail
+// the test (New, Send, ExpectString, and the wait function of Go) must be
+// called from the test goroutine.
+type Console struct {
+	t       testing.TB
+	term    vt10x.Terminal
+	timeout time.Duration
+
+	ptm   *os.File // master side, pollable so that Close interrupts the pump
+	pts   *os.File // slave side, the program's terminal
+	ptsFd int
+
+	// inMu serialises writes to the terminal's input: keys from Send and
+	// the emulator's replies to cursor queries.
+	inMu sync.Mutex
+	// replyUnread is true from the moment a reply is written until the
+	// program's input queue is seen empty.
+	replyUnread bool
+
+	mu       sync.Mutex
+	out      []byte        // everything the program wrote, raw
+	pos      int           // out[:pos] has been consumed by ExpectString
+	lastOut  time.Time     // when the program last wrote
+	wake     chan struct{} // signalled (non-blocking) when out grows or the pump ends
+	pumped   chan struct{} // closed when the pump goroutine ends
+	closeErr sync.Once
+}
+
+// New opens a pseudo-terminal for t and closes it when t ends. It skips the
+// test when no pseudo-terminal can be opened (or fails it, under
+// APIKEYS_REQUIRE_REAL_TOOLS=1).
+//
+// Before returning, New puts the terminal in non-canonical, no-echo,
+// no-signal mode, as a prompt library does only once its prompt is drawn:
+// otherwise keys sent as soon as a prompt appears can be swallowed during the
+// switch.
+func New(t testing.TB, opts ...Option) *Console {
+	t.Helper()
+	cfg := config{cols: 80, rows: 24, timeout: DefaultTimeout}
+	for _, o := range opts {
+		o(&cfg)
+	}
+
+	master, pts, err := pty.Open()
+	if err != nil {
+		testenv.Require(t, fmt.Sprintf("a pseudo-terminal (%v)", err), false)
+		return nil
+	}
+	// pty.Open leaves the master in blocking mode, where closing it cannot
+	// interrupt a pending read: use a non-blocking duplicate, which the Go
+	// runtime polls, so that Close always stops the pump.
+	ptm, err := pollable(master)
+	_ = master.Close()
+	if err != nil {
+		_ = pts.Close()
+		t.Fatalf("ptytest: %v", err)
+	}
+
+	c := &Console{
+		t:       t,
+		timeout: cfg.timeout,
+		ptm:     ptm,
+		pts:     pts,
+		ptsFd:   int(pts.Fd()),
+		wake:    make(chan struct{}, 1),
+		pumped:  make(chan struct{}),
+	}
+	c.term = vt10x.New(vt10x.WithWriter(replyWriter{c}), vt10x.WithSize(cfg.cols, cfg.rows))
+	t.Cleanup(c.Close)
+
+	if err := pty.Setsize(pts, &pty.Winsize{Cols: uint16(cfg.cols), Rows: uint16(cfg.rows)}); err != nil {
+		t.Fatalf("ptytest: set terminal size: %v", err)
+	}
+	if err := makeInputRaw(c.ptsFd); err != nil {
+		t.Fatalf("ptytest: set terminal mode: %v", err)
+	}
+
+	go c.pump()
+	return c
+}
+
+func pollable(f *os.File) (*os.File, error) {
+	fd, err := unix.Dup(int(f.Fd()))
+	if err != nil {
+		return nil, fmt.Errorf("duplicate pty master: %w", err)
+	}
+	unix.CloseOnExec(fd)
+	if err := unix.SetNonblock(fd, true); err != nil {
+		_ = unix.Close(fd)
+		return nil, fmt.Errorf("pty master non-blocking: %w", err)
+	}
+	return os.NewFile(uintptr(fd), f.Name()), nil
+}
+
+// pump copies the program's output to the emulator and the transcript until
+// the pty is closed.
+func (c *Console) pump() {
+	defer close(c.pumped)
+	defer c.signal()
+	buf := make([]byte, 4096)
+	var carry []byte // an incomplete UTF-8 sequence, kept for the next read
+	for {
+		n, err := c.ptm.Read(buf)
+		if n > 0 {
+			data := append(carry, buf[:n]...)
+			cut := completeRunes(data)
+			// The emulator first, so that its replies to cursor queries
+			// are written before ExpectString can see the text that
+			// preceded the queries.
+			_, _ = c.term.Write(data[:cut])
+			carry = append([]byte(nil), data[cut:]...)
+			c.mu.Lock()
+			c.out = append(c.out, buf[:n]...)
+			c.lastOut = time.Now()
+			c.mu.Unlock()
+			c.signal()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// completeRunes returns the length of the longest prefix of p that does not
+// end inside a UTF-8 sequence.
+func completeRunes(p []byte) int {
+	for i := len(p) - 1; i >= 0 && i >= len(p)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(p[i]) {
+			if utf8.FullRune(p[i:]) {
+				return len(p)
+			}
+			return i
+		}
+	}
+	return len(p)
+}
+
+// replyWriter receives the emulator's answers to the program's queries
+// (cursor position reports) and types them on the terminal.
+type replyWriter struct{ c *Console }
+
+func (w replyWriter) Write(p []byte) (int, error) {
+	w.c.inMu.Lock()
+	defer w.c.inMu.Unlock()
+	n, err := w.c.ptm.Write(p)
+	w.c.replyUnread = true
+	return n, err
+}
+
+func (c *Console) signal() {
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Tty returns the terminal side of the pty (the slave): give it to the code
+// under test as its stdin, stdout and/or stderr.
+func (c *Console) Tty() *os.File { return c.pts }
+
+// Send types s on the terminal's keyboard (see the Key constants).
+//
+// It first waits until the program has read every reply the emulator gave to
+// its cursor position queries, and until its output has been quiet for a
+// moment. survey asks for the cursor position when a line prompt starts and
+// reads the answer with a buffered reader it then throws away, so keys that
+// arrive together with the answer are lost (or, when they contain an "R",
+// make it wait forever). A person cannot type that fast; a test can.
+func (c *Console) Send(s string) {
+	c.t.Helper()
+	start := time.Now()
+	deadline := start.Add(c.timeout)
+	for {
+		c.inMu.Lock()
+		if c.replyUnread {
+			queued, err := unix.IoctlGetInt(c.ptsFd, ioctlInputQueued)
+			if err != nil {
+				c.inMu.Unlock()
+				c.t.Fatalf("ptytest: send %q: reading the input queue: %v", s, err)
+			}
+			if queued == 0 {
+				c.replyUnread = false
+			}
+		}
+		c.mu.Lock()
+		quiet := time.Since(c.lastOut) >= settle || time.Since(start) >= maxSettle
+		c.mu.Unlock()
+		if !c.replyUnread && quiet {
+			_, err := c.ptm.WriteString(s)
+			c.inMu.Unlock()
+			if err != nil {
+				c.t.Fatalf("ptytest: send %q: %v", s, err)
+			}
+			return
+		}
+		c.inMu.Unlock()
+		if time.Now().After(deadline) {
+			c.t.Fatalf("ptytest: send %q: the program did not read its cursor position reply within %v\nscreen:\n%s", s, c.timeout, c.Screen())
+		}
+		time.Sleep(poll)
+	}
+}
+
+// ExpectString waits until the program has written s (compared with the raw
+// output, escape sequences included) after the end of the previous match,
+// and consumes the output up to the end of s. It fails the test if s does
+// not appear within the timeout or before the terminal is closed.
+func (c *Console) ExpectString(s string) {
+	c.t.Helper()
+	timer := time.NewTimer(c.timeout)
+	defer timer.Stop()
+	for {
+		c.mu.Lock()
+		if i := bytes.Index(c.out[c.pos:], []byte(s)); i >= 0 {
+			c.pos += i + len(s)
+			c.mu.Unlock()
+			return
+		}
+		unread := string(c.out[c.pos:])
+		c.mu.Unlock()
+
+		select {
+		case <-c.wake:
+			continue
+		case <-c.pumped:
+			c.mu.Lock()
+			found := bytes.Contains(c.out[c.pos:], []byte(s))
+			c.mu.Unlock()
+			if found {
+				continue
+			}
+			c.t.Fatalf("ptytest: terminal closed while waiting for %q\nunread output: %q\nscreen:\n%s", s, unread, c.Screen())
+		case <-timer.C:
+			c.t.Fatalf("ptytest: timed out after %v waiting for %q\nunread output: %q\nscreen:\n%s", c.timeout, s, unread, c.Screen())
+		}
+	}
+}
+
+// Go runs fn in a new goroutine and returns a function that waits for fn to
+// return, failing the test if it takes longer than the timeout. Results
+// assigned by fn to captured variables are safe to read after the wait.
+func (c *Console) Go(fn func()) (wait func()) {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fn()
+	}()
+	return func() {
+		c.t.Helper()
+		select {
+		case <-done:
+		case <-time.After(c.timeout):
+			c.t.Fatalf("ptytest: timed out after %v waiting for the program to return\nscreen:\n%s", c.timeout, c.Screen())
+		}
+	}
+}
+
+// Output returns everything the program has written so far, raw.
+func (c *Console) Output() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return string(c.out)
+}
+
+// Screen returns what the emulated terminal displays now, one line per row,
+// without trailing blanks.
+func (c *Console) Screen() string {
+	lines := strings.Split(c.term.String(), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.TrimRight(strings.Join(lines, "\n"), "\n")
+}
+
+// Close closes the pty: the program's reads on it then fail, which ends a
+// prompt still waiting for keys. It is called automatically when the test
+// ends; calling it again does nothing.
+func (c *Console) Close() {
+	c.closeErr.Do(func() {
+		if c.t.Failed() {
+			c.t.Logf("ptytest: screen at close:\n%s", c.Screen())
+		}
+		_ = c.ptm.Close()
+		select {
+		case <-c.pumped:
+		case <-time.After(c.timeout):
+			c.t.Errorf("ptytest: output pump did not stop within %v", c.timeout)
+		}
+		_ = c.pts.Close()
+	})
+}

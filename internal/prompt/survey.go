@@ -1,0 +1,100 @@
+package prompt
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/terminal"
+)
+
+// This file is the only one that imports survey: replacing the prompt library
+// means rewriting this file and nothing else.
+
+// surveyPrompter implements Prompter with survey/v2.
+type surveyPrompter struct {
+	in   FileReader
+	draw FileWriter
+	err  io.Writer
+}
+
+var _ Prompter = (*surveyPrompter)(nil)
+
+// NewSurvey returns the interactive Prompter, reading keys from in.
+//
+// Prompts are drawn on errOut whenever it is a terminal file (apikeys passes
+// os.Stderr), so that stdout carries data only and
+// `K=$(apikeys create ...)` still shows its questions; out is used to draw
+// only when errOut is not a file. Both NewSurvey(os.Stdin, os.Stderr,
+// os.Stderr) and NewSurvey(os.Stdin, os.Stdout, os.Stderr) therefore draw on
+// stderr.
+func NewSurvey(in FileReader, out FileWriter, errOut io.Writer) Prompter {
+	draw := out
+	if f, ok := errOut.(FileWriter); ok {
+		draw = f
+	}
+	return &surveyPrompter{in: in, draw: draw, err: errOut}
+}
+
+func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) error {
+	opts = append(opts, survey.WithStdio(p.in, p.draw, p.err))
+	err := survey.AskOne(q, answer, opts...)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, terminal.InterruptErr):
+		return fmt.Errorf("%w: %w", ErrCancelled, err)
+	default:
+		return fmt.Errorf("prompt: %w", err)
+	}
+}
+
+func (p *surveyPrompter) Input(message, defaultValue string, validate func(string) error) (string, error) {
+	var opts []survey.AskOpt
+	if validate != nil {
+		opts = append(opts, survey.WithValidator(func(ans any) error {
+			s, ok := ans.(string)
+			if !ok {
+				return fmt.Errorf("unexpected answer type %T", ans)
+			}
+			return validate(s)
+		}))
+	}
+	var answer string
+	if err := p.ask(&survey.Input{Message: message, Default: defaultValue}, &answer, opts...); err != nil {
+		return "", err
+	}
+	return answer, nil
+}
+
+func (p *surveyPrompter) Password(message string) (string, error) {
+	var answer string
+	if err := p.ask(&survey.Password{Message: message}, &answer); err != nil {
+		return "", err
+	}
+	return answer, nil
+}
+
+func (p *surveyPrompter) Select(message string, options []string, defaultIndex int) (int, error) {
+	if len(options) == 0 {
+		return 0, fmt.Errorf("prompt: no options to choose from for %q", message)
+	}
+	q := &survey.Select{Message: message, Options: options, PageSize: 10}
+	if defaultIndex >= 0 && defaultIndex < len(options) {
+		q.Default = defaultIndex
+	}
+	var index int
+	if err := p.ask(q, &index); err != nil {
+		return 0, err
+	}
+	return index, nil
+}
+
+func (p *surveyPrompter) Confirm(message string, defaultValue bool) (bool, error) {
+	var answer bool
+	if err := p.ask(&survey.Confirm{Message: message, Default: defaultValue}, &answer); err != nil {
+		return false, err
+	}
+	return answer, nil
+}
