@@ -77,7 +77,7 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 		op = "="
 	}
 
-	f := &keyFilter{field: id, op: op, raw: value}
+	f := &keyFilter{field: id, op: op, raw: value, now: now}
 	switch id.kind() {
 	case kindString:
 		f.lower = strings.ToLower(value)
@@ -107,7 +107,6 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 			return nil, usageErrorf("invalid filter %q: unknown status %q (use active, expiring or expired)", expr, value)
 		}
 		f.rank = statusRank(value)
-		f.now = now
 	case kindDate:
 		t, kind, err := parseWhen(value, now)
 		if err != nil {
@@ -142,7 +141,12 @@ type keyFilter struct {
 
 func (f *keyFilter) String() string {
 	v := f.raw
-	if v == "" || strings.ContainsAny(v, " \t") {
+	// Quote whenever reading the text back would not give the same value:
+	// an empty value, spaces at the ends (trimmed), a value that looks
+	// quoted (unquoted once), or one starting with an operator character
+	// ("title< =x" must not come back as "title<=x").
+	if v == "" || strings.ContainsAny(v, " \t") || strings.TrimSpace(v) != v ||
+		unquote(v) != v || strings.ContainsAny(v[:1], "=!~<>") {
 		v = `"` + v + `"`
 	}
 	return f.field.name() + f.op + v

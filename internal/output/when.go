@@ -236,7 +236,8 @@ func parseDurationParts(s string, units unitSet) (time.Duration, *durationErr) {
 		unitName := s[i:j]
 		s = s[j:]
 		if unitName == "" {
-			return 0, &durationErr{missingUnit: true}
+			// "30" lacks a unit; "1..5h" is a malformed number.
+			return 0, &durationErr{missingUnit: s == ""}
 		}
 		unit := units(unitName)
 		if unit == 0 {

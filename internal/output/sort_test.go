@@ -1,0 +1,207 @@
+package output
+
+import (
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestParseSort(t *testing.T) {
+	tests := []struct {
+		spec string
+		want []SortKey
+	}{
+		{"", nil},
+		{" , ", nil},
+		{"title", []SortKey{{"title", false}}},
+		{"-expires,title", []SortKey{{"expires", true}, {"title", false}}},
+		{"+Created, -STATUS", []SortKey{{"created", false}, {"status", true}}},
+		{"- role", []SortKey{{"role", true}}},
+	}
+	for _, tt := range tests {
+		got, err := ParseSort(tt.spec)
+		if err != nil {
+			t.Errorf("ParseSort(%q): %v", tt.spec, err)
+			continue
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ParseSort(%q) = %v, want %v", tt.spec, got, tt.want)
+		}
+	}
+
+	if got := (SortKey{"expires", true}).String(); got != "-expires" {
+		t.Errorf("SortKey.String() = %q", got)
+	}
+
+	errTests := []struct {
+		spec      string
+		fragments []string
+	}{
+		{"name", []string{`unknown sort key "name"`, "id, title, role, creator, email, created, expires, status"}},
+		{"-expires,secret", []string{`unknown sort key "secret"`}},
+		{"-", []string{`sort item "-" has no field name`}},
+		{"title,+", []string{`sort item "+" has no field name`}},
+	}
+	for _, tt := range errTests {
+		_, err := ParseSort(tt.spec)
+		wantUsageError(t, err, tt.fragments...)
+	}
+}
+
+func TestSortKeysEveryField(t *testing.T) {
+	// See fixtureKeys for the values. Ties (role, status) fall back to the
+	// default order: expires ascending, then title, then id.
+	tests := []struct {
+		spec string
+		want string
+	}{
+		{"", "c3 b2 a1 D4"}, // default: expires ascending
+		{"id", "a1 b2 c3 D4"},
+		{"-id", "D4 c3 b2 a1"},
+		{"title", "a1 b2 D4 c3"},
+		{"-title", "c3 D4 b2 a1"},
+		{"role", "b2 D4 c3 a1"},  // editors first, then by expires
+		{"-role", "c3 a1 b2 D4"}, // viewers first, ties still by expires ascending
+		{"creator", "c3 a1 b2 D4"},
+		{"-creator", "D4 b2 a1 c3"},
+		{"email", "D4 c3 a1 b2"}, // the empty email first
+		{"-email", "b2 a1 c3 D4"},
+		{"created", "D4 a1 b2 c3"},
+		{"-created", "c3 b2 a1 D4"},
+		{"expires", "c3 b2 a1 D4"},
+		{"-expires", "D4 a1 b2 c3"},
+		{"status", "a1 D4 b2 c3"},  // active < expiring < expired
+		{"-status", "c3 b2 a1 D4"}, // expired first
+		{"-role,title", "a1 c3 b2 D4"},
+		{"role,-created", "b2 D4 c3 a1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.spec, func(t *testing.T) {
+			by, err := ParseSort(tt.spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys := fixtureKeys()
+			SortKeys(keys, by)
+			if got := idsOf(keys); got != tt.want {
+				t.Errorf("sort %q = %s, want %s", tt.spec, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSortKeysTiesAndEdges(t *testing.T) {
+	exp := testNow.Add(50 * day)
+	t.Run("case-insensitive then case-sensitive", func(t *testing.T) {
+		keys := []Key{{ID: "1", Title: "abc"}, {ID: "2", Title: "B"}, {ID: "3", Title: "ABC"}, {ID: "4", Title: "Abc"}, {ID: "5", Title: "a"}}
+		SortKeys(keys, []SortKey{{Field: "title"}})
+		if got := idsOf(keys); got != "5 3 4 1 2" {
+			t.Errorf("got %s, want 5 3 4 1 2 (a, ABC, Abc, abc, B)", got)
+		}
+	})
+	t.Run("non-ASCII titles fold too", func(t *testing.T) {
+		keys := []Key{{ID: "1", Title: "Ébène"}, {ID: "2", Title: "éclair"}, {ID: "3", Title: "zèbre"}, {ID: "4", Title: "Zut"}}
+		SortKeys(keys, []SortKey{{Field: "title"}})
+		if got := idsOf(keys); got != "4 3 1 2" {
+			t.Errorf("got %s, want 4 3 1 2 (zut < zèbre < ébène < éclair by lower-cased code points)", got)
+		}
+	})
+	t.Run("equal on every criterion keeps the input order", func(t *testing.T) {
+		keys := []Key{{ID: "x", Title: "t", Expires: exp, Creator: "2"}, {ID: "x", Title: "t", Expires: exp, Creator: "1"}}
+		SortKeys(keys, nil)
+		if keys[0].Creator != "2" {
+			t.Error("SortKeys is not stable")
+		}
+	})
+	t.Run("ties broken by the default order, not the input order", func(t *testing.T) {
+		a := []Key{{ID: "2", Title: "t", Expires: exp}, {ID: "1", Title: "t", Expires: exp}}
+		b := []Key{a[1], a[0]}
+		SortKeys(a, []SortKey{{Field: "role"}})
+		SortKeys(b, []SortKey{{Field: "role"}})
+		if idsOf(a) != "1 2" || idsOf(b) != "1 2" {
+			t.Errorf("got %s and %s, want 1 2 for both", idsOf(a), idsOf(b))
+		}
+	})
+	t.Run("a key that never expires sorts last by expires", func(t *testing.T) {
+		keys := []Key{{ID: "never"}, {ID: "late", Expires: testNow.Add(200 * year)}, {ID: "soon", Expires: testNow}}
+		SortKeys(keys, nil)
+		if got := idsOf(keys); got != "soon late never" {
+			t.Errorf("got %s", got)
+		}
+		SortKeys(keys, []SortKey{{Field: "expires", Desc: true}})
+		if got := idsOf(keys); got != "never late soon" {
+			t.Errorf("descending: got %s", got)
+		}
+	})
+	t.Run("unknown roles and statuses after known ones", func(t *testing.T) {
+		keys := []Key{{ID: "o", Role: "ORG_ADMIN", Status: "weird"}, {ID: "v", Role: "ORG_VIEWER", Status: "expired"}, {ID: "e", Role: "editor", Status: "active"}}
+		SortKeys(keys, []SortKey{{Field: "role"}})
+		if got := idsOf(keys); got != "e v o" {
+			t.Errorf("role: got %s", got)
+		}
+		SortKeys(keys, []SortKey{{Field: "status", Desc: true}})
+		if got := idsOf(keys); got != "o v e" {
+			t.Errorf("status desc: got %s", got)
+		}
+	})
+	t.Run("dates compare as instants across zones", func(t *testing.T) {
+		east := time.FixedZone("E", 9*3600)
+		keys := []Key{
+			{ID: "later", Created: time.Date(2026, 1, 2, 9, 0, 0, 0, east)}, // 00:00 UTC
+			{ID: "earlier", Created: time.Date(2026, 1, 1, 23, 0, 0, 0, time.UTC)},
+		}
+		SortKeys(keys, []SortKey{{Field: "created"}})
+		if got := idsOf(keys); got != "earlier later" {
+			t.Errorf("got %s", got)
+		}
+	})
+	t.Run("empty and nil input", func(t *testing.T) {
+		SortKeys(nil, nil)
+		SortKeys([]Key{}, []SortKey{{Field: "title"}})
+	})
+	t.Run("unknown field in a hand-built SortKey is ignored", func(t *testing.T) {
+		keys := fixtureKeys()
+		SortKeys(keys, []SortKey{{Field: "nope", Desc: true}})
+		if got := idsOf(keys); got != "c3 b2 a1 D4" {
+			t.Errorf("got %s", got)
+		}
+	})
+}
+
+func TestCompareFold(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want int
+	}{
+		{"", "", 0},
+		{"a", "", 1},
+		{"", "a", -1},
+		{"ABC", "abc", 0},
+		{"abc", "abd", -1},
+		{"Abd", "abc", 1},
+		{"ab", "abc", -1},
+		{"ÉTÉ", "été", 0},
+		{"é", "f", 1},
+		{"a\xffb", "A\xffB", 0}, // invalid UTF-8 does not panic
+	}
+	for _, tt := range tests {
+		if got := compareFold(tt.a, tt.b); got != tt.want {
+			t.Errorf("compareFold(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.want)
+		}
+	}
+	containsTests := []struct {
+		s, sub string
+		want   bool
+	}{
+		{"Production Key", "key", true},
+		{"Production Key", "", true},
+		{"abc", "abcd", false},
+		{"ÉTÉ 2026", "été", true},
+		{"ÉTÉ 2026", "hiver", false},
+	}
+	for _, tt := range containsTests {
+		if got := containsFold(tt.s, tt.sub); got != tt.want {
+			t.Errorf("containsFold(%q, %q) = %v", tt.s, tt.sub, got)
+		}
+	}
+}
