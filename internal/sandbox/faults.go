@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -51,6 +52,13 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, api http.Hand
 		dropConnection(w)
 		return
 	case "slow":
+		// Read the body first: only then does net/http watch the connection and cancel the
+		// request's context when the client gives up.
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		if err != nil {
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		t := time.NewTimer(s.faults.SlowDelay)
 		select {
 		case <-t.C:

@@ -195,10 +195,17 @@ func readBody(w http.ResponseWriter, r *http.Request, v any) error {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return errorf(http.StatusBadRequest, "a JSON request body is required")
 	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return errorf(http.StatusBadRequest, "the request body is not valid JSON: %v", err)
+	err = json.Unmarshal(data, v)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &te) && te.Field == "":
+		return errorf(http.StatusBadRequest, "the request body must be a JSON object")
+	case errors.As(err, &te):
+		return errorf(http.StatusBadRequest, "field %s must be a %s, not a JSON %s", te.Field, te.Type.Kind(), te.Value)
 	}
-	return nil
+	return errorf(http.StatusBadRequest, "the request body is not valid JSON: %v", err)
 }
 
 func (s *Sandbox) handleAuthenticate(w http.ResponseWriter, r *http.Request) {
