@@ -186,7 +186,7 @@ func TestFilterCombined(t *testing.T) {
 func TestFilterEmptyStatusAndNeverExpires(t *testing.T) {
 	keys := []Key{
 		{ID: "old", Expires: testNow.Add(-time.Hour)}, // Status left empty: computed from now
-		{ID: "never"},                                 // no expiry
+		{ID: "never"}, // no expiry
 		{ID: "soon", Expires: testNow.Add(time.Hour)},
 	}
 	tests := []struct{ expr, want string }{
