@@ -1,6 +1,7 @@
 package output
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -276,6 +277,9 @@ func columnIDs(columns []string) ([]fieldID, error) {
 		id, ok := lookupField(c)
 		if !ok {
 			return nil, usageErrorf("unknown column %q (valid: %s)", c, validFieldList())
+		}
+		if slices.Contains(ids, id) {
+			return nil, usageErrorf("column %q is listed twice", id.name())
 		}
 		ids = append(ids, id)
 	}

@@ -41,18 +41,17 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	format := opts.Format
-	if format == "" {
-		format = Table
+	format, err := ParseFormat(string(opts.Format))
+	if err != nil {
+		return err
 	}
 
 	columns := opts.Columns
-	if (format == JSON || format == YAML) && !opts.ColumnsExplicit || len(columns) == 0 {
-		if format == JSON || format == YAML {
-			columns = KeyFieldNames()
-		} else {
-			columns = DefaultKeyColumns()
-		}
+	switch machine := format == JSON || format == YAML; {
+	case machine && (!opts.ColumnsExplicit || len(columns) == 0):
+		columns = KeyFieldNames()
+	case len(columns) == 0:
+		columns = DefaultKeyColumns()
 	}
 	ids, err := columnIDs(columns)
 	if err != nil {
@@ -122,11 +121,7 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		_, err = w.Write(b)
 		return err
 	}
-	_, err = ParseFormat(string(format))
-	if err == nil {
-		err = fmt.Errorf("output format %q is not implemented for keys", format)
-	}
-	return err
+	return fmt.Errorf("output format %q is not implemented for keys", format)
 }
 
 // keyRow renders the cells of one key: on a terminal dates are relative to

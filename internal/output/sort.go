@@ -90,11 +90,24 @@ func SortKeys(keys []Key, by []SortKey) {
 		}
 		return a.pos - b.pos
 	})
-	sorted := make([]Key, len(keys))
-	for i, e := range entries {
-		sorted[i] = *e.k
+	// Apply the permutation in place, one cycle at a time: entries[j].pos is
+	// where the key that belongs at j comes from; -1 marks a placed key.
+	for i := range entries {
+		if entries[i].pos < 0 || entries[i].pos == i {
+			continue
+		}
+		saved := keys[i]
+		for j := i; ; {
+			src := entries[j].pos
+			entries[j].pos = -1
+			if src == i {
+				keys[j] = saved
+				break
+			}
+			keys[j] = keys[src]
+			j = src
+		}
 	}
-	copy(keys, sorted)
 }
 
 // compareField compares one field of two keys by the field's meaning.

@@ -205,3 +205,40 @@ func TestCompareFold(t *testing.T) {
 		}
 	}
 }
+
+// TestSortKeysMatchesStableSort compares SortKeys (pointer sort plus an
+// in-place permutation) with a plain stable sort over the same criteria, on
+// many keys with many ties.
+func TestSortKeysMatchesStableSort(t *testing.T) {
+	keys := benchKeys(3000)
+	for i := range keys {
+		keys[i].ID = keys[i].ID[:1] // many equal ids, so stability matters
+		keys[i].Expires = keys[i].Expires.Truncate(30 * day)
+	}
+	for _, spec := range []string{"", "role", "-status,creator", "title,-created", "id"} {
+		by, err := ParseSort(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Clone(keys)
+		SortKeys(got, by)
+
+		want := slices.Clone(keys)
+		full := append(slices.Clone(by), SortKey{Field: "expires"}, SortKey{Field: "title"}, SortKey{Field: "id"})
+		slices.SortStableFunc(want, func(a, b Key) int {
+			for _, s := range full {
+				id, _ := lookupField(s.Field)
+				if c := compareField(id, &a, &b); c != 0 {
+					if s.Desc {
+						return -c
+					}
+					return c
+				}
+			}
+			return 0
+		})
+		if !slices.Equal(got, want) {
+			t.Errorf("sort %q differs from a stable sort", spec)
+		}
+	}
+}

@@ -28,8 +28,8 @@ const whenHelp = "use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d"
 //   - YYYY-MM-DD: midnight UTC that day ("today" is today's date in UTC);
 //   - RFC 3339, with or without fractional seconds, with Z or an offset;
 //   - relative to now: an optional sign then one or more N(h|d|w|y) parts,
-//     e.g. 30d, +2w, -7d, 1w3d, -36h; no sign means the future; y is 365 days;
-//     "now" is now. Minutes are not accepted: "6m" could mean months.
+//     e.g. 30d, +2w, -7d, 1w3d, -36h, 1.5d; no sign means the future; y is
+//     365 days; "now" is now. Minutes are refused: "6m" could mean months.
 //
 // A value it cannot read is a *UsageError saying which forms are valid.
 // Whether the date must be in the future is the caller's business.
