@@ -12,9 +12,10 @@
 // JSON, YAML, CSV, TSV and the plain (non-terminal) table show dates as
 // RFC 3339 in UTC truncated to whole seconds, e.g. 2026-01-02T15:04:05Z. The
 // API's sub-second digits carry no meaning for keys, and a fixed width keeps
-// columns aligned and values easy to paste back into a filter. A date that is
-// not set (a zero time.Time) is null in JSON/YAML and empty in CSV, TSV and
-// plain text; on a terminal an unset expiry reads "never".
+// columns aligned and values easy to paste back into a filter. In PrintKeys a
+// date that is not set (a zero time.Time) is null in JSON/YAML and empty in
+// CSV, TSV and plain text; on a terminal an unset expiry reads "never" (such
+// a key counts as active and sorts after every expiry).
 //
 // # Comparing values
 //
