@@ -42,6 +42,7 @@ type Options struct {
 	Tokens     TokenSource // nil for the unauthenticated calls (authenticate, refresh)
 	UserAgent  string
 	PageSize   int
+	Retry      RetryPolicy // zero value → DefaultRetryPolicy
 }
 
 // Client calls the JMap Cloud API.
@@ -51,10 +52,11 @@ type Client struct {
 	tokens    TokenSource
 	userAgent string
 	pageSize  int
+	retry     RetryPolicy
 }
 
 // DefaultTimeout bounds every request unless Options.Timeout says otherwise.
-const DefaultTimeout = 30 * time.Second
+const DefaultTimeout = 20 * time.Second
 
 // New checks the base URL and builds a client.
 func New(opts Options) (*Client, error) {
@@ -74,7 +76,11 @@ func New(opts Options) (*Client, error) {
 	if size <= 0 {
 		size = 1000
 	}
-	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size}, nil
+	retry := opts.Retry
+	if retry == (RetryPolicy{}) {
+		retry = DefaultRetryPolicy
+	}
+	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry}, nil
 }
 
 // WithTokens returns a copy of c that authenticates with tokens.
@@ -188,7 +194,8 @@ func (c *Client) DeleteAPIKey(ctx context.Context, org, id, transferTo string) e
 }
 
 // do sends one request and decodes the answer into out, unwrapping the result envelope.
-// With auth, a 401 triggers one refresh and one resend.
+// With auth, a 401 triggers one refresh and one resend. Idempotent calls are retried (see
+// retry.go); a POST is never sent twice.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any, auth bool) error {
 	var payload []byte
 	if body != nil {
@@ -197,27 +204,57 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return err
 		}
 	}
-	resp, err := c.send(ctx, method, path, query, payload, auth)
-	if err != nil {
-		return err
-	}
-	if resp.status == http.StatusUnauthorized && auth && c.tokens != nil {
+	err := c.attempts(ctx, method, path, query, payload, out, auth)
+	if auth && c.tokens != nil && StatusCode(err) == http.StatusUnauthorized {
 		if rerr := c.tokens.Refresh(ctx); rerr == nil {
-			if resp, err = c.send(ctx, method, path, query, payload, auth); err != nil {
-				return err
-			}
+			err = c.attempts(ctx, method, path, query, payload, out, auth)
 		}
 	}
-	if resp.status < 200 || resp.status > 299 {
-		return decodeError(method, path, resp.status, resp.body)
-	}
-	if out == nil || len(bytes.TrimSpace(resp.body)) == 0 {
-		if out != nil {
-			return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
+	return err
+}
+
+// attempts sends a request, retrying idempotent ones on transient failures.
+func (c *Client) attempts(ctx context.Context, method, path string, query url.Values, payload []byte, out any, auth bool) error {
+	idempotent := method == http.MethodGet || method == http.MethodDelete
+	for attempt := 1; ; attempt++ {
+		resp, err := c.send(ctx, method, path, query, payload, auth)
+		if err == nil {
+			err = resp.result(method, path, out)
 		}
+		if err == nil {
+			return nil
+		}
+		// A DELETE whose earlier attempt got no clear answer may have been carried out:
+		// a 404 now means it was.
+		if method == http.MethodDelete && attempt > 1 && IsNotFound(err) {
+			return nil
+		}
+		wait, retry := c.retry.decide(ctx, attempt, err, resp)
+		if !idempotent || !retry {
+			return err
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return ctx.Err()
+		case <-timer.C:
+		}
+	}
+}
+
+// result checks the status and decodes the body.
+func (r response) result(method, path string, out any) error {
+	if r.status < 200 || r.status > 299 {
+		return decodeError(method, path, r.status, r.body)
+	}
+	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(unwrapResult(resp.body), out); err != nil {
+	if len(bytes.TrimSpace(r.body)) == 0 {
+		return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
+	}
+	if err := json.Unmarshal(unwrapResult(r.body), out); err != nil {
 		return &DecodeError{Method: method, Path: path, Err: err}
 	}
 	return nil
@@ -225,6 +262,7 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 type response struct {
 	status int
+	header http.Header
 	body   []byte
 }
 
@@ -266,7 +304,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err != nil {
 		return response{}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
 	}
-	return response{status: res.StatusCode, body: data}, nil
+	return response{status: res.StatusCode, header: res.Header, body: data}, nil
 }
 
 // NetworkError is a request that got no complete answer: the outcome on the server is unknown.

@@ -2,7 +2,9 @@ package sandbox
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"math/rand"
 	"net"
 	"net/http"
 	"strconv"
@@ -14,11 +16,11 @@ const garbageBody = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</title>
 
 // drawFault decides whether this request gets a fault, and which; "" means none.
 func (s *Sandbox) drawFault() string {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
 	if s.faults.Rate <= 0 {
 		return ""
 	}
-	s.faultMu.Lock()
-	defer s.faultMu.Unlock()
 	if s.rng.Float64() >= s.faults.Rate {
 		return ""
 	}
@@ -59,7 +61,7 @@ func (s *Sandbox) serveAPI(w http.ResponseWriter, r *http.Request, api http.Hand
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		t := time.NewTimer(s.faults.SlowDelay)
+		t := time.NewTimer(s.slowDelay())
 		select {
 		case <-t.C:
 		case <-r.Context().Done():
@@ -180,4 +182,34 @@ func (a *answer) WriteHeader(status int) {
 func (a *answer) Write(p []byte) (int, error) {
 	a.WriteHeader(http.StatusOK)
 	return a.body.Write(p)
+}
+
+func (s *Sandbox) slowDelay() time.Duration {
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	return s.faults.SlowDelay
+}
+
+// SetFaults changes fault injection on a running sandbox, so a test can log in cleanly and
+// then turn faults on. The fault sequence restarts from f.Seed.
+func (s *Sandbox) SetFaults(f Faults) error {
+	if f.Rate < 0 || f.Rate > 1 {
+		return fmt.Errorf("fault rate %v is out of range: it must be between 0 and 1", f.Rate)
+	}
+	for _, k := range f.Kinds {
+		if !validFaultKind(k) {
+			return fmt.Errorf("unknown fault kind %q", k)
+		}
+	}
+	if len(f.Kinds) == 0 {
+		f.Kinds = faultKinds
+	}
+	if f.SlowDelay <= 0 {
+		f.SlowDelay = defaultSlowDelay
+	}
+	s.faultMu.Lock()
+	defer s.faultMu.Unlock()
+	s.faults = f
+	s.rng = rand.New(rand.NewSource(f.Seed))
+	return nil
 }
