@@ -13,16 +13,16 @@ import (
 
 // toOutputKey turns an API key into the row every output format prints.
 func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
-	return output.Key{
+	return output.NormalizeKey(output.Key{
 		ID:      k.ID,
 		Title:   k.Title,
 		Role:    output.RoleName(k.Role),
 		Creator: k.CreatedBy,
 		Email:   k.Email,
-		Created: k.CreationDate.UTC(),
-		Expires: k.ExpirationDate.UTC(),
+		Created: k.CreationDate,
+		Expires: k.ExpirationDate,
 		Status:  output.KeyStatus(k.ExpirationDate, now),
-	}
+	}, now)
 }
 
 func toOutputKeys(keys []jmapcloud.APIKey, now time.Time) []output.Key {
