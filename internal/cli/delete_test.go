@@ -1,0 +1,312 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
+	"github.com/k2geospatial/apikeys/internal/sandbox"
+)
+
+// ptyRun runs one command line in a real pseudo-terminal and returns a wait for its code.
+func ptyRun(t *testing.T, ts *testSandbox, c *ptytest.Console, args ...string) func() int {
+	tty := c.Tty()
+	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
+	streams.SetTTY(true, true, true)
+	streams.DisableColor()
+	f := ts.factory(streams, prompt.NewSurvey(tty, tty, tty))
+	var code int
+	wait := c.Go(func() { code = run(context.Background(), f, args) })
+	return func() int { wait(); return code }
+}
+
+func TestDeleteInteractiveTransferToSecondEditor(t *testing.T) {
+	ts := newTestSandbox(t)
+	keyID := ts.keyID("GeoServer sync")
+	owned := ts.resourcesOf(keyID)
+	if len(owned) == 0 {
+		t.Fatal("the seeded key owns nothing")
+	}
+	c := ptytest.New(t)
+	wait := ptyRun(t, ts, c, "delete", "GeoServer sync")
+	c.ExpectString("Hydrography (PostGIS)")
+	c.ExpectString("Who inherits the resources?")
+	// Editors by name: Ada Admin, Eddie Editor, Erin Editor, Oscar Ops; the second is Eddie.
+	c.Send(ptytest.KeyDown)
+	c.Send(ptytest.KeyEnter)
+	c.ExpectString("resources move to Eddie Editor <eddie@acme.example>")
+	c.ExpectString("cannot be undone")
+	c.Send("y" + ptytest.KeyEnter)
+	if code := wait(); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, c.Screen())
+	}
+	eddie := ts.memberID("eddie@acme.example")
+	got := ts.resourcesOf(eddie)
+	for _, name := range owned {
+		if !contains(got, name) {
+			t.Errorf("%q did not move to Eddie: he owns %v", name, got)
+		}
+	}
+	if left := ts.resourcesOf(keyID); len(left) != 0 {
+		t.Errorf("the deleted key still owns %v", left)
+	}
+	if code, _, _ := ts.run("show", keyID); code != exitNotFound {
+		t.Errorf("show after delete: exit %d, want 5", code)
+	}
+}
+
+func TestDeleteInteractiveNobodyDeletesResources(t *testing.T) {
+	ts := newTestSandbox(t)
+	keyID := ts.keyID("CI pipeline")
+	owned := ts.resourcesOf(keyID)
+	c := ptytest.New(t)
+	wait := ptyRun(t, ts, c, "delete", "CI pipeline")
+	c.ExpectString("Who inherits the resources?")
+	c.Send("nobody") // type to filter
+	c.ExpectString("nobody — delete the resources")
+	c.Send(ptytest.KeyEnter)
+	c.ExpectString("PERMANENTLY DELETED")
+	c.Send("y" + ptytest.KeyEnter)
+	c.ExpectString("resources are DELETED with the key")
+	c.ExpectString("cannot be undone")
+	c.Send("y" + ptytest.KeyEnter)
+	if code := wait(); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, c.Screen())
+	}
+	res, err := ts.sb.Resources()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res {
+		if contains(owned, r.Name) {
+			t.Errorf("resource %q survived a delete with nobody to inherit it (owner %s)", r.Name, r.OwnerID)
+		}
+	}
+}
+
+func TestDeleteInteractiveDeclineChangesNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		keys func(c *ptytest.Console)
+	}{
+		{"answer no", func(c *ptytest.Console) {
+			c.ExpectString("Who inherits the resources?")
+			c.Send(ptytest.KeyEnter)
+			c.ExpectString("cannot be undone")
+			c.Send("n" + ptytest.KeyEnter)
+		}},
+		{"ctrl-c at the picker", func(c *ptytest.Console) {
+			c.ExpectString("Who inherits the resources?")
+			c.Send(ptytest.KeyCtrlC)
+		}},
+		{"ctrl-c at the confirmation", func(c *ptytest.Console) {
+			c.ExpectString("Who inherits the resources?")
+			c.Send(ptytest.KeyEnter)
+			c.ExpectString("cannot be undone")
+			c.Send(ptytest.KeyCtrlC)
+		}},
+		{"refuse nobody, then decline", func(c *ptytest.Console) {
+			c.ExpectString("Who inherits the resources?")
+			c.Send(ptytest.KeyUp) // wraps to the last choice: nobody
+			c.Send(ptytest.KeyEnter)
+			c.ExpectString("PERMANENTLY DELETED")
+			c.Send("n" + ptytest.KeyEnter)
+			c.ExpectString("Who inherits the resources?")
+			c.Send(ptytest.KeyCtrlC)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestSandbox(t)
+			before := ts.state()
+			c := ptytest.New(t)
+			wait := ptyRun(t, ts, c, "delete", "Drone imagery upload")
+			tt.keys(c)
+			if code := wait(); code != exitCancelled {
+				t.Fatalf("exit %d, want 3\n%s", code, c.Screen())
+			}
+			if after := ts.state(); after != before {
+				t.Fatalf("state changed after a cancelled delete:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}
+
+// Without a terminal, every combination of missing flags fails with exit 2 and changes nothing.
+func TestDeleteWithoutTerminalNeedsFlags(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "GeoServer sync"}, "--yes"},
+		{[]string{"delete", "GeoServer sync", "--transfer-to", "erin@acme.example"}, "--yes"},
+		{[]string{"delete", "GeoServer sync", "--no-transfer"}, "--yes"},
+		{[]string{"delete", "GeoServer sync", "--yes"}, "--transfer-to"},
+		{[]string{"delete", "GeoServer sync", "Field app — Android", "--yes"}, "--no-transfer"},
+		{[]string{"delete", "--filter", "status=expired", "--yes"}, "--transfer-to"},
+		{[]string{"delete", "--filter", "status=expired"}, "--yes"},
+		{[]string{"delete", "GeoServer sync", "--yes", "--transfer-to", "x@y", "--no-transfer"}, "contradict"},
+		{[]string{"delete"}, "--filter"},
+		{[]string{"delete", "--filter", "colour=red", "--yes", "--no-transfer"}, "colour"},
+		{[]string{"delete", "GeoServer sync", "--yes", "--transfer-to", "vera@acme.example"}, "Editor role"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := ts.run(tt.args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want 2\nstderr: %s", tt.args, code, errOut)
+		}
+		if !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: stderr does not name %q: %s", tt.args, tt.want, errOut)
+		}
+		if out != "" {
+			t.Errorf("%v: wrote to stdout: %q", tt.args, out)
+		}
+	}
+	if after := ts.state(); after != before {
+		t.Fatalf("a refused delete changed the sandbox:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+}
+
+// The dry run's JSON follows the contract, and the real run then does exactly that.
+func TestDeleteDryRunThenRealRunMatch(t *testing.T) {
+	ts := newTestSandbox(t)
+	args := []string{"delete", "--filter", "status=expired", "GeoServer sync", "--transfer-to", "erin@acme.example", "--yes", "-o", "json"}
+	code, out, errOut := ts.run(append(args, "--dry-run")...)
+	if code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, errOut)
+	}
+	var plan []map[string]any
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) != 3 {
+		t.Fatalf("plan has %d keys, want GeoServer sync and the 2 expired ones: %s", len(plan), out)
+	}
+	wantKeys := []string{"action", "deleted", "id", "resources", "title", "transferTo"}
+	for _, e := range plan {
+		var keys []string
+		for k := range e {
+			keys = append(keys, k)
+		}
+		sortStrings(keys)
+		if !reflect.DeepEqual(keys, wantKeys) {
+			t.Errorf("plan entry keys %v, want %v", keys, wantKeys)
+		}
+		if e["deleted"] != false {
+			t.Errorf("dry run says deleted: %v", e)
+		}
+	}
+	before := ts.state()
+	if ts.state() != before {
+		t.Fatal("the dry run changed state")
+	}
+	erin := ts.memberID("erin@acme.example")
+	erinBefore := ts.resourcesOf(erin)
+
+	code, out, errOut = ts.run(args...)
+	if code != 0 {
+		t.Fatalf("real run: exit %d: %s", code, errOut)
+	}
+	var result []map[string]any
+	if err := json.Unmarshal([]byte(out), &result); err != nil {
+		t.Fatal(err)
+	}
+	var moved []string
+	for i, e := range result {
+		if e["id"] != plan[i]["id"] || e["action"] != plan[i]["action"] || !reflect.DeepEqual(e["resources"], plan[i]["resources"]) || e["deleted"] != true {
+			t.Errorf("outcome %v differs from plan %v", e, plan[i])
+		}
+		for _, r := range e["resources"].([]any) {
+			moved = append(moved, r.(map[string]any)["name"].(string))
+		}
+		if code, _, _ := ts.run("show", e["id"].(string)); code != exitNotFound {
+			t.Errorf("key %v still exists", e["title"])
+		}
+	}
+	got := ts.resourcesOf(erin)
+	if len(got) != len(erinBefore)+len(moved) {
+		t.Fatalf("Erin owns %v; before %v, moved %v", got, erinBefore, moved)
+	}
+	for _, name := range moved {
+		if !contains(got, name) {
+			t.Errorf("%q not transferred to Erin", name)
+		}
+	}
+}
+
+// A fault during a multi-key delete leaves each key either fully deleted with its resources
+// transferred, or untouched.
+func TestDeleteUnderFaultsIsAllOrNothingPerKey(t *testing.T) {
+	for seed := int64(1); seed <= 6; seed++ {
+		ts := newTestSandbox(t)
+		erin := ts.memberID("erin@acme.example")
+		owners := map[string][]string{}
+		for _, title := range []string{"GeoServer sync", "CI pipeline", "Drone imagery upload", "QGIS plugin", "Legacy ETL"} {
+			id := ts.keyID(title)
+			owners[id] = ts.resourcesOf(id)
+		}
+		erinBefore := ts.resourcesOf(erin)
+		if err := ts.sb.SetFaults(sandbox.Faults{Rate: 0.4, Kinds: []string{"500", "503", "reset", "truncate", "garbage"}, Seed: seed}); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := ts.run("delete", "GeoServer sync", "CI pipeline", "Drone imagery upload", "QGIS plugin", "Legacy ETL", "--transfer-to", "erin@acme.example", "--yes")
+		if ts.sb.Stats().FaultsInjected == 0 {
+			t.Fatalf("seed %d: no fault was injected, so the test proved nothing", seed)
+		}
+		ts.sb.SetFaults(sandbox.Faults{})
+		if code != exitOK && code != exitError {
+			t.Fatalf("seed %d: exit %d: %s", seed, code, errOut)
+		}
+		erinNow := ts.resourcesOf(erin)
+		expected := len(erinBefore)
+		for id, owned := range owners {
+			left := ts.resourcesOf(id)
+			showCode, _, _ := ts.run("show", id)
+			switch {
+			case showCode == exitNotFound: // deleted: everything must be Erin's now
+				if len(left) != 0 {
+					t.Errorf("seed %d: deleted key %s still owns %v", seed, id, left)
+				}
+				for _, name := range owned {
+					if !contains(erinNow, name) {
+						t.Errorf("seed %d: key %s deleted but %q did not move to Erin", seed, id, name)
+					}
+				}
+				expected += len(owned)
+			case showCode == exitOK: // untouched
+				if !reflect.DeepEqual(left, owned) {
+					t.Errorf("seed %d: surviving key %s owns %v, had %v", seed, id, left, owned)
+				}
+			default:
+				t.Fatalf("seed %d: show %s: exit %d", seed, id, showCode)
+			}
+		}
+		if len(erinNow) != expected {
+			t.Errorf("seed %d: Erin owns %d resources, want %d", seed, len(erinNow), expected)
+		}
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
