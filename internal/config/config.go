@@ -8,11 +8,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
+
+	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 // DefaultAPIURL is JMap Cloud production.
@@ -31,6 +34,13 @@ type Settings struct {
 	Debug       bool
 	Timeout     time.Duration
 
+	// OrgFromProfile is true when Org comes from the profile file rather than --org or
+	// APIKEYS_ORG: `auth login` then takes it as a default, not as a demand.
+	OrgFromProfile bool
+	// SessionStore is where the profile's session lives: StoreFile (default) or
+	// StoreKeyring (see session.go).
+	SessionStore string
+
 	// Credentials for one invocation, never saved.
 	Token    string
 	Username string
@@ -44,7 +54,7 @@ type FileError struct {
 }
 
 func (e *FileError) Error() string {
-	return fmt.Sprintf("cannot read the configuration file %s: %v\nfix or move the file, or pass --config with another path", e.Path, e.Err)
+	return fmt.Sprintf("invalid configuration file %s: %v\nfix or move the file (apikeys never overwrites it), or pass --config with another path", e.Path, e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
@@ -63,9 +73,10 @@ func NewViper(flags *pflag.FlagSet) (*viper.Viper, error) {
 	return v, nil
 }
 
-// Dir is the configuration directory: $XDG_CONFIG_HOME/apikeys or ~/.config/apikeys.
+// Dir is the configuration directory: $XDG_CONFIG_HOME/apikeys or ~/.config/apikeys. A
+// relative XDG_CONFIG_HOME is ignored, as the XDG specification asks.
 func Dir() (string, error) {
-	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" {
+	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "apikeys"), nil
 	}
 	home, err := os.UserHomeDir()
@@ -89,9 +100,11 @@ func Load(v *viper.Viper) (*Settings, error) {
 		Username:    v.GetString("username"),
 		Password:    v.GetString("password"),
 	}
-	if s.Profile == "" {
-		s.Profile = "default"
+	profile, err := ProfileName(s.Profile)
+	if err != nil {
+		return nil, err
 	}
+	s.Profile = profile
 	if s.ConfigFile == "" {
 		dir, err := Dir()
 		if err != nil {
@@ -109,23 +122,64 @@ func Load(v *viper.Viper) (*Settings, error) {
 		}
 	}
 	prefix := "profiles." + s.Profile + "."
-	pick := func(key string) string {
+	// pick reads a flag or APIKEYS_ variable, then the profile's key, then the file's
+	// top-level key (a default for every profile); fromFile says the value came from the file.
+	pick := func(key string) (value string, fromFile bool) {
 		if v.IsSet(key) && v.GetString(key) != "" {
-			return v.GetString(key)
+			return v.GetString(key), false
 		}
-		return file.GetString(prefix + key)
+		if val := file.GetString(prefix + key); val != "" {
+			return val, true
+		}
+		val := file.GetString(key)
+		return val, val != ""
 	}
-	s.APIURL = pick("api-url")
+	s.APIURL, _ = pick("api-url")
 	if s.APIURL == "" {
 		s.APIURL = DefaultAPIURL
 	}
-	s.Org = pick("org")
-	if t := pick("timeout"); t != "" {
+	s.Org, s.OrgFromProfile = pick("org")
+	if t, fromFile := pick("timeout"); t != "" {
 		d, err := time.ParseDuration(t)
-		if err != nil {
-			return nil, fmt.Errorf("invalid timeout %q: use a duration such as 30s", t)
+		if err != nil || d < 0 {
+			return nil, settingError(s.ConfigFile, fromFile, "invalid timeout %q: use a duration such as 30s", t)
 		}
 		s.Timeout = d
 	}
+	store, fromFile := pick("session-store")
+	switch strings.ToLower(store) {
+	case "", StoreFile:
+		s.SessionStore = StoreFile
+	case StoreKeyring:
+		s.SessionStore = StoreKeyring
+	default:
+		return nil, settingError(s.ConfigFile, fromFile, "invalid session-store %q: use %q or %q", store, StoreFile, StoreKeyring)
+	}
 	return s, nil
+}
+
+// settingError is a bad setting: a *FileError naming the file when the value was read from
+// it, else an *output.UsageError (a flag or APIKEYS_ variable). Both exit 2.
+func settingError(path string, fromFile bool, format string, args ...any) error {
+	if fromFile {
+		return &FileError{Path: path, Err: fmt.Errorf(format, args...)}
+	}
+	return &output.UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// profileNamePattern keeps profile names usable as file names on every system.
+var profileNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// ProfileName normalises a profile name: "" is "default", letters are lower-cased (viper
+// reads the file's keys case-insensitively, so "QA" and "qa" are one profile), and only
+// letters, digits, '.', '_' and '-' are allowed, because the name becomes a file name.
+func ProfileName(name string) (string, error) {
+	if name == "" {
+		return "default", nil
+	}
+	n := strings.ToLower(name)
+	if !profileNamePattern.MatchString(n) {
+		return "", &output.UsageError{Msg: fmt.Sprintf("invalid profile name %q: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)}
+	}
+	return n, nil
 }
