@@ -378,5 +378,8 @@ func (p *pageOf[T]) UnmarshalJSON(data []byte) error {
 	if p.Total == 0 {
 		p.Total = obj.Total
 	}
+	if p.Total < 0 {
+		return fmt.Errorf("page object with a negative total (%d)", p.Total)
+	}
 	return nil
 }
