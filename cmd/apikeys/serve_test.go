@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -15,57 +18,17 @@ import (
 // TestServeOverHTTP runs `sandbox serve` as a real process and drives a create → list →
 // show → delete cycle through --api-url, logged in with APIKEYS_USERNAME/PASSWORD.
 func TestServeOverHTTP(t *testing.T) {
-	dir := t.TempDir()
-	env := append(os.Environ(),
-		"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "c"), "XDG_STATE_HOME="+filepath.Join(dir, "s"),
-		"XDG_CACHE_HOME="+filepath.Join(dir, "k"), "APIKEYS_SANDBOX_DATA="+filepath.Join(dir, "served.db"))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	serve := exec.CommandContext(ctx, "apikeys", "sandbox", "serve")
-	serve.Env = env
-	stdout, err := serve.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := serve.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() { cancel(); serve.Wait() }()
-	lines := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stdout)
-		if sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	var url string
-	select {
-	case url = <-lines:
-	case <-time.After(20 * time.Second):
-		t.Fatal("sandbox serve printed no URL within 20s")
-	}
+	url, client := startServe(t)
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Fatalf("first line %q is not a loopback URL", url)
 	}
-	client := append(env, "APIKEYS_API_URL="+url, "APIKEYS_USERNAME=admin@acme.example", "APIKEYS_PASSWORD=sandbox-password")
 	run := func(args ...string) (string, int) {
 		t.Helper()
-		cmd := exec.Command("apikeys", args...)
-		cmd.Env = client
-		var out, errOut strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &errOut
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
+		out, errOut, code := runEnv(t, client, args...)
+		if strings.Contains(errOut, "sandbox-password") {
+			t.Fatalf("stderr leaked the password: %s", errOut)
 		}
-		if strings.Contains(errOut.String(), "sandbox-password") {
-			t.Fatalf("stderr leaked the password: %s", errOut.String())
-		}
-		return out.String(), code
+		return out, code
 	}
 
 	secret, code := run("create", "over-http", "--role", "editor", "--expires", "10d")
@@ -97,5 +60,101 @@ func TestServeOverHTTP(t *testing.T) {
 	}
 	if _, code = run("delete", "over-http", "--yes"); code != 0 {
 		t.Fatalf("delete: exit %d", code)
+	}
+}
+
+// startServe runs `apikeys sandbox serve` with extra flags and returns its base URL and the
+// environment of a client logged in as the administrator for each invocation.
+func startServe(t *testing.T, flags ...string) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	env := append(os.Environ(),
+		"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "c"), "XDG_STATE_HOME="+filepath.Join(dir, "s"),
+		"XDG_CACHE_HOME="+filepath.Join(dir, "k"), "APIKEYS_SANDBOX_DATA="+filepath.Join(dir, "served.db"))
+	ctx, cancel := context.WithCancel(context.Background())
+	serve := exec.CommandContext(ctx, "apikeys", append([]string{"sandbox", "serve"}, flags...)...)
+	serve.Env = env
+	stdout, err := serve.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := serve.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); serve.Wait() })
+	lines := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	select {
+	case url := <-lines:
+		return url, append(env, "APIKEYS_API_URL="+url, "APIKEYS_USERNAME=admin@acme.example", "APIKEYS_PASSWORD=sandbox-password")
+	case <-time.After(20 * time.Second):
+		t.Fatal("sandbox serve printed no URL within 20s")
+	}
+	return "", nil
+}
+
+// runEnv runs apikeys with env and returns stdout, stderr and the exit code.
+func runEnv(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command("apikeys", args...)
+	cmd.Env = env
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+// 50 concurrent processes create keys and half delete theirs: no lost or doubled write.
+func TestConcurrentClientsCreateAndDelete(t *testing.T) {
+	_, env := startServe(t)
+	count := func() int {
+		out, errOut, code := runEnv(t, env, "list", "-o", "csv", "--columns", "id", "--no-headers")
+		if code != 0 {
+			t.Fatalf("list: exit %d: %s", code, errOut)
+		}
+		return strings.Count(out, "\n")
+	}
+	before := count()
+	const clients = 50
+	var wg sync.WaitGroup
+	errs := make(chan string, clients)
+	var deletes atomic.Int64
+	for i := 0; i < clients; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			title := fmt.Sprintf("concurrent-%02d", i)
+			if _, errOut, code := runEnv(t, env, "create", title, "--role", "viewer", "--expires", "5d"); code != 0 {
+				errs <- fmt.Sprintf("create %s: exit %d: %s", title, code, errOut)
+				return
+			}
+			if i%2 == 0 {
+				if _, errOut, code := runEnv(t, env, "delete", title, "--yes"); code != 0 {
+					errs <- fmt.Sprintf("delete %s: exit %d: %s", title, code, errOut)
+					return
+				}
+				deletes.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if got, want := count(), before+clients-int(deletes.Load()); got != want {
+		t.Fatalf("final key count %d, want %d (before %d + %d creates - %d deletes)", got, want, before, clients, deletes.Load())
 	}
 }

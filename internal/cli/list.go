@@ -12,10 +12,10 @@ import (
 
 // listOptions are the inputs of `apikeys list`.
 type listOptions struct {
-	IO      *iostreams.IOStreams
-	Keys    func(context.Context) (keyLister, error)
-	Now     func() time.Time
-	Format  func() (string, error)
+	IO     *iostreams.IOStreams
+	Keys   func(context.Context) (keyLister, error)
+	Now    func() time.Time
+	Format func() (string, error)
 
 	Columns        string
 	Hide           string

@@ -54,7 +54,7 @@ func newSandboxServeCmd(opts *sandboxOptions) *cobra.Command {
 	var addr, faults string
 	var rate float64
 	var seed int64
-	var ttl time.Duration
+	var ttl, slow time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sandbox API on loopback until interrupted",
@@ -82,7 +82,7 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 			if err != nil {
 				return err
 			}
-			sb, err := sandbox.Open(sandbox.Options{Path: path, TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed}})
+			sb, err := sandbox.Open(sandbox.Options{Path: path, TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed, SlowDelay: slow}})
 			if err != nil {
 				return err
 			}
@@ -116,14 +116,15 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 	fl.StringVar(&faults, "faults", "", "fault kinds, comma-separated: 500,503,429,reset,slow,truncate,garbage (default all)")
 	fl.Int64Var(&seed, "seed", 1, "seed of the fault sequence, for reproducible runs")
 	fl.DurationVar(&ttl, "token-ttl", 0, "access-token lifetime (default 1h); short values exercise refresh")
+	fl.DurationVar(&slow, "slow-delay", 0, "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
 	return cmd
 }
 
 func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
 	var extra int
 	cmd := &cobra.Command{
-		Use:     "reset",
-		Short:   "Restore the seeded organization, optionally with N generated keys",
+		Use:   "reset",
+		Short: "Restore the seeded organization, optionally with N generated keys",
 		Example: `  apikeys sandbox reset
   apikeys sandbox reset --keys 10000`,
 		Args: cobra.NoArgs,
