@@ -118,6 +118,7 @@ Try it without an account against the built-in sandbox:
 		newDeleteCmd(f, nil),
 		newMembersCmd(f, nil),
 		newSandboxCmd(f),
+		newAuthCmd(f),
 		newVersionCmd(f),
 		newClearClipboardCmd(),
 		newExitCodesHelpTopic(),

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -78,7 +79,7 @@ func (f *Factory) openSession(ctx context.Context) (*Session, error) {
 	case s.Username != "" || s.Password != "":
 		return nil, usageError("APIKEYS_USERNAME and APIKEYS_PASSWORD must be set together")
 	}
-	return nil, &codedError{code: exitAuth, err: fmt.Errorf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)}
+	return f.openStoredSession(ctx, s, client)
 }
 
 // newClient builds the HTTP client: TLS verification always on, plain http only to loopback.
@@ -221,4 +222,194 @@ func (f *Factory) openSandboxSession(ctx context.Context, s *config.Settings) (*
 		return nil, err
 	}
 	return loginWithPassword(ctx, client, sandbox.AdminEmail, sandbox.Password, s.Org)
+}
+
+// sessionLockWait bounds the wait for another apikeys process that is refreshing the same
+// profile's session (a refresh is one request, bounded by the HTTP timeout).
+const sessionLockWait = time.Minute
+
+// refreshMargin is how long before its expiry an access token is renewed. For tokens that
+// live less than twice as long, half their lifetime is used instead (see refreshDue).
+const refreshMargin = 30 * time.Second
+
+// notLoggedInError says how to get credentials for s's profile: exit 4.
+func notLoggedInError(s *config.Settings) error {
+	return &codedError{code: exitAuth, err: fmt.Errorf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)}
+}
+
+// sessionFile is the store of s's profile. The keyring store is not implemented: a
+// `session-store: keyring` setting falls back to this file (see docs/configuration.md).
+func sessionFile(s *config.Settings) *config.SessionFile {
+	return config.NewSessionFile(s.ConfigFile, s.Profile)
+}
+
+// loadSession reads the profile's session: not saved → not logged in (exit 4); unreadable
+// → exit 4 with the file named and `auth login` suggested (login replaces the file).
+func loadSession(s *config.Settings, store *config.SessionFile) (*config.Session, error) {
+	sess, err := store.Load()
+	var se *config.SessionError
+	switch {
+	case errors.Is(err, config.ErrNoSession):
+		return nil, notLoggedInError(s)
+	case errors.As(err, &se):
+		return nil, &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again (it replaces the file)", err)}
+	case err != nil:
+		return nil, err
+	}
+	return sess, nil
+}
+
+// sameAPIURL compares base URLs as the client uses them (no trailing slash, any case host).
+func sameAPIURL(a, b string) bool {
+	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
+}
+
+// openStoredSession uses the profile's saved session. Its tokens are sent only to the API
+// URL that issued them, and only for the organization they are bound to.
+func (f *Factory) openStoredSession(ctx context.Context, s *config.Settings, client *jmapcloud.Client) (*Session, error) {
+	store := sessionFile(s)
+	sess, err := loadSession(s, store)
+	if err != nil {
+		return nil, err
+	}
+	if !sameAPIURL(sess.APIURL, s.APIURL) {
+		return nil, &codedError{code: exitAuth, err: fmt.Errorf("not logged in to %s: the session of profile %q is for %s\nrun `apikeys auth login --api-url %s`, or choose the profile of that API with --profile", s.APIURL, s.Profile, sess.APIURL, s.APIURL)}
+	}
+	if s.Org != "" && !strings.EqualFold(s.Org, sess.Organization.ID) {
+		return nil, usageError("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
+	}
+	tokens := &storedTokens{store: store, client: client, now: f.Now, sess: *sess}
+	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
+}
+
+// refreshDue reports whether sess's access token should be renewed before use: less than
+// refreshMargin left, or less than half its lifetime for a short-lived token. An unknown
+// expiry is never due: the server's 401 will say.
+func refreshDue(sess *config.Session, now time.Time) bool {
+	if sess.ExpiresAt.IsZero() {
+		return false
+	}
+	margin := refreshMargin
+	if life := sess.ExpiresAt.Sub(sess.IssuedAt); !sess.IssuedAt.IsZero() && life > 0 && life/2 < margin {
+		margin = life / 2
+	}
+	return sess.ExpiresAt.Sub(now) < margin
+}
+
+// storedTokens is a saved session as a jmapcloud.TokenSource. Refresh tokens are
+// single-use, and other apikeys processes may share the session, so a refresh happens only
+// under the profile's file lock, starts by re-reading the file (another process may have
+// refreshed already: its tokens are used and no refresh token is spent twice), and saves
+// the new pair before the new access token is used.
+type storedTokens struct {
+	store  *config.SessionFile
+	client *jmapcloud.Client // without tokens: refresh-token needs none
+	now    func() time.Time
+
+	mu   sync.Mutex
+	sess config.Session
+}
+
+// Token returns the access token, renewing it first when it is about to expire.
+func (t *storedTokens) Token(ctx context.Context) (string, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !refreshDue(&t.sess, t.now()) {
+		return t.sess.AccessToken, nil
+	}
+	if err := t.renew(ctx, func(disk *config.Session) bool { return refreshDue(disk, t.now()) }); err != nil {
+		if t.now().Before(t.sess.ExpiresAt) {
+			return t.sess.AccessToken, nil // still valid: let the request decide
+		}
+		return "", err
+	}
+	return t.sess.AccessToken, nil
+}
+
+// Refresh renews the access token after the server refused it (401).
+func (t *storedTokens) Refresh(ctx context.Context) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	refused := t.sess.AccessToken
+	return t.renew(ctx, func(disk *config.Session) bool {
+		return disk.AccessToken == refused || refreshDue(disk, t.now())
+	})
+}
+
+// Session returns a copy of the session as last read or saved.
+func (t *storedTokens) Session() config.Session {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.sess
+}
+
+// update changes the saved session's metadata (not its tokens) under the lock.
+func (t *storedTokens) update(ctx context.Context, change func(*config.Session)) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, sessionLockWait)
+	defer cancel()
+	unlock, err := t.store.Lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	disk, err := t.store.Load()
+	if err != nil {
+		return err
+	}
+	if !disk.LoggedInAt.Equal(t.sess.LoggedInAt) || disk.User.Email != t.sess.User.Email {
+		return errors.New("the session was replaced by another login meanwhile")
+	}
+	change(disk)
+	if err := t.store.Save(disk); err != nil {
+		return err
+	}
+	t.sess = *disk
+	return nil
+}
+
+// renew runs with t.mu held. need says whether the session as found on disk still needs a
+// refresh; when it does not, another process refreshed it and its tokens are adopted.
+func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) bool) error {
+	ctx, cancel := context.WithTimeout(ctx, sessionLockWait)
+	defer cancel()
+	unlock, err := t.store.Lock(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	disk, err := t.store.Load()
+	switch {
+	case errors.Is(err, config.ErrNoSession):
+		return &codedError{code: exitAuth, err: errors.New("the session was logged out meanwhile\nrun `apikeys auth login`")}
+	case err != nil:
+		return &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again", err)}
+	}
+	if !sameAPIURL(disk.APIURL, t.sess.APIURL) || disk.Organization.ID != t.sess.Organization.ID {
+		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, disk.Organization.ID)}
+	}
+	if !need(disk) {
+		t.sess = *disk
+		return nil
+	}
+	// The file's refresh token is unspent: every process that spends one saves its
+	// successor before releasing the lock.
+	next, err := t.client.RefreshToken(ctx, disk.RefreshToken, disk.Organization.ID)
+	if err != nil {
+		if code := jmapcloud.StatusCode(err); code == http.StatusUnauthorized || code == http.StatusForbidden {
+			return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked: %w\nrun `apikeys auth login`", disk.User.Email, err)}
+		}
+		return fmt.Errorf("refreshing the session: %w", err)
+	}
+	now := t.now()
+	disk.AccessToken, disk.RefreshToken, disk.ExpiresAt = next.AccessToken, next.RefreshToken, next.ExpiresAt
+	disk.IssuedAt, disk.RefreshedAt = now, now
+	if err := t.store.Save(disk); err != nil {
+		// The old refresh token is spent and the new one cannot be kept: this process
+		// must not use a pair it could not save, and the next one needs a new login.
+		return &codedError{code: exitAuth, err: fmt.Errorf("%w\nthe previous refresh token is spent: run `apikeys auth login`", err)}
+	}
+	t.sess = *disk
+	return nil
 }
