@@ -123,6 +123,7 @@ Try it without an account against the built-in sandbox:
 		newClearClipboardCmd(),
 		newExitCodesHelpTopic(),
 	)
+	registerCompletions(root, f)
 	return root
 }
 
