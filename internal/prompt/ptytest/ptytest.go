@@ -52,13 +52,18 @@ const (
 const DefaultTimeout = 10 * time.Second
 
 const (
-	// settle is how long the program's output must have been quiet before
-	// Send types: see Send.
-	settle = 20 * time.Millisecond
-	// maxSettle bounds the wait for quiet output, for programs that never
-	// stop writing (spinners); Send types anyway after it.
-	maxSettle = time.Second
-	poll      = time.Millisecond
+	// quietSettle is how long the program's output must have been quiet
+	// before Send types: see Send.
+	quietSettle = 20 * time.Millisecond
+	// maxQuietWait bounds the wait for quiet output, for programs that
+	// never stop writing (spinners); Send types anyway after it.
+	maxQuietWait = time.Second
+	// replySettle is how long after the emulator's last reply Send waits
+	// before trusting an empty input queue: the kernel moves bytes written
+	// to the pty master into the terminal's input queue asynchronously, so
+	// a reply just written can still be invisible there.
+	replySettle = 50 * time.Millisecond
+	poll        = time.Millisecond
 )
 
 // Option configures New.
@@ -96,17 +101,20 @@ type Console struct {
 	// inMu serialises writes to the terminal's input: keys from Send and
 	// the emulator's replies to cursor queries.
 	inMu sync.Mutex
-	// replyUnread is true from the moment a reply is written until the
-	// program's input queue is seen empty.
-	replyUnread bool
+	// lastReply is when the emulator last wrote a reply (under inMu).
+	lastReply time.Time
 
-	mu       sync.Mutex
-	out      []byte        // everything the program wrote, raw
-	pos      int           // out[:pos] has been consumed by ExpectString
-	lastOut  time.Time     // when the program last wrote
-	wake     chan struct{} // signalled (non-blocking) when out grows or the pump ends
-	pumped   chan struct{} // closed when the pump goroutine ends
-	closeErr sync.Once
+	// running counts the goroutines started by Go, which Close lets end
+	// before it closes the terminal they may still be using.
+	running sync.WaitGroup
+
+	mu        sync.Mutex
+	out       []byte        // everything the program wrote, raw
+	pos       int           // out[:pos] has been consumed by ExpectString
+	lastOut   time.Time     // when the program last wrote
+	wake      chan struct{} // signalled (non-blocking) when out grows or the pump ends
+	pumped    chan struct{} // closed when the pump goroutine ends
+	closeOnce sync.Once
 }
 
 // New opens a pseudo-terminal for t and closes it when t ends. It skips the
@@ -226,7 +234,7 @@ func (w replyWriter) Write(p []byte) (int, error) {
 	w.c.inMu.Lock()
 	defer w.c.inMu.Unlock()
 	n, err := w.c.ptm.Write(p)
-	w.c.replyUnread = true
+	w.c.lastReply = time.Now()
 	return n, err
 }
 
@@ -255,20 +263,16 @@ func (c *Console) Send(s string) {
 	deadline := start.Add(c.timeout)
 	for {
 		c.inMu.Lock()
-		if c.replyUnread {
-			queued, err := unix.IoctlGetInt(c.ptsFd, ioctlInputQueued)
-			if err != nil {
-				c.inMu.Unlock()
-				c.t.Fatalf("ptytest: send %q: reading the input queue: %v", s, err)
-			}
-			if queued == 0 {
-				c.replyUnread = false
-			}
+		queued, err := unix.IoctlGetInt(c.ptsFd, ioctlInputQueued)
+		if err != nil {
+			c.inMu.Unlock()
+			c.t.Fatalf("ptytest: send %q: reading the input queue: %v", s, err)
 		}
+		replyRead := c.lastReply.IsZero() || (queued == 0 && time.Since(c.lastReply) >= replySettle)
 		c.mu.Lock()
-		quiet := time.Since(c.lastOut) >= settle || time.Since(start) >= maxSettle
+		quiet := time.Since(c.lastOut) >= quietSettle || time.Since(start) >= maxQuietWait
 		c.mu.Unlock()
-		if !c.replyUnread && quiet {
+		if replyRead && quiet {
 			_, err := c.ptm.WriteString(s)
 			c.inMu.Unlock()
 			if err != nil {
@@ -324,7 +328,9 @@ func (c *Console) ExpectString(s string) {
 // assigned by fn to captured variables are safe to read after the wait.
 func (c *Console) Go(fn func()) (wait func()) {
 	done := make(chan struct{})
+	c.running.Add(1)
 	go func() {
+		defer c.running.Done()
 		defer close(done)
 		fn()
 	}()
@@ -356,10 +362,11 @@ func (c *Console) Screen() string {
 }
 
 // Close closes the pty: the program's reads on it then fail, which ends a
-// prompt still waiting for keys. It is called automatically when the test
-// ends; calling it again does nothing.
+// prompt still waiting for keys. It waits (up to the timeout) for the
+// goroutines started by Go to return before closing the program's side. It
+// is called automatically when the test ends; calling it again does nothing.
 func (c *Console) Close() {
-	c.closeErr.Do(func() {
+	c.closeOnce.Do(func() {
 		if c.t.Failed() {
 			c.t.Logf("ptytest: screen at close:\n%s", c.Screen())
 		}
@@ -369,6 +376,18 @@ func (c *Console) Close() {
 		case <-time.After(c.timeout):
 			c.t.Errorf("ptytest: output pump did not stop within %v", c.timeout)
 		}
-		_ = c.pts.Close()
+		programs := make(chan struct{})
+		go func() {
+			c.running.Wait()
+			close(programs)
+		}()
+		select {
+		case <-programs:
+			_ = c.pts.Close()
+		case <-time.After(c.timeout):
+			// Leave the terminal open rather than race with a program
+			// still using it.
+			c.t.Errorf("ptytest: the program did not return within %v of closing its terminal", c.timeout)
+		}
 	})
 }

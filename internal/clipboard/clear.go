@@ -1,0 +1,100 @@
+package clipboard
+
+import (
+	"context"
+	"crypto/subtle"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+)
+
+const (
+	// ClearCommand is the hidden subcommand of apikeys that ScheduleClear
+	// runs; it must call RunClearer.
+	ClearCommand = "__clear-clipboard"
+	// FingerprintEnv carries the Fingerprint to the clearer. An environment
+	// variable, unlike arguments, is not shown by ps to other users, and the
+	// secret itself never leaves the parent process.
+	FingerprintEnv = "APIKEYS_CLIPBOARD_FINGERPRINT"
+)
+
+// ScheduleClear starts a detached process (this executable, running
+// ClearCommand --after AFTER) that clears the system clipboard after `after`
+// if it then still holds the text whose Fingerprint is fp, and returns
+// without waiting. The process has its own session and /dev/null for stdin,
+// stdout and stderr, so it survives the command and its terminal. A zero or
+// negative after schedules nothing.
+func ScheduleClear(fp string, after time.Duration) error {
+	if after <= 0 {
+		return nil
+	}
+	cmd, err := clearerCmd(fp, after)
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start the clipboard clearer: %w", err)
+	}
+	// Reap it if this process lives that long (tests); the CLI exits first.
+	go func() { _ = cmd.Wait() }()
+	return nil
+}
+
+// clearerCmd prepares the clearer process without starting it.
+func clearerCmd(fp string, after time.Duration) (*exec.Cmd, error) {
+	if err := checkFingerprint(fp); err != nil {
+		return nil, err
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, fmt.Errorf("find the apikeys executable for the clipboard clearer: %w", err)
+	}
+	cmd := exec.Command(exe, ClearCommand, "--after", after.String())
+	cmd.Env = clearerEnv(os.Environ(), fp)
+	cmd.SysProcAttr = detached()
+	// Stdin, Stdout and Stderr stay nil: the null device.
+	return cmd, nil
+}
+
+// clearerEnv is env without any APIKEYS_ variable, since the clearer needs
+// none and some hold credentials (APIKEYS_PASSWORD, APIKEYS_TOKEN) it would
+// otherwise keep for its whole life, plus the fingerprint.
+func clearerEnv(env []string, fp string) []string {
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "APIKEYS_") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, FingerprintEnv+"="+fp)
+}
+
+// RunClearer is the body of the hidden clearer command: it waits for
+// `after` (or until ctx ends), then clears cb only if it still holds the text
+// whose Fingerprint is fp, so that whatever the user copied since is left
+// alone.
+func RunClearer(ctx context.Context, cb Clipboard, fp string, after time.Duration) error {
+	if err := checkFingerprint(fp); err != nil {
+		return err
+	}
+	timer := time.NewTimer(after)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+	}
+	current, err := cb.Read()
+	if err != nil {
+		return fmt.Errorf("read the clipboard: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(Fingerprint(current)), []byte(fp)) != 1 {
+		return nil
+	}
+	if err := cb.Write(""); err != nil {
+		return fmt.Errorf("clear the clipboard: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,108 @@
+//go:build unix
+
+package clipboard_test
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/k2geospatial/apikeys/internal/clipboard"
+)
+
+func assertDetached(t *testing.T, attr *syscall.SysProcAttr) {
+	t.Helper()
+	if attr == nil || !attr.Setsid {
+		t.Errorf("SysProcAttr = %+v, want Setsid", attr)
+	}
+}
+
+// These tests run the real detached process: this test binary re-executed
+// as `__clear-clipboard` (see TestMain), against the real X clipboard.
+
+func TestDetachedClearer(t *testing.T) {
+	requireX(t)
+	tests := []struct {
+		name      string
+		copyLater string // what the user copies while the clearer waits
+		want      string
+	}{
+		{name: "clears the secret", want: ""},
+		{name: "leaves what was copied since", copyLater: "copied later by the user", want: "copied later by the user"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			log := filepath.Join(t.TempDir(), "clearer.log")
+			t.Setenv(helperLogEnv, log)
+			secret := uniqueSecret(t)
+			if err := clipboard.System().Write(secret); err != nil {
+				t.Fatal(err)
+			}
+			cmd, err := clipboard.ClearerCmd(clipboard.Fingerprint(secret), 500*time.Millisecond)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+
+			if sid, err := unix.Getsid(cmd.Process.Pid); err != nil || sid != cmd.Process.Pid {
+				t.Errorf("clearer session = %d, %v; want its own session %d", sid, err, cmd.Process.Pid)
+			}
+			if tt.copyLater != "" {
+				xclipWrite(t, tt.copyLater)
+			}
+			if got := xclipRead(t); got != valueOr(tt.copyLater, secret) {
+				t.Fatalf("cleared too early: clipboard = %q", got)
+			}
+
+			select {
+			case err := <-done:
+				if err != nil {
+					msg, _ := os.ReadFile(log)
+					t.Fatalf("clearer failed: %v: %s", err, msg)
+				}
+			case <-time.After(15 * time.Second):
+				_ = cmd.Process.Kill()
+				t.Fatal("the clearer did not finish")
+			}
+			if got := xclipRead(t); got != tt.want {
+				t.Fatalf("clipboard = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func valueOr(s, fallback string) string {
+	if s != "" {
+		return s
+	}
+	return fallback
+}
+
+// TestScheduleClear goes through the public entry point, which does not
+// wait for the clearer: the clipboard is polled instead.
+func TestScheduleClear(t *testing.T) {
+	requireX(t)
+	secret := uniqueSecret(t)
+	if err := clipboard.System().Write(secret); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := clipboard.ScheduleClear(clipboard.Fingerprint(secret), 300*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 250*time.Millisecond {
+		t.Errorf("ScheduleClear blocked for %v", d)
+	}
+	waitClipboard(t, "", 15*time.Second)
+	if d := time.Since(start); d < 300*time.Millisecond {
+		t.Fatalf("cleared after %v, before the 300ms delay", d)
+	}
+}

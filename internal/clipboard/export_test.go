@@ -1,0 +1,4 @@
+package clipboard
+
+// ClearerCmd exposes clearerCmd to the tests.
+var ClearerCmd = clearerCmd
