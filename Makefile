@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build test test-short bench fuzz generate check-generated lint clean
+.PHONY: all build test test-short bench fuzz generate check-generated release-check lint clean
 
 all: build
 
@@ -28,6 +28,21 @@ fuzz:
 	  echo "== $$t ($$pkg)"; \
 	  $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./$$pkg; \
 	done
+
+# completions/, docs/cli/ and docs/man/ are generated from the command tree and committed.
+generate:
+	$(GO) run ./cmd/gen-docs
+
+# Regenerates into a temporary directory and fails, listing the files, when the committed ones differ.
+check-generated:
+	$(GO) run ./cmd/gen-docs -check
+
+# Validates .goreleaser.yaml and builds every archive and package offline into dist/.
+# Needs goreleaser v2.16.0: go install github.com/goreleaser/goreleaser/v2@v2.16.0
+GORELEASER ?= goreleaser
+release-check:
+	$(GORELEASER) check
+	$(GORELEASER) release --snapshot --clean
 
 clean:
 	rm -rf bin dist
