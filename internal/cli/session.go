@@ -308,12 +308,18 @@ type storedTokens struct {
 
 	mu   sync.Mutex
 	sess config.Session
+	// dead is set when the session cannot be renewed (refresh token refused): later calls
+	// fail at once instead of presenting a refused refresh token again.
+	dead error
 }
 
 // Token returns the access token, renewing it first when it is about to expire.
 func (t *storedTokens) Token(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.dead != nil {
+		return "", t.dead
+	}
 	if !refreshDue(&t.sess, t.now()) {
 		return t.sess.AccessToken, nil
 	}
@@ -330,6 +336,9 @@ func (t *storedTokens) Token(ctx context.Context) (string, error) {
 func (t *storedTokens) Refresh(ctx context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.dead != nil {
+		return t.dead
+	}
 	refused := t.sess.AccessToken
 	return t.renew(ctx, func(disk *config.Session) bool {
 		return disk.AccessToken == refused || refreshDue(disk, t.now())
@@ -398,7 +407,9 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	next, err := t.client.RefreshToken(ctx, disk.RefreshToken, disk.Organization.ID)
 	if err != nil {
 		if code := jmapcloud.StatusCode(err); code == http.StatusUnauthorized || code == http.StatusForbidden {
-			return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked: %w\nrun `apikeys auth login`", disk.User.Email, err)}
+			// %v, not %w: this is no longer a 401 to react to with another refresh.
+			t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", disk.User.Email, err)}
+			return t.dead
 		}
 		return fmt.Errorf("refreshing the session: %w", err)
 	}

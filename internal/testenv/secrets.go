@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -18,7 +19,8 @@ type SecretScan struct {
 	Secrets map[string]string
 	// Texts maps a name ("stdout", "debug trace") to captured output.
 	Texts map[string]string
-	// Dirs are directory trees whose files (and file names) are read.
+	// Dirs are directory trees whose files (and file names) are read; a missing one is
+	// skipped.
 	Dirs []string
 	// Allow excuses a secret found in a file, e.g. tokens in the session file, which is
 	// where they belong. Texts are never excused.
@@ -65,6 +67,9 @@ func (s SecretScan) Findings() ([]Finding, error) {
 		scan(name, s.Texts[name])
 	}
 	for _, dir := range s.Dirs {
+		if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+			continue // nothing written there, nothing leaked
+		}
 		err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
