@@ -8,10 +8,16 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/k2geospatial/apikeys/internal/cli"
+	"github.com/k2geospatial/apikeys/internal/clipboard"
 )
 
 // TestMain lets testscript run `apikeys` as a real process built from this test binary.
+// When create schedules the clipboard clearer it re-executes this test binary, as it would the
+// real apikeys, with the hidden clearer command: hand that straight to the CLI.
 func TestMain(m *testing.M) {
+	if len(os.Args) > 1 && os.Args[1] == clipboard.ClearCommand {
+		os.Exit(cli.Main(os.Args[1:], "test"))
+	}
 	testscript.Main(m, map[string]func(){
 		"apikeys": func() { os.Exit(cli.Main(os.Args[1:], "test")) },
 	})

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/testenv"
+)
+
+// sandboxEnv is a private home and sandbox data file for one test.
+func sandboxEnv(t *testing.T) []string {
+	dir := t.TempDir()
+	return append(os.Environ(),
+		"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "c"), "XDG_STATE_HOME="+filepath.Join(dir, "s"),
+		"XDG_CACHE_HOME="+filepath.Join(dir, "k"), "APIKEYS_SANDBOX_DATA="+filepath.Join(dir, "sandbox.db"))
+}
+
+func requireX(t *testing.T) {
+	t.Helper()
+	_, err := exec.LookPath("xclip")
+	testenv.Require(t, "an X display (run under xvfb-run -a) and xclip", os.Getenv("DISPLAY") != "" && err == nil)
+}
+
+func xclip(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("xclip", append(args, "-selection", "clipboard")...).Output()
+	if err != nil && len(args) > 0 && args[0] == "-o" {
+		return "" // an empty or unowned clipboard
+	}
+	if err != nil {
+		t.Fatalf("xclip %v: %v", args, err)
+	}
+	return string(out)
+}
+
+func xclipWrite(t *testing.T, text string) {
+	t.Helper()
+	cmd := exec.Command("xclip", "-i", "-selection", "clipboard")
+	cmd.Stdin = strings.NewReader(text)
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("xclip -i: %v", err)
+	}
+}
+
+// The secret lands on the real clipboard and is cleared after --clear-after.
+func TestCreateCopiesAndClearsTheClipboard(t *testing.T) {
+	requireX(t)
+	env := sandboxEnv(t)
+	out, errOut, code := runEnv(t, env, "--sandbox", "create", "clip", "--role", "viewer", "--expires", "3d", "--copy", "--clear-after", "2s")
+	secret := strings.TrimSpace(out)
+	if code != 0 || secret == "" {
+		t.Fatalf("create: exit %d: %s", code, errOut)
+	}
+	if got := xclip(t, "-o"); got != secret {
+		t.Fatalf("clipboard holds %d bytes, not the secret", len(got))
+	}
+	if !strings.Contains(errOut, "cleared in 2s") {
+		t.Errorf("stderr does not announce the clearing: %s", errOut)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for xclip(t, "-o") == secret {
+		if time.Now().After(deadline) {
+			t.Fatal("the clipboard still holds the secret 10s after --clear-after 2s")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if got := xclip(t, "-o"); got != "" {
+		t.Fatalf("clipboard after clearing holds %q, want empty", got)
+	}
+}
+
+// Something copied after the secret is left alone by the clearer.
+func TestClipboardClearerLeavesNewerContentAlone(t *testing.T) {
+	requireX(t)
+	env := sandboxEnv(t)
+	_, errOut, code := runEnv(t, env, "--sandbox", "create", "clip2", "--role", "viewer", "--expires", "3d", "--copy", "--clear-after", "2s")
+	if code != 0 {
+		t.Fatalf("create: exit %d: %s", code, errOut)
+	}
+	xclipWrite(t, "something the user copied")
+	time.Sleep(3500 * time.Millisecond)
+	if got := xclip(t, "-o"); got != "something the user copied" {
+		t.Fatalf("the clearer touched newer clipboard content: %q", got)
+	}
+}
+
+// Without any clipboard the key is still created, the command succeeds, stderr says why.
+func TestCreateWithoutClipboardStillSucceeds(t *testing.T) {
+	env := append(sandboxEnv(t), "DISPLAY=", "WAYLAND_DISPLAY=", "PATH=/nonexistent")
+	out, errOut, code := runEnv(t, env, "--sandbox", "create", "noclip", "--role", "viewer", "--expires", "3d", "--copy")
+	if code != 0 || strings.TrimSpace(out) == "" {
+		t.Fatalf("create: exit %d, stdout %q: %s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "not copied") {
+		t.Fatalf("stderr does not say the copy failed: %s", errOut)
+	}
+	if strings.Contains(errOut, strings.TrimSpace(out)) {
+		t.Fatal("the secret appeared on stderr")
+	}
+}
+
+// Without a terminal and with flags missing, create exits 2 at once and prints no prompt.
+func TestCreateWithoutTerminalFailsFast(t *testing.T) {
+	env := sandboxEnv(t)
+	start := time.Now()
+	out, errOut, code := runEnv(t, env, "--sandbox", "create", "--role", "viewer")
+	if code != 2 || out != "" {
+		t.Fatalf("exit %d, stdout %q", code, out)
+	}
+	if elapsed := time.Since(start); elapsed > 5*time.Second {
+		t.Fatalf("took %s to refuse", elapsed)
+	}
+	if !strings.Contains(errOut, "--title") || !strings.Contains(errOut, "--expires") || strings.Contains(errOut, "--role") {
+		t.Fatalf("stderr should name exactly the missing flags: %s", errOut)
+	}
+}
+
+// K=$(apikeys create ...) is the secret alone, and the server authenticates it as that key.
+func TestCreatedSecretAuthenticatesAsTheKey(t *testing.T) {
+	url, env := startServe(t)
+	out, errOut, code := runEnv(t, env, "create", "ci", "--role", "viewer", "--expires", "30d")
+	if code != 0 {
+		t.Fatalf("create: exit %d: %s", code, errOut)
+	}
+	if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "\n") {
+		t.Fatalf("stdout is not the secret alone: %q", out)
+	}
+	secret := strings.TrimSpace(out)
+	org := orgID(t, url)
+	get := func(key string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, url+"/api/ss/rest/v1/organizations/"+org+"/api-keys", nil)
+		req.Header.Set("Api-Key", key)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var body struct {
+			Message string `json:"message"`
+		}
+		json.NewDecoder(res.Body).Decode(&body)
+		return res.StatusCode, body.Message
+	}
+	if status, msg := get(secret); status != http.StatusForbidden || msg != "API keys cannot manage API keys" {
+		t.Fatalf("with the new key: %d %q, want 403 \"API keys cannot manage API keys\"", status, msg)
+	}
+	if status, _ := get(secret + "x"); status != http.StatusUnauthorized {
+		t.Fatalf("with a wrong key: %d, want 401", status)
+	}
+}
+
+// orgID asks the served sandbox, as the admin, which organization it is.
+func orgID(t *testing.T, url string) string {
+	t.Helper()
+	body := strings.NewReader(`{"username":"admin@acme.example","password":"sandbox-password"}`)
+	res, err := http.Post(url+"/api/ss/rest/v1/authenticate", "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var auth struct {
+		Result struct {
+			AccessToken string `json:"accessToken"`
+		} `json:"result"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&auth); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, url+"/api/ss/rest/v1/users/self", nil)
+	req.Header.Set("Authorization", "Bearer "+auth.Result.AccessToken)
+	res2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res2.Body.Close()
+	var raw map[string]json.RawMessage
+	json.NewDecoder(res2.Body).Decode(&raw)
+	if r, ok := raw["result"]; ok {
+		json.Unmarshal(r, &raw)
+	}
+	var orgs []struct {
+		ID string `json:"id"`
+	}
+	json.Unmarshal(raw["organizations"], &orgs)
+	if len(orgs) != 1 {
+		t.Fatalf("users/self: %v", raw)
+	}
+	return orgs[0].ID
+}
