@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
+)
+
+// The create prompts in a real terminal: type a title, pick a role with the arrow keys, give an
+// invalid date, then a valid one.
+func TestCreatePromptsOnATerminal(t *testing.T) {
+	ts := newTestSandbox(t)
+	c := ptytest.New(t, ptytest.WithSize(160, 40))
+	wait := ptyRun(t, ts, c, "create", "--no-copy")
+	c.ExpectString("Title of the new API key")
+	c.Send("Made in a pty" + ptytest.KeyEnter)
+	c.ExpectString("Role of the key")
+	c.Send(ptytest.KeyUp) // from the preselected Viewer up to Editor
+	c.Send(ptytest.KeyEnter)
+	c.ExpectString("Expires")
+	c.Send("yesterday-ish" + ptytest.KeyEnter)
+	c.ExpectString("not a date")
+	// survey keeps the rejected text in the line: erase it before typing the good one.
+	c.Send(strings.Repeat(ptytest.KeyBackspace, len("yesterday-ish")) + "2099-05-01" + ptytest.KeyEnter)
+	c.ExpectString("shown only once")
+	if code := wait(); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, c.Screen())
+	}
+	rows := ts.listJSON(t, "--filter", "title=Made in a pty")
+	if len(rows) != 1 || rows[0].Role != "editor" || rows[0].Expires.Format("2006-01-02") != "2099-05-01" {
+		t.Fatalf("created %+v", rows)
+	}
+	if !strings.Contains(c.Output(), "Secret:") {
+		t.Fatal("the terminal panel shows no secret")
+	}
+}
+
+func TestCreatePromptCtrlCCreatesNothing(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	c := ptytest.New(t)
+	wait := ptyRun(t, ts, c, "create", "--role", "viewer", "--no-copy")
+	c.ExpectString("Title of the new API key")
+	c.Send(ptytest.KeyCtrlC)
+	if code := wait(); code != exitCancelled {
+		t.Fatalf("exit %d, want 3", code)
+	}
+	if ts.state() != before {
+		t.Fatal("a cancelled create changed the sandbox")
+	}
+}
+
+func TestCreateSecretFile(t *testing.T) {
+	ts := newTestSandbox(t)
+	path := filepath.Join(t.TempDir(), "new.key")
+	code, out, errOut := ts.run("create", "to-file", "--role", "viewer", "--expires", "1w", "--secret-file", path)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := strings.TrimSpace(string(data))
+	if len(secret) < 20 || strings.Contains(out, secret) || strings.Contains(errOut, secret) {
+		t.Fatalf("the secret must be in the file only (stdout %q)", out)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Fatalf("secret file mode %v, want 0600", fi.Mode().Perm())
+	}
+	// Never overwrites, and a refused path costs no key.
+	before := ts.state()
+	code, _, errOut = ts.run("create", "again", "--role", "viewer", "--expires", "1w", "--secret-file", path)
+	if code != exitUsage || !strings.Contains(errOut, "already exists") {
+		t.Fatalf("overwrite: exit %d: %s", code, errOut)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(data) {
+		t.Fatal("the secret file was overwritten")
+	}
+	if ts.state() != before {
+		t.Fatal("a refused secret file still created a key")
+	}
+	// JSON names the file, not the secret.
+	path2 := filepath.Join(t.TempDir(), "json.key")
+	code, out, _ = ts.run("create", "json-file", "--role", "editor", "--expires", "2d", "--secret-file", path2, "-o", "json")
+	var row map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &row) != nil || row["secretFile"] != path2 || row["secret"] != nil {
+		t.Fatalf("json with --secret-file: %s", out)
+	}
+}
+
+func TestCreateValidation(t *testing.T) {
+	ts := newTestSandbox(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"x", "--role", "owner", "--expires", "1d"}, "editor"},
+		{[]string{"x", "--role", "viewer", "--expires", "2001-01-01"}, "past"},
+		{[]string{"x", "--role", "viewer", "--expires", "-3d"}, "past"},
+		{[]string{"x", "--role", "viewer", "--expires", "soon"}, "soon"},
+		{[]string{"x", "--title", "y", "--role", "viewer", "--expires", "1d"}, "twice"},
+		{[]string{strings.Repeat("t", 101), "--role", "viewer", "--expires", "1d"}, "at most 100"},
+		{[]string{"  ", "--role", "viewer", "--expires", "1d"}, "--title"},
+		{[]string{"x", "--role", "viewer", "--expires", "1d", "--copy", "--no-copy"}, "contradict"},
+		{[]string{"x", "--role", "viewer", "--expires", "1d", "--clear-after", "later"}, "later"},
+	}
+	before := ts.state()
+	for _, tt := range tests {
+		code, out, errOut := ts.run(append([]string{"create"}, tt.args...)...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, tt.want) {
+			t.Errorf("create %v: exit %d, stdout %q, stderr %q (want %q)", tt.args, code, out, errOut, tt.want)
+		}
+	}
+	if ts.state() != before {
+		t.Fatal("invalid creates changed the sandbox")
+	}
+	// Role aliases, any case.
+	for alias, want := range map[string]string{"Manager": "editor", "ORG_EDITOR": "editor", "user": "viewer", "org_viewer": "viewer"} {
+		code, out, errOut := ts.run("create", "alias "+alias, "--role", alias, "--expires", time.Now().AddDate(0, 0, 3).Format("2006-01-02"), "-o", "json")
+		var row map[string]any
+		if code != 0 || json.Unmarshal([]byte(out), &row) != nil || row["role"] != want {
+			t.Errorf("--role %s: exit %d %s %s", alias, code, out, errOut)
+		}
+	}
+}

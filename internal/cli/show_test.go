@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/testenv"
+)
+
+func TestShow(t *testing.T) {
+	ts := newTestSandbox(t)
+	id := ts.keyID("QGIS plugin")
+	for _, ref := range []string{id, strings.ToUpper(id), "qgis PLUGIN"} {
+		code, out, errOut := ts.run("show", ref)
+		if code != 0 {
+			t.Fatalf("show %q: exit %d: %s", ref, code, errOut)
+		}
+		for _, want := range []string{"Title:", "QGIS plugin", "Role:", "editor", "Creator:", "Oscar Ops", "Email:", "@", "Expires:", "Status:", "expiring", id} {
+			if !strings.Contains(out, want) {
+				t.Errorf("show %q lacks %q:\n%s", ref, want, out)
+			}
+		}
+	}
+	code, out, _ := ts.run("show", "QGIS plugin", "-o", "json")
+	var row map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &row) != nil || len(row) != 8 || row["id"] != id || row["status"] != "expiring" {
+		t.Fatalf("show -o json: %s", out)
+	}
+	code, out, _ = ts.run("show", "QGIS plugin", "-o", "yaml")
+	if code != 0 || !strings.Contains(out, "title: QGIS plugin") {
+		t.Fatalf("show -o yaml: %s", out)
+	}
+
+	code, out, errOut := ts.run("show", "Power BI connector")
+	if code != exitUsage || out != "" || strings.Count(errOut, "Power BI connector") < 3 {
+		t.Fatalf("ambiguous title: exit %d, stderr %s", code, errOut)
+	}
+	code, _, errOut = ts.run("show", "no such key")
+	if code != exitNotFound || !strings.Contains(errOut, "apikeys list") {
+		t.Fatalf("unknown key: exit %d: %s", code, errOut)
+	}
+	code, _, _ = ts.run("show", "00000000-0000-4000-8000-000000000000")
+	if code != exitNotFound {
+		t.Fatalf("unknown ID: exit %d", code)
+	}
+}
+
+func TestShowCopyEmail(t *testing.T) {
+	_, err := exec.LookPath("xclip")
+	testenv.Require(t, "an X display (run under xvfb-run -a) and xclip", os.Getenv("DISPLAY") != "" && err == nil)
+	ts := newTestSandbox(t)
+	code, out, errOut := ts.run("show", "CI pipeline", "--copy-email", "-o", "json")
+	var row map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &row) != nil {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	got, err := exec.Command("xclip", "-o", "-selection", "clipboard").Output()
+	if err != nil || string(got) != row["email"] {
+		t.Fatalf("clipboard %q, want the email %v (%v)", got, row["email"], err)
+	}
+	if !strings.Contains(errOut, "Copied") {
+		t.Fatalf("stderr: %s", errOut)
+	}
+}
