@@ -5,9 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -63,14 +61,17 @@ func TestServeOverHTTP(t *testing.T) {
 	}
 }
 
-// startServe runs `apikeys sandbox serve` with extra flags and returns its base URL and the
-// environment of a client logged in as the administrator for each invocation.
+// startServe runs `apikeys sandbox serve` with extra flags on a fresh data file and returns
+// its base URL and the environment of a client logged in as the administrator per invocation.
 func startServe(t *testing.T, flags ...string) (string, []string) {
 	t.Helper()
-	dir := t.TempDir()
-	env := append(os.Environ(),
-		"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "c"), "XDG_STATE_HOME="+filepath.Join(dir, "s"),
-		"XDG_CACHE_HOME="+filepath.Join(dir, "k"), "APIKEYS_SANDBOX_DATA="+filepath.Join(dir, "served.db"))
+	url, env := startServeEnv(t, sandboxEnv(t), flags...)
+	return url, append(env, "APIKEYS_USERNAME=admin@acme.example", "APIKEYS_PASSWORD=sandbox-password")
+}
+
+// startServeEnv serves the data file named in env; stopServe (or the test's end) stops it.
+func startServeEnv(t *testing.T, env []string, flags ...string) (string, []string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	serve := exec.CommandContext(ctx, "apikeys", append([]string{"sandbox", "serve"}, flags...)...)
 	serve.Env = env
@@ -81,7 +82,9 @@ func startServe(t *testing.T, flags ...string) (string, []string) {
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); serve.Wait() })
+	stop := func() { cancel(); serve.Wait() }
+	servers.Store(t.Name(), stop)
+	t.Cleanup(stop)
 	lines := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -92,11 +95,20 @@ func startServe(t *testing.T, flags ...string) (string, []string) {
 	}()
 	select {
 	case url := <-lines:
-		return url, append(env, "APIKEYS_API_URL="+url, "APIKEYS_USERNAME=admin@acme.example", "APIKEYS_PASSWORD=sandbox-password")
+		return url, append(env, "APIKEYS_API_URL="+url)
 	case <-time.After(20 * time.Second):
 		t.Fatal("sandbox serve printed no URL within 20s")
 	}
 	return "", nil
+}
+
+// servers holds each test's serve process so stopServe can end it before the test does.
+var servers sync.Map
+
+func stopServe(t *testing.T) {
+	if stop, ok := servers.LoadAndDelete(t.Name()); ok {
+		stop.(func())()
+	}
 }
 
 // runEnv runs apikeys with env and returns stdout, stderr and the exit code.

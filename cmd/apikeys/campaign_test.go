@@ -1,0 +1,212 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestFaultCampaign runs list, show, create and delete --transfer-to many times against
+// `sandbox serve` at fault rate 0.3 over every fault kind, then checks the final state: every
+// run ended with exit 0 or a clear error (never a panic or a hang), no create was duplicated,
+// no key was deleted without its resources moving, no resource was lost.
+// APIKEYS_CAMPAIGN_ROUNDS sets the number of rounds (default 8; `make campaign` runs more).
+func TestFaultCampaign(t *testing.T) {
+	rounds := 8
+	if v, err := strconv.Atoi(os.Getenv("APIKEYS_CAMPAIGN_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	env := sandboxEnv(t)
+	if _, errOut, code := runEnv(t, env, "sandbox", "reset", "--keys", strconv.Itoa(max(300, rounds*12))); code != 0 {
+		t.Fatalf("reset: %s", errOut)
+	}
+	resourcesBefore := sandboxResources(t, env)
+	var targets []string // keys owning resources, to delete with a transfer
+	owned := map[string][]string{}
+	for _, r := range resourcesBefore {
+		if r.OwnerKind == "apikey" {
+			if len(owned[r.OwnerID]) == 0 {
+				targets = append(targets, r.OwnerID)
+			}
+			owned[r.OwnerID] = append(owned[r.OwnerID], r.ID)
+		}
+	}
+	sort.Strings(targets)
+	if len(targets) < rounds {
+		t.Fatalf("only %d keys own resources, need %d", len(targets), rounds)
+	}
+
+	url, env := startServeEnv(t, env, "--fault-rate", "0.3", "--faults", "500,503,429,reset,slow,truncate,garbage", "--seed", "11", "--slow-delay", "1500ms")
+	env = append(env, "APIKEYS_TIMEOUT=1s", "APIKEYS_USERNAME=", "APIKEYS_PASSWORD=")
+	loggedIn := false
+	for i := 0; i < 20 && !loggedIn; i++ {
+		cmd := exec.Command("apikeys", "auth", "login", "--username", "admin@acme.example", "--password-stdin")
+		cmd.Env, cmd.Stdin = env, strings.NewReader("sandbox-password\n")
+		loggedIn = cmd.Run() == nil
+	}
+	if !loggedIn {
+		t.Fatal("could not log in through the faults in 20 tries")
+	}
+
+	exits := map[string]map[int]int{}
+	record := func(command string, code int, stderr string) {
+		if exits[command] == nil {
+			exits[command] = map[int]int{}
+		}
+		exits[command][code]++
+		if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine ") {
+			t.Errorf("%s panicked: %s", command, stderr)
+		}
+		if code != 0 && !strings.HasPrefix(stderr, "Error: ") && !strings.Contains(stderr, "\nError: ") && !strings.Contains(stderr, "could not be deleted") {
+			t.Errorf("%s: exit %d without a clear error: %q", command, code, stderr)
+		}
+		switch code {
+		case 0, 1, 4, 5:
+		default:
+			t.Errorf("%s: unexpected exit %d: %s", command, code, stderr)
+		}
+	}
+	created := map[string]int{} // title → exit code of its create
+	deleted := map[string]int{}
+	for i := 0; i < rounds; i++ {
+		_, e, c := runBounded(t, env, "list", "-o", "json")
+		record("list", c, e)
+		_, e, c = runBounded(t, env, "show", "CI pipeline")
+		record("show", c, e)
+		title := fmt.Sprintf("campaign-%03d", i)
+		_, e, c = runBounded(t, env, "create", title, "--role", "viewer", "--expires", "20d")
+		record("create", c, e)
+		created[title] = c
+		_, e, c = runBounded(t, env, "delete", targets[i], "--transfer-to", "erin@acme.example", "--yes")
+		record("delete", c, e)
+		deleted[targets[i]] = c
+	}
+	stats := fetchStats(t, url)
+	stopServe(t)
+
+	// The final state, read without faults.
+	keys := sandboxKeys(t, env)
+	titles := map[string]int{}
+	ids := map[string]bool{}
+	for _, k := range keys {
+		titles[k.Title]++
+		ids[k.ID] = true
+	}
+	for title, code := range created {
+		switch n := titles[title]; {
+		case n > 1:
+			t.Errorf("create %q was duplicated: %d keys", title, n)
+		case code == 0 && n != 1:
+			t.Errorf("create %q succeeded but %d keys exist", title, n)
+		}
+	}
+	resourcesAfter := sandboxResources(t, env)
+	if len(resourcesAfter) != len(resourcesBefore) {
+		t.Errorf("%d resources before, %d after: transfers must not lose any", len(resourcesBefore), len(resourcesAfter))
+	}
+	owner := map[string]sandboxResource{}
+	for _, r := range resourcesAfter {
+		owner[r.ID] = r
+	}
+	erin := ""
+	for _, r := range resourcesBefore {
+		if r.Name == "Bike lanes" {
+			erin = r.OwnerID
+		}
+	}
+	gone := 0
+	for key, code := range deleted {
+		for _, rid := range owned[key] {
+			r := owner[rid]
+			if ids[key] && (r.OwnerKind != "apikey" || r.OwnerID != key) {
+				t.Errorf("key %s survived but its resource %s moved to %s", key, rid, r.OwnerID)
+			}
+			if !ids[key] && (r.OwnerKind != "member" || r.OwnerID != erin) {
+				t.Errorf("key %s was deleted but its resource %s is owned by %s %s, not Erin", key, rid, r.OwnerKind, r.OwnerID)
+			}
+		}
+		if !ids[key] {
+			gone++
+		} else if code == 0 {
+			t.Errorf("delete of %s exited 0 but the key exists", key)
+		}
+	}
+	t.Logf("fault campaign: %d rounds; exit codes by command: %v; keys deleted %d of %d; faults injected %v of %v requests, by kind %v",
+		rounds, exits, gone, len(deleted), stats["faultsInjected"], stats["requests"], stats["faultsByKind"])
+}
+
+type sandboxResource struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	OwnerKind string `json:"ownerKind"`
+	OwnerID   string `json:"ownerId"`
+}
+
+func sandboxResources(t *testing.T, env []string) []sandboxResource {
+	t.Helper()
+	out, errOut, code := runEnv(t, env, "sandbox", "resources", "-o", "json")
+	var rs []sandboxResource
+	if code != 0 || json.Unmarshal([]byte(out), &rs) != nil {
+		t.Fatalf("sandbox resources: exit %d: %s", code, errOut)
+	}
+	return rs
+}
+
+type keyRow struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+func sandboxKeys(t *testing.T, env []string) []keyRow {
+	t.Helper()
+	out, errOut, code := runEnv(t, env, "--sandbox", "list", "-o", "json", "--columns", "id,title")
+	var ks []keyRow
+	if code != 0 || json.Unmarshal([]byte(out), &ks) != nil {
+		t.Fatalf("list: exit %d: %s", code, errOut)
+	}
+	return ks
+}
+
+// runBounded is runEnv with a deadline: a hang is a failure, not a stuck test.
+func runBounded(t *testing.T, env []string, args ...string) (string, string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "apikeys", args...)
+	cmd.Env = env
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("apikeys %v hung for 90s", args)
+	}
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return out.String(), errOut.String(), code
+}
+
+func fetchStats(t *testing.T, url string) map[string]any {
+	t.Helper()
+	res, err := http.Get(url + "/_sandbox/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var stats map[string]any
+	if err := json.NewDecoder(res.Body).Decode(&stats); err != nil {
+		t.Fatal(err)
+	}
+	return stats
+}
