@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build test test-short bench fuzz generate check-generated release-check lint clean
+.PHONY: all build test test-short bench fuzz generate check-generated release-check lint clean campaign
 
 all: build
 
@@ -46,3 +46,8 @@ release-check:
 
 clean:
 	rm -rf bin dist
+
+# A longer fault campaign than `make test` runs (see cmd/apikeys/campaign_test.go).
+CAMPAIGN_ROUNDS ?= 100
+campaign:
+	APIKEYS_CAMPAIGN_ROUNDS=$(CAMPAIGN_ROUNDS) $(GO) test -count=1 -run TestFaultCampaign -v -timeout 60m ./cmd/apikeys

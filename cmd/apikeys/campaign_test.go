@@ -79,7 +79,7 @@ func TestFaultCampaign(t *testing.T) {
 	for i := 0; i < rounds; i++ {
 		_, e, c := runBounded(t, env, "list", "-o", "json")
 		record("list", c, e)
-		_, e, c = runBounded(t, env, "show", "CI pipeline")
+		_, e, c = runBounded(t, env, "show", "Field app — Android") // owns nothing, so never a delete target
 		record("show", c, e)
 		title := fmt.Sprintf("campaign-%03d", i)
 		_, e, c = runBounded(t, env, "create", title, "--role", "viewer", "--expires", "20d")

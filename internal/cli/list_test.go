@@ -337,6 +337,9 @@ func TestListOnATerminal(t *testing.T) {
 			t.Fatalf("exit %d", code)
 		}
 		c.ExpectString("TITLE")
+		// The run has returned, but the terminal may still be pumping: wait for the last row
+		// (the default order puts the latest expiry last).
+		c.ExpectString("CI pipeline")
 		out := c.Output()
 		for _, want := range []string{"STATUS", "EXPIRES", "GeoServer sync", "expired", " ago", "in "} {
 			if !strings.Contains(out, want) {
