@@ -243,6 +243,9 @@ var filterValues = map[string][]string{
 // cursor on the word (no space), since the expression goes on.
 func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	const more = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	// Operators are shell metacharacters, so the expression is often quoted; fish passes the
+	// quotes on (see unquoteShellWord).
+	toComplete = unquoteShellWord(toComplete)
 	n := 0
 	for n < len(toComplete) && unicode.IsLetter(rune(toComplete[n])) {
 		n++
@@ -273,7 +276,7 @@ func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDir
 		}
 	}
 	value := strings.TrimLeft(opText[len(op):], " ")
-	if value == "" {
+	if op == "" || value == "" {
 		// Offer the operators the text may still become ("!" → "!=", "!~"; "<" → "<", "<="),
 		// unless one operator is complete and nothing longer extends it: then the values.
 		var ops []choice
@@ -289,9 +292,6 @@ func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDir
 			}
 			return out, more
 		}
-	}
-	if op == "" {
-		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	prefix := toComplete[:len(toComplete)-len(value)]
 	for _, v := range filterValues[strings.ToLower(field)] {
@@ -424,13 +424,14 @@ func keyCandidates(keys []completionKey, taken []string, toComplete string, now 
 		}
 		return sorted[i].ID < sorted[j].ID
 	})
+	unquoted := unquoteShellWord(toComplete)
 	var byTitle, byID []cobra.Completion
 	for _, k := range sorted {
 		if given[strings.ToLower(k.ID)] || given[strings.ToLower(k.Title)] {
 			continue
 		}
 		role, expiry := output.RoleName(k.Role), expiryText(k.Expires, now)
-		if usableTitle(k.Title) && titles[strings.ToLower(k.Title)] == 1 && hasPrefixFold(k.Title, toComplete) {
+		if usableTitle(k.Title) && titles[strings.ToLower(k.Title)] == 1 && (hasPrefixFold(k.Title, toComplete) || hasPrefixFold(k.Title, unquoted)) {
 			byTitle = append(byTitle, withDesc(k.Title, role+" · "+expiry+" · "+k.ID))
 		}
 		if hasPrefixFold(k.ID, toComplete) {
@@ -438,6 +439,32 @@ func keyCandidates(keys []completionKey, taken []string, toComplete string, now 
 		}
 	}
 	return append(byTitle, byID...)
+}
+
+// unquoteShellWord removes the shell quoting of a word being typed: backslash escapes and
+// single or double quotes, closed or not. Bash and zsh's cobra scripts pass the word unquoted,
+// but fish's passes it as typed ("GeoServer\ s", "'Public web"), so a title with spaces
+// would otherwise stop completing after its first word in fish.
+func unquoteShellWord(s string) string {
+	var b strings.Builder
+	var quote rune
+	escaped := false
+	for _, r := range s {
+		switch {
+		case escaped:
+			b.WriteRune(r)
+			escaped = false
+		case r == '\\' && quote != '\'':
+			escaped = true
+		case quote == 0 && (r == '\'' || r == '"'):
+			quote = r
+		case quote != 0 && r == quote:
+			quote = 0
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func usableTitle(t string) bool {

@@ -1,0 +1,708 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/testenv"
+)
+
+// The seeded organization as completion must offer it.
+var (
+	seedEditorEmails = []string{"admin@acme.example", "eddie@acme.example", "erin@acme.example", "ops@acme.example"}
+	seedViewerEmail  = "vera@acme.example"
+)
+
+func TestListCandidates(t *testing.T) {
+	tests := []struct {
+		name, toComplete string
+		complete         func(string) []cobra.Completion
+		want             []string
+	}{
+		{"columns, first item", "t", columnCandidates, []string{"title"}},
+		{"columns, all only alone", "a", columnCandidates, []string{"all\tevery column"}},
+		{"columns, after a comma", "title,c", columnCandidates, []string{"title,creator", "title,created"}},
+		{"columns, listed items left out", "title,id,", columnCandidates, []string{"title,id,role", "title,id,creator", "title,id,email", "title,id,created", "title,id,expires", "title,id,status"}},
+		{"columns, any case", "TITLE,EX", columnCandidates, []string{"TITLE,expires"}},
+		{"sort, ascending and descending", "ex", sortCandidates, []string{"expires\tascending"}},
+		{"sort, descending", "-ex", sortCandidates, []string{"-expires\tdescending"}},
+		{"sort, after a comma", "-expires,t", sortCandidates, []string{"-expires,title\tascending"}},
+		{"sort, a key is used once whichever way", "title,-t", sortCandidates, nil},
+		{"hide", "title,s", func(s string) []cobra.Completion {
+			return listCandidates(s, plainChoices([]string{"id", "title", "status"}))
+		}, []string{"title,status"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.complete(tt.toComplete); !slices.Equal(got, tt.want) {
+				t.Errorf("%q: got %q, want %q", tt.toComplete, got, tt.want)
+			}
+		})
+	}
+	if got := sortCandidates(""); len(got) != 16 {
+		t.Errorf("sort with nothing typed: got %d candidates, want the 8 keys both ways: %q", len(got), got)
+	}
+}
+
+func TestFilterCandidates(t *testing.T) {
+	const more = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	const done = cobra.ShellCompDirectiveNoFileComp
+	tests := []struct {
+		toComplete string
+		want       []string
+		directive  cobra.ShellCompDirective
+	}{
+		{"", []string{"id", "title", "role", "creator", "email", "created", "expires", "status"}, more},
+		{"cr", []string{"creator", "created"}, more},
+		{"status", []string{"status=\tequals", "status!=\tdiffers from", "status~\tcontains, ignoring case", "status!~\tdoes not contain", "status<\tless than, before", "status<=\tat most", "status>\tgreater than, after", "status>=\tat least"}, more},
+		{"expires<", []string{"expires<\tless than, before", "expires<=\tat most"}, more},
+		{"role!", []string{"role!=\tdiffers from", "role!~\tdoes not contain"}, more},
+		{"role=", []string{"role=editor", "role=viewer"}, done},
+		{"role = v", []string{"role = viewer"}, done},
+		{"status!=exp", []string{"status!=expiring", "status!=expired"}, done},
+		{"'status=a", []string{"status=active"}, done}, // fish passes the quote on
+		{"title~", nil, done},
+		{"expires<=30d", nil, done},
+		{"nosuch=", nil, done},
+	}
+	for _, tt := range tests {
+		got, directive := filterCandidates(tt.toComplete)
+		if !slices.Equal(got, tt.want) || directive != tt.directive {
+			t.Errorf("%q: got %q (directive %d), want %q (directive %d)", tt.toComplete, got, directive, tt.want, tt.directive)
+		}
+	}
+}
+
+func TestKeyCandidates(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	keys := []completionKey{
+		{ID: "bbbb-2", Title: "Power BI", Role: "ORG_VIEWER", Expires: now.AddDate(0, 1, 0)},
+		{ID: "aaaa-1", Title: "power bi", Role: "ORG_EDITOR", Expires: now.AddDate(0, 2, 0)},
+		{ID: "cccc-3", Title: "CI deploy", Role: "ORG_EDITOR", Expires: now.AddDate(0, 0, -3)},
+		{ID: "dddd-4", Title: "-dash", Role: "ORG_EDITOR"},
+		{ID: "eeee-5", Title: "two\nlines", Role: "ORG_VIEWER", Expires: now.AddDate(1, 0, 0)},
+	}
+	got := keyCandidates(keys, nil, "", now)
+	want := []string{
+		"CI deploy\teditor · expired 2026-05-29 · cccc-3",
+		"dddd-4\t-dash · editor · no expiry",
+		"cccc-3\tCI deploy · editor · expired 2026-05-29",
+		"aaaa-1\tpower bi · editor · expires 2026-08-01",
+		"bbbb-2\tPower BI · viewer · expires 2026-07-01",
+		"eeee-5\ttwo lines · viewer · expires 2027-06-01",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("all keys:\n got %q\nwant %q", got, want)
+	}
+	// Already named (by ID or by title, any case) → left out; prefixes match ignoring case
+	// and shell quoting as fish passes it.
+	for _, tt := range []struct {
+		taken      []string
+		toComplete string
+		want       []string
+	}{
+		{[]string{"ci DEPLOY"}, "c", nil},
+		{[]string{"cccc-3", "aaaa-1"}, "", []string{"dddd-4\t-dash · editor · no expiry", "bbbb-2\tPower BI · viewer · expires 2026-07-01", "eeee-5\ttwo lines · viewer · expires 2027-06-01"}},
+		{nil, "ci\\ d", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
+		{nil, "'CI de", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
+		{nil, "\"ci", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
+		{nil, "CCC", []string{"cccc-3\tCI deploy · editor · expired 2026-05-29"}},
+	} {
+		if got := keyCandidates(keys, tt.taken, tt.toComplete, now); !slices.Equal(got, tt.want) {
+			t.Errorf("taken %q, typed %q:\n got %q\nwant %q", tt.taken, tt.toComplete, got, tt.want)
+		}
+	}
+}
+
+func TestUnquoteShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		`GeoServer\ s`: "GeoServer s", `'Public web`: "Public web", `"a b" c`: "a b c",
+		`'it\'`: `it\`, `plain`: "plain", `a\\b`: `a\b`, ``: ``,
+	} {
+		if got := unquoteShellWord(in); got != want {
+			t.Errorf("unquoteShellWord(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// complete runs `apikeys __complete args...` in process and returns the candidates (with
+// descriptions), the directive and the whole stdout.
+func complete(t *testing.T, f *Factory, args ...string) ([]string, cobra.ShellCompDirective, string) {
+	t.Helper()
+	_, _, out, _ := iostreams.Test()
+	f.IO.Out = out
+	if code := run(context.Background(), f, append([]string{cobra.ShellCompRequestCmd}, args...)); code != 0 {
+		t.Fatalf("__complete %q: exit %d", args, code)
+	}
+	return parseCompletion(t, out.String())
+}
+
+func parseCompletion(t *testing.T, stdout string) ([]string, cobra.ShellCompDirective, string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+	last := lines[len(lines)-1]
+	d, err := strconv.Atoi(strings.TrimPrefix(last, ":"))
+	if !strings.HasPrefix(last, ":") || err != nil {
+		t.Fatalf("stdout does not end with a directive line:\n%s", stdout)
+	}
+	return lines[:len(lines)-1], cobra.ShellCompDirective(d), stdout
+}
+
+func values(cands []string) []string {
+	out := make([]string, len(cands))
+	for i, c := range cands {
+		out[i], _, _ = strings.Cut(c, "\t")
+	}
+	return out
+}
+
+func TestCompleteAgainstTheSandbox(t *testing.T) {
+	ts := newTestSandbox(t)
+	newF := func() *Factory {
+		streams, _, _, _ := iostreams.Test()
+		return ts.factory(streams, nil)
+	}
+
+	t.Run("show offers IDs and unambiguous titles", func(t *testing.T) {
+		cands, directive, _ := complete(t, newF(), "show", "")
+		if directive != cobra.ShellCompDirectiveNoFileComp {
+			t.Errorf("directive %d, want NoFileComp", directive)
+		}
+		v := values(cands)
+		for _, want := range []string{"GeoServer sync", "Public web map (Montréal)", "e826ce94-f943-40de-8b1c-129df0d17111", "bbbe313b-41dd-463c-95f4-e437d004de68", "d8158cb8-613f-40cc-b0c4-e56a007ef53d"} {
+			if !slices.Contains(v, want) {
+				t.Errorf("missing %q in %q", want, v)
+			}
+		}
+		if slices.Contains(v, "Power BI connector") {
+			t.Errorf("the ambiguous title is offered: %q", v)
+		}
+		if !slices.ContainsFunc(cands, func(c string) bool {
+			return strings.HasPrefix(c, "e826ce94-f943-40de-8b1c-129df0d17111\tGeoServer sync · editor · expires ")
+		}) {
+			t.Errorf("the ID's description is not title · role · expiry: %q", cands)
+		}
+	})
+	t.Run("show takes one key", func(t *testing.T) {
+		cands, _, _ := complete(t, newF(), "show", "GeoServer sync", "")
+		if len(cands) != 0 {
+			t.Errorf("got %q", cands)
+		}
+	})
+	t.Run("delete leaves out the keys already named", func(t *testing.T) {
+		cands, _, _ := complete(t, newF(), "delete", "GeoServer sync", "e826")
+		if len(cands) != 0 {
+			t.Errorf("got %q", cands)
+		}
+		cands, _, _ = complete(t, newF(), "rm", "QGIS plugin", "Q")
+		if len(cands) != 0 {
+			t.Errorf("alias rm: got %q", cands)
+		}
+	})
+	t.Run("transfer-to offers the Editors only", func(t *testing.T) {
+		cands, _, _ := complete(t, newF(), "delete", "Legacy ETL", "--transfer-to", "")
+		want := []string{"admin@acme.example\tAda Admin", "eddie@acme.example\tEddie Editor", "erin@acme.example\tErin Editor", "ops@acme.example\tOscar Ops"}
+		if !slices.Equal(cands, want) {
+			t.Errorf("got %q, want %q", cands, want)
+		}
+	})
+	t.Run("static values", func(t *testing.T) {
+		for _, tt := range []struct {
+			args []string
+			want []string
+		}{
+			{[]string{"create", "--role", ""}, []string{"editor", "viewer"}},
+			{[]string{"members", "--role", ""}, []string{"admin", "editor", "viewer"}},
+			{[]string{"list", "-o", ""}, []string{"table", "json", "yaml", "csv", "tsv"}},
+			{[]string{"list", "--output=y"}, []string{"yaml"}}, // the shell scripts put "--output=" back
+			// cobra reads a word starting with '-' as a flag, so "--sort -e" completes nothing;
+			// "--sort=-e" and "--sort title,-e" work.
+			{[]string{"list", "--sort=-expires,ti"}, []string{"-expires,title"}},
+			{[]string{"list", "--sort", "title,-ex"}, []string{"title,-expires"}},
+			{[]string{"list", "--hide", "id,"}, []string{"id,title", "id,role", "id,creator", "id,email", "id,created", "id,expires", "id,status"}},
+			{[]string{"delete", "--filter", "stat"}, []string{"status"}},
+			{[]string{"list", ""}, nil},
+			{[]string{"create", "--expires", ""}, nil},
+		} {
+			cands, directive, _ := complete(t, newF(), tt.args...)
+			if !slices.Equal(values(cands), tt.want) {
+				t.Errorf("%q: got %q, want %q", tt.args, values(cands), tt.want)
+			}
+			if directive&cobra.ShellCompDirectiveNoFileComp == 0 {
+				t.Errorf("%q: directive %d lets the shell offer files", tt.args, directive)
+			}
+		}
+	})
+	t.Run("file flags keep file completion", func(t *testing.T) {
+		_, directive, _ := complete(t, newF(), "create", "--secret-file", "")
+		if directive != cobra.ShellCompDirectiveDefault {
+			t.Errorf("--secret-file: directive %d, want Default (files)", directive)
+		}
+		cands, directive, _ := complete(t, newF(), "list", "--config", "")
+		if directive != cobra.ShellCompDirectiveFilterFileExt || !slices.Equal(cands, []string{"yaml", "yml"}) {
+			t.Errorf("--config: %q directive %d", cands, directive)
+		}
+	})
+}
+
+func TestCompleteProfiles(t *testing.T) {
+	ts := newTestSandbox(t) // sets XDG_CONFIG_HOME to a temporary directory
+	dir, err := configDirForTest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := "profiles:\n  prod:\n    api-url: https://api.jmapcloud.io\n    org: 0000\n  staging:\n    api-url: https://api.staging.example\n  QA: {}\n"
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(file), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	streams, _, _, _ := iostreams.Test()
+	cands, _, _ := complete(t, ts.factory(streams, nil), "list", "--profile", "")
+	want := []string{"prod\thttps://api.jmapcloud.io", "qa", "staging\thttps://api.staging.example"}
+	if !slices.Equal(cands, want) {
+		t.Errorf("default file: got %q, want %q", cands, want)
+	}
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	if err := os.WriteFile(other, []byte("profiles:\n  ci: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	streams, _, _, _ = iostreams.Test()
+	cands, _, _ = complete(t, ts.factory(streams, nil), "--config", other, "list", "--profile", "")
+	if !slices.Equal(cands, []string{"ci"}) {
+		t.Errorf("--config: got %q", cands)
+	}
+	streams, _, _, _ = iostreams.Test()
+	cands, directive, _ := complete(t, ts.factory(streams, nil), "--config", filepath.Join(t.TempDir(), "missing.yaml"), "list", "--profile", "")
+	if len(cands) != 0 || directive != cobra.ShellCompDirectiveNoFileComp {
+		t.Errorf("missing file: got %q directive %d", cands, directive)
+	}
+}
+
+func configDirForTest() (string, error) {
+	return filepath.Join(os.Getenv("XDG_CONFIG_HOME"), "apikeys"), nil
+}
+
+func TestCompletionCache(t *testing.T) {
+	ts := newTestSandbox(t)
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	factory := func() *Factory {
+		streams, _, _, _ := iostreams.Test()
+		f := ts.factory(streams, nil)
+		f.Now = func() time.Time { return now }
+		return f
+	}
+	requests := func() int64 { return ts.sb.Stats().Requests }
+
+	first, _, _ := complete(t, factory(), "show", "")
+	afterFirst := requests()
+	if afterFirst == 0 || len(first) == 0 {
+		t.Fatalf("the first completion made %d requests and offered %d candidates", afterFirst, len(first))
+	}
+	now = now.Add(20 * time.Second)
+	second, _, _ := complete(t, factory(), "show", "")
+	if requests() != afterFirst {
+		t.Errorf("a completion 20s later made %d requests, want the cached answer", requests()-afterFirst)
+	}
+	if !slices.Equal(first, second) {
+		t.Errorf("the cached answer differs:\n%q\n%q", first, second)
+	}
+	now = now.Add(completionCacheTTL)
+	complete(t, factory(), "show", "")
+	if requests() == afterFirst {
+		t.Error("a completion after the cache expired made no request")
+	}
+	// The Editors have their own entry.
+	before := requests()
+	complete(t, factory(), "delete", "x", "--transfer-to", "")
+	if requests() == before {
+		t.Error("--transfer-to was answered from the keys' cache entry")
+	}
+
+	cacheDir := filepath.Join(os.Getenv("XDG_CACHE_HOME"), "apikeys", "completion")
+	entries, err := os.ReadDir(cacheDir)
+	if err != nil || len(entries) != 2 {
+		t.Fatalf("cache directory: %v, %d entries", err, len(entries))
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600", e.Name(), info.Mode().Perm())
+		}
+	}
+	if info, err := os.Stat(cacheDir); err != nil || info.Mode().Perm() != 0o700 {
+		t.Errorf("cache directory mode: %v %v", info.Mode().Perm(), err)
+	}
+	testenv.SecretScan{
+		Secrets: map[string]string{"sandbox password": sandbox.Password, "secret field": `"secret"`, "token field": "oken"},
+		Dirs:    []string{filepath.Join(os.Getenv("XDG_CACHE_HOME"), "apikeys")},
+	}.Check(t)
+
+	// Another profile has its own entry.
+	before = requests()
+	complete(t, factory(), "--profile", "other", "show", "")
+	if requests() == before {
+		t.Error("another profile was answered from the default profile's cache")
+	}
+}
+
+func TestCompletionGivesUpQuietly(t *testing.T) {
+	ts := newTestSandbox(t)
+	t.Run("session error", func(t *testing.T) {
+		streams, _, _, errOut := iostreams.Test()
+		f := ts.factory(streams, nil)
+		f.Session = func(context.Context) (*Session, error) {
+			return nil, &codedError{code: exitAuth, err: errors.New("not logged in")}
+		}
+		cands, directive, stdout := complete(t, f, "show", "")
+		if len(cands) != 0 || directive != cobra.ShellCompDirectiveNoFileComp || stdout != ":4\n" {
+			t.Errorf("stdout %q", stdout)
+		}
+		if strings.Contains(errOut.String(), "not logged in") {
+			t.Errorf("the error reached stderr: %s", errOut)
+		}
+	})
+	t.Run("hung session, no prompt", func(t *testing.T) {
+		streams, _, _, _ := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		f := ts.factory(streams, nil)
+		release := make(chan struct{})
+		t.Cleanup(func() { close(release) })
+		canPrompt := make(chan bool, 1)
+		f.Session = func(ctx context.Context) (*Session, error) {
+			canPrompt <- f.IO.CanPrompt()
+			<-release // ignores ctx, like a blocked file lock
+			return nil, errors.New("released")
+		}
+		start := time.Now()
+		cands, directive, stdout := complete(t, f, "delete", "--transfer-to", "")
+		took := time.Since(start)
+		t.Logf("a hung session was given up after %v", took.Round(time.Millisecond))
+		if len(cands) != 0 || directive != cobra.ShellCompDirectiveNoFileComp || stdout != ":4\n" {
+			t.Errorf("stdout %q", stdout)
+		}
+		if took < completionTimeout || took > completionTimeout+time.Second {
+			t.Errorf("gave up after %v, want about %v", took, completionTimeout)
+		}
+		if <-canPrompt {
+			t.Error("the session was opened with prompts allowed")
+		}
+	})
+}
+
+// TestCompletionWithBinary builds apikeys and drives it as shells do: through the committed
+// completion scripts in bash, fish and zsh, against the sandbox (APIKEYS_SANDBOX=1), and
+// directly for the timing cases.
+func TestCompletionWithBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	goTool, err := exec.LookPath("go")
+	testenv.Require(t, "the go command (to build apikeys)", err == nil)
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	build := exec.Command(goTool, "build", "-o", filepath.Join(bin, "apikeys"), "github.com/k2geospatial/apikeys/cmd/apikeys")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	scripts, err := filepath.Abs(filepath.Join("..", "..", "completions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// env is a clean environment for one case: its own home, cache and sandbox file.
+	env := func(t *testing.T, extra ...string) []string {
+		home := t.TempDir()
+		var e []string
+		for _, kv := range os.Environ() {
+			if !strings.HasPrefix(kv, "APIKEYS_") && !strings.HasPrefix(kv, "XDG_") && !strings.HasPrefix(kv, "HOME=") && !strings.HasPrefix(kv, "PATH=") && !strings.HasPrefix(kv, "BASH_COMP_DEBUG_FILE=") {
+				e = append(e, kv)
+			}
+		}
+		e = append(e, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"),
+			"XDG_STATE_HOME="+filepath.Join(home, "state"), "XDG_DATA_HOME="+filepath.Join(home, "data"),
+			"PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "LANG=C.UTF-8", "NO_COLOR=1")
+		return append(e, extra...)
+	}
+	sandboxEnv := func(t *testing.T) []string {
+		return env(t, "APIKEYS_SANDBOX=1", "APIKEYS_SANDBOX_DATA="+filepath.Join(t.TempDir(), "sandbox.db"))
+	}
+	runBin := func(t *testing.T, e []string, args ...string) (string, time.Duration) {
+		t.Helper()
+		cmd := exec.Command(filepath.Join(bin, "apikeys"), args...)
+		cmd.Env = e
+		start := time.Now()
+		out, err := cmd.Output()
+		took := time.Since(start)
+		if err != nil {
+			t.Fatalf("apikeys %q: %v", args, err)
+		}
+		return string(out), took
+	}
+
+	t.Run("bash", func(t *testing.T) {
+		bash, err := exec.LookPath("bash")
+		testenv.Require(t, "bash", err == nil)
+		const bashCompletion = "/usr/share/bash-completion/bash_completion"
+		_, err = os.Stat(bashCompletion)
+		testenv.Require(t, "the bash-completion package ("+bashCompletion+")", err == nil)
+		driver := filepath.Join(t.TempDir(), "driver.bash")
+		// comp LINE WORD... sets up what readline gives a completion function and prints COMPREPLY.
+		script := `source ` + bashCompletion + `
+source "$1"; shift
+COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}; shift
+COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 )); COMP_TYPE=${COMP_TYPE:-9}; COMPREPLY=()
+__start_apikeys apikeys 2>/dev/null
+printf '%s\n' "${COMPREPLY[@]}"
+`
+		if err := os.WriteFile(driver, []byte(script), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e := sandboxEnv(t)
+		comp := func(t *testing.T, extraEnv []string, words ...string) []string {
+			t.Helper()
+			line := strings.Join(words, " ")
+			cmd := exec.Command(bash, append([]string{"--norc", "--noprofile", driver, filepath.Join(scripts, "apikeys.bash"), line}, words...)...)
+			cmd.Env = append(append([]string(nil), e...), extraEnv...)
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("bash %q: %v", line, err)
+			}
+			return strings.Split(strings.TrimSpace(string(out)), "\n")
+		}
+		got := comp(t, nil, "apikeys", "delete", "")
+		for _, want := range []string{`GeoServer\ sync`, `CI\ pipeline`, `Public\ web\ map\ \(Montréal\)`, "e826ce94-f943-40de-8b1c-129df0d17111"} {
+			if !slices.Contains(got, want) && !slices.Contains(got, strings.ReplaceAll(want, `\`, "")) {
+				t.Errorf("delete <TAB>: %q missing from %q", want, got)
+			}
+		}
+		if got := comp(t, nil, "apikeys", "delete", "Geo"); !slices.Equal(got, []string{`GeoServer\ sync`}) {
+			t.Errorf("delete Geo<TAB>: got %q, want the escaped title", got)
+		}
+		if got := comp(t, nil, "apikeys", "show", `GeoServer\ s`); !slices.Equal(got, []string{`GeoServer\ sync`}) {
+			t.Errorf(`show GeoServer\ s<TAB>: got %q`, got)
+		}
+		if got := comp(t, nil, "apikeys", "delete", "Legacy ETL", "--transfer-to", ""); !slices.Equal(got, seedEditorEmails) {
+			t.Errorf("--transfer-to <TAB>: got %q, want %q", got, seedEditorEmails)
+		}
+		// Listing (TAB TAB) shows descriptions.
+		listed := comp(t, []string{"COMP_TYPE=63", "COLUMNS=200"}, "apikeys", "show", "")
+		if !slices.ContainsFunc(listed, func(c string) bool {
+			return strings.HasPrefix(c, "e826ce94-f943-40de-8b1c-129df0d17111") && strings.Contains(c, "(GeoServer sync · editor · expires ")
+		}) {
+			t.Errorf("show <TAB><TAB> does not describe the ID as title · role · expiry: %q", listed)
+		}
+		listed = comp(t, []string{"COMP_TYPE=63", "COLUMNS=200"}, "apikeys", "show", "e8")
+		if len(listed) != 1 || listed[0] != "e826ce94-f943-40de-8b1c-129df0d17111" {
+			t.Errorf("show e8<TAB>: %q", listed)
+		}
+		listed = comp(t, []string{"COMP_TYPE=63", "COLUMNS=200"}, "apikeys", "delete", "--transfer-to", "e")
+		if strings.Join(listed, "\n") == "" || !strings.Contains(strings.Join(listed, "\n"), "(Eddie Editor)") {
+			t.Errorf("--transfer-to e<TAB><TAB> shows no names: %q", listed)
+		}
+		got = comp(t, nil, "apikeys", "list", "--sort", "")
+		for _, key := range []string{"id", "title", "role", "creator", "email", "created", "expires", "status", "-expires"} {
+			if !slices.Contains(got, key) {
+				t.Errorf("--sort <TAB>: %q missing from %q", key, got)
+			}
+		}
+		if got := comp(t, nil, "apikeys", "list", "--columns", "title,i"); !slices.Contains(got, `title\,id`) && !slices.Contains(got, "title,id") {
+			t.Errorf("--columns title,i<TAB>: got %q", got)
+		}
+	})
+
+	t.Run("fish", func(t *testing.T) {
+		fish, err := exec.LookPath("fish")
+		testenv.Require(t, "fish", err == nil)
+		e := sandboxEnv(t)
+		comp := func(t *testing.T, line string) []string {
+			t.Helper()
+			cmd := exec.Command(fish, "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, filepath.Join(scripts, "apikeys.fish"), line)
+			cmd.Env = e
+			out, err := cmd.Output()
+			if err != nil {
+				t.Fatalf("fish %q: %v", line, err)
+			}
+			return strings.Split(strings.TrimSpace(string(out)), "\n")
+		}
+		got := comp(t, "apikeys delete ")
+		for _, want := range []string{"GeoServer sync\teditor · expires ", "e826ce94-f943-40de-8b1c-129df0d17111\tGeoServer sync · editor · expires "} {
+			if !slices.ContainsFunc(got, func(c string) bool { return strings.HasPrefix(c, want) }) {
+				t.Errorf("delete <TAB>: no %q in %q", want, got)
+			}
+		}
+		for _, line := range []string{`apikeys show GeoServer\ s`, `apikeys show 'GeoServer s`} {
+			if got := values(comp(t, line)); !slices.Equal(got, []string{"GeoServer sync"}) {
+				t.Errorf("%s<TAB>: got %q", line, got)
+			}
+		}
+		if got := values(comp(t, "apikeys delete --transfer-to ")); !slices.Equal(got, seedEditorEmails) {
+			t.Errorf("--transfer-to <TAB>: got %q, want %q", got, seedEditorEmails)
+		}
+		if got := values(comp(t, "apikeys list --sort=-e")); !slices.Equal(got, []string{"--sort=-email", "--sort=-expires"}) {
+			t.Errorf("--sort=-e<TAB>: got %q", got)
+		}
+		// One candidate and no space wanted: cobra's fish script adds a decoy "title,-expires."
+		// so that fish does not append a space.
+		if got := values(comp(t, "apikeys list --sort title,-ex")); len(got) == 0 || got[0] != "title,-expires" {
+			t.Errorf("--sort title,-ex<TAB>: got %q", got)
+		}
+	})
+
+	t.Run("zsh", func(t *testing.T) {
+		zsh, err := exec.LookPath("zsh")
+		testenv.Require(t, "zsh", err == nil)
+		tmux, err := exec.LookPath("tmux")
+		testenv.Require(t, "tmux (to type into an interactive zsh)", err == nil)
+		home := t.TempDir()
+		rc := "fpath=(" + scripts + " $fpath)\nautoload -U compinit && compinit -u\nPS1='> '\n"
+		if err := os.WriteFile(filepath.Join(home, ".zshrc"), []byte(rc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		sock := filepath.Join(home, "tmux.sock")
+		e := append(sandboxEnv(t), "ZDOTDIR="+home, "TERM=xterm")
+		tm := func(args ...string) string {
+			cmd := exec.Command(tmux, append([]string{"-S", sock}, args...)...)
+			cmd.Env = e
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				t.Fatalf("tmux %q: %v\n%s", args, err, out)
+			}
+			return string(out)
+		}
+		tm("new-session", "-d", "-x", "160", "-y", "40", "-s", "t", zsh+" -i")
+		t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() })
+		// typeAndWait types keys and waits until the screen shows want.
+		typeAndWait := func(t *testing.T, want []string, keys ...string) string {
+			t.Helper()
+			tm(append([]string{"send-keys", "-t", "t", "C-u"}, keys...)...)
+			deadline := time.Now().Add(15 * time.Second)
+			for {
+				screen := tm("capture-pane", "-p", "-t", "t")
+				ok := true
+				for _, w := range want {
+					ok = ok && strings.Contains(screen, w)
+				}
+				if ok {
+					return screen
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("the screen never showed %q:\n%s", want, screen)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+		}
+		typeAndWait(t, []string{">"})
+		typeAndWait(t, []string{`> apikeys show GeoServer\ sync`}, "apikeys show Geo", "Tab")
+		screen := typeAndWait(t, []string{"eddie@acme.example", "Erin Editor"}, "apikeys delete --transfer-to ", "Tab")
+		if strings.Contains(screen, seedViewerEmail) {
+			t.Errorf("--transfer-to offers the viewer:\n%s", screen)
+		}
+		for _, email := range seedEditorEmails {
+			if !strings.Contains(screen, email) {
+				t.Errorf("--transfer-to does not offer %s:\n%s", email, screen)
+			}
+		}
+		typeAndWait(t, []string{"-expires", "descending", "created", "ascending"}, "apikeys list --sort ", "Tab")
+	})
+
+	t.Run("1000 keys answer within the timeout", func(t *testing.T) {
+		e := sandboxEnv(t)
+		runBin(t, e, "sandbox", "reset", "--keys", "1000")
+		out, cold := runBin(t, e, cobra.ShellCompRequestCmd, "show", "")
+		cands, directive, _ := parseCompletion(t, out)
+		_, warm := runBin(t, e, cobra.ShellCompRequestCmd, "show", "")
+		t.Logf("__complete show \"\" with 1,011 keys: %d candidates, %v cold, %v from the cache", len(cands), cold.Round(time.Millisecond), warm.Round(time.Millisecond))
+		if len(cands) < 1011 || directive != cobra.ShellCompDirectiveNoFileComp {
+			t.Errorf("%d candidates, directive %d", len(cands), directive)
+		}
+		if cold >= completionTimeout {
+			t.Errorf("took %v, beyond the %v timeout", cold, completionTimeout)
+		}
+	})
+
+	t.Run("unreachable API", func(t *testing.T) {
+		serveEnv := env(t, "APIKEYS_SANDBOX_DATA="+filepath.Join(t.TempDir(), "served.db"))
+		serve := exec.Command(filepath.Join(bin, "apikeys"), "sandbox", "serve")
+		serve.Env = serveEnv
+		stdout, err := serve.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := serve.Start(); err != nil {
+			t.Fatal(err)
+		}
+		url, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil {
+			serve.Process.Kill()
+			t.Fatalf("sandbox serve printed no URL: %v", err)
+		}
+		url = strings.TrimSpace(url)
+		client := env(t, "APIKEYS_API_URL="+url, "APIKEYS_USERNAME="+sandbox.AdminEmail, "APIKEYS_PASSWORD="+sandbox.Password)
+		out, _ := runBin(t, client, cobra.ShellCompRequestCmd, "show", "Geo")
+		if cands, _, _ := parseCompletion(t, out); !slices.Equal(values(cands), []string{"GeoServer sync"}) {
+			t.Fatalf("while serving: %q", cands)
+		}
+		serve.Process.Signal(os.Interrupt)
+		serve.Wait()
+		// A fresh cache, so the stopped server is asked.
+		client = env(t, "APIKEYS_API_URL="+url, "APIKEYS_USERNAME="+sandbox.AdminEmail, "APIKEYS_PASSWORD="+sandbox.Password)
+		out, took := runBin(t, client, cobra.ShellCompRequestCmd, "show", "")
+		t.Logf("stopped server: answered %q in %v", out, took.Round(time.Millisecond))
+		if out != ":4\n" {
+			t.Errorf("stdout %q, want no candidates", out)
+		}
+		if took > time.Second {
+			t.Errorf("took %v to give up on a refused connection", took)
+		}
+	})
+
+	t.Run("silent API", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() { // accepts and never answers
+			var conns []net.Conn
+			defer func() {
+				for _, c := range conns {
+					c.Close()
+				}
+			}()
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				conns = append(conns, c)
+			}
+		}()
+		client := env(t, "APIKEYS_API_URL=http://"+ln.Addr().String(), "APIKEYS_USERNAME="+sandbox.AdminEmail, "APIKEYS_PASSWORD="+sandbox.Password)
+		out, took := runBin(t, client, cobra.ShellCompRequestCmd, "delete", "--transfer-to", "")
+		t.Logf("silent server: answered %q in %v", out, took.Round(time.Millisecond))
+		if out != ":4\n" {
+			t.Errorf("stdout %q, want no candidates", out)
+		}
+		if took < completionTimeout || took > completionTimeout+time.Second {
+			t.Errorf("took %v, want about %v", took, completionTimeout)
+		}
+	})
+}
