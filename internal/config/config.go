@@ -3,6 +3,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -112,14 +113,19 @@ func Load(v *viper.Viper) (*Settings, error) {
 		}
 		s.ConfigFile = filepath.Join(dir, "config.yaml")
 	}
+	data, err := os.ReadFile(s.ConfigFile)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, &FileError{Path: s.ConfigFile, Err: err}
+	}
+	return resolve(v, s, data)
+}
+
+// resolve completes s from the flags and environment in v and the profile file's content.
+func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 	file := viper.New()
-	file.SetConfigFile(s.ConfigFile)
 	file.SetConfigType("yaml")
-	if err := file.ReadInConfig(); err != nil {
-		var pathErr *fs.PathError
-		if !errors.As(err, &pathErr) || !errors.Is(err, fs.ErrNotExist) {
-			return nil, &FileError{Path: s.ConfigFile, Err: err}
-		}
+	if err := file.ReadConfig(bytes.NewReader(data)); err != nil {
+		return nil, &FileError{Path: s.ConfigFile, Err: err}
 	}
 	prefix := "profiles." + s.Profile + "."
 	// pick reads a flag or APIKEYS_ variable, then the profile's key, then the file's

@@ -104,15 +104,20 @@ func (f *SessionFile) Load() (*Session, error) {
 	if err != nil {
 		return nil, &SessionError{Path: f.Path, Err: err}
 	}
+	return decodeSession(f.Path, data)
+}
+
+// decodeSession reads a session file's content, refusing anything incomplete.
+func decodeSession(path string, data []byte) (*Session, error) {
 	var s Session
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, &SessionError{Path: f.Path, Err: fmt.Errorf("not valid JSON: %w", err)}
+		return nil, &SessionError{Path: path, Err: fmt.Errorf("not valid JSON: %w", err)}
 	}
 	switch {
 	case s.Format != sessionFormat:
-		return nil, &SessionError{Path: f.Path, Err: fmt.Errorf("unknown format %d (this apikeys writes format %d)", s.Format, sessionFormat)}
+		return nil, &SessionError{Path: path, Err: fmt.Errorf("unknown format %d (this apikeys writes format %d)", s.Format, sessionFormat)}
 	case s.APIURL == "", s.Organization.ID == "", s.AccessToken == "", s.RefreshToken == "":
-		return nil, &SessionError{Path: f.Path, Err: errors.New("incomplete: the API URL, organization or tokens are missing")}
+		return nil, &SessionError{Path: path, Err: errors.New("incomplete: the API URL, organization or tokens are missing")}
 	}
 	return &s, nil
 }
