@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Ctrl-C during a stalled request cancels it at once and exits 3, for a read and a write.
+func TestInterruptCancelsTheRequest(t *testing.T) {
+	_, env := startServe(t, "--fault-rate", "1", "--faults", "slow", "--slow-delay", "20s")
+	for _, args := range [][]string{
+		{"list"},
+		{"create", "interrupted", "--role", "viewer", "--expires", "2d"},
+	} {
+		cmd := exec.Command("apikeys", args...)
+		cmd.Env = env
+		var errOut strings.Builder
+		cmd.Stderr = &errOut
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(500 * time.Millisecond)
+		start := time.Now()
+		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		elapsed := time.Since(start)
+		ee, ok := err.(*exec.ExitError)
+		if !ok || ee.ExitCode() != 3 {
+			t.Fatalf("%v after Ctrl-C: %v, want exit 3; stderr %s", args, err, errOut.String())
+		}
+		if elapsed > 3*time.Second {
+			t.Fatalf("%v took %s to stop after Ctrl-C", args, elapsed)
+		}
+		if !strings.Contains(errOut.String(), "interrupted") {
+			t.Errorf("%v: stderr does not say it was interrupted: %s", args, errOut.String())
+		}
+	}
+}
