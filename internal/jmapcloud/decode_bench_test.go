@@ -109,8 +109,9 @@ func BenchmarkListAPIKeys100k(b *testing.B)         { benchmarkListAPIKeys(b, 10
 func BenchmarkListAPIKeys10kSize2000(b *testing.B)  { benchmarkListAPIKeys(b, 10_000, 2000) }
 func BenchmarkListAPIKeys100kSize2000(b *testing.B) { benchmarkListAPIKeys(b, 100_000, 2000) }
 
-// benchmarkDecodeKeys times decoding one bare array of n keys, with no HTTP at all.
-func benchmarkDecodeKeys(b *testing.B, n int) {
+// benchmarkDecodeKeys times decoding one bare array of n keys as the list does (keyPage),
+// or, with general, through unwrapResult, pageOf and APIKey.UnmarshalJSON. No HTTP.
+func benchmarkDecodeKeys(b *testing.B, n int, general bool) {
 	body, err := json.Marshal(benchKeyJSON(n))
 	if err != nil {
 		b.Fatal(err)
@@ -118,8 +119,12 @@ func benchmarkDecodeKeys(b *testing.B, n int) {
 	b.SetBytes(int64(len(body)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var p pageOf[APIKey]
-		if err := (response{status: http.StatusOK, body: body}).result(http.MethodGet, "/keys", &p); err != nil {
+		var p keyPage
+		var out any = &p
+		if general {
+			out = &p.pageOf
+		}
+		if err := (response{status: http.StatusOK, body: body}).result(http.MethodGet, "/keys", out); err != nil {
 			b.Fatal(err)
 		}
 		if len(p.Items) != n {
@@ -128,5 +133,7 @@ func benchmarkDecodeKeys(b *testing.B, n int) {
 	}
 }
 
-func BenchmarkDecodeKeys10k(b *testing.B)  { benchmarkDecodeKeys(b, 10_000) }
-func BenchmarkDecodeKeys100k(b *testing.B) { benchmarkDecodeKeys(b, 100_000) }
+func BenchmarkDecodeKeys10k(b *testing.B)         { benchmarkDecodeKeys(b, 10_000, false) }
+func BenchmarkDecodeKeys100k(b *testing.B)        { benchmarkDecodeKeys(b, 100_000, false) }
+func BenchmarkDecodeKeysGeneral10k(b *testing.B)  { benchmarkDecodeKeys(b, 10_000, true) }
+func BenchmarkDecodeKeysGeneral100k(b *testing.B) { benchmarkDecodeKeys(b, 100_000, true) }
