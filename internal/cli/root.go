@@ -30,7 +30,14 @@ func Main(args []string, version string) int {
 // run executes one command line with the given factory (tests pass their own).
 func run(ctx context.Context, f *Factory, args []string) int {
 	defer f.close()
+	if versionOnly(args) {
+		fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
+		return exitOK
+	}
 	root := newRootCmd(f)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		registerCompletions(root, f)
+	}
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
@@ -55,6 +62,13 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
+}
+
+// versionOnly reports a command line that only asks for the version (`apikeys version`,
+// `apikeys --version`): it is answered before the command tree is built, so it costs little
+// more than the process's start (docs/performance.md). The output is cobra's, to the byte.
+func versionOnly(args []string) bool {
+	return len(args) == 1 && (args[0] == "version" || args[0] == "--version")
 }
 
 // flagError marks cobra's own parse errors so they exit 2.
@@ -123,7 +137,6 @@ Try it without an account against the built-in sandbox:
 		newClearClipboardCmd(),
 		newExitCodesHelpTopic(),
 	)
-	registerCompletions(root, f)
 	return root
 }
 
