@@ -49,10 +49,11 @@ func registerCompletions(root *cobra.Command, f *Factory) {
 	var walk func(cmd *cobra.Command)
 	walk = func(cmd *cobra.Command) {
 		if cmd.ValidArgsFunction == nil {
-			switch cmd.Name() {
-			case "show":
+			topLevel := cmd.Parent() == root
+			switch {
+			case topLevel && cmd.Name() == "show":
 				cmd.ValidArgsFunction = c.keyArgs(false)
-			case "delete":
+			case topLevel && cmd.Name() == "delete":
 				cmd.ValidArgsFunction = c.keyArgs(true)
 			default:
 				if cmd.Runnable() && !cmd.HasSubCommands() {

@@ -638,6 +638,14 @@ printf '%s\n' "${COMPREPLY[@]}"
 		}
 	})
 
+	t.Run("--sandbox flag", func(t *testing.T) {
+		e := env(t, "APIKEYS_SANDBOX_DATA="+filepath.Join(t.TempDir(), "sandbox.db"))
+		out, _ := runBin(t, e, cobra.ShellCompRequestCmd, "--sandbox", "delete", "QGIS plugin", "--transfer-to", "")
+		if cands, _, _ := parseCompletion(t, out); !slices.Equal(values(cands), seedEditorEmails) {
+			t.Errorf("got %q, want %q", cands, seedEditorEmails)
+		}
+	})
+
 	t.Run("unreachable API", func(t *testing.T) {
 		serveEnv := env(t, "APIKEYS_SANDBOX_DATA="+filepath.Join(t.TempDir(), "served.db"))
 		serve := exec.Command(filepath.Join(bin, "apikeys"), "sandbox", "serve")
