@@ -44,6 +44,7 @@ type completer struct {
 // kept. String flags without a completion of their own stop the shell from offering file
 // names, except the flags that take a file (see takesFile).
 func registerCompletions(root *cobra.Command, f *Factory) {
+	f.completing = true
 	c := &completer{f: f, timeout: completionTimeout, ttl: completionCacheTTL}
 	seen := map[*pflag.Flag]bool{}
 	var walk func(cmd *cobra.Command)
@@ -730,4 +731,18 @@ func oneLine(s string) string {
 // hasPrefixFold reports whether s starts with prefix, ignoring case.
 func hasPrefixFold(s, prefix string) bool {
 	return strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix))
+}
+
+// forgetCompletedKeys drops every cached key list after a create or delete, so the next TAB
+// offers the keys as they are now rather than as they were up to completionCacheTTL ago.
+// Best effort: a stale entry only costs a slightly old candidate list.
+func forgetCompletedKeys() {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, "apikeys", "completion", "keys-*.json"))
+	for _, m := range matches {
+		os.Remove(m)
+	}
 }

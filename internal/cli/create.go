@@ -156,6 +156,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return createFailure(err, in.title)
 	}
+	forgetCompletedKeys()
 	if key.Secret == "" {
 		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", key.ID, key.Title, key.ID)
 	}

@@ -129,3 +129,33 @@ func TestCreateValidation(t *testing.T) {
 		}
 	}
 }
+
+// A create or delete forgets the cached key lists, so the next TAB shows the change.
+func TestCreateAndDeleteForgetTheCompletionCache(t *testing.T) {
+	ts := newTestSandbox(t)
+	cacheDir, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached := func() int {
+		m, _ := filepath.Glob(filepath.Join(cacheDir, "apikeys", "completion", "keys-*.json"))
+		return len(m)
+	}
+	for _, step := range [][]string{
+		{"create", "fresh", "--role", "viewer", "--expires", "2d"},
+		{"delete", "fresh", "--yes"},
+	} {
+		if code, out, errOut := ts.run("__complete", "show", ""); code != 0 || !strings.Contains(out, "GeoServer sync") {
+			t.Fatalf("completion: exit %d: %s %s", code, out, errOut)
+		}
+		if cached() == 0 {
+			t.Fatal("completion cached no key list: the test proves nothing")
+		}
+		if code, _, errOut := ts.run(step...); code != 0 {
+			t.Fatalf("%v: %s", step, errOut)
+		}
+		if n := cached(); n != 0 {
+			t.Fatalf("%v left %d cached key lists", step, n)
+		}
+	}
+}

@@ -242,6 +242,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		}
 		e.Deleted = true
 	}
+	forgetCompletedKeys()
 	if err := printDeleteResult(opts.IO, fmtKind, plan, false); err != nil {
 		return err
 	}

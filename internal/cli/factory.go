@@ -27,6 +27,10 @@ type Factory struct {
 	// Session opens the organization-scoped API of the current profile.
 	Session func(ctx context.Context) (*Session, error)
 
+	// completing is set while answering a shell completion: nothing may prompt, and a saved
+	// session is used but never refreshed (see storedTokens.noRenew).
+	completing bool
+
 	viper    *viper.Viper
 	settings *config.Settings
 	mu       sync.Mutex

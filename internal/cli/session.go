@@ -278,7 +278,7 @@ func (f *Factory) openStoredSession(ctx context.Context, s *config.Settings, cli
 	if s.Org != "" && !strings.EqualFold(s.Org, sess.Organization.ID) {
 		return nil, usageError("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
 	}
-	tokens := &storedTokens{store: store, client: client, now: f.Now, sess: *sess}
+	tokens := &storedTokens{store: store, client: client, now: f.Now, sess: *sess, noRenew: f.completing}
 	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
 }
 
@@ -305,6 +305,11 @@ type storedTokens struct {
 	store  *config.SessionFile
 	client *jmapcloud.Client // without tokens: refresh-token needs none
 	now    func() time.Time
+
+	// noRenew forbids spending the refresh token: set for shell completion, which gives up
+	// after a short deadline and could die between the server rotating the token and the
+	// new one being saved, losing the session.
+	noRenew bool
 
 	mu   sync.Mutex
 	sess config.Session
@@ -402,9 +407,15 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 		t.sess = *disk
 		return nil
 	}
+	if t.noRenew {
+		return errors.New("the session needs a refresh, which completion does not do: run any apikeys command")
+	}
 	// The file's refresh token is unspent: every process that spends one saves its
-	// successor before releasing the lock.
-	next, err := t.client.RefreshToken(ctx, disk.RefreshToken, disk.Organization.ID)
+	// successor before releasing the lock. Once sent, the exchange is finished even if the
+	// command is interrupted (Ctrl-C), since the server may already have rotated the token.
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), jmapcloud.DefaultTimeout)
+	defer rcancel()
+	next, err := t.client.RefreshToken(rctx, disk.RefreshToken, disk.Organization.ID)
 	if err != nil {
 		if code := jmapcloud.StatusCode(err); code == http.StatusUnauthorized || code == http.StatusForbidden {
 			// %v, not %w: this is no longer a 401 to react to with another refresh.
