@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
 	"github.com/k2geospatial/apikeys/internal/testenv"
@@ -44,29 +45,35 @@ func TestClearClipboardCmdClearsTheSystemClipboard(t *testing.T) {
 	_, err := exec.LookPath("xclip")
 	testenv.Require(t, "an X display (DISPLAY, e.g. under xvfb-run -a) and xclip", os.Getenv("DISPLAY") != "" && err == nil)
 
-	read := func() string {
-		out, err := exec.Command("xclip", "-out", "-selection", "clipboard").Output()
-		if err != nil {
-			t.Fatalf("xclip -out: %v", err)
+	// waitFor polls: xclip returns before the X server knows the new owner
+	// of the clipboard, so a read right after a copy can see the old text.
+	waitFor := func(want string) {
+		t.Helper()
+		var got string
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			out, err := exec.Command("xclip", "-out", "-selection", "clipboard").Output()
+			if err != nil {
+				t.Fatalf("xclip -out: %v", err)
+			}
+			if got = string(out); got == want {
+				return
+			}
 		}
-		return string(out)
+		t.Fatalf("clipboard = %q, want %q", got, want)
 	}
 	const secret = "jmc_test_clear_clipboard_cmd"
 	if err := clipboard.System().Write(secret); err != nil {
 		t.Fatal(err)
 	}
+	waitFor(secret)
 	t.Setenv(clipboard.FingerprintEnv, clipboard.Fingerprint("something else"))
 	if err := runClearClipboardCmd(t, "--after", "10ms"); err != nil {
 		t.Fatal(err)
 	}
-	if got := read(); got != secret {
-		t.Fatalf("clipboard = %q: cleared although the fingerprint differs", got)
-	}
+	waitFor(secret)
 	t.Setenv(clipboard.FingerprintEnv, clipboard.Fingerprint(secret))
 	if err := runClearClipboardCmd(t, "--after", "10ms"); err != nil {
 		t.Fatal(err)
 	}
-	if got := read(); got != "" {
-		t.Fatalf("clipboard = %q, want it cleared", got)
-	}
+	waitFor("")
 }

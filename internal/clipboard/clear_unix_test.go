@@ -39,9 +39,7 @@ func TestDetachedClearer(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "clearer.log")
 			t.Setenv(helperLogEnv, log)
 			secret := uniqueSecret(t)
-			if err := clipboard.System().Write(secret); err != nil {
-				t.Fatal(err)
-			}
+			systemWrite(t, secret)
 			cmd, err := clipboard.ClearerCmd(clipboard.Fingerprint(secret), 500*time.Millisecond)
 			if err != nil {
 				t.Fatal(err)
@@ -72,9 +70,7 @@ func TestDetachedClearer(t *testing.T) {
 				_ = cmd.Process.Kill()
 				t.Fatal("the clearer did not finish")
 			}
-			if got := xclipRead(t); got != tt.want {
-				t.Fatalf("clipboard = %q, want %q", got, tt.want)
-			}
+			waitClipboard(t, tt.want, 5*time.Second)
 		})
 	}
 }
@@ -91,9 +87,7 @@ func valueOr(s, fallback string) string {
 func TestScheduleClear(t *testing.T) {
 	requireX(t)
 	secret := uniqueSecret(t)
-	if err := clipboard.System().Write(secret); err != nil {
-		t.Fatal(err)
-	}
+	systemWrite(t, secret)
 	start := time.Now()
 	if err := clipboard.ScheduleClear(clipboard.Fingerprint(secret), 300*time.Millisecond); err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
 )
@@ -141,9 +142,7 @@ func TestSystemWriteIsWhatXclipReads(t *testing.T) {
 	if err := clipboard.System().Write(secret); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	if got := xclipRead(t); got != secret {
-		t.Fatalf("xclip read %q, want %q", got, secret)
-	}
+	waitClipboard(t, secret, 5*time.Second)
 }
 
 func TestSystemReadsWhatXclipWrote(t *testing.T) {
@@ -153,6 +152,13 @@ func TestSystemReadsWhatXclipWrote(t *testing.T) {
 	got, err := clipboard.System().Read()
 	if err != nil || got != want {
 		t.Fatalf("Read = %q, %v; want %q", got, err, want)
+	}
+	if err := clipboard.System().Write(""); err != nil {
+		t.Fatal(err)
+	}
+	waitClipboard(t, "", 5*time.Second)
+	if got, err := clipboard.System().Read(); err != nil || got != "" {
+		t.Fatalf("Read of an emptied clipboard = %q, %v; want \"\", nil", got, err)
 	}
 }
 
@@ -164,9 +170,7 @@ func TestCopyUsesTheSystemClipboard(t *testing.T) {
 	if err != nil || method != clipboard.MethodSystem {
 		t.Fatalf("Copy = %q, %v; want %q", method, err, clipboard.MethodSystem)
 	}
-	if got := xclipRead(t); got != secret {
-		t.Fatalf("clipboard = %q, want %q", got, secret)
-	}
+	waitClipboard(t, secret, 5*time.Second)
 	if tty.Len() != 0 {
 		t.Fatalf("also wrote %q to the terminal", tty.String())
 	}

@@ -63,7 +63,8 @@ func xclipRead(t *testing.T) string {
 	return string(out)
 }
 
-// xclipWrite copies text with xclip, as another program would.
+// xclipWrite copies text with xclip, as another program would, and waits
+// until it can be read back.
 func xclipWrite(t *testing.T, text string) {
 	t.Helper()
 	cmd := exec.Command("xclip", "-in", "-selection", "clipboard")
@@ -73,10 +74,23 @@ func xclipWrite(t *testing.T, text string) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("xclip -in: %v", err)
 	}
+	waitClipboard(t, text, 5*time.Second)
+}
+
+// systemWrite copies text with the code under test and waits until other
+// programs see it: xclip returns before the X server knows the new owner of
+// the clipboard (it flushes that request only after forking into the
+// background), so an immediate read can still get the previous text.
+func systemWrite(t *testing.T, text string) {
+	t.Helper()
+	if err := clipboard.System().Write(text); err != nil {
+		t.Fatalf("System().Write: %v", err)
+	}
+	waitClipboard(t, text, 5*time.Second)
 }
 
 // waitClipboard polls the clipboard until it holds want or the deadline
-// passes.
+// passes: see systemWrite for why a single read is not enough.
 func waitClipboard(t *testing.T, want string, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)

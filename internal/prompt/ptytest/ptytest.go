@@ -25,6 +25,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -53,17 +54,16 @@ const DefaultTimeout = 10 * time.Second
 
 const (
 	// quietSettle is how long the program's output must have been quiet
-	// before Send types: see Send.
+	// before Send types, so that keys reach a program that has finished
+	// drawing and is waiting for them, as with a person at the keyboard.
 	quietSettle = 20 * time.Millisecond
 	// maxQuietWait bounds the wait for quiet output, for programs that
 	// never stop writing (spinners); Send types anyway after it.
 	maxQuietWait = time.Second
-	// replySettle is how long after the emulator's last reply Send waits
-	// before trusting an empty input queue: the kernel moves bytes written
-	// to the pty master into the terminal's input queue asynchronously, so
-	// a reply just written can still be invisible there.
-	replySettle = 50 * time.Millisecond
-	poll        = time.Millisecond
+	// maxReplyWait bounds how long a reply to a cursor query waits for the
+	// program to read earlier input, in case it queries without reading.
+	maxReplyWait = time.Second
+	pollEvery    = time.Millisecond
 )
 
 // Option configures New.
@@ -100,18 +100,21 @@ type Console struct {
 
 	// inMu serialises writes to the terminal's input: keys from Send and
 	// the emulator's replies to cursor queries.
-	inMu sync.Mutex
-	// lastReply is when the emulator last wrote a reply (under inMu).
-	lastReply time.Time
+	inMu    sync.Mutex
+	replies chan []byte // from the emulator, written in order by the replier
+	replied chan struct{}
 
 	// running counts the goroutines started by Go, which Close lets end
 	// before it closes the terminal they may still be using.
 	running sync.WaitGroup
 
 	mu        sync.Mutex
+	start     time.Time
+	events    []string      // timeline of output, replies and keys, shown on failure
 	out       []byte        // everything the program wrote, raw
 	pos       int           // out[:pos] has been consumed by ExpectString
 	lastOut   time.Time     // when the program last wrote
+	closed    bool          // Close has finished: the test may be over
 	wake      chan struct{} // signalled (non-blocking) when out grows or the pump ends
 	pumped    chan struct{} // closed when the pump goroutine ends
 	closeOnce sync.Once
@@ -153,8 +156,11 @@ func New(t testing.TB, opts ...Option) *Console {
 		ptm:     ptm,
 		pts:     pts,
 		ptsFd:   int(pts.Fd()),
+		replies: make(chan []byte, 64),
+		replied: make(chan struct{}),
 		wake:    make(chan struct{}, 1),
 		pumped:  make(chan struct{}),
+		start:   time.Now(),
 	}
 	c.term = vt10x.New(vt10x.WithWriter(replyWriter{c}), vt10x.WithSize(cfg.cols, cfg.rows))
 	t.Cleanup(c.Close)
@@ -167,6 +173,7 @@ func New(t testing.TB, opts ...Option) *Console {
 	}
 
 	go c.pump()
+	go c.replier()
 	return c
 }
 
@@ -187,23 +194,23 @@ func pollable(f *os.File) (*os.File, error) {
 // the pty is closed.
 func (c *Console) pump() {
 	defer close(c.pumped)
+	defer close(c.replies) // the emulator, which sends them, is fed only here
 	defer c.signal()
 	buf := make([]byte, 4096)
 	var carry []byte // an incomplete UTF-8 sequence, kept for the next read
 	for {
 		n, err := c.ptm.Read(buf)
 		if n > 0 {
-			data := append(carry, buf[:n]...)
-			cut := completeRunes(data)
-			// The emulator first, so that its replies to cursor queries
-			// are written before ExpectString can see the text that
-			// preceded the queries.
-			_, _ = c.term.Write(data[:cut])
-			carry = append([]byte(nil), data[cut:]...)
 			c.mu.Lock()
 			c.out = append(c.out, buf[:n]...)
 			c.lastOut = time.Now()
 			c.mu.Unlock()
+			c.logEvent("output %q", buf[:n])
+
+			data := append(carry, buf[:n]...)
+			cut := completeRunes(data)
+			_, _ = c.term.Write(data[:cut])
+			carry = append([]byte(nil), data[cut:]...)
 			c.signal()
 		}
 		if err != nil {
@@ -227,15 +234,84 @@ func completeRunes(p []byte) int {
 }
 
 // replyWriter receives the emulator's answers to the program's queries
-// (cursor position reports) and types them on the terminal.
+// (cursor position reports).
 type replyWriter struct{ c *Console }
 
 func (w replyWriter) Write(p []byte) (int, error) {
-	w.c.inMu.Lock()
-	defer w.c.inMu.Unlock()
-	n, err := w.c.ptm.Write(p)
-	w.c.lastReply = time.Now()
-	return n, err
+	w.c.replies <- append([]byte(nil), p...)
+	return len(p), nil
+}
+
+// replier types the emulator's replies, in order, without holding up the
+// pump.
+func (c *Console) replier() {
+	defer close(c.replied)
+	for r := range c.replies {
+		if err := c.typeInput(r, maxReplyWait); err == errInputPending {
+			c.logEvent("reply %q: earlier input still unread after %v, typing it anyway", r, maxReplyWait)
+			c.inMu.Lock()
+			_, _ = c.ptm.Write(r)
+			c.inMu.Unlock()
+		}
+	}
+}
+
+var errInputPending = fmt.Errorf("earlier input still unread")
+
+// typeInput writes b to the terminal's input once the program has read
+// everything written before, waiting up to maxWait.
+//
+// Each write then reaches the program in reads of its own, never glued to
+// the previous one. That matters for survey: it asks for the cursor position
+// when a line prompt starts and parses the reply with a buffered reader that
+// it then throws away, so keys read together with the reply are lost, and a
+// reply read together with keys containing an "R" is never recognised
+// (survey waits forever). A person cannot type that fast; a test can.
+func (c *Console) typeInput(b []byte, maxWait time.Duration) error {
+	deadline := time.Now().Add(maxWait)
+	for {
+		c.inMu.Lock()
+		queued, err := c.inputQueued()
+		if err == nil && queued == 0 {
+			_, err = c.ptm.Write(b)
+			c.inMu.Unlock()
+			c.logEvent("input %q", b)
+			return err
+		}
+		c.inMu.Unlock()
+		if err != nil {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return errInputPending
+		}
+		time.Sleep(pollEvery)
+	}
+}
+
+// inputQueued returns how many bytes typed on the terminal the program has
+// not read yet. Bytes written to a pty master reach the terminal's input
+// queue asynchronously (Linux moves them in a kernel worker, which can lag
+// by tens of milliseconds on a loaded machine); polling the terminal makes
+// the kernel move them first, so that the count includes them.
+func (c *Console) inputQueued() (int, error) {
+	fds := []unix.PollFd{{Fd: int32(c.ptsFd), Events: unix.POLLIN}}
+	if _, err := unix.Poll(fds, 0); err != nil && err != unix.EINTR {
+		return 0, err
+	}
+	return unix.IoctlGetInt(c.ptsFd, ioctlInputQueued)
+}
+
+// logEvent adds to the timeline shown when the test fails.
+func (c *Console) logEvent(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	const keep = 200
+	if len(c.events) == keep {
+		c.events = append(c.events[:0], c.events[1:]...)
+	}
+	at := float64(time.Since(c.start).Microseconds()) / 1000
+	c.events = append(c.events, fmt.Sprintf("%9.3fms ", at)+fmt.Sprintf(format, args...))
 }
 
 func (c *Console) signal() {
@@ -249,42 +325,26 @@ func (c *Console) signal() {
 // under test as its stdin, stdout and/or stderr.
 func (c *Console) Tty() *os.File { return c.pts }
 
-// Send types s on the terminal's keyboard (see the Key constants).
-//
-// It first waits until the program has read every reply the emulator gave to
-// its cursor position queries, and until its output has been quiet for a
-// moment. survey asks for the cursor position when a line prompt starts and
-// reads the answer with a buffered reader it then throws away, so keys that
-// arrive together with the answer are lost (or, when they contain an "R",
-// make it wait forever). A person cannot type that fast; a test can.
+// Send types s on the terminal's keyboard (see the Key constants), once the
+// program has read everything typed before and its output has been quiet
+// for a moment (see typeInput for why).
 func (c *Console) Send(s string) {
 	c.t.Helper()
 	start := time.Now()
-	deadline := start.Add(c.timeout)
 	for {
-		c.inMu.Lock()
-		queued, err := unix.IoctlGetInt(c.ptsFd, ioctlInputQueued)
-		if err != nil {
-			c.inMu.Unlock()
-			c.t.Fatalf("ptytest: send %q: reading the input queue: %v", s, err)
-		}
-		replyRead := c.lastReply.IsZero() || (queued == 0 && time.Since(c.lastReply) >= replySettle)
 		c.mu.Lock()
-		quiet := time.Since(c.lastOut) >= quietSettle || time.Since(start) >= maxQuietWait
+		quiet := time.Since(c.lastOut) >= quietSettle
 		c.mu.Unlock()
-		if replyRead && quiet {
-			_, err := c.ptm.WriteString(s)
-			c.inMu.Unlock()
-			if err != nil {
-				c.t.Fatalf("ptytest: send %q: %v", s, err)
-			}
-			return
+		if quiet || time.Since(start) >= maxQuietWait {
+			break
 		}
-		c.inMu.Unlock()
-		if time.Now().After(deadline) {
-			c.t.Fatalf("ptytest: send %q: the program did not read its cursor position reply within %v\nscreen:\n%s", s, c.timeout, c.Screen())
-		}
-		time.Sleep(poll)
+		time.Sleep(pollEvery)
+	}
+	switch err := c.typeInput([]byte(s), c.timeout); {
+	case err == errInputPending:
+		c.t.Fatalf("ptytest: send %q: the program did not read its earlier input within %v\nscreen:\n%s", s, c.timeout, c.Screen())
+	case err != nil:
+		c.t.Fatalf("ptytest: send %q: %v", s, err)
 	}
 }
 
@@ -326,18 +386,34 @@ func (c *Console) ExpectString(s string) {
 // Go runs fn in a new goroutine and returns a function that waits for fn to
 // return, failing the test if it takes longer than the timeout. Results
 // assigned by fn to captured variables are safe to read after the wait.
+// A panic in fn fails the test instead of crashing the test binary.
 func (c *Console) Go(fn func()) (wait func()) {
 	done := make(chan struct{})
+	var panicked string
 	c.running.Add(1)
 	go func() {
 		defer c.running.Done()
 		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				panicked = fmt.Sprintf("%v\n%s", r, debug.Stack())
+				c.mu.Lock()
+				closed := c.closed
+				c.mu.Unlock()
+				if !closed {
+					c.t.Errorf("ptytest: the program panicked: %s", panicked)
+				}
+			}
+		}()
 		fn()
 	}()
 	return func() {
 		c.t.Helper()
 		select {
 		case <-done:
+			if panicked != "" {
+				c.t.FailNow()
+			}
 		case <-time.After(c.timeout):
 			c.t.Fatalf("ptytest: timed out after %v waiting for the program to return\nscreen:\n%s", c.timeout, c.Screen())
 		}
@@ -368,11 +444,15 @@ func (c *Console) Screen() string {
 func (c *Console) Close() {
 	c.closeOnce.Do(func() {
 		if c.t.Failed() {
-			c.t.Logf("ptytest: screen at close:\n%s", c.Screen())
+			c.mu.Lock()
+			timeline := strings.Join(c.events, "\n")
+			c.mu.Unlock()
+			c.t.Logf("ptytest: screen at close:\n%s\ntimeline:\n%s", c.Screen(), timeline)
 		}
 		_ = c.ptm.Close()
 		select {
 		case <-c.pumped:
+			<-c.replied
 		case <-time.After(c.timeout):
 			c.t.Errorf("ptytest: output pump did not stop within %v", c.timeout)
 		}
@@ -389,5 +469,8 @@ func (c *Console) Close() {
 			// still using it.
 			c.t.Errorf("ptytest: the program did not return within %v of closing its terminal", c.timeout)
 		}
+		c.mu.Lock()
+		c.closed = true
+		c.mu.Unlock()
 	})
 }
