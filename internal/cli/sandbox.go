@@ -233,10 +233,10 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 			case output.YAML:
 				return output.PrintYAML(out, res)
 			}
-			headers := []string{"id", "type", "name", "ownerKind", "ownerId"}
+			headers := []string{"id", "type", "name", "ownerKind", "ownerId", "ownerName"}
 			rows := make([][]string, len(res))
 			for i, r := range res {
-				rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID}
+				rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID, r.OwnerName}
 			}
 			switch format {
 			case output.CSV:
@@ -244,7 +244,7 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 			case output.TSV:
 				return output.PrintDelimited(out, headers, rows, '\t', false)
 			}
-			return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
+			return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
 		},
 	}
 }

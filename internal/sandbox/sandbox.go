@@ -111,6 +111,7 @@ type Resource struct {
 	Name      string `json:"name"`
 	OwnerKind string `json:"ownerKind"` // "member" | "apikey"
 	OwnerID   string `json:"ownerId"`
+	OwnerName string `json:"ownerName"` // the member's name or the key's title, for people reading
 }
 
 // Stats counts what happened since Open; tests and demos read it (also at GET
@@ -288,12 +289,33 @@ func (s *Sandbox) Info() Info {
 func (s *Sandbox) Resources() ([]Resource, error) {
 	var out []Resource
 	err := s.db.View(func(tx *bolt.Tx) error {
+		names := map[string]string{}
+		if err := tx.Bucket(bucketMembers).ForEach(func(_, v []byte) error {
+			var m memberRecord
+			if err := decode(v, &m); err != nil {
+				return err
+			}
+			names[m.ID] = m.Name
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Bucket(bucketKeys).ForEach(func(_, v []byte) error {
+			var k keyRecord
+			if err := decode(v, &k); err != nil {
+				return err
+			}
+			names[k.ID] = k.Title
+			return nil
+		}); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketResources).ForEach(func(_, v []byte) error {
 			var r resourceRecord
 			if err := decode(v, &r); err != nil {
 				return err
 			}
-			out = append(out, Resource(r))
+			out = append(out, Resource{ID: r.ID, Type: r.Type, Name: r.Name, OwnerKind: r.OwnerKind, OwnerID: r.OwnerID, OwnerName: names[r.OwnerID]})
 			return nil
 		})
 	})
