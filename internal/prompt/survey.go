@@ -37,14 +37,24 @@ func NewSurvey(in FileReader, out FileWriter, errOut io.Writer) Prompter {
 	return &surveyPrompter{in: in, draw: draw, err: errOut}
 }
 
-func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) error {
+func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) (err error) {
+	// survey can panic when its terminal disappears mid-prompt (a hang-up): that is the user
+	// going away, so it cancels the command like Ctrl-C instead of crashing it.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: the terminal went away during the prompt (%v)", ErrCancelled, r)
+		}
+	}()
 	opts = append(opts, survey.WithStdio(p.in, p.draw, p.err))
-	err := survey.AskOne(q, answer, opts...)
+	err = survey.AskOne(q, answer, opts...)
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, terminal.InterruptErr):
 		return fmt.Errorf("%w: %w", ErrCancelled, err)
+	case errors.Is(err, io.EOF):
+		// Ctrl-D, or the terminal closed: no answer is coming.
+		return fmt.Errorf("%w: end of input: %w", ErrCancelled, err)
 	default:
 		return fmt.Errorf("prompt: %w", err)
 	}

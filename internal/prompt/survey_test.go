@@ -267,3 +267,4 @@ func TestSurveyDrawsOnErrOut(t *testing.T) {
 		t.Fatalf("the prompt wrote to out: %q", stdout)
 	}
 }
+
