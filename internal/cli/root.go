@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -35,12 +36,19 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		return exitOK
 	}
 	root := newRootCmd(f)
+	out := f.IO.Out
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		// Dynamic completion is set up only when the shell asks for it, and its answer,
+		// which cobra prints a line at a time, is written in a few large writes: 2,000
+		// candidates were 2,000 write calls (docs/performance.md).
 		registerCompletions(root, f)
+		bw := bufio.NewWriter(out)
+		defer bw.Flush()
+		out = bw
 	}
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
-	root.SetOut(f.IO.Out)
+	root.SetOut(out)
 	root.SetErr(f.IO.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
