@@ -114,18 +114,7 @@ func stopServe(t *testing.T) {
 // runEnv runs apikeys with env and returns stdout, stderr and the exit code.
 func runEnv(t *testing.T, env []string, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := exec.Command("apikeys", args...)
-	cmd.Env = env
-	var out, errOut strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return out.String(), errOut.String(), code
+	return runBounded(t, env, args...)
 }
 
 // 50 concurrent processes create keys and half delete theirs: no lost or doubled write.

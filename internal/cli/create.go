@@ -35,7 +35,7 @@ type createOptions struct {
 	Prompter  func() prompt.Prompter
 	Clipboard secretDelivery
 	Now       func() time.Time
-	Format    func() (string, error)
+	Format    func() (output.Format, error)
 
 	Title      string
 	Role       string
@@ -54,7 +54,7 @@ func newCreateCmd(f *Factory, runF func(context.Context, *createOptions) error) 
 		Prompter:  f.Prompter,
 		Clipboard: systemClipboard{io: f.IO},
 		Now:       f.Now,
-		Format:    f.outputFormat,
+		Format:    f.format,
 		Keys: func(ctx context.Context) (keyCreator, error) {
 			return f.Session(ctx)
 		},
@@ -110,11 +110,7 @@ type createInput struct {
 
 func runCreate(ctx context.Context, opts *createOptions) error {
 	now := opts.Now()
-	format, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	fmtKind, err := output.ParseFormat(format)
+	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
 	}

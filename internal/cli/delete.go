@@ -28,7 +28,7 @@ type deleteOptions struct {
 	API      func(context.Context) (keyDeleter, error)
 	Prompter func() prompt.Prompter
 	Now      func() time.Time
-	Format   func() (string, error)
+	Format   func() (output.Format, error)
 
 	Refs       []string
 	Filters    []string
@@ -68,7 +68,7 @@ func newDeleteCmd(f *Factory, runF func(context.Context, *deleteOptions) error) 
 		IO:       f.IO,
 		Prompter: f.Prompter,
 		Now:      f.Now,
-		Format:   f.outputFormat,
+		Format:   f.format,
 		API: func(ctx context.Context) (keyDeleter, error) {
 			return f.Session(ctx)
 		},
@@ -117,11 +117,7 @@ key does not stop the others, and the command exits 1 if any failed.`,
 
 func runDelete(ctx context.Context, opts *deleteOptions) error {
 	now := opts.Now()
-	format, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	fmtKind, err := output.ParseFormat(format)
+	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
 	}

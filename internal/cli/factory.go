@@ -11,6 +11,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
 
@@ -80,4 +81,13 @@ func (f *Factory) close() {
 	for i := len(closers) - 1; i >= 0; i-- {
 		closers[i]()
 	}
+}
+
+// format is -o, parsed: an unknown format is a usage error listing the valid ones.
+func (f *Factory) format() (output.Format, error) {
+	name, err := f.outputFormat()
+	if err != nil {
+		return "", err
+	}
+	return output.ParseFormat(name)
 }

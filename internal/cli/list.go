@@ -18,7 +18,7 @@ type listOptions struct {
 	IO     *iostreams.IOStreams
 	Keys   func(context.Context) (keyLister, error)
 	Now    func() time.Time
-	Format func() (string, error)
+	Format func() (output.Format, error)
 
 	Columns        string
 	Hide           string
@@ -34,7 +34,7 @@ func newListCmd(f *Factory, runF func(context.Context, *listOptions) error) *cob
 	opts := &listOptions{
 		IO:     f.IO,
 		Now:    f.Now,
-		Format: f.outputFormat,
+		Format: f.format,
 		Keys: func(ctx context.Context) (keyLister, error) {
 			return f.Session(ctx)
 		},
@@ -76,11 +76,7 @@ contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w
 
 func runList(ctx context.Context, opts *listOptions) error {
 	now := opts.Now()
-	format, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	fmtKind, err := output.ParseFormat(format)
+	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
 	}

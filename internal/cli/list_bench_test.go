@@ -54,7 +54,7 @@ func benchmarkRunList(b *testing.B, n int, format string, args ...string) {
 	opts := &listOptions{
 		IO:     streams,
 		Now:    func() time.Time { return listBenchNow },
-		Format: func() (string, error) { return format, nil },
+		Format: func() (output.Format, error) { return output.ParseFormat(format) },
 		Keys: func(context.Context) (keyLister, error) {
 			return staticKeys(keys), nil
 		},

@@ -20,7 +20,7 @@ type memberLister interface {
 type membersOptions struct {
 	IO     *iostreams.IOStreams
 	API    func(context.Context) (memberLister, error)
-	Format func() (string, error)
+	Format func() (output.Format, error)
 
 	Role      string
 	NoHeaders bool
@@ -29,7 +29,7 @@ type membersOptions struct {
 func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error) *cobra.Command {
 	opts := &membersOptions{
 		IO:     f.IO,
-		Format: f.outputFormat,
+		Format: f.format,
 		API: func(ctx context.Context) (memberLister, error) {
 			return f.Session(ctx)
 		},
@@ -70,11 +70,7 @@ func memberRoleFilter(role string) (string, error) {
 }
 
 func runMembers(ctx context.Context, opts *membersOptions) error {
-	format, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	fmtKind, err := output.ParseFormat(format)
+	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
 	}

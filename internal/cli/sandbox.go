@@ -33,6 +33,16 @@ func (o *sandboxOptions) dataPath() (string, error) {
 	return sandboxDataPath(s)
 }
 
+// open opens the sandbox's data file with the given options (Path filled in).
+func (o *sandboxOptions) open(opts sandbox.Options) (*sandbox.Sandbox, error) {
+	path, err := o.dataPath()
+	if err != nil {
+		return nil, err
+	}
+	opts.Path = path
+	return sandbox.Open(opts)
+}
+
 func newSandboxCmd(f *Factory) *cobra.Command {
 	opts := &sandboxOptions{f: f}
 	cmd := &cobra.Command{
@@ -78,15 +88,12 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 			if err != nil || !isLoopback(host) {
 				return usageError("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
 			}
-			path, err := opts.dataPath()
-			if err != nil {
-				return err
-			}
-			sb, err := sandbox.Open(sandbox.Options{Path: path, TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed, SlowDelay: slow}})
+			sb, err := opts.open(sandbox.Options{TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed, SlowDelay: slow}})
 			if err != nil {
 				return err
 			}
 			defer sb.Close()
+			path := sb.Info().DataPath
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("cannot listen on %s: %w", addr, err)
@@ -132,11 +139,7 @@ func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
 			if extra < 0 {
 				return usageError("--keys %d: give a number of keys, 0 or more", extra)
 			}
-			path, err := opts.dataPath()
-			if err != nil {
-				return err
-			}
-			sb, err := sandbox.Open(sandbox.Options{Path: path})
+			sb, err := opts.open(sandbox.Options{})
 			if err != nil {
 				return err
 			}
@@ -144,7 +147,7 @@ func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
 			if err := sb.Reset(extra); err != nil {
 				return err
 			}
-			fmt.Fprintf(opts.f.IO.ErrOut, "Sandbox reset (%s): seeded organization restored", path)
+			fmt.Fprintf(opts.f.IO.ErrOut, "Sandbox reset (%s): seeded organization restored", sb.Info().DataPath)
 			if extra > 0 {
 				fmt.Fprintf(opts.f.IO.ErrOut, " with %d generated keys", extra)
 			}
@@ -162,15 +165,11 @@ func newSandboxInfoCmd(opts *sandboxOptions) *cobra.Command {
 		Short: "Print the sandbox's logins, password, organization and data path",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := sandboxFormat(opts)
+			format, err := opts.f.format()
 			if err != nil {
 				return err
 			}
-			path, err := opts.dataPath()
-			if err != nil {
-				return err
-			}
-			sb, err := sandbox.Open(sandbox.Options{Path: path})
+			sb, err := opts.open(sandbox.Options{})
 			if err != nil {
 				return err
 			}
@@ -206,15 +205,11 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 (a member or an API key), so you can see where a deleted key's resources went.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := sandboxFormat(opts)
+			format, err := opts.f.format()
 			if err != nil {
 				return err
 			}
-			path, err := opts.dataPath()
-			if err != nil {
-				return err
-			}
-			sb, err := sandbox.Open(sandbox.Options{Path: path})
+			sb, err := opts.open(sandbox.Options{})
 			if err != nil {
 				return err
 			}
@@ -247,12 +242,4 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 			return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
 		},
 	}
-}
-
-func sandboxFormat(opts *sandboxOptions) (output.Format, error) {
-	format, err := opts.f.outputFormat()
-	if err != nil {
-		return "", err
-	}
-	return output.ParseFormat(format)
 }

@@ -25,7 +25,7 @@ type showOptions struct {
 	Keys   func(context.Context) (keyGetter, error)
 	Copy   func(text string) (method string, err error)
 	Now    func() time.Time
-	Format func() (string, error)
+	Format func() (output.Format, error)
 
 	Ref       string
 	CopyEmail bool
@@ -35,7 +35,7 @@ func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cob
 	opts := &showOptions{
 		IO:     f.IO,
 		Now:    f.Now,
-		Format: f.outputFormat,
+		Format: f.format,
 		Keys: func(ctx context.Context) (keyGetter, error) {
 			return f.Session(ctx)
 		},
@@ -87,11 +87,7 @@ func findKey(ctx context.Context, api keyGetter, ref string) (jmapcloud.APIKey, 
 
 func runShow(ctx context.Context, opts *showOptions) error {
 	now := opts.Now()
-	format, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	fmtKind, err := output.ParseFormat(format)
+	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
 	}

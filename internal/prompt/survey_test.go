@@ -267,4 +267,3 @@ func TestSurveyDrawsOnErrOut(t *testing.T) {
 		t.Fatalf("the prompt wrote to out: %q", stdout)
 	}
 }
-
