@@ -336,11 +336,24 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		return response{}, &NetworkError{Method: method, Path: path, Err: err}
 	}
 	defer res.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(res.Body, maxBody))
+	data, err := readBody(res)
 	if err != nil {
 		return response{}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
 	}
 	return response{status: res.StatusCode, header: res.Header, body: data}, nil
+}
+
+// readBody reads at most maxBody bytes of res's body. When the server states the length,
+// the buffer is allocated once at that size: io.ReadAll's doubling would allocate about
+// twice each page of a large key list, all of it garbage a moment later.
+func readBody(res *http.Response) ([]byte, error) {
+	r := io.LimitReader(res.Body, maxBody)
+	if n := res.ContentLength; n > 0 && n < maxBody {
+		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+		_, err := buf.ReadFrom(r)
+		return buf.Bytes(), err
+	}
+	return io.ReadAll(r)
 }
 
 // NetworkError is a request that got no complete answer: the outcome on the server is unknown.
