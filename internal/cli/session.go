@@ -151,10 +151,13 @@ func (m *memoryTokens) Token(context.Context) (string, error) {
 	return m.tokens.AccessToken, nil
 }
 
-func (m *memoryTokens) Refresh(ctx context.Context) error {
+func (m *memoryTokens) Refresh(ctx context.Context, refused string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	t, err := m.client.RefreshToken(ctx, m.tokens.RefreshToken, m.org)
+	if m.tokens.AccessToken != refused {
+		return nil // a concurrent request already renewed it
+	}
+	t, err := m.client.RefreshToken(context.WithoutCancel(ctx), m.tokens.RefreshToken, m.org)
 	if err != nil {
 		return err
 	}
@@ -338,13 +341,15 @@ func (t *storedTokens) Token(ctx context.Context) (string, error) {
 }
 
 // Refresh renews the access token after the server refused it (401).
-func (t *storedTokens) Refresh(ctx context.Context) error {
+func (t *storedTokens) Refresh(ctx context.Context, refused string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.dead != nil {
 		return t.dead
 	}
-	refused := t.sess.AccessToken
+	if t.sess.AccessToken != refused {
+		return nil // a concurrent request of this process already renewed it
+	}
 	return t.renew(ctx, func(disk *config.Session) bool {
 		return disk.AccessToken == refused || refreshDue(disk, t.now())
 	})

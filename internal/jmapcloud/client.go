@@ -20,7 +20,10 @@ import (
 // 401; it returns an error when the session cannot be renewed.
 type TokenSource interface {
 	Token(ctx context.Context) (string, error)
-	Refresh(ctx context.Context) error
+	// Refresh renews the session after the server refused the access token refused. When
+	// the current token is already another one (a concurrent request renewed it), it does
+	// nothing: a single-use refresh token is not spent for a token that is already gone.
+	Refresh(ctx context.Context, refused string) error
 }
 
 // StaticToken is a token that cannot be renewed, e.g. APIKEYS_TOKEN.
@@ -30,7 +33,7 @@ type StaticToken string
 func (t StaticToken) Token(context.Context) (string, error) { return string(t), nil }
 
 // Refresh always fails: a static token cannot be renewed.
-func (StaticToken) Refresh(context.Context) error {
+func (StaticToken) Refresh(context.Context, string) error {
 	return errors.New("the access token was refused and cannot be refreshed")
 }
 
@@ -229,17 +232,18 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 			return err
 		}
 	}
-	err := c.attempts(ctx, method, path, query, payload, out, auth)
+	sent, err := c.attempts(ctx, method, path, query, payload, out, auth)
 	if auth && c.tokens != nil && StatusCode(err) == http.StatusUnauthorized {
-		if rerr := c.tokens.Refresh(ctx); rerr == nil {
-			err = c.attempts(ctx, method, path, query, payload, out, auth)
+		if rerr := c.tokens.Refresh(ctx, sent); rerr == nil {
+			_, err = c.attempts(ctx, method, path, query, payload, out, auth)
 		}
 	}
 	return err
 }
 
-// attempts sends a request, retrying idempotent ones on transient failures.
-func (c *Client) attempts(ctx context.Context, method, path string, query url.Values, payload []byte, out any, auth bool) error {
+// attempts sends a request, retrying idempotent ones on transient failures. It returns the
+// access token the last attempt carried, for a refresh after a 401.
+func (c *Client) attempts(ctx context.Context, method, path string, query url.Values, payload []byte, out any, auth bool) (string, error) {
 	idempotent := method == http.MethodGet || method == http.MethodDelete
 	for attempt := 1; ; attempt++ {
 		resp, err := c.send(ctx, method, path, query, payload, auth)
@@ -247,22 +251,22 @@ func (c *Client) attempts(ctx context.Context, method, path string, query url.Va
 			err = resp.result(method, path, out)
 		}
 		if err == nil {
-			return nil
+			return resp.token, nil
 		}
 		// A DELETE whose earlier attempt got no clear answer may have been carried out:
 		// a 404 now means it was.
 		if method == http.MethodDelete && attempt > 1 && IsNotFound(err) {
-			return nil
+			return resp.token, nil
 		}
 		wait, retry := c.retry.decide(ctx, attempt, err, resp)
 		if !idempotent || !retry {
-			return err
+			return resp.token, err
 		}
 		timer := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return ctx.Err()
+			return resp.token, ctx.Err()
 		case <-timer.C:
 		}
 	}
@@ -297,6 +301,7 @@ type bodyDecoder interface {
 }
 
 type response struct {
+	token  string // the access token the request carried
 	status int
 	header http.Header
 	body   []byte
@@ -324,23 +329,23 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
+	var tok string
 	if auth && c.tokens != nil {
-		tok, err := c.tokens.Token(ctx)
-		if err != nil {
+		if tok, err = c.tokens.Token(ctx); err != nil {
 			return response{}, err
 		}
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
-		return response{}, &NetworkError{Method: method, Path: path, Err: err}
+		return response{token: tok}, &NetworkError{Method: method, Path: path, Err: err}
 	}
 	defer res.Body.Close()
 	data, err := readBody(res)
 	if err != nil {
-		return response{}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
+		return response{token: tok}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
 	}
-	return response{status: res.StatusCode, header: res.Header, body: data}, nil
+	return response{token: tok, status: res.StatusCode, header: res.Header, body: data}, nil
 }
 
 // readBody reads at most maxBody bytes of res's body. When the server states the length,

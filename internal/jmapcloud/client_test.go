@@ -2,6 +2,7 @@ package jmapcloud_test
 
 import (
 	"context"
+	"sync"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -34,14 +35,25 @@ func newSandbox(t *testing.T, opts sandbox.Options) (*sandbox.Sandbox, *jmapclou
 
 // refreshing is a session that renews itself with the single-use refresh token.
 type refreshing struct {
+	mu     sync.Mutex
 	c      *jmapcloud.Client
 	org    string
 	tokens jmapcloud.Tokens
 	spent  int
 }
 
-func (r *refreshing) Token(context.Context) (string, error) { return r.tokens.AccessToken, nil }
-func (r *refreshing) Refresh(ctx context.Context) error {
+func (r *refreshing) Token(context.Context) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.tokens.AccessToken, nil
+}
+
+func (r *refreshing) Refresh(ctx context.Context, refused string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if refused != r.tokens.AccessToken {
+		return nil
+	}
 	t, err := r.c.RefreshToken(ctx, r.tokens.RefreshToken, r.org)
 	if err != nil {
 		return err
@@ -270,5 +282,44 @@ func TestNewRejectsBadURL(t *testing.T) {
 		if _, err := jmapcloud.New(jmapcloud.Options{BaseURL: u}); err == nil {
 			t.Errorf("New(%q) accepted a bad URL", u)
 		}
+	}
+}
+
+// Concurrent requests that all meet an expired token spend one refresh token, not one each:
+// the others see that the token they sent was already renewed.
+func TestConcurrent401sSpendOneRefreshToken(t *testing.T) {
+	ctx := context.Background()
+	sb, anon := newSandbox(t, sandbox.Options{TokenTTL: 300 * time.Millisecond})
+	c, org, r := login(t, anon, sandbox.AdminEmail)
+	keys, err := c.ListAPIKeys(ctx, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(400 * time.Millisecond)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	errs := make(chan error, len(keys))
+	for _, k := range keys {
+		wg.Add(1)
+		go func(id string) {
+			defer wg.Done()
+			<-start
+			_, err := c.GetAPIKey(ctx, org, id)
+			errs <- err
+		}(k.ID)
+	}
+	close(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r.spent != 1 {
+		t.Fatalf("%d concurrent requests spent %d refresh tokens, want 1", len(keys), r.spent)
+	}
+	if reuse := sb.Stats().RefreshTokenReuse; reuse != 0 {
+		t.Fatalf("the sandbox saw %d reused refresh tokens", reuse)
 	}
 }
