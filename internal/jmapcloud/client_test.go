@@ -2,11 +2,11 @@ package jmapcloud_test
 
 import (
 	"context"
-	"sync"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
