@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -183,6 +184,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		}
 	}
 	noTransfer := opts.NoTransfer
+	planShown := false // the resources were listed before the picker: do not list them again
 	if owning > 0 && target == nil && !noTransfer {
 		if opts.DryRun && !canPrompt {
 			// The plan still shows what each key owns; the action stays undecided.
@@ -190,6 +192,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 			return usageError("%d of the keys own resources and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owning, editorEmails(editors))
 		} else {
 			printPlan(opts.IO.ErrOut, plan, false)
+			planShown = true
 			chosen, err := chooseHeir(opts.Prompter(), editors)
 			if err != nil {
 				return err
@@ -218,7 +221,11 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		return printDeleteResult(opts.IO, fmtKind, plan, true)
 	}
 	if !opts.Yes {
-		printPlan(opts.IO.ErrOut, plan, true)
+		if planShown {
+			printActions(opts.IO.ErrOut, plan)
+		} else {
+			printPlan(opts.IO.ErrOut, plan, true)
+		}
 		if err := confirmDelete(opts.Prompter(), plan); err != nil {
 			return err
 		}
@@ -469,7 +476,7 @@ func actionText(e *planEntry) string {
 }
 
 // printPlan writes the human plan: each key, what it owns, what will happen.
-func printPlan(w interface{ Write([]byte) (int, error) }, plan []*planEntry, withActions bool) {
+func printPlan(w io.Writer, plan []*planEntry, withActions bool) {
 	for _, e := range plan {
 		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, e.ID, resourceSummary(e.Resources))
 		for _, r := range e.Resources {
@@ -478,6 +485,13 @@ func printPlan(w interface{ Write([]byte) (int, error) }, plan []*planEntry, wit
 		if withActions {
 			fmt.Fprintf(w, "  → key deleted; %s\n", actionText(e))
 		}
+	}
+}
+
+// printActions restates only what will happen, once the resources have been listed.
+func printActions(w io.Writer, plan []*planEntry) {
+	for _, e := range plan {
+		fmt.Fprintf(w, "API key %q: deleted; %s\n", e.Title, actionText(e))
 	}
 }
 
