@@ -4,7 +4,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: all build test test-short bench fuzz generate check-generated release-check lint clean campaign
+.PHONY: all build test test-short bench bench-go bench-cli fuzz generate check-generated release-check lint clean campaign
 
 all: build
 
@@ -18,8 +18,15 @@ test:
 test-short:
 	$(GO) test ./...
 
-bench:
+# Go benchmarks of the hot paths, then bench/run.sh: the built binary's start-up, list and
+# memory as ratios to reference points, appended to docs/performance.md (see bench/README.md).
+bench: bench-go bench-cli
+
+bench-go:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+bench-cli:
+	bash bench/run.sh
 
 # Each fuzz target runs for FUZZTIME; go test -fuzz takes one target at a time.
 fuzz:

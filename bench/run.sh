@@ -27,9 +27,9 @@ for arg in "$@"; do
 done
 
 if [ $quick = 1 ]; then
-  start_warmup=20 start_runs=100 list_runs=5 rss_runs=1 comp_runs=50
+  start_warmup=20 start_runs=250 gh_runs=20 list_runs=5 rss_runs=1 comp_runs=50
 else
-  start_warmup=100 start_runs=500 list_runs=30 rss_runs=3 comp_runs=300
+  start_warmup=50 start_runs=1000 gh_runs=300 list_runs=30 rss_runs=3 comp_runs=300
 fi
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -77,6 +77,8 @@ done < <(env)
 export XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state" XDG_CACHE_HOME="$work/cache"
 export NO_COLOR=1
 
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---------------------------------------------------------------- builds (make build's flags)
 say "building apikeys and a hello world with CGO_ENABLED=0 -trimpath -ldflags '-s -w'"
 version=$(git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -94,6 +96,13 @@ printf 'module hello\n\ngo 1.26\n' >"$work/hello/go.mod"
 (cd "$work/hello" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags '-s -w' -o "$work/hello-go" .)
 
 # ---------------------------------------------------------------- helpers
+# hf ARGS...: hyperfine, quiet unless it fails.
+hf() {
+  if ! hyperfine "$@" >"$work/hyperfine.log" 2>&1; then
+    cat "$work/hyperfine.log" >&2
+    exit 1
+  fi
+}
 # ms X: X with two decimals when it is a number.
 ms() { printf '%.2f' "$1" 2>/dev/null || printf '%s' "$1"; }
 # median_ms FILE N: the median of hyperfine export FILE's Nth command, in milliseconds.
@@ -137,18 +146,32 @@ login() {
 export APIKEYS_USERNAME=admin@acme.example APIKEYS_PASSWORD=sandbox-password
 
 # ---------------------------------------------------------------- 1. start-up
-say "1. start-up: apikeys version vs hello world vs gh --version ($start_runs runs each)"
-start_cmds=("$work/hello-go" "$bin version" "$bin --version")
-[ $have_gh = 1 ] && start_cmds+=("gh --version")
-hyperfine -N --style none --warmup "$start_warmup" --runs "$start_runs" \
-  --export-json "$work/start.json" "${start_cmds[@]}" >/dev/null
-hello_ms=$(median_ms "$work/start.json" 0)
-version_ms=$(median_ms "$work/start.json" 1)
-dashv_ms=$(median_ms "$work/start.json" 2)
-r_start=$(ratio "$version_ms" "$hello_ms")
+say "1. start-up: apikeys version vs hello world ($start_runs runs each), vs gh --version ($gh_runs runs)"
+# Five rounds, each timing the three commands one after the other: the ratio is the median of
+# the rounds' ratios, so a change of load during the run weighs on both sides alike.
+rounds=5
+: >"$work/start.rounds"
+for round in $(seq $rounds); do
+  hf -N --style none --warmup "$start_warmup" --runs $((start_runs / rounds)) \
+    --export-json "$work/start.json" "$work/hello-go" "$bin version" "$bin --version"
+  echo "$(median_ms "$work/start.json" 0) $(median_ms "$work/start.json" 1) $(median_ms "$work/start.json" 2)" >>"$work/start.rounds"
+done
+# median COLUMN: the median of a column of start.rounds (hello, version, --version, ratio).
+median_col() {
+  awk '{ print $1, $2, $3, $2 / $1 }' "$work/start.rounds" | cut -d' ' -f"$1" | sort -g |
+    awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+hello_ms=$(median_col 1)
+version_ms=$(median_col 2)
+dashv_ms=$(median_col 3)
+r_start=$(printf '%.3f' "$(median_col 4)")
 if [ $have_gh = 1 ]; then
-  gh_ms=$(median_ms "$work/start.json" 3)
-  r_gh=$(ratio "$gh_ms" "$version_ms")
+  # gh takes ten times longer: fewer runs, and apikeys timed again beside it.
+  hf -N --style none --warmup 20 --runs "$gh_runs" --export-json "$work/gh.json" \
+    "$bin version" "gh --version"
+  gh_version_ms=$(median_ms "$work/gh.json" 0)
+  gh_ms=$(median_ms "$work/gh.json" 1)
+  r_gh=$(ratio "$gh_ms" "$gh_version_ms")
   v_gh=$(verdict "$r_gh" ">=" 5)
 else
   gh_ms="n/a" r_gh="n/a" v_gh="n/a (gh not installable here)"
@@ -174,13 +197,14 @@ if ! cmp -s "$work/ids.a" "$work/ids.b"; then
   exit 1
 fi
 rows=$(($(wc -l <"$work/apikeys.csv") - 1))
-hyperfine -N --style none --warmup 3 --runs "$list_runs" --export-json "$work/list.json" \
-  "bash $work/curl-jq-list.sh" "$bin ${list_args[*]}" >/dev/null
+hf -N --style none --warmup 3 --runs "$list_runs" --export-json "$work/list.json" \
+  "bash $work/curl-jq-list.sh" "$bin ${list_args[*]}"
 curl_ms=$(median_ms "$work/list.json" 0)
 list_ms=$(median_ms "$work/list.json" 1)
 r_list=$(ratio "$list_ms" "$curl_ms")
 # For information: both with a token obtained beforehand (APIKEYS_TOKEN + APIKEYS_ORG).
 login
+export TOKEN=$token
 cat >"$work/curl-jq-token.sh" <<EOF
 curl -sSf -H "Authorization: Bearer \$TOKEN" "$url/api/ss/rest/v1/organizations/$org/api-keys" |
   jq -r '["title","id","creator","created","expires"],
@@ -188,9 +212,9 @@ curl -sSf -H "Authorization: Bearer \$TOKEN" "$url/api/ss/rest/v1/organizations/
       | map(select(.role == "ORG_EDITOR")) | sort_by(.expirationDate) | reverse | .[]
       | [.title, .id, .createdBy, .creationDate, .expirationDate]) | @csv'
 EOF
-TOKEN=$token hyperfine -N --style none --warmup 3 --runs "$list_runs" --export-json "$work/list-token.json" \
+hf -N --style none --warmup 3 --runs "$list_runs" --export-json "$work/list-token.json" \
   "bash $work/curl-jq-token.sh" \
-  "env -u APIKEYS_USERNAME -u APIKEYS_PASSWORD APIKEYS_TOKEN=$token APIKEYS_ORG=$org $bin ${list_args[*]}" >/dev/null
+  "env -u APIKEYS_USERNAME -u APIKEYS_PASSWORD APIKEYS_TOKEN=$token APIKEYS_ORG=$org $bin ${list_args[*]}"
 curl_tok_ms=$(median_ms "$work/list-token.json" 0)
 list_tok_ms=$(median_ms "$work/list-token.json" 1)
 r_list_tok=$(ratio "$list_tok_ms" "$curl_tok_ms")
@@ -226,8 +250,8 @@ export APIKEYS_API_URL="$url"
 ncand=$(grep -cE '^[0-9a-f]{8}-[0-9a-f]{4}-' "$work/complete.out" || true)
 if [ "$ncand" -ge 1000 ]; then
   # The first call above filled the cache; the timed runs (a few seconds) stay within its TTL.
-  hyperfine -N --style none --warmup 10 --runs "$comp_runs" --export-json "$work/comp.json" \
-    "$bin version" "$bin __complete show ''" >/dev/null
+  hf -N --style none --warmup 10 --runs "$comp_runs" --export-json "$work/comp.json" \
+    "$bin version" "$bin __complete show ''"
   comp_ver_ms=$(median_ms "$work/comp.json" 0)
   comp_ms=$(median_ms "$work/comp.json" 1)
   r_comp=$(ratio "$comp_ms" "$comp_ver_ms")
@@ -247,6 +271,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 machine="$(nproc) × $cpu, $mem"
 today=$(date -u +%F)
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 cat <<EOF
 
@@ -262,12 +287,13 @@ medians: hello $(ms "$hello_ms") ms · apikeys version $(ms "$version_ms") ms ·
 list 10k ($rows rows): apikeys $(ms "$list_ms") ms · curl|jq $(ms "$curl_ms") ms; both with a token obtained beforehand: apikeys $(ms "$list_tok_ms") ms · curl|jq $(ms "$curl_tok_ms") ms (ratio $r_list_tok)
 100k ($nkeys keys): peak RSS $((rss_kb / 1024)) MiB (median of $rss_runs runs) · payload $payload bytes · last run $rss_secs s
 completion: $(ms "$comp_ms") ms (apikeys version in the same hyperfine run: $(ms "${comp_ver_ms:-n/a}") ms)
+load average (1, 5, 15 min): $load_start at the start, $load_end at the end$(awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN { if (l > n / 2) printf " — a busy machine: ratios are less reliable" }')
 EOF
 
 if [ $record = 1 ] && [ $quick = 0 ]; then
   doc="$root/docs/performance.md"
   short() { printf '%s' "$1" | sed 's/PASS.*/PASS/; s/MISS.*/MISS/; s/^n\/a.*/n\/a/; s/^not measured.*/not measured/'; }
-  row="| $today | $version | $machine | $r_start $(short "$v_start") | $r_gh $(short "$v_gh") | $r_list $(short "$v_list") | $r_rss $(short "$v_rss") | $r_comp $(short "$v_comp") | start-up $(ms "$hello_ms") / $(ms "$version_ms") / $(ms "$gh_ms") ms · list $(ms "$list_ms") / $(ms "$curl_ms") ms · RSS $((rss_kb / 1024)) MiB / payload $((payload / 1024 / 1024)) MiB · completion $(ms "$comp_ms") ms |"
+  row="| $today | $version | $machine | $r_start $(short "$v_start") | $r_gh $(short "$v_gh") | $r_list $(short "$v_list") | $r_rss $(short "$v_rss") | $r_comp $(short "$v_comp") | start-up $(ms "$hello_ms") / $(ms "$version_ms") / $(ms "$gh_ms") ms · list $(ms "$list_ms") / $(ms "$curl_ms") ms · RSS $((rss_kb / 1024)) MiB / payload $((payload / 1024 / 1024)) MiB · completion $(ms "$comp_ms") ms · load $load_start |"
   if grep -q '^<!-- bench:results:end -->' "$doc" 2>/dev/null; then
     awk -v row="$row" '/^<!-- bench:results:end -->/ { print row } { print }' "$doc" >"$work/doc" && cp "$work/doc" "$doc"
     say "appended the results row to docs/performance.md"
