@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -415,25 +416,34 @@ func keyCandidates(keys []completionKey, taken []string, toComplete string, now 
 	for _, t := range taken {
 		given[strings.ToLower(t)] = true
 	}
-	titles := map[string]int{}
-	for _, k := range keys {
-		titles[strings.ToLower(k.Title)]++
+	// Lower-case each title once: sorting with ToLower in the comparison was most of the time
+	// a completion of 1,000 keys took.
+	type entry struct {
+		key   completionKey
+		lower string
 	}
-	sorted := append([]completionKey(nil), keys...)
-	sort.SliceStable(sorted, func(i, j int) bool {
-		if ti, tj := strings.ToLower(sorted[i].Title), strings.ToLower(sorted[j].Title); ti != tj {
-			return ti < tj
+	sorted := make([]entry, len(keys))
+	titles := make(map[string]int, len(keys))
+	for i, k := range keys {
+		sorted[i] = entry{key: k, lower: strings.ToLower(k.Title)}
+		titles[sorted[i].lower]++
+	}
+	// (title, ID) is a total order, IDs being unique, so an unstable sort is deterministic.
+	slices.SortFunc(sorted, func(a, b entry) int {
+		if c := strings.Compare(a.lower, b.lower); c != 0 {
+			return c
 		}
-		return sorted[i].ID < sorted[j].ID
+		return strings.Compare(a.key.ID, b.key.ID)
 	})
 	unquoted := unquoteShellWord(toComplete)
 	var byTitle, byID []cobra.Completion
-	for _, k := range sorted {
-		if given[strings.ToLower(k.ID)] || given[strings.ToLower(k.Title)] {
+	for _, e := range sorted {
+		k := e.key
+		if len(given) > 0 && (given[strings.ToLower(k.ID)] || given[e.lower]) {
 			continue
 		}
 		role, expiry := output.RoleName(k.Role), expiryText(k.Expires, now)
-		if usableTitle(k.Title) && titles[strings.ToLower(k.Title)] == 1 && (hasPrefixFold(k.Title, toComplete) || hasPrefixFold(k.Title, unquoted)) {
+		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, toComplete) || hasPrefixFold(k.Title, unquoted)) {
 			byTitle = append(byTitle, withDesc(k.Title, role+" · "+expiry+" · "+k.ID))
 		}
 		if hasPrefixFold(k.ID, toComplete) {
@@ -441,6 +451,14 @@ func keyCandidates(keys []completionKey, taken []string, toComplete string, now 
 		}
 	}
 	return append(byTitle, byID...)
+}
+
+// compareCompletionKeys is the candidates' order: title case-insensitively, then ID.
+func compareCompletionKeys(a, b completionKey) int {
+	if c := strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // unquoteShellWord removes the shell quoting of a word being typed: backslash escapes and
@@ -503,6 +521,8 @@ func (c *completer) keys(cmd *cobra.Command) ([]completionKey, error) {
 			for _, k := range list {
 				keys = append(keys, completionKey{ID: k.ID, Title: k.Title, Role: k.Role, Expires: k.ExpirationDate})
 			}
+			// Cached in candidate order, so that each later completion's sort finds it sorted.
+			slices.SortFunc(keys, compareCompletionKeys)
 			return nil
 		})
 		return keys, err
@@ -632,15 +652,19 @@ func (cc *completionCache) load(v any) bool {
 	if err != nil {
 		return false
 	}
-	var e cacheEntry
+	// One pass: Data holds v, so the entry's data is decoded straight into it. On a refusal
+	// v may be partly filled; callers then fetch and replace it.
+	var e struct {
+		Scope   string    `json:"scope"`
+		SavedAt time.Time `json:"savedAt"`
+		Data    any       `json:"data"`
+	}
+	e.Data = v
 	if json.Unmarshal(b, &e) != nil || e.Scope != cc.scope {
 		return false
 	}
 	age := cc.now().Sub(e.SavedAt)
-	if age < 0 || age > cc.ttl {
-		return false
-	}
-	return json.Unmarshal(e.Data, v) == nil
+	return age >= 0 && age <= cc.ttl
 }
 
 // save writes the entry atomically (a temporary file renamed over it), so a concurrent

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -65,11 +66,13 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 	return cmd
 }
 
-var uuidPattern = regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
 
 // findKey looks a key up by ID directly when ref looks like one, else among all keys by title.
 func findKey(ctx context.Context, api keyGetter, ref string) (jmapcloud.APIKey, error) {
-	if uuidPattern.MatchString(ref) {
+	if uuidPattern().MatchString(ref) {
 		k, err := api.GetKey(ctx, ref)
 		if err == nil {
 			return k, nil

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -173,8 +174,11 @@ func settingError(path string, fromFile bool, format string, args ...any) error 
 	return &output.UsageError{Msg: fmt.Sprintf(format, args...)}
 }
 
-// profileNamePattern keeps profile names usable as file names on every system.
-var profileNamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+// profileNamePattern keeps profile names usable as file names on every system. Compiled on
+// first use: a package-level regexp costs every start-up, even `apikeys version`.
+var profileNamePattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+})
 
 // ProfileName normalises a profile name: "" is "default", letters are lower-cased (viper
 // reads the file's keys case-insensitively, so "QA" and "qa" are one profile), and only
@@ -184,7 +188,7 @@ func ProfileName(name string) (string, error) {
 		return "default", nil
 	}
 	n := strings.ToLower(name)
-	if !profileNamePattern.MatchString(n) {
+	if !profileNamePattern().MatchString(n) {
 		return "", &output.UsageError{Msg: fmt.Sprintf("invalid profile name %q: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)}
 	}
 	return n, nil

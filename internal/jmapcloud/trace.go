@@ -111,14 +111,16 @@ func redactURL(u *url.URL) string {
 	return cp.String()
 }
 
-var tokenish = regexp.MustCompile(`(?i)("(?:password|accessToken|refreshToken|apiKey|secret|key|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+var tokenish = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)("(?:password|accessToken|refreshToken|apiKey|secret|key|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+})
 
 // RedactJSON returns body with secret fields replaced. Unparseable bodies are redacted by
 // pattern, so a truncated answer cannot leak a token either.
 func RedactJSON(body []byte) string {
 	var v any
 	if err := json.Unmarshal(body, &v); err != nil {
-		return tokenish.ReplaceAllString(string(body), `$1"`+Redacted+`"`)
+		return tokenish().ReplaceAllString(string(body), `$1"`+Redacted+`"`)
 	}
 	out, err := json.Marshal(redactValue(v))
 	if err != nil {
