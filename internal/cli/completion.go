@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -603,7 +605,7 @@ func (c *completer) prepare(cmd *cobra.Command) error {
 	return nil
 }
 
-// completionCache is one cache entry: a JSON file in the user's cache directory
+// completionCache is one cache entry: a file in the user's cache directory
 // ($XDG_CACHE_HOME/apikeys/completion), mode 0600, named after a hash of its scope. It holds
 // key IDs, titles, roles and expiry dates, or Editors' names and emails — never a token,
 // password or secret.
@@ -614,12 +616,58 @@ type completionCache struct {
 	now   func() time.Time
 }
 
-// cacheEntry is the file's content; Scope is checked on load so that a hash collision or a
-// copied file never answers for another profile.
-type cacheEntry struct {
-	Scope   string          `json:"scope"`
-	SavedAt time.Time       `json:"savedAt"`
-	Data    json.RawMessage `json:"data"`
+// cacheHeader is the entry's first line; Scope is checked on load so that a hash collision or
+// a copied file never answers for another profile. The data follows on the next lines: one
+// line per key for key lists (decoding a JSON array of 1,000 keys was a third of a
+// completion's time), JSON for the rest.
+type cacheHeader struct {
+	Scope   string    `json:"scope"`
+	SavedAt time.Time `json:"savedAt"`
+}
+
+// appendKeyLines writes one key per line: ID, role, expiry (Unix seconds, empty for none) and
+// the title, quoted so that any title fits on one line.
+func appendKeyLines(b []byte, keys []completionKey) []byte {
+	for _, k := range keys {
+		b = append(b, k.ID...)
+		b = append(b, '\t')
+		b = append(b, k.Role...)
+		b = append(b, '\t')
+		if !k.Expires.IsZero() {
+			b = strconv.AppendInt(b, k.Expires.Unix(), 10)
+		}
+		b = append(b, '\t')
+		b = strconv.AppendQuote(b, k.Title)
+		b = append(b, '\n')
+	}
+	return b
+}
+
+// parseKeyLines reads what appendKeyLines wrote.
+func parseKeyLines(data []byte) ([]completionKey, error) {
+	keys := make([]completionKey, 0, bytes.Count(data, []byte{'\n'}))
+	for len(data) > 0 {
+		line, rest, _ := bytes.Cut(data, []byte{'\n'})
+		data = rest
+		f := strings.SplitN(string(line), "\t", 4)
+		if len(f) != 4 {
+			return nil, fmt.Errorf("malformed cache line %q", line)
+		}
+		title, err := strconv.Unquote(f[3])
+		if err != nil {
+			return nil, fmt.Errorf("malformed cache title %q", f[3])
+		}
+		k := completionKey{ID: f[0], Role: f[1], Title: title}
+		if f[2] != "" {
+			secs, err := strconv.ParseInt(f[2], 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("malformed cache expiry %q", f[2])
+			}
+			k.Expires = time.Unix(secs, 0).UTC()
+		}
+		keys = append(keys, k)
+	}
+	return keys, nil
 }
 
 // newCache names the cache entry of kind for the current profile, API URL and organization
@@ -642,7 +690,7 @@ func (c *completer) newCache(s *config.Settings, kind string) (*completionCache,
 		return nil, fmt.Errorf("no cache directory for completion: %w", err)
 	}
 	sum := sha256.Sum256([]byte(scope))
-	name := kind + "-" + hex.EncodeToString(sum[:12]) + ".json"
+	name := kind + "-" + hex.EncodeToString(sum[:12]) + ".cache"
 	return &completionCache{path: filepath.Join(dir, "apikeys", "completion", name), scope: scope, ttl: c.ttl, now: c.f.Now}, nil
 }
 
@@ -652,31 +700,41 @@ func (cc *completionCache) load(v any) bool {
 	if err != nil {
 		return false
 	}
-	// One pass: Data holds v, so the entry's data is decoded straight into it. On a refusal
-	// v may be partly filled; callers then fetch and replace it.
-	var e struct {
-		Scope   string    `json:"scope"`
-		SavedAt time.Time `json:"savedAt"`
-		Data    any       `json:"data"`
-	}
-	e.Data = v
-	if json.Unmarshal(b, &e) != nil || e.Scope != cc.scope {
+	head, data, _ := bytes.Cut(b, []byte{'\n'})
+	var h cacheHeader
+	if json.Unmarshal(head, &h) != nil || h.Scope != cc.scope {
 		return false
 	}
-	age := cc.now().Sub(e.SavedAt)
-	return age >= 0 && age <= cc.ttl
+	if age := cc.now().Sub(h.SavedAt); age < 0 || age > cc.ttl {
+		return false
+	}
+	if keys, ok := v.(*[]completionKey); ok {
+		parsed, err := parseKeyLines(data)
+		if err != nil {
+			return false
+		}
+		*keys = parsed
+		return true
+	}
+	return json.Unmarshal(data, v) == nil
 }
 
 // save writes the entry atomically (a temporary file renamed over it), so a concurrent
 // completion reads the old entry or the new, never a part.
 func (cc *completionCache) save(v any) error {
-	data, err := json.Marshal(v)
+	b, err := json.Marshal(cacheHeader{Scope: cc.scope, SavedAt: cc.now().UTC()})
 	if err != nil {
 		return err
 	}
-	b, err := json.Marshal(cacheEntry{Scope: cc.scope, SavedAt: cc.now().UTC(), Data: data})
-	if err != nil {
-		return err
+	b = append(b, '\n')
+	if keys, ok := v.(*[]completionKey); ok {
+		b = appendKeyLines(b, *keys)
+	} else {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return err
+		}
+		b = append(b, data...)
 	}
 	dir := filepath.Dir(cc.path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -765,7 +823,7 @@ func forgetCompletedKeys() {
 	if err != nil {
 		return
 	}
-	matches, _ := filepath.Glob(filepath.Join(dir, "apikeys", "completion", "keys-*.json"))
+	matches, _ := filepath.Glob(filepath.Join(dir, "apikeys", "completion", "keys-*"))
 	for _, m := range matches {
 		os.Remove(m)
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -713,4 +714,25 @@ printf '%s\n' "${COMPREPLY[@]}"
 			t.Errorf("took %v, want about %v", took, completionTimeout)
 		}
 	})
+}
+
+// The key cache's line format keeps every title, whatever characters it holds.
+func TestKeyCacheLinesRoundTrip(t *testing.T) {
+	keys := []completionKey{
+		{ID: "a", Title: "tab\there, newline\nthere, quote \" and \\ backslash", Role: "ORG_EDITOR", Expires: time.Unix(1893456000, 0).UTC()},
+		{ID: "b", Title: "", Role: "ORG_VIEWER"},
+		{ID: "c", Title: "Montréal — 東京", Role: "ORG_VIEWER", Expires: time.Unix(1, 0).UTC()},
+	}
+	got, err := parseKeyLines(appendKeyLines(nil, keys))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, keys) {
+		t.Fatalf("round trip:\n got %#v\nwant %#v", got, keys)
+	}
+	for _, bad := range []string{"a\tb\n", "a\tORG_EDITOR\tsoon\t\"t\"\n", "a\tORG_EDITOR\t1\tunquoted\n"} {
+		if _, err := parseKeyLines([]byte(bad)); err == nil {
+			t.Errorf("parsed a malformed line %q", bad)
+		}
+	}
 }

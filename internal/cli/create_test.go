@@ -138,7 +138,7 @@ func TestCreateAndDeleteForgetTheCompletionCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	cached := func() int {
-		m, _ := filepath.Glob(filepath.Join(cacheDir, "apikeys", "completion", "keys-*.json"))
+		m, _ := filepath.Glob(filepath.Join(cacheDir, "apikeys", "completion", "keys-*"))
 		return len(m)
 	}
 	for _, step := range [][]string{
