@@ -49,6 +49,9 @@ type completer struct {
 func registerCompletions(root *cobra.Command, f *Factory) {
 	f.completing = true
 	c := &completer{f: f, timeout: completionTimeout, ttl: completionCacheTTL}
+	if f.completionTimeout > 0 {
+		c.timeout = f.completionTimeout
+	}
 	seen := map[*pflag.Flag]bool{}
 	var walk func(cmd *cobra.Command)
 	walk = func(cmd *cobra.Command) {

@@ -31,6 +31,8 @@ type Factory struct {
 	// completing is set while answering a shell completion: nothing may prompt, and a saved
 	// session is used but never refreshed (see storedTokens.noRenew).
 	completing bool
+	// completionTimeout overrides completionTimeout when positive (tests on a loaded machine).
+	completionTimeout time.Duration
 
 	viper    *viper.Viper
 	settings *config.Settings

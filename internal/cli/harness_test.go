@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -49,6 +50,10 @@ func (ts *testSandbox) factory(streams *iostreams.IOStreams, p prompt.Prompter) 
 	if p != nil {
 		f.Prompter = func() prompt.Prompter { return p }
 	}
+	// Completions against this sandbox log in and list keys under -race on a shared machine:
+	// a roomier deadline than the shipped 2 s keeps them from giving up. Tests of the deadline
+	// itself set it back.
+	f.completionTimeout = 15 * time.Second
 	return f
 }
 
