@@ -33,6 +33,20 @@ func (o *sandboxOptions) dataPath() (string, error) {
 	return sandboxDataPath(s)
 }
 
+// read runs fn on the opened sandbox with the parsed -o, closing it after.
+func (o *sandboxOptions) read(fn func(*sandbox.Sandbox, output.Format) error) error {
+	format, err := o.f.format()
+	if err != nil {
+		return err
+	}
+	sb, err := o.open(sandbox.Options{})
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	return fn(sb, format)
+}
+
 // open opens the sandbox's data file with the given options (Path filled in).
 func (o *sandboxOptions) open(opts sandbox.Options) (*sandbox.Sandbox, error) {
 	path, err := o.dataPath()
@@ -165,36 +179,32 @@ func newSandboxInfoCmd(opts *sandboxOptions) *cobra.Command {
 		Short: "Print the sandbox's logins, password, organization and data path",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := opts.f.format()
-			if err != nil {
-				return err
-			}
-			sb, err := opts.open(sandbox.Options{})
-			if err != nil {
-				return err
-			}
-			defer sb.Close()
-			info := sb.Info()
-			out := opts.f.IO.Out
-			switch format {
-			case output.JSON:
-				return output.PrintJSON(out, info)
-			case output.YAML:
-				return output.PrintYAML(out, info)
-			}
-			output.PrintDetail(out, [][2]string{
-				{"Organization", fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
-				{"Password", info.Password + " (every login)"},
-				{"Data", info.DataPath},
+			return opts.read(func(sb *sandbox.Sandbox, format output.Format) error {
+				return printSandboxInfo(opts, sb.Info(), format)
 			})
-			fmt.Fprintln(out)
-			rows := make([][]string, len(info.Logins))
-			for i, l := range info.Logins {
-				rows[i] = []string{l.Email, l.Name, strings.Join(l.Roles, ",")}
-			}
-			return output.PrintTable(out, []string{"LOGIN", "NAME", "ROLES"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
 		},
 	}
+}
+
+func printSandboxInfo(opts *sandboxOptions, info sandbox.Info, format output.Format) error {
+	out := opts.f.IO.Out
+	switch format {
+	case output.JSON:
+		return output.PrintJSON(out, info)
+	case output.YAML:
+		return output.PrintYAML(out, info)
+	}
+	output.PrintDetail(out, [][2]string{
+		{"Organization", fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
+		{"Password", info.Password + " (every login)"},
+		{"Data", info.DataPath},
+	})
+	fmt.Fprintln(out)
+	rows := make([][]string, len(info.Logins))
+	for i, l := range info.Logins {
+		rows[i] = []string{l.Email, l.Name, strings.Join(l.Roles, ",")}
+	}
+	return output.PrintTable(out, []string{"LOGIN", "NAME", "ROLES"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
 }
 
 func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
@@ -205,41 +215,38 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 (a member or an API key), so you can see where a deleted key's resources went.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format, err := opts.f.format()
-			if err != nil {
-				return err
-			}
-			sb, err := opts.open(sandbox.Options{})
-			if err != nil {
-				return err
-			}
-			defer sb.Close()
-			res, err := sb.Resources()
-			if err != nil {
-				return err
-			}
-			if res == nil {
-				res = []sandbox.Resource{}
-			}
-			out := opts.f.IO.Out
-			switch format {
-			case output.JSON:
-				return output.PrintJSON(out, res)
-			case output.YAML:
-				return output.PrintYAML(out, res)
-			}
-			headers := []string{"id", "type", "name", "ownerKind", "ownerId", "ownerName"}
-			rows := make([][]string, len(res))
-			for i, r := range res {
-				rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID, r.OwnerName}
-			}
-			switch format {
-			case output.CSV:
-				return output.PrintDelimited(out, headers, rows, ',', false)
-			case output.TSV:
-				return output.PrintDelimited(out, headers, rows, '\t', false)
-			}
-			return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
+			return opts.read(printSandboxResources(opts))
 		},
+	}
+}
+
+func printSandboxResources(opts *sandboxOptions) func(*sandbox.Sandbox, output.Format) error {
+	return func(sb *sandbox.Sandbox, format output.Format) error {
+		res, err := sb.Resources()
+		if err != nil {
+			return err
+		}
+		if res == nil {
+			res = []sandbox.Resource{}
+		}
+		out := opts.f.IO.Out
+		switch format {
+		case output.JSON:
+			return output.PrintJSON(out, res)
+		case output.YAML:
+			return output.PrintYAML(out, res)
+		}
+		headers := []string{"id", "type", "name", "ownerKind", "ownerId", "ownerName"}
+		rows := make([][]string, len(res))
+		for i, r := range res {
+			rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID, r.OwnerName}
+		}
+		switch format {
+		case output.CSV:
+			return output.PrintDelimited(out, headers, rows, ',', false)
+		case output.TSV:
+			return output.PrintDelimited(out, headers, rows, '\t', false)
+		}
+		return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
 	}
 }
