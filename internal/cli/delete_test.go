@@ -178,6 +178,7 @@ func TestDeleteWithoutTerminalNeedsFlags(t *testing.T) {
 func TestDeleteDryRunThenRealRunMatch(t *testing.T) {
 	ts := newTestSandbox(t)
 	args := []string{"delete", "--filter", "status=expired", "GeoServer sync", "--transfer-to", "erin@acme.example", "--yes", "-o", "json"}
+	before := ts.state()
 	code, out, errOut := ts.run(append(args, "--dry-run")...)
 	if code != 0 {
 		t.Fatalf("dry run: exit %d: %s", code, errOut)
@@ -203,7 +204,6 @@ func TestDeleteDryRunThenRealRunMatch(t *testing.T) {
 			t.Errorf("dry run says deleted: %v", e)
 		}
 	}
-	before := ts.state()
 	if ts.state() != before {
 		t.Fatal("the dry run changed state")
 	}
