@@ -154,6 +154,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	}
 	forgetCompletedKeys()
 	if key.Secret == "" {
+		removeSecretFile()
 		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", key.ID, key.Title, key.ID)
 	}
 	return deliverSecret(opts, key, fmtKind, secretFile, clearAfter, now)
@@ -225,7 +226,7 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	}
 	if in.expires.IsZero() {
 		answer, err := p.Input("Expires (YYYY-MM-DD, or a duration such as 90d):", "90d", func(s string) error {
-			_, err := parseExpiry(s, time.Now())
+			_, err := parseExpiry(s, opts.Now())
 			return err
 		})
 		if err != nil {
