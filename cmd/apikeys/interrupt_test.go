@@ -10,7 +10,7 @@ import (
 
 // Ctrl-C during a stalled request cancels it at once and exits 3, for a read and a write.
 func TestInterruptCancelsTheRequest(t *testing.T) {
-	_, env := startServe(t, "--fault-rate", "1", "--faults", "slow", "--slow-delay", "20s")
+	url, env := startServe(t, "--fault-rate", "1", "--faults", "slow", "--slow-delay", "20s")
 	for _, args := range [][]string{
 		{"list"},
 		{"create", "interrupted", "--role", "viewer", "--expires", "2d"},
@@ -19,10 +19,20 @@ func TestInterruptCancelsTheRequest(t *testing.T) {
 		cmd.Env = env
 		var errOut strings.Builder
 		cmd.Stderr = &errOut
+		before := fetchStats(t, url)["requests"].(float64)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(500 * time.Millisecond)
+		// Interrupt only once the request is stalled at the server: a fixed sleep could send
+		// SIGINT before a slow start-up installs the handler, and the default action kills
+		// the process instead of exiting 3.
+		for deadline := time.Now().Add(30 * time.Second); fetchStats(t, url)["requests"].(float64) == before; {
+			if time.Now().After(deadline) {
+				_ = cmd.Process.Kill()
+				t.Fatalf("%v sent no request within 30s; stderr %s", args, errOut.String())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
 		start := time.Now()
 		if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 			t.Fatal(err)
