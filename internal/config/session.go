@@ -147,7 +147,10 @@ func (f *SessionFile) Save(s *Session) error {
 // two processes hold "the" lock at once.
 func (f *SessionFile) Remove() error {
 	err := os.Remove(f.Path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil // nothing to forget, and perhaps no sessions directory to sync
+	}
+	if err != nil {
 		return fmt.Errorf("removing the session: %w", err)
 	}
 	return syncDir(filepath.Dir(f.Path))

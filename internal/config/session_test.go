@@ -100,6 +100,11 @@ func TestSessionRoundTripAndPermissions(t *testing.T) {
 	if _, err := store.Load(); !errors.Is(err, ErrNoSession) {
 		t.Fatalf("Load after Remove: %v", err)
 	}
+	// Logging out of a profile that never logged in: not even the sessions directory exists.
+	never := NewSessionFile(filepath.Join(t.TempDir(), "none", "config.yaml"), "default")
+	if err := never.Remove(); err != nil {
+		t.Fatalf("Remove without a sessions directory: %v", err)
+	}
 }
 
 func TestSessionCorrupt(t *testing.T) {
