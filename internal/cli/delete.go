@@ -145,8 +145,11 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	if len(keys) == 0 {
 		fmt.Fprintln(opts.IO.ErrOut, "No API key matched: nothing to delete.")
-		if fmtKind == output.JSON {
+		switch fmtKind {
+		case output.JSON:
 			return output.PrintJSON(opts.IO.Out, []planEntry{})
+		case output.YAML:
+			return output.PrintYAML(opts.IO.Out, []planEntry{})
 		}
 		return nil
 	}

@@ -310,3 +310,14 @@ func sortStrings(s []string) {
 		}
 	}
 }
+
+// A selection that matches nothing is success, and machine formats still print an empty list.
+func TestDeleteNothingMatchedPrintsAnEmptyList(t *testing.T) {
+	ts := newTestSandbox(t)
+	for format, want := range map[string]string{"json": "[]\n", "yaml": "[]\n", "table": ""} {
+		code, out, errOut := ts.run("delete", "--filter", "title=no such key", "--yes", "-o", format)
+		if code != exitOK || out != want || !strings.Contains(errOut, "nothing to delete") {
+			t.Errorf("-o %s: exit %d, stdout %q (want %q), stderr %q", format, code, out, want, errOut)
+		}
+	}
+}
