@@ -94,6 +94,12 @@ func TestRedactJSON(t *testing.T) {
 	if containsStr(trunc, "SECRET") {
 		t.Errorf("truncated body kept the secret: %s", trunc)
 	}
+	// The body breaks off inside the secret itself.
+	for _, cut := range []string{`{"title":"t","refreshToken":"RT-PARTIAL`, `{"accessToken":"AT-PARTIAL\`} {
+		if out := RedactJSON([]byte(cut)); containsStr(out, "PARTIAL") {
+			t.Errorf("a body cut inside a token kept it: %s", out)
+		}
+	}
 }
 
 func containsStr(s, sub string) bool { return strings.Contains(s, sub) }

@@ -111,8 +111,11 @@ func redactURL(u *url.URL) string {
 	return cp.String()
 }
 
+// tokenish matches a secret field's string value, or what is left of it when the body
+// breaks off inside it (no closing quote, perhaps a lone backslash): a cut token is still
+// most of a token.
 var tokenish = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?i)("(?:password|accessToken|refreshToken|apiKey|secret|key|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
+	return regexp.MustCompile(`(?i)("(?:password|accessToken|refreshToken|apiKey|secret|key|value|token)"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)`)
 })
 
 // RedactJSON returns body with secret fields replaced. Unparseable bodies are redacted by
