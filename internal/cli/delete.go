@@ -519,11 +519,5 @@ func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan 
 		}
 		rows[i] = []string{e.ID, e.Title, e.Action, outcome}
 	}
-	switch format {
-	case output.CSV:
-		return output.PrintDelimited(streams.Out, headers, rows, ',', false)
-	case output.TSV:
-		return output.PrintDelimited(streams.Out, headers, rows, '\t', false)
-	}
-	return output.PrintTable(streams.Out, []string{"ID", "TITLE", "ACTION", "OUTCOME"}, rows, output.TableOptions{TTY: streams.IsStdoutTTY()})
+	return printRecords(streams, format, headers, []string{"ID", "TITLE", "ACTION", "OUTCOME"}, rows, false)
 }

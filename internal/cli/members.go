@@ -107,11 +107,5 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	for i, m := range kept {
 		rows[i] = []string{m.ID, m.Name, m.Email, strings.Join(m.Roles, ",")}
 	}
-	switch fmtKind {
-	case output.CSV:
-		return output.PrintDelimited(opts.IO.Out, headers, rows, ',', opts.NoHeaders)
-	case output.TSV:
-		return output.PrintDelimited(opts.IO.Out, headers, rows, '\t', opts.NoHeaders)
-	}
-	return output.PrintTable(opts.IO.Out, []string{"ID", "NAME", "EMAIL", "ROLES"}, rows, output.TableOptions{TTY: opts.IO.IsStdoutTTY(), NoHeaders: opts.NoHeaders})
+	return printRecords(opts.IO, fmtKind, headers, []string{"ID", "NAME", "EMAIL", "ROLES"}, rows, opts.NoHeaders)
 }

@@ -241,12 +241,6 @@ func printSandboxResources(opts *sandboxOptions) func(*sandbox.Sandbox, output.F
 		for i, r := range res {
 			rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID, r.OwnerName}
 		}
-		switch format {
-		case output.CSV:
-			return output.PrintDelimited(out, headers, rows, ',', false)
-		case output.TSV:
-			return output.PrintDelimited(out, headers, rows, '\t', false)
-		}
-		return output.PrintTable(out, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
+		return printRecords(opts.f.IO, format, headers, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, false)
 	}
 }
