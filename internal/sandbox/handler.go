@@ -141,11 +141,7 @@ func (s *Sandbox) newHandler() http.Handler {
 	}})
 	internal.Handle("/_sandbox/resources", methods{http.MethodGet: func(w http.ResponseWriter, _ *http.Request) {
 		res, err := s.Resources()
-		if err != nil {
-			writeError(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, res)
+		reply(w, res, err)
 	}})
 	internal.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errorf(http.StatusNotFound, "no such sandbox endpoint: %s %s", r.Method, r.URL.Path))
@@ -184,6 +180,27 @@ func writeError(w http.ResponseWriter, err error) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="jmapcloud-sandbox"`)
 	}
 	writeJSON(w, ae.status, errorBody{Message: ae.message, Status: ae.status})
+}
+
+// reply answers 200 with v, or err when there is one.
+func reply(w http.ResponseWriter, v any, err error) {
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// viewJSON answers a read-only call: fn builds the answer in one read transaction, which
+// also holds the authentication and authorization checks it depends on.
+func (s *Sandbox) viewJSON(w http.ResponseWriter, fn func(tx *bolt.Tx) (any, error)) {
+	var out any
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	reply(w, out, err)
 }
 
 // readBody decodes a JSON request body into v.
@@ -367,11 +384,10 @@ func (s *Sandbox) handleUserSelf(w http.ResponseWriter, r *http.Request) {
 		Organizations []orgJSON `json:"organizations"`
 		APIKey        bool      `json:"apiKey,omitempty"`
 	}
-	var out userJSON
-	err := s.db.View(func(tx *bolt.Tx) error {
+	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
 		p, err := s.authenticate(tx, r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		orgName := func(id string) (string, error) {
 			var o orgRecord
@@ -380,16 +396,15 @@ func (s *Sandbox) handleUserSelf(w http.ResponseWriter, r *http.Request) {
 		}
 		if p.isKey {
 			name, err := orgName(p.key.OrgID)
-			out = userJSON{ID: p.key.ID, Name: p.key.Title, Email: p.key.Email, APIKey: true,
-				Organizations: []orgJSON{{ID: p.key.OrgID, Name: name}}}
-			return err
+			return userJSON{ID: p.key.ID, Name: p.key.Title, Email: p.key.Email, APIKey: true,
+				Organizations: []orgJSON{{ID: p.key.OrgID, Name: name}}}, err
 		}
 		var u userRecord
 		if _, err := get(tx.Bucket(bucketUsers), []byte(p.userID), &u); err != nil {
-			return err
+			return nil, err
 		}
-		out = userJSON{ID: u.ID, Name: u.Name, Email: u.Email, Organizations: []orgJSON{}}
-		return tx.Bucket(bucketMembers).ForEach(func(_, v []byte) error {
+		out := userJSON{ID: u.ID, Name: u.Name, Email: u.Email, Organizations: []orgJSON{}}
+		err = tx.Bucket(bucketMembers).ForEach(func(_, v []byte) error {
 			var m memberRecord
 			if err := decode(v, &m); err != nil {
 				return err
@@ -401,55 +416,39 @@ func (s *Sandbox) handleUserSelf(w http.ResponseWriter, r *http.Request) {
 			out.Organizations = append(out.Organizations, orgJSON{ID: m.OrgID, Name: name})
 			return err
 		})
+		return out, err
 	})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Sandbox) handleMemberSelf(w http.ResponseWriter, r *http.Request) {
-	var out memberJSON
-	err := s.db.View(func(tx *bolt.Tx) error {
+	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
 		p, m, err := s.requireMember(tx, r, r.PathValue("org"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = memberJSON{ID: m.ID, Name: m.Name, Email: m.Email, Roles: m.Roles, Groups: m.Groups, APIKey: p.isKey}
-		return nil
+		return envelope{Message: "OK", Result: memberJSON{ID: m.ID, Name: m.Name, Email: m.Email, Roles: m.Roles, Groups: m.Groups, APIKey: p.isKey}}, nil
 	})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, envelope{Message: "OK", Result: out})
 }
 
 func (s *Sandbox) handleMembers(w http.ResponseWriter, r *http.Request) {
-	out := []memberJSON{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
 		p, _, err := s.requireMember(tx, r, r.PathValue("org"))
 		if err != nil {
-			return err
+			return nil, err
 		}
+		out := []memberJSON{}
 		prefix := []byte(p.orgID + "/")
 		c := tx.Bucket(bucketMembers).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 			var m memberRecord
 			if err := decode(v, &m); err != nil {
-				return err
+				return nil, err
 			}
 			out = append(out, memberJSON{ID: m.ID, Name: m.Name, Email: m.Email, Roles: m.Roles, Groups: m.Groups})
 		}
-		return nil
+		sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+		return out, nil
 	})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	writeJSON(w, http.StatusOK, out)
 }
 
 // parsePaging reads ?page=&size=; paged is false when neither is given.
@@ -477,16 +476,16 @@ func parsePaging(r *http.Request) (page, size int, paged bool, err error) {
 
 func (s *Sandbox) handleListKeys(w http.ResponseWriter, r *http.Request) {
 	page, size, paged, perr := parsePaging(r)
-	out := []apiKeyJSON{}
-	total := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
+	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
 		m, err := s.requireAdmin(tx, r, r.PathValue("org"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if perr != nil {
-			return perr
+			return nil, perr
 		}
+		out := []apiKeyJSON{}
+		total := 0
 		first, last := 0, -1 // index range to decode; all of them when not paged
 		if paged {
 			first = page * size
@@ -498,28 +497,22 @@ func (s *Sandbox) handleListKeys(w http.ResponseWriter, r *http.Request) {
 			if total >= first && (last < 0 || total <= last) {
 				var rec keyRecord
 				if err := decode(v, &rec); err != nil {
-					return err
+					return nil, err
 				}
 				out = append(out, keyJSON(rec))
 			}
 			total++
 		}
-		return nil
-	})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	if !paged {
-		writeJSON(w, http.StatusOK, out)
-		return
-	}
-	writeJSON(w, http.StatusOK, pageJSON{
-		Content:       out,
-		TotalElements: total,
-		TotalPages:    (total + size - 1) / size,
-		Page:          page,
-		Size:          size,
+		if !paged {
+			return out, nil
+		}
+		return pageJSON{
+			Content:       out,
+			TotalElements: total,
+			TotalPages:    (total + size - 1) / size,
+			Page:          page,
+			Size:          size,
+		}, nil
 	})
 }
 
@@ -631,54 +624,45 @@ func lookupKey(tx *bolt.Tx, orgID, rawID string) (keyRecord, error) {
 }
 
 func (s *Sandbox) handleGetKey(w http.ResponseWriter, r *http.Request) {
-	var out apiKeyJSON
-	err := s.db.View(func(tx *bolt.Tx) error {
+	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
 		m, err := s.requireAdmin(tx, r, r.PathValue("org"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		k, err := lookupKey(tx, m.OrgID, r.PathValue("id"))
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = keyJSON(k)
-		return nil
+		return keyJSON(k), nil
 	})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Sandbox) handleKeyResources(w http.ResponseWriter, r *http.Request) {
-	out := []resourceJSON{}
-	err := s.db.View(func(tx *bolt.Tx) error {
+	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
 		m, err := s.requireAdmin(tx, r, r.PathValue("org"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		k, err := lookupKey(tx, m.OrgID, r.PathValue("id"))
 		if err != nil {
-			return err
+			return nil, err
 		}
 		res, err := ownedResources(tx, k.ID)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]resourceJSON, 0, len(res))
 		for _, rr := range res {
 			out = append(out, resourceJSON{ID: rr.ID, Type: rr.Type, Name: rr.Name})
 		}
-		return err
+		sort.Slice(out, func(i, j int) bool {
+			if out[i].Type != out[j].Type {
+				return out[i].Type < out[j].Type
+			}
+			return out[i].Name < out[j].Name
+		})
+		return out, nil
 	})
-	if err != nil {
-		writeError(w, err)
-		return
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Type != out[j].Type {
-			return out[i].Type < out[j].Type
-		}
-		return out[i].Name < out[j].Name
-	})
-	writeJSON(w, http.StatusOK, out)
 }
 
 // handleDeleteKey deletes a key in one transaction: the transfer target is checked, the
