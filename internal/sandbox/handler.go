@@ -486,15 +486,12 @@ func (s *Sandbox) handleListKeys(w http.ResponseWriter, r *http.Request) {
 		}
 		out := []apiKeyJSON{}
 		total := 0
-		first, last := 0, -1 // index range to decode; all of them when not paged
-		if paged {
-			first = page * size
-			last = first + size - 1
-		}
 		prefix := []byte(m.OrgID + "/")
 		c := tx.Bucket(bucketKeys).Cursor()
 		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			if total >= first && (last < 0 || total <= last) {
+			// Only the keys of the page asked for are decoded. total/size is the page of
+			// key number total, which, unlike page*size, cannot overflow for a huge ?page=.
+			if !paged || total/size == page {
 				var rec keyRecord
 				if err := decode(v, &rec); err != nil {
 					return nil, err

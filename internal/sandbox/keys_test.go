@@ -2,9 +2,11 @@ package sandbox
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -125,6 +127,7 @@ func TestListPaging(t *testing.T) {
 	admin := e.adminAuth()
 	all := e.listKeys(admin)
 	total := len(all)
+	huge := math.MaxInt/4 + 1 // huge*4 overflows int
 	tests := []struct {
 		query              string
 		wantStatus         int
@@ -135,6 +138,7 @@ func TestListPaging(t *testing.T) {
 		{"?page=1&size=4", 200, 1, 4, 4, 8},
 		{"?page=2&size=4", 200, 2, 4, 8, total},
 		{"?page=9&size=4", 200, 9, 4, total, total},
+		{"?page=" + strconv.Itoa(huge) + "&size=4", 200, huge, 4, total, total},
 		{"?size=5", 200, 0, 5, 0, 5},
 		{"?page=0", 200, 0, defaultPage, 0, total},
 		{"?page=0&size=99999", 200, 0, maxPageSize, 0, total},
