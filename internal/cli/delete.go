@@ -126,13 +126,9 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if !opts.DryRun && !opts.Yes && !canPrompt {
 		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
 	}
-	filters := make([]output.Filter, 0, len(opts.Filters))
-	for _, expr := range opts.Filters {
-		flt, err := output.ParseFilter(expr, now)
-		if err != nil {
-			return err
-		}
-		filters = append(filters, flt)
+	filters, err := parseFilters(opts.Filters, now)
+	if err != nil {
+		return err
 	}
 
 	api, err := opts.API(ctx)

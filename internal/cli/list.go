@@ -140,6 +140,11 @@ func listFilters(opts *listOptions, now time.Time) ([]output.Filter, error) {
 		}
 		exprs = append(exprs, "status!=expired", "expires<="+now.Add(d).UTC().Format(time.RFC3339))
 	}
+	return parseFilters(exprs, now)
+}
+
+// parseFilters parses --filter expressions; the first bad one is the error (exit 2).
+func parseFilters(exprs []string, now time.Time) ([]output.Filter, error) {
 	filters := make([]output.Filter, 0, len(exprs))
 	for _, e := range exprs {
 		flt, err := output.ParseFilter(e, now)
