@@ -22,7 +22,7 @@ const (
 	exitNotFound  = 5
 )
 
-// exitError carries an exit code chosen where the failure was understood.
+// codedError carries an exit code chosen where the failure was understood.
 type codedError struct {
 	code int
 	err  error
