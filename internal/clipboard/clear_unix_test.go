@@ -40,7 +40,9 @@ func TestDetachedClearer(t *testing.T) {
 			t.Setenv(helperLogEnv, log)
 			secret := uniqueSecret(t)
 			systemWrite(t, secret)
-			cmd, err := clipboard.ClearerCmd(clipboard.Fingerprint(secret), 500*time.Millisecond)
+			// 2 s: the checks and the user's copy below must land before the clearer reads the
+			// clipboard, even on a loaded machine (xclip can take a while to own the selection).
+			cmd, err := clipboard.ClearerCmd(clipboard.Fingerprint(secret), 2*time.Second)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,14 +91,17 @@ func TestScheduleClear(t *testing.T) {
 	secret := uniqueSecret(t)
 	systemWrite(t, secret)
 	start := time.Now()
-	if err := clipboard.ScheduleClear(clipboard.Fingerprint(secret), 300*time.Millisecond); err != nil {
+	// A delay well above what starting a process can take under load, so that returning
+	// before it shows ScheduleClear did not wait for the clearer.
+	const delay = 2 * time.Second
+	if err := clipboard.ScheduleClear(clipboard.Fingerprint(secret), delay); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > 250*time.Millisecond {
+	if d := time.Since(start); d > delay/2 {
 		t.Errorf("ScheduleClear blocked for %v", d)
 	}
 	waitClipboard(t, "", 15*time.Second)
-	if d := time.Since(start); d < 300*time.Millisecond {
-		t.Fatalf("cleared after %v, before the 300ms delay", d)
+	if d := time.Since(start); d < delay {
+		t.Fatalf("cleared after %v, before the %v delay", d, delay)
 	}
 }
