@@ -311,8 +311,15 @@ type response struct {
 const maxBody = 512 << 20
 
 func (c *Client) send(ctx context.Context, method, path string, query url.Values, payload []byte, auth bool) (response, error) {
+	// path is already escaped (paths.go escapes each ID): it goes in RawPath, or an ID
+	// holding a space or a slash would be escaped twice ("a%20b" sent as "a%2520b").
 	u := *c.base
-	u.Path = strings.TrimRight(u.Path, "/") + path
+	u.RawPath = strings.TrimRight(c.base.EscapedPath(), "/") + path
+	unescaped, err := url.PathUnescape(u.RawPath)
+	if err != nil {
+		return response{}, err
+	}
+	u.Path = unescaped
 	u.RawQuery = query.Encode()
 	var rd io.Reader
 	if payload != nil {

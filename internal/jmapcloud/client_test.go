@@ -277,6 +277,27 @@ func TestClientRefreshesOnceAfter401(t *testing.T) {
 	}
 }
 
+// IDs are escaped once: the server sees the ID it was given, slash and space included, and a
+// base URL with a path prefix keeps it.
+func TestClientEscapesPathSegmentsOnce(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.EscapedPath()
+		w.WriteHeader(http.StatusNotFound)
+	}))
+	defer srv.Close()
+	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL + "/proxy/", Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetAPIKey(context.Background(), "o 1", "a b/c"); !jmapcloud.IsNotFound(err) {
+		t.Fatalf("GetAPIKey: %v, want a 404", err)
+	}
+	if want := "/proxy/api/ss/rest/v1/organizations/o%201/api-keys/a%20b%2Fc"; got != want {
+		t.Fatalf("request path %s, want %s", got, want)
+	}
+}
+
 func TestNewRejectsBadURL(t *testing.T) {
 	for _, u := range []string{"", "api.jmapcloud.io", "://x"} {
 		if _, err := jmapcloud.New(jmapcloud.Options{BaseURL: u}); err == nil {
