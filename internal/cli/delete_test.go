@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,7 +49,7 @@ func TestDeleteInteractiveTransferToSecondEditor(t *testing.T) {
 	eddie := ts.memberID("eddie@acme.example")
 	got := ts.resourcesOf(eddie)
 	for _, name := range owned {
-		if !contains(got, name) {
+		if !slices.Contains(got, name) {
 			t.Errorf("%q did not move to Eddie: he owns %v", name, got)
 		}
 	}
@@ -83,7 +84,7 @@ func TestDeleteInteractiveNobodyDeletesResources(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if contains(owned, r.Name) {
+		if slices.Contains(owned, r.Name) {
 			t.Errorf("resource %q survived a delete with nobody to inherit it (owner %s)", r.Name, r.OwnerID)
 		}
 	}
@@ -196,7 +197,7 @@ func TestDeleteDryRunThenRealRunMatch(t *testing.T) {
 		for k := range e {
 			keys = append(keys, k)
 		}
-		sortStrings(keys)
+		slices.Sort(keys)
 		if !reflect.DeepEqual(keys, wantKeys) {
 			t.Errorf("plan entry keys %v, want %v", keys, wantKeys)
 		}
@@ -235,7 +236,7 @@ func TestDeleteDryRunThenRealRunMatch(t *testing.T) {
 		t.Fatalf("Erin owns %v; before %v, moved %v", got, erinBefore, moved)
 	}
 	for _, name := range moved {
-		if !contains(got, name) {
+		if !slices.Contains(got, name) {
 			t.Errorf("%q not transferred to Erin", name)
 		}
 	}
@@ -275,7 +276,7 @@ func TestDeleteUnderFaultsIsAllOrNothingPerKey(t *testing.T) {
 					t.Errorf("seed %d: deleted key %s still owns %v", seed, id, left)
 				}
 				for _, name := range owned {
-					if !contains(erinNow, name) {
+					if !slices.Contains(erinNow, name) {
 						t.Errorf("seed %d: key %s deleted but %q did not move to Erin", seed, id, name)
 					}
 				}
@@ -290,23 +291,6 @@ func TestDeleteUnderFaultsIsAllOrNothingPerKey(t *testing.T) {
 		}
 		if len(erinNow) != expected {
 			t.Errorf("seed %d: Erin owns %d resources, want %d", seed, len(erinNow), expected)
-		}
-	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
 }
