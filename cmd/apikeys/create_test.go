@@ -52,21 +52,25 @@ func xclipWrite(t *testing.T, text string) {
 func TestCreateCopiesAndClearsTheClipboard(t *testing.T) {
 	requireX(t)
 	env := sandboxEnv(t)
-	out, errOut, code := runEnv(t, env, "--sandbox", "create", "clip", "--role", "viewer", "--expires", "3d", "--copy", "--clear-after", "2s")
+	out, errOut, code := runEnv(t, env, "--sandbox", "create", "clip", "--role", "viewer", "--expires", "3d", "--copy", "--clear-after", "4s")
 	secret := strings.TrimSpace(out)
 	if code != 0 || secret == "" {
 		t.Fatalf("create: exit %d: %s", code, errOut)
 	}
-	if got := xclip(t, "-o"); got != secret {
-		t.Fatalf("clipboard holds %d bytes, not the secret", len(got))
+	// xclip returns before the X server knows the clipboard's new owner: poll for the secret
+	// for a while (well inside --clear-after) rather than read once.
+	for deadline := time.Now().Add(3 * time.Second); xclip(t, "-o") != secret; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("clipboard holds %d bytes, not the secret", len(xclip(t, "-o")))
+		}
 	}
-	if !strings.Contains(errOut, "cleared in 2s") {
+	if !strings.Contains(errOut, "cleared in 4s") {
 		t.Errorf("stderr does not announce the clearing: %s", errOut)
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for xclip(t, "-o") == secret {
 		if time.Now().After(deadline) {
-			t.Fatal("the clipboard still holds the secret 10s after --clear-after 2s")
+			t.Fatal("the clipboard still holds the secret 10s after --clear-after 4s")
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
