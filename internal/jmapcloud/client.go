@@ -430,6 +430,11 @@ func (p *pageOf[T]) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(trimmed, &obj); err != nil {
 		return err
 	}
+	// An object with no list in it ({"message":"ok"}, {"result":null}) is not an empty page:
+	// taking it for one would report an organization without keys.
+	if obj.Content == nil && obj.Items == nil {
+		return errors.New("neither a list nor a page object (no content or items)")
+	}
 	p.Paged = true
 	p.Items = obj.Content
 	if p.Items == nil {

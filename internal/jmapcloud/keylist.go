@@ -473,8 +473,8 @@ func (r *jsonReader) pageObject() (pageOf[APIKey], bool) {
 		}
 		return true
 	})
-	if !ok {
-		return pageOf[APIKey]{}, false
+	if !ok || (content == nil && items == nil) {
+		return pageOf[APIKey]{}, false // no list: the general path words the error
 	}
 	p := pageOf[APIKey]{Paged: true, Items: content, Total: totalElements}
 	if p.Items == nil {

@@ -30,7 +30,7 @@ var keyPageBodies = []struct {
 	{"envelope with array", `{"message":"ok","result":[` + sandboxKey + `]}`, true},
 	{"envelope with page", `{"message":"ok","result":{"content":[` + sandboxKey + `],"totalElements":1},"status":200}`, true},
 	{"null result is not an envelope", `{"message":"ok","result":null,"content":[{"id":"1"}]}`, true},
-	{"four names are not an envelope", `{"a":1,"b":2,"message":"x","result":[{"id":"1"}]}`, true},
+	{"four names are not an envelope", `{"a":1,"content":[],"message":"x","result":[{"id":"1"}]}`, true},
 	{"variants and nulls", `[{"uuid":"u","id":null,"name":"n","creator":"c","createdAt":"2022-12-24T18:31:33.429+0100","expiration":"2023-01-01","apiKey":"s","unknown":{"deep":[1,2.5e3,true,false,null,"x"]}}]`, true},
 	{"last repeated name wins", `[{"id":"a","id":"b","title":"t","title":null}]`, true},
 	{"empty role uses roles", `[{"id":"a","role":"","roles":["ORG_VIEWER","org_editor"]}]`, true},
@@ -52,6 +52,9 @@ var keyPageBodies = []struct {
 	{"control character", "[{\"id\":\"a\tb\"}]", false},
 	{"leading zero", `{"content":[],"total":01}`, false},
 	{"string result", `{"result":"nope"}`, false},
+	{"object without a list", `{"message":"ok"}`, false},
+	{"null result and no list", `{"message":"ok","result":null}`, false},
+	{"null content and no items", `{"content":null,"totalElements":0}`, false},
 	{"deep nesting", `[{"x":` + deep(100) + `}]`, false},
 }
 
