@@ -95,7 +95,7 @@ K=$(apikeys create ...) works; everything else goes to stderr.
 	fl.StringVar(&opts.Role, "role", "", "role: editor or viewer (aliases manager, user, ORG_EDITOR, ORG_VIEWER)")
 	fl.StringVar(&opts.Expires, "expires", "", "expiration: YYYY-MM-DD, RFC 3339, or a duration from now (30d, 12w, 1y)")
 	fl.StringVar(&opts.SecretFile, "secret-file", "", "write the secret to this new file (mode 0600) instead of printing it")
-	fl.BoolVar(&opts.Copy, "copy", false, "copy the secret to the clipboard (default when stdout is a terminal)")
+	fl.BoolVar(&opts.Copy, "copy", false, "copy the secret to the clipboard (default when stdout is a terminal, without --secret-file)")
 	fl.BoolVar(&opts.NoCopy, "no-copy", false, "do not copy the secret to the clipboard")
 	fl.StringVar(&opts.ClearAfter, "clear-after", "45s", "clear the clipboard after this long if it still holds the secret (0: never)")
 	return cmd
@@ -280,7 +280,8 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 			return fmt.Errorf("key %s (%q) was created but closing %s failed: %v", key.ID, key.Title, opts.SecretFile, err)
 		}
 	}
-	copyWanted := opts.Copy || (!opts.NoCopy && opts.IO.IsStdoutTTY())
+	// A secret sent to --secret-file is meant to live there only: no clipboard unless --copy.
+	copyWanted := opts.Copy || (!opts.NoCopy && opts.IO.IsStdoutTTY() && secretFile == nil)
 	if copyWanted {
 		defer copySecret(opts, key.Secret, clearAfter)
 	}

@@ -6,6 +6,8 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"golang.org/x/term"
 )
@@ -44,9 +46,17 @@ func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
+// truthy reads a boolean variable as Go does (1, t, true, 0, f, false, any case); anything
+// else set counts as true, since setting the variable at all says what is wanted.
 func truthy(s string) bool {
-	switch s {
-	case "", "0", "false", "FALSE", "False", "no":
+	if s == "" {
+		return false
+	}
+	if b, err := strconv.ParseBool(s); err == nil {
+		return b
+	}
+	switch strings.ToLower(s) {
+	case "no", "off", "n":
 		return false
 	}
 	return true
