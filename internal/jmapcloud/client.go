@@ -165,7 +165,9 @@ func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) 
 			ahead = c.prefetchKeyPages(ctx, org, 1, (p.Total+len(p.Items)-1)/len(p.Items))
 		}
 		all = append(all, p.Items...)
-		if !p.Paged || len(p.Items) == 0 || (p.Total > 0 && len(all) >= p.Total) || (p.Total == 0 && len(p.Items) < c.pageSize) {
+		// Without a stated total, only an empty page ends the walk: a server may cap its page
+		// size below the one asked for, so a short page proves nothing.
+		if !p.Paged || len(p.Items) == 0 || (p.Total > 0 && len(all) >= p.Total) {
 			return all, nil
 		}
 	}

@@ -1,7 +1,12 @@
 package jmapcloud
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,3 +108,30 @@ func TestRedactJSON(t *testing.T) {
 }
 
 func containsStr(s, sub string) bool { return strings.Contains(s, sub) }
+
+// A server that pages without stating a total, and caps the page size below the one asked
+// for, still has every page read. (The sandbox always states its total, so this server is
+// a stand-in for that one behaviour.)
+func TestListFollowsShortPagesWithoutATotal(t *testing.T) {
+	const keys, capSize = 8, 3
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		var items []string
+		for i := page * capSize; i < min((page+1)*capSize, keys); i++ {
+			items = append(items, fmt.Sprintf(`{"id":"k%d","title":"t%d","role":"ORG_VIEWER","expirationDate":"2030-01-01"}`, i, i))
+		}
+		fmt.Fprintf(w, `{"content":[%s]}`, strings.Join(items, ","))
+	}))
+	defer srv.Close()
+	c, err := New(Options{BaseURL: srv.URL, PageSize: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.ListAPIKeys(context.Background(), "org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != keys {
+		t.Fatalf("%d keys, want %d: the walk stopped at a short page", len(got), keys)
+	}
+}
