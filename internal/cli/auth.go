@@ -57,7 +57,7 @@ scripts, need no password.
 Sessions are kept per profile (--profile, APIKEYS_PROFILE), each with its API URL and
 organization. See docs/configuration.md.`,
 	}
-	cmd.AddCommand(newAuthLoginCmd(deps, nil), newAuthLogoutCmd(deps, nil), newAuthStatusCmd(deps, f.outputFormat, nil))
+	cmd.AddCommand(newAuthLoginCmd(deps, nil), newAuthLogoutCmd(deps, nil), newAuthStatusCmd(deps, f.format, nil))
 	return cmd
 }
 
@@ -449,10 +449,10 @@ type authStatus struct {
 
 type authStatusOptions struct {
 	authOptions
-	Format func() (string, error)
+	Format func() (output.Format, error)
 }
 
-func newAuthStatusCmd(deps authOptions, format func() (string, error), runF func(context.Context, *authStatusOptions) error) *cobra.Command {
+func newAuthStatusCmd(deps authOptions, format func() (output.Format, error), runF func(context.Context, *authStatusOptions) error) *cobra.Command {
 	opts := &authStatusOptions{authOptions: deps, Format: format}
 	return &cobra.Command{
 		Use:   "status",
@@ -475,11 +475,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	formatName, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	format, err := output.ParseFormat(formatName)
+	format, err := opts.Format()
 	if err != nil {
 		return err
 	}

@@ -85,11 +85,12 @@ func (f *Factory) close() {
 	}
 }
 
-// format is -o, parsed: an unknown format is a usage error listing the valid ones.
+// format is -o, read once settings are parsed: an unknown format is a usage error listing
+// the valid ones.
 func (f *Factory) format() (output.Format, error) {
-	name, err := f.outputFormat()
+	s, err := f.Settings()
 	if err != nil {
 		return "", err
 	}
-	return output.ParseFormat(name)
+	return output.ParseFormat(s.Output)
 }

@@ -170,12 +170,3 @@ func resolveVersion(v string) string {
 	}
 	return "dev"
 }
-
-// outputFormat reads -o once settings are parsed.
-func (f *Factory) outputFormat() (string, error) {
-	s, err := f.Settings()
-	if err != nil {
-		return "", err
-	}
-	return s.Output, nil
-}
