@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 	"io"
 	"reflect"
 	"strings"
@@ -180,44 +180,8 @@ func cleanRow(r []string) []string {
 	return out
 }
 
-// cleanCell escapes C0 and C1 control characters and DEL: \n, \r, \t by
-// name, others as \xNN or \uNNNN.
-func cleanCell(s string) string {
-	if !hasControl(s) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r < 0x20 || r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func hasControl(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 || c == 0x7f {
-			return true
-		}
-		if c == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] < 0xa0 { // U+0080..U+009F
-			return true
-		}
-	}
-	return false
-}
+// cleanCell escapes what a terminal would act on (see sanitize.Text).
+func cleanCell(s string) string { return sanitize.Text(s) }
 
 // PrintDelimited writes headers and rows as CSV when sep is ',' (or any
 // other separator encoding/csv accepts: RFC 4180 quoting), or as TSV when sep
