@@ -10,6 +10,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // Exit codes: the contract of CLI.md, decided here and nowhere else.
@@ -85,7 +86,15 @@ func exitCode(err error) int {
 func hint(err error) string {
 	var apiErr *jmapcloud.APIError
 	var netErr *jmapcloud.NetworkError
+	var redirect *jmapcloud.RedirectError
+	var tooLarge *jmapcloud.TooLargeError
 	switch {
+	case errors.As(err, &redirect) && redirect.SuggestedURL != "":
+		return "if the API has moved there, pass --api-url " + sanitize.Text(redirect.SuggestedURL)
+	case errors.As(err, &redirect):
+		return "point --api-url at the API's final address"
+	case errors.As(err, &tooLarge):
+		return "check that --api-url points at the JMap Cloud API"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
 		return "the session is missing or expired: run `apikeys auth login` (or use --sandbox)"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:

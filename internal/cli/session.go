@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -91,28 +92,20 @@ func (f *Factory) newClient(s *config.Settings, baseURL string) (*jmapcloud.Clie
 	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
 		return nil, usageError("refusing API URL %q: use https (plain http is allowed only for a loopback address such as a local sandbox)", baseURL)
 	}
-	var rt http.RoundTripper = http.DefaultTransport
+	var trace io.Writer
 	if s.Debug {
-		rt = &jmapcloud.TraceTransport{Next: rt, W: f.IO.ErrOut}
-	}
-	timeout := s.Timeout
-	if timeout == 0 {
-		timeout = jmapcloud.DefaultTimeout
+		trace = f.IO.ErrOut // the client redacts the secrets it knows in the trace
 	}
 	return jmapcloud.New(jmapcloud.Options{
-		BaseURL:    baseURL,
-		HTTPClient: &http.Client{Transport: rt, Timeout: timeout},
-		UserAgent:  "apikeys/" + f.Version,
+		BaseURL:   baseURL,
+		Timeout:   s.Timeout,
+		Trace:     trace,
+		UserAgent: "apikeys/" + f.Version,
 	})
 }
 
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// isLoopback is the client's own rule, which it also applies to every request.
+func isLoopback(host string) bool { return jmapcloud.IsLoopbackHost(host) }
 
 // chooseOrg returns want, or the user's only organization.
 func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (string, error) {

@@ -46,6 +46,7 @@ type Options struct {
 	UserAgent  string
 	PageSize   int
 	Retry      RetryPolicy // zero value → DefaultRetryPolicy
+	Trace      io.Writer   // non-nil → a --debug trace of every exchange, secrets redacted
 }
 
 // Client calls the JMap Cloud API.
@@ -56,6 +57,7 @@ type Client struct {
 	userAgent string
 	pageSize  int
 	retry     RetryPolicy
+	secrets   *secretSet // shared by the copies WithTokens makes, and by the trace
 }
 
 // DefaultTimeout bounds every request unless Options.Timeout says otherwise.
@@ -67,14 +69,11 @@ func New(opts Options) (*Client, error) {
 	if err != nil || base.Scheme == "" || base.Host == "" {
 		return nil, fmt.Errorf("invalid API URL %q: expected something like https://api.jmapcloud.io", opts.BaseURL)
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		timeout := opts.Timeout
-		if timeout == 0 {
-			timeout = DefaultTimeout
-		}
-		hc = &http.Client{Timeout: timeout}
+	if err := checkURL(base); err != nil {
+		return nil, err
 	}
+	secrets := newSecretSet()
+	hc := httpClient(opts, secrets)
 	size := opts.PageSize
 	if size <= 0 {
 		size = 1000
@@ -83,7 +82,34 @@ func New(opts Options) (*Client, error) {
 	if retry == (RetryPolicy{}) {
 		retry = DefaultRetryPolicy
 	}
-	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry}, nil
+	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry, secrets: secrets}, nil
+}
+
+// httpClient is a copy of opts.HTTPClient (or a new client) that follows no redirect, sends
+// nothing outside the https-or-loopback rule, and traces when asked. A redirect is answered
+// as it came (send turns it into a RedirectError): following it would re-send the password,
+// the refresh token or the Bearer token to wherever the server pointed.
+func httpClient(opts Options, secrets *secretSet) *http.Client {
+	var hc http.Client
+	if opts.HTTPClient != nil {
+		hc = *opts.HTTPClient
+	} else {
+		hc.Timeout = opts.Timeout
+		if hc.Timeout == 0 {
+			hc.Timeout = DefaultTimeout
+		}
+	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	var rt http.RoundTripper = urlPolicy{next: next}
+	if opts.Trace != nil {
+		rt = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
+	}
+	hc.Transport = rt
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &hc
 }
 
 // WithTokens returns a copy of c that authenticates with tokens.
@@ -99,24 +125,29 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // Authenticate logs a user in; the session is bound to no organization yet.
 func (c *Client) Authenticate(ctx context.Context, username, password string) (Tokens, error) {
 	var t Tokens
+	c.secrets.add(password)
 	body := map[string]string{"username": username, "password": password}
 	err := c.do(ctx, http.MethodPost, pathAuthenticate(), nil, body, &t, false)
+	c.secrets.add(t.AccessToken, t.RefreshToken)
 	return t, err
 }
 
 // RefreshToken spends a single-use refresh token for a new pair bound to organizationID.
 func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID string) (Tokens, error) {
 	var t Tokens
+	c.secrets.add(refreshToken)
 	body := map[string]string{"refreshToken": refreshToken}
 	if organizationID != "" {
 		body["organizationId"] = organizationID
 	}
 	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, &t, false)
+	c.secrets.add(t.AccessToken, t.RefreshToken)
 	return t, err
 }
 
 // RevokeToken logs out.
 func (c *Client) RevokeToken(ctx context.Context, refreshToken string) error {
+	c.secrets.add(refreshToken)
 	return c.do(ctx, http.MethodPost, pathRevokeToken(), nil, map[string]string{"refreshToken": refreshToken}, nil, false)
 }
 
@@ -199,13 +230,18 @@ func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyR
 		"expirationDate": FormatTime(req.ExpirationDate),
 	}
 	err := c.do(ctx, http.MethodPost, pathAPIKeys(org), nil, body, &k, true)
+	c.secrets.add(k.Secret)
 	return k, err
 }
 
 // GetAPIKey fetches one key (never its secret).
 func (c *Client) GetAPIKey(ctx context.Context, org, id string) (APIKey, error) {
 	var k APIKey
-	err := c.do(ctx, http.MethodGet, pathAPIKey(org, id), nil, nil, &k, true)
+	path, err := pathAPIKey(org, id)
+	if err != nil {
+		return k, err
+	}
+	err = c.do(ctx, http.MethodGet, path, nil, nil, &k, true)
 	k.Secret = ""
 	return k, err
 }
@@ -213,14 +249,22 @@ func (c *Client) GetAPIKey(ctx context.Context, org, id string) (APIKey, error) 
 // APIKeyResources lists what a key owns.
 func (c *Client) APIKeyResources(ctx context.Context, org, id string) ([]Resource, error) {
 	var rs []Resource
-	err := c.do(ctx, http.MethodGet, pathAPIKeyResources(org, id), nil, nil, &rs, true)
+	path, err := pathAPIKeyResources(org, id)
+	if err != nil {
+		return nil, err
+	}
+	err = c.do(ctx, http.MethodGet, path, nil, nil, &rs, true)
 	return rs, err
 }
 
 // DeleteAPIKey deletes a key. With transferTo set, its resources move to that member;
 // without, the resources it alone owns are deleted with it. Irreversible.
 func (c *Client) DeleteAPIKey(ctx context.Context, org, id, transferTo string) error {
-	return c.do(ctx, http.MethodDelete, pathAPIKey(org, id), queryTransferTo(transferTo), nil, nil, true)
+	path, err := pathAPIKey(org, id)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, http.MethodDelete, path, queryTransferTo(transferTo), nil, nil, true)
 }
 
 // do sends one request and decodes the answer into out, unwrapping the result envelope.
@@ -250,7 +294,7 @@ func (c *Client) attempts(ctx context.Context, method, path string, query url.Va
 	for attempt := 1; ; attempt++ {
 		resp, err := c.send(ctx, method, path, query, payload, auth)
 		if err == nil {
-			err = resp.result(method, path, out)
+			err = c.redactError(resp.result(method, path, out))
 		}
 		if err == nil {
 			return resp.token, nil
@@ -309,8 +353,9 @@ type response struct {
 	body   []byte
 }
 
-// maxBody guards against a runaway answer; a 100,000-key list is about 40 MB.
-const maxBody = 512 << 20
+// maxBody bounds any one answer, enforced while reading. A page of 1,000 keys is about
+// 400 kB; an unpaged list of 80,000 keys would still fit.
+const maxBody = 32 << 20
 
 func (c *Client) send(ctx context.Context, method, path string, query url.Values, payload []byte, auth bool) (response, error) {
 	// path is already escaped (paths.go escapes each ID): it goes in RawPath, or an ID
@@ -343,31 +388,91 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		if tok, err = c.tokens.Token(ctx); err != nil {
 			return response{}, err
 		}
+		c.secrets.add(tok)
 		req.Header.Set("Authorization", "Bearer "+tok)
 	}
 	res, err := c.http.Do(req)
 	if err != nil {
+		var refused *InsecureURLError
+		if errors.As(err, &refused) {
+			return response{token: tok}, refused // nothing was sent: not a network failure
+		}
 		return response{token: tok}, &NetworkError{Method: method, Path: path, Err: err}
 	}
 	defer res.Body.Close()
+	if res.StatusCode >= 300 && res.StatusCode <= 399 {
+		return response{token: tok, status: res.StatusCode, header: res.Header}, c.redirectError(method, path, res)
+	}
 	data, err := readBody(res)
+	if errors.Is(err, errTooLarge) {
+		return response{token: tok, status: res.StatusCode, header: res.Header}, &TooLargeError{Method: method, Path: path, Limit: maxBody}
+	}
 	if err != nil {
 		return response{token: tok}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
 	}
 	return response{token: tok, status: res.StatusCode, header: res.Header, body: data}, nil
 }
 
-// readBody reads at most maxBody bytes of res's body. When the server states the length,
-// the buffer is allocated once at that size: io.ReadAll's doubling would allocate about
-// twice each page of a large key list, all of it garbage a moment later.
+// errTooLarge is readBody's answer to a body over maxBody.
+var errTooLarge = errors.New("answer too large")
+
+// readBody reads at most maxBody bytes of res's body, and fails with errTooLarge rather than
+// return a truncated body (which would be reported as broken JSON). When the server states
+// the length, the buffer is allocated once at that size: io.ReadAll's doubling would allocate
+// about twice each page of a large key list, all of it garbage a moment later.
 func readBody(res *http.Response) ([]byte, error) {
-	r := io.LimitReader(res.Body, maxBody)
-	if n := res.ContentLength; n > 0 && n < maxBody {
-		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
-		_, err := buf.ReadFrom(r)
-		return buf.Bytes(), err
+	if res.ContentLength > maxBody {
+		return nil, errTooLarge
 	}
-	return io.ReadAll(r)
+	r := io.LimitReader(res.Body, maxBody+1)
+	var data []byte
+	var err error
+	if n := res.ContentLength; n > 0 {
+		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
+		_, err = buf.ReadFrom(r)
+		data = buf.Bytes()
+	} else {
+		data, err = io.ReadAll(r)
+	}
+	if err == nil && len(data) > maxBody {
+		return nil, errTooLarge
+	}
+	return data, err
+}
+
+// redirectError describes a redirect the client did not follow, naming its target with
+// the known secrets redacted, and the base URL it implies when the target keeps the path.
+func (c *Client) redirectError(method, path string, res *http.Response) *RedirectError {
+	e := &RedirectError{Method: method, Path: path, StatusCode: res.StatusCode}
+	loc, err := res.Location()
+	if err != nil {
+		return e
+	}
+	loc.User = nil
+	e.Location = c.secrets.redact(loc.String())
+	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" {
+		base := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: prefix}
+		e.SuggestedURL = c.secrets.redact(base.String())
+	}
+	return e
+}
+
+// redactError replaces the known secrets in the server text an error carries.
+func (c *Client) redactError(err error) error {
+	var apiErr *APIError
+	var decErr *DecodeError
+	switch {
+	case errors.As(err, &apiErr):
+		apiErr.Message = c.secrets.redact(apiErr.Message)
+		for i, d := range apiErr.Details {
+			apiErr.Details[i] = c.secrets.redact(d)
+		}
+	case errors.As(err, &decErr) && decErr.Err != nil:
+		if text := c.secrets.redact(decErr.Err.Error()); text != decErr.Err.Error() {
+			decErr.Err = errors.New(text)
+		}
+	}
+	return err
 }
 
 // NetworkError is a request that got no complete answer: the outcome on the server is unknown.

@@ -277,8 +277,9 @@ func TestClientRefreshesOnceAfter401(t *testing.T) {
 	}
 }
 
-// IDs are escaped once: the server sees the ID it was given, slash and space included, and a
-// base URL with a path prefix keeps it.
+// Path segments are escaped once: the server sees the organization ID it was given, space
+// included, and a base URL with a path prefix keeps it. (A key ID holding a space or a slash
+// is refused before any request: TestInvalidKeyIDsAreNeverSent.)
 func TestClientEscapesPathSegmentsOnce(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -290,10 +291,10 @@ func TestClientEscapesPathSegmentsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetAPIKey(context.Background(), "o 1", "a b/c"); !jmapcloud.IsNotFound(err) {
+	if _, err := c.GetAPIKey(context.Background(), "o 1", "a~b.c:d"); !jmapcloud.IsNotFound(err) {
 		t.Fatalf("GetAPIKey: %v, want a 404", err)
 	}
-	if want := "/proxy/api/ss/rest/v1/organizations/o%201/api-keys/a%20b%2Fc"; got != want {
+	if want := "/proxy/api/ss/rest/v1/organizations/o%201/api-keys/a~b.c:d"; got != want {
 		t.Fatalf("request path %s, want %s", got, want)
 	}
 }

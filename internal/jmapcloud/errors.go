@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // APIError is a non-2xx answer from the service, with the status and the server's message.
@@ -73,4 +76,68 @@ func decodeError(method, path string, status int, body []byte) *APIError {
 		}
 	}
 	return e
+}
+
+// RedirectError is a 3xx answer. The client follows no redirect: the API has no reason to
+// send one, and following it would carry the password or a token to the address it names.
+type RedirectError struct {
+	Method, Path string
+	StatusCode   int
+	Location     string // the target, secrets redacted; empty when the server named none
+	SuggestedURL string // the base URL the target implies, when it ends with the path asked for
+}
+
+func (e *RedirectError) Error() string {
+	target := "without naming a target"
+	if e.Location != "" {
+		target = "to " + sanitize.Text(e.Location)
+	}
+	return fmt.Sprintf("%s %s: the server answered HTTP %d, a redirect %s; apikeys follows no redirect, since it would send credentials to another address",
+		e.Method, e.Path, e.StatusCode, target)
+}
+
+// TooLargeError is an answer longer than the client reads from one response (maxBody).
+type TooLargeError struct {
+	Method, Path string
+	Limit        int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("%s %s: the server's answer is larger than %d MiB, the most apikeys reads from one answer; it was not used",
+		e.Method, e.Path, e.Limit>>20)
+}
+
+// InsecureURLError is a request the client refused to send: plain http to a host that is not
+// loopback, or a scheme other than http and https. Nothing was sent.
+type InsecureURLError struct {
+	URL string
+}
+
+func (e *InsecureURLError) Error() string {
+	return fmt.Sprintf("refusing to send a request to %s: only https is allowed, or plain http to a loopback address such as a local sandbox", sanitize.Text(e.URL))
+}
+
+// InvalidIDError is an ID that is not a plausible identifier (see validID): it came from the
+// server's answer or from the command line, and no request was built from it.
+type InvalidIDError struct {
+	What string // "API key"
+	ID   string
+}
+
+func (e *InvalidIDError) Error() string {
+	return fmt.Sprintf("invalid %s ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
+		e.What, quoteID(e.ID), maxIDLength)
+}
+
+// quoteID shows an ID safely and briefly: sanitised, at most 64 bytes of it.
+func quoteID(id string) string {
+	const shown = 64
+	if len(id) > shown {
+		cut := shown
+		for cut > 0 && !utf8.RuneStart(id[cut]) {
+			cut--
+		}
+		return fmt.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(id[:cut]), len(id))
+	}
+	return `"` + sanitize.Text(id) + `"`
 }

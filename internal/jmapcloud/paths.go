@@ -23,9 +23,42 @@ func pathMemberSelf(org string) string { return pathOrg(org) + "/members/self" }
 func pathMembers(org string) string    { return pathOrg(org) + "/members" }
 func pathAPIKeys(org string) string    { return pathOrg(org) + "/api-keys" }
 
-func pathAPIKey(org, id string) string { return pathAPIKeys(org) + "/" + url.PathEscape(id) }
+// pathAPIKey refuses an ID that is not a plausible identifier: a key ID comes from the
+// server's answer, and ".." would make DELETE …/api-keys/.. (a different resource once a
+// proxy or the server normalises the path).
+func pathAPIKey(org, id string) (string, error) {
+	if !validID(id) {
+		return "", &InvalidIDError{What: "API key", ID: id}
+	}
+	return pathAPIKeys(org) + "/" + url.PathEscape(id), nil
+}
 
-func pathAPIKeyResources(org, id string) string { return pathAPIKey(org, id) + "/resources" }
+func pathAPIKeyResources(org, id string) (string, error) {
+	p, err := pathAPIKey(org, id)
+	return p + "/resources", err
+}
+
+// maxIDLength bounds an ID; a UUID is 36 characters.
+const maxIDLength = 128
+
+// validID is the rule for an ID placed in a path: 1 to maxIDLength ASCII letters, digits and
+// - _ . : ~ (so nothing that escaping would change: no '/', '\', '?', '#', '%', space or
+// control character), and neither "." nor "..".
+func validID(id string) bool {
+	if id == "" || len(id) > maxIDLength || id == "." || id == ".." {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '-', c == '_', c == '.', c == ':', c == '~':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
 // queryPage asks for one page; a server that does not page ignores it and answers an array.
 func queryPage(page, size int) url.Values {
