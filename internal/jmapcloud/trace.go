@@ -115,11 +115,17 @@ func (x *tracedExchange) learnHeaders(h http.Header) {
 	x.known.add(strings.TrimPrefix(h.Get("Authorization"), "Bearer "), h.Get("Api-Key"))
 }
 
+// writeRequest writes the request; the body is redacted first, so that the secrets its
+// fields hold are known when the URL and the headers are written.
 func (x *tracedExchange) writeRequest(b *strings.Builder) {
+	var body string
+	if len(x.reqBody) > 0 {
+		body = x.bodyText(x.reqBody, false)
+	}
 	fmt.Fprintf(b, "> %s %s\n", x.method, x.clean(redactURL(x.url)))
 	x.writeHeaders(b, "> ", x.reqHead)
-	if len(x.reqBody) > 0 {
-		fmt.Fprintf(b, "> %s\n", x.bodyText(x.reqBody, false))
+	if body != "" {
+		fmt.Fprintf(b, "> %s\n", body)
 	}
 }
 
@@ -203,13 +209,19 @@ func (b *tracedBody) emit() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	x := b.x
+	// The response body first: the secrets its fields hold (a new token, a key's secret) are
+	// then known for everything else written, the request included.
+	cut := !b.eof || b.total > int64(len(b.prefix))
+	var body string
+	if len(b.prefix) > 0 {
+		body = x.bodyText(b.prefix, cut)
+	}
 	var s strings.Builder
 	x.writeRequest(&s)
 	fmt.Fprintf(&s, "< %s (%s)\n", x.clean(b.res.Status), b.elapsed.Round(time.Millisecond))
 	x.writeHeaders(&s, "< ", b.res.Header)
-	cut := !b.eof || b.total > int64(len(b.prefix))
-	if len(b.prefix) > 0 {
-		fmt.Fprintf(&s, "< %s\n", x.bodyText(b.prefix, cut))
+	if body != "" {
+		fmt.Fprintf(&s, "< %s\n", body)
 	}
 	switch {
 	case b.readErr != nil:

@@ -1,0 +1,44 @@
+package jmapcloud
+
+import (
+	"strings"
+	"testing"
+)
+
+// Field names are compared without case, '_' or '-'; an unparseable body is redacted by
+// pattern with the same names, and the values it redacts are learned.
+func TestRedactOddFieldNames(t *testing.T) {
+	known := newSecretSet()
+	body := `{"access_token":"AAAAAAAA1","Refresh-Token":"RRRRRRRR2","jwt":"JJJJJJJJ3","id_token":"IIIIIIII4","title":"t"` // cut: not JSON
+	got := redactBody([]byte(body), known)
+	want := `{"access_token":"[REDACTED]","Refresh-Token":"[REDACTED]","jwt":"[REDACTED]","id_token":"[REDACTED]","title":"t"`
+	if got != want {
+		t.Errorf("pattern redaction:\n got %s\nwant %s", got, want)
+	}
+	if got := known.redact("echo AAAAAAAA1 RRRRRRRR2 JJJJJJJJ3 IIIIIIII4"); got != "echo [REDACTED] [REDACTED] [REDACTED] [REDACTED]" {
+		t.Errorf("learned values not redacted: %s", got)
+	}
+	// A short value in a secret-named field is redacted there, but not learned.
+	redactBody([]byte(`{"value":"1"}`), known)
+	if got := known.redact("page 1 of 10"); got != "page 1 of 10" {
+		t.Errorf("a one-character value was learned: %s", got)
+	}
+}
+
+// A body traced up to a limit may end inside a known secret: the part shown is redacted.
+func TestRedactCutSecret(t *testing.T) {
+	known := newSecretSet()
+	known.add("tok-0123456789abcdef")
+	for in, want := range map[string]string{
+		"the token is tok-0123456": "the token is [REDACTED]",
+		"ends with tok":            "ends with tok", // under minCut: too short to tell anything
+		"tok-0123456789abcdef!":    "[REDACTED]!",
+	} {
+		if got := known.redactCut(in); got != want {
+			t.Errorf("redactCut(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := known.redactCut(strings.Repeat("x", 10)); got != strings.Repeat("x", 10) {
+		t.Errorf("unrelated text changed: %s", got)
+	}
+}
