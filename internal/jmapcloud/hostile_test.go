@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -28,9 +29,37 @@ type endless struct {
 // hardStop ends an answer a client without a cap would read whole.
 const hardStop = 4 * jmapcloud.MaxBody
 
-// slack is what the kernel and the HTTP layers can hold between the server's writes and the
-// client's reads on loopback (socket buffers of a few MB each way): far below hardStop.
-const slack = 16 << 20
+// socketBuffer is the size of both ends' socket buffers: set explicitly, because Linux grows
+// a receive buffer on its own up to tcp_rmem's maximum (32 MiB on some machines), which
+// would hold more than the slack below.
+const socketBuffer = 128 << 10
+
+// slack is what the kernel (twice each buffer set) and the HTTP layers' small buffers can
+// hold between the server's writes and the client's reads: far below hardStop.
+const slack = 4 << 20
+
+// smallBuffers wraps a listener so that each accepted connection has a fixed send buffer.
+type smallBuffers struct{ net.Listener }
+
+func (l smallBuffers) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(socketBuffer)
+	}
+	return c, err
+}
+
+// smallBufferClient dials with a fixed receive buffer.
+func smallBufferClient() *http.Client {
+	dialer := &net.Dialer{}
+	return &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, addr)
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetReadBuffer(socketBuffer)
+		}
+		return c, err
+	}}}
+}
 
 func (e *endless) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
@@ -58,7 +87,9 @@ func (e *endless) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func newEndless(t *testing.T, statedLength int64) (*endless, string) {
 	e := &endless{statedLength: statedLength, written: make(chan int64, 8)}
-	srv := httptest.NewServer(e)
+	srv := httptest.NewUnstartedServer(e)
+	srv.Listener = smallBuffers{srv.Listener}
+	srv.Start()
 	t.Cleanup(srv.Close)
 	return e, srv.URL
 }
@@ -79,7 +110,7 @@ func TestAnswersAreBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			e, url := newEndless(t, tc.stated)
 			var trace bytes.Buffer
-			opts := jmapcloud.Options{BaseURL: url, Retry: jmapcloud.RetryPolicy{MaxAttempts: 4, BaseDelay: 1e6, MaxDelay: 1e9}}
+			opts := jmapcloud.Options{BaseURL: url, HTTPClient: smallBufferClient(), Retry: jmapcloud.RetryPolicy{MaxAttempts: 4, BaseDelay: 1e6, MaxDelay: 1e9}}
 			if tc.trace {
 				opts.Trace = &trace
 			}
@@ -97,6 +128,7 @@ func TestAnswersAreBounded(t *testing.T) {
 				t.Errorf("message:\n got %s\nwant %s", err, want)
 			}
 			written := <-e.written // the handler ends once the client hung up
+			t.Logf("the server wrote %d bytes (cap %d)", written, jmapcloud.MaxBody)
 			if limit := int64(jmapcloud.MaxBody) + slack; written > limit {
 				t.Errorf("the server wrote %d bytes before the client hung up, want at most %d", written, limit)
 			}
