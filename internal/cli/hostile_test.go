@@ -10,10 +10,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 )
@@ -83,7 +85,7 @@ func (hs *hostileServer) serve(w http.ResponseWriter, r *http.Request) {
 	key := org + "/api-keys/" + hostileKeyID
 	tokens := map[string]any{"result": map[string]any{"accessToken": "at-hostile", "refreshToken": "rt-hostile", "accessTokenExpireAt": hostileExpires}}
 	keyJSON := map[string]any{
-		"id": hostileKeyID, "title": "Drone" + hostile, "role": "ORG_EDITOR", "email": "drone@acme.example",
+		"id": hostileKeyID, "title": "Drone" + hostile, "role": "ORG_EDITOR", "email": "drone" + hostile + "@acme.example",
 		"createdBy": "Ada" + hostile, "creationDate": "2026-01-10T08:00:00.000+00:00", "expirationDate": hostileExpires,
 	}
 	switch p := r.URL.Path; {
@@ -339,6 +341,29 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		want := `Created API key "New` + hostileQuoted + `" (editor, k-` + hostileShown + ", expires 2030-01-01T00:00:00Z). Its secret is on stdout; it cannot be shown again.\n"
 		if stdout != "secret-hostile\n" || stderr != want {
 			t.Errorf("stdout %q\nstderr:\n got %s\nwant %s", stdout, stderr, want)
+		}
+	})
+
+	t.Run("show --copy-email's line", func(t *testing.T) {
+		hs := newHostileServer(t)
+		streams, _, stdout, stderr := iostreams.Test()
+		f := hs.factory(streams, nil)
+		var copied string
+		opts := &showOptions{
+			IO:     streams,
+			Keys:   func(ctx context.Context) (keyGetter, error) { return f.Session(ctx) },
+			Copy:   func(text string) (string, error) { copied = text; return "test clipboard", nil },
+			Now:    time.Now,
+			Format: func() (output.Format, error) { return output.JSON, nil },
+			Ref:    hostileKeyID, CopyEmail: true,
+		}
+		if err := runShow(context.Background(), opts); err != nil {
+			t.Fatal(err)
+		}
+		assertNoRawControls(t, "show stdout", stdout.String())
+		// The clipboard gets the email as it is; the line about it shows it escaped.
+		if want := "Copied drone" + hostileShown + "@acme.example to the clipboard (test clipboard).\n"; stderr.String() != want || copied != "drone"+hostile+"@acme.example" {
+			t.Errorf("copied %q; stderr:\n got %s\nwant %s", copied, stderr, want)
 		}
 	})
 
