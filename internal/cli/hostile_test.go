@@ -389,6 +389,30 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		}
 	})
 
+	t.Run("CSV and TSV on a terminal", func(t *testing.T) {
+		hs := newHostileServer(t)
+		for _, tt := range []struct {
+			args []string
+			want string
+		}{
+			{[]string{"list", "-o", "csv", "--columns", "id,title"}, "id,title\n" + hostileKeyID + ",Drone" + hostileShown + "\n"},
+			{[]string{"show", hostileKeyID, "-o", "csv"}, "id,title,role,creator,email,created,expires,status\n" +
+				hostileKeyID + ",Drone" + hostileShown + ",editor,Ada" + hostileShown + ",drone" + hostileShown + "@acme.example,2026-01-10T08:00:00Z,2030-01-01T00:00:00Z,active\n"},
+			{[]string{"members", "-o", "tsv", "--no-headers", "--role", "viewer"}, hostileAdaID + "\tAda" + strings.ReplaceAll(hostileShown, `\`, `\\`) + "\tada@acme.example\tORG_ADMIN,ORG_EDITOR,ORG_VIEWER\n" +
+				hostileVicID + "\tVic" + strings.ReplaceAll(hostileShown, `\`, `\\`) + "\tvic@acme.example\tORG_VIEWER\n"},
+		} {
+			streams, _, out, errOut := iostreams.Test()
+			streams.SetTTY(false, true, false)
+			if code := run(context.Background(), hs.factory(streams, nil), tt.args); code != exitOK {
+				t.Fatalf("%q: exit %d\n%s", tt.args, code, errOut)
+			}
+			assertNoRawControls(t, fmt.Sprintf("%q", tt.args), out.String())
+			if out.String() != tt.want {
+				t.Errorf("%q:\n got %q\nwant %q", tt.args, out.String(), tt.want)
+			}
+		}
+	})
+
 	t.Run("tables of list, show and members", func(t *testing.T) {
 		hs := newHostileServer(t)
 		for _, args := range [][]string{{"list"}, {"show", hostileKeyID}, {"members"}} {

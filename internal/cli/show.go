@@ -110,7 +110,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	case output.YAML:
 		err = output.PrintYAML(opts.IO.Out, row)
 	case output.CSV, output.TSV:
-		err = output.PrintKeys(opts.IO.Out, []output.Key{row}, output.KeyPrintOptions{Format: fmtKind, Columns: output.KeyFieldNames(), Now: now})
+		err = output.PrintKeys(opts.IO.Out, []output.Key{row}, output.KeyPrintOptions{Format: fmtKind, Columns: output.KeyFieldNames(), Now: now, TTY: opts.IO.IsStdoutTTY()})
 	default:
 		output.PrintDetail(opts.IO.Out, [][2]string{
 			{"Title", row.Title},

@@ -241,6 +241,18 @@ func cleanRow(r []string) []string {
 // cleanCell escapes what a terminal would act on (see sanitize.Text).
 func cleanCell(s string) string { return sanitize.Text(s) }
 
+// TerminalRows returns rows with control and bidi characters escaped in every
+// cell, as tables show them, for CSV or TSV written to a terminal: there a
+// person reads the cells, and a server's title must not act on the screen.
+// Written elsewhere, CSV and TSV carry the cells as they are.
+func TerminalRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = cleanRow(r)
+	}
+	return out
+}
+
 // PrintDelimited writes headers and rows as CSV when sep is ',' (or any
 // other separator encoding/csv accepts: RFC 4180 quoting), or as TSV when sep
 // is '\t'. TSV has no quoting, so in TSV cells a backslash, tab, newline and

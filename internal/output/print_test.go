@@ -659,3 +659,24 @@ func TestPrintJSONEscapesTerminalControls(t *testing.T) {
 		}
 	}
 }
+
+// CSV and TSV carry cells as they are, except on a terminal, where they are shown escaped as
+// in tables.
+func TestPrintKeysDelimitedOnATerminal(t *testing.T) {
+	keys := []Key{{ID: "k1", Title: "x\x1b]52;c;aGk=\x07\u009b\u202e", Role: "editor"}}
+	for _, tt := range []struct {
+		format Format
+		tty    bool
+		want   string
+	}{
+		{CSV, false, "id,title\nk1,x\x1b]52;c;aGk=\x07\u009b\u202e\n"},
+		{CSV, true, "id,title\nk1,x\\x1b]52;c;aGk=\\x07\\u009b\\u202e\n"},
+		{TSV, false, "id\ttitle\nk1\tx\x1b]52;c;aGk=\x07\u009b\u202e\n"},
+		{TSV, true, "id\ttitle\nk1\tx\\\\x1b]52;c;aGk=\\\\x07\\\\u009b\\\\u202e\n"},
+	} {
+		got := printKeys(t, keys, KeyPrintOptions{Format: tt.format, Columns: []string{"id", "title"}, TTY: tt.tty})
+		if got != tt.want {
+			t.Errorf("%s, terminal %v:\n got %q\nwant %q", tt.format, tt.tty, got, tt.want)
+		}
+	}
+}
