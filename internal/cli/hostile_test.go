@@ -371,7 +371,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		hs := newHostileServer(t)
 		streams, _, _, _ := iostreams.Test()
 		f := hs.factory(streams, nil)
-		f.completionTimeout = 15e9
+		f.completionTimeout = 15 * time.Second
 		cands, _, raw := complete(t, f, "delete", hostileKeyID, "--transfer-to", "")
 		assertNoRawControls(t, "--transfer-to completion", raw)
 		// Eve's email would be offered mangled or raw: it is not offered.
@@ -380,7 +380,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		}
 		streams, _, _, _ = iostreams.Test()
 		f = hs.factory(streams, nil)
-		f.completionTimeout = 15e9
+		f.completionTimeout = 15 * time.Second
 		cands, _, raw = complete(t, f, "show", "")
 		assertNoRawControls(t, "KEY completion", raw)
 		// The title is not safe to offer as a word: the key is offered by ID only.
