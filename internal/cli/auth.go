@@ -17,6 +17,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // maxPasswordStdin bounds what --password-stdin reads: a password, not a file.
@@ -164,20 +165,20 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 	member, err := client.WithTokens(tokens).MemberSelf(ctx, org.ID)
 	switch {
 	case err != nil:
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: could not check your role in %s: %v\n", org.Name, err)
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: could not check your role in %s: %s\n", sanitize.Text(org.Name), displayError(err))
 	default:
 		if err := tokens.update(ctx, func(d *config.Session) { d.Roles = member.Roles }); err != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "Warning: could not record your role in the session: %v\n", err)
 		}
 		if !member.HasRole(jmapcloud.RoleAdmin) {
 			fmt.Fprintf(opts.IO.ErrOut, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
-				user.Email, orgLabel(org), rolesText(member.Roles))
+				sanitize.Text(user.Email), orgLabel(org), sanitize.Text(rolesText(member.Roles)))
 		}
 		roleNote = " as " + roleLabel(member.Roles)
 	}
 	if opts.IO.IsStderrTTY() {
 		fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s%s as %s (profile %q, %s).\nSession saved in %s.\n",
-			orgLabel(org), roleNote, user.Email, s.Profile, sess.APIURL, store.Path)
+			orgLabel(org), roleNote, sanitize.Text(user.Email), s.Profile, sess.APIURL, store.Path)
 	}
 	return nil
 }
@@ -299,17 +300,20 @@ func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.U
 	return orgs[i], nil
 }
 
+// orgLabel names an organization for a person; its name and ID come from the server, so
+// they are sanitised.
 func orgLabel(o jmapcloud.Organization) string {
 	if o.Name == "" {
-		return o.ID
+		return sanitize.Text(o.ID)
 	}
-	return fmt.Sprintf("%s (%s)", o.Name, o.ID)
+	return fmt.Sprintf("%s (%s)", sanitize.Text(o.Name), sanitize.Text(o.ID))
 }
 
+// orgList lists organizations one a line, sanitised like orgLabel.
 func orgList(orgs []jmapcloud.Organization) string {
 	lines := make([]string, len(orgs))
 	for i, o := range orgs {
-		lines[i] = fmt.Sprintf("%s  %s", o.ID, o.Name)
+		lines[i] = fmt.Sprintf("%s  %s", sanitize.Text(o.ID), sanitize.Text(o.Name))
 	}
 	return strings.Join(lines, "\n  ")
 }
@@ -393,7 +397,7 @@ func runAuthLogout(ctx context.Context, opts *authOptions) error {
 		if err := store.Remove(); err != nil {
 			return err
 		}
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: %v\nIt was removed without being revoked on the server.\n", err)
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\nIt was removed without being revoked on the server.\n", displayError(err))
 		return nil
 	case err != nil:
 		return err
@@ -418,7 +422,7 @@ func runAuthLogout(ctx context.Context, opts *authOptions) error {
 		}
 	}
 	if opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sess.User.Email, sess.APIURL, s.Profile)
+		fmt.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sanitize.Text(sess.User.Email), sess.APIURL, s.Profile)
 	}
 	return nil
 }

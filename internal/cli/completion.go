@@ -24,6 +24,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // completionTimeout bounds everything one dynamic completion does (configuration, cache, login,
@@ -341,7 +342,7 @@ func (c *completer) profiles(cmd *cobra.Command, _ []string, toComplete string) 
 	sort.Strings(names)
 	var out []cobra.Completion
 	for _, name := range names {
-		if hasPrefixFold(name, toComplete) {
+		if sanitize.Safe(name) && hasPrefixFold(name, toComplete) {
 			out = append(out, withDesc(name, oneLine(v.GetString("profiles."+name+".api-url"))))
 		}
 	}
@@ -381,7 +382,9 @@ func (c *completer) keyArgs(multi bool) cobra.CompletionFunc {
 }
 
 // editors completes --transfer-to with the emails of the members holding ORG_EDITOR
-// (administrators included, roles being additive), described by their names.
+// (administrators included, roles being additive), described by their names. An email the
+// terminal would act on is not offered: escaped it would name nobody, raw it would reach the
+// shell and the screen.
 func (c *completer) editors(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	members, err := c.editorMembers(cmd)
 	if err != nil {
@@ -390,7 +393,7 @@ func (c *completer) editors(cmd *cobra.Command, _ []string, toComplete string) (
 	}
 	var out []cobra.Completion
 	for _, m := range members {
-		if m.Email != "" && hasPrefixFold(m.Email, toComplete) {
+		if m.Email != "" && sanitize.Safe(m.Email) && hasPrefixFold(m.Email, toComplete) {
 			out = append(out, withDesc(m.Email, oneLine(m.Name)))
 		}
 	}
@@ -414,8 +417,8 @@ type completionMember struct {
 // keyCandidates builds the KEY candidates matching toComplete: every ID, described as
 // "title · role · expiry", and every title that names one key only (an ambiguous title would
 // be refused by the command), described as "role · expiry · ID". Keys already in taken are
-// left out. Titles a shell cannot take as one word safely (control characters, a leading
-// '-') are offered by ID only.
+// left out. Titles a shell cannot take as one word safely (control or bidi characters, a
+// leading '-') are offered by ID only, and an ID that is not safe text is not offered.
 func keyCandidates(keys []completionKey, taken []string, toComplete string, now time.Time) []cobra.Completion {
 	given := map[string]bool{}
 	for _, t := range taken {
@@ -449,10 +452,10 @@ func keyCandidates(keys []completionKey, taken []string, toComplete string, now 
 		}
 		role, expiry := output.RoleName(k.Role), expiryText(k.Expires, now)
 		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, toComplete) || hasPrefixFold(k.Title, unquoted)) {
-			byTitle = append(byTitle, withDesc(k.Title, role+" · "+expiry+" · "+k.ID))
+			byTitle = append(byTitle, withDesc(k.Title, oneLine(role+" · "+expiry+" · "+k.ID)))
 		}
-		if hasPrefixFold(k.ID, toComplete) {
-			byID = append(byID, withDesc(k.ID, oneLine(k.Title)+" · "+role+" · "+expiry))
+		if sanitize.Safe(k.ID) && hasPrefixFold(k.ID, toComplete) {
+			byID = append(byID, withDesc(k.ID, oneLine(k.Title+" · "+role+" · "+expiry)))
 		}
 	}
 	return append(byTitle, byID...)
@@ -493,10 +496,7 @@ func unquoteShellWord(s string) string {
 }
 
 func usableTitle(t string) bool {
-	if t == "" || strings.HasPrefix(t, "-") {
-		return false
-	}
-	return strings.IndexFunc(t, unicode.IsControl) < 0
+	return t != "" && !strings.HasPrefix(t, "-") && sanitize.Safe(t)
 }
 
 // expiryText says when a key expires, as a date (descriptions stay short and stable).
@@ -803,15 +803,9 @@ func withDesc(value, desc string) cobra.Completion {
 	return cobra.CompletionWithDesc(value, desc)
 }
 
-// oneLine keeps a description on one line, as the completion protocol needs.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// oneLine keeps a description on one line, as the completion protocol needs (a tab or line
+// break would split the candidate), and shows server text safely, as everywhere else.
+func oneLine(s string) string { return sanitize.Text(s) }
 
 // hasPrefixFold reports whether s starts with prefix, ignoring case.
 func hasPrefixFold(s, prefix string) bool {

@@ -104,7 +104,7 @@ func TestKeyCandidates(t *testing.T) {
 		"cccc-3\tCI deploy · editor · expired 2026-05-29",
 		"aaaa-1\tpower bi · editor · expires 2026-08-01",
 		"bbbb-2\tPower BI · viewer · expires 2026-07-01",
-		"eeee-5\ttwo lines · viewer · expires 2027-06-01",
+		"eeee-5\ttwo\\nlines · viewer · expires 2027-06-01",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("all keys:\n got %q\nwant %q", got, want)
@@ -117,7 +117,7 @@ func TestKeyCandidates(t *testing.T) {
 		want       []string
 	}{
 		{[]string{"ci DEPLOY"}, "c", nil},
-		{[]string{"cccc-3", "aaaa-1"}, "", []string{"dddd-4\t-dash · editor · no expiry", "bbbb-2\tPower BI · viewer · expires 2026-07-01", "eeee-5\ttwo lines · viewer · expires 2027-06-01"}},
+		{[]string{"cccc-3", "aaaa-1"}, "", []string{"dddd-4\t-dash · editor · no expiry", "bbbb-2\tPower BI · viewer · expires 2026-07-01", "eeee-5\ttwo\\nlines · viewer · expires 2027-06-01"}},
 		{nil, "ci\\ d", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
 		{nil, "'CI de", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
 		{nil, "\"ci", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},

@@ -16,6 +16,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 type keyCreator interface {
@@ -300,12 +301,12 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 	}
 	if secretFile != nil {
 		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
-			key.Title, row.Role, key.ID, row.Expires.Format(time.RFC3339), opts.SecretFile)
+			key.Title, sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
 		return nil
 	}
 	if !opts.IO.IsStdoutTTY() {
 		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
-			key.Title, row.Role, key.ID, row.Expires.Format(time.RFC3339))
+			key.Title, sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
 		_, err := fmt.Fprintln(opts.IO.Out, key.Secret)
 		return err
 	}
@@ -313,7 +314,8 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 	output.PrintDetail(opts.IO.Out, [][2]string{
 		{"ID", key.ID}, {"Role", row.Role}, {"Expires", row.Expires.Format(time.RFC3339)},
 	})
-	fmt.Fprintf(opts.IO.Out, "\n  Secret:  %s\n\n", key.Secret)
+	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
+	fmt.Fprintf(opts.IO.Out, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
 	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once and cannot be retrieved later.")
 	fmt.Fprintln(errOut, "  Use it in the header   Api-Key: <secret>")
 	return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 type keyDeleter interface {
@@ -352,7 +353,7 @@ func editorEmails(editors []jmapcloud.Member) string {
 	}
 	var s []string
 	for _, e := range editors {
-		s = append(s, e.Email)
+		s = append(s, sanitize.Text(e.Email))
 	}
 	return strings.Join(s, ", ")
 }
@@ -362,7 +363,7 @@ func resolveTransferTarget(members, editors []jmapcloud.Member, ref string) (*pl
 	for _, m := range members {
 		if strings.EqualFold(m.ID, ref) || strings.EqualFold(m.Email, ref) {
 			if !m.HasRole(jmapcloud.RoleEditor) {
-				return nil, usageError("%s (%s) does not hold the Editor role and cannot inherit resources; nothing was deleted\nchoose one of: %s", m.Name, m.Email, editorEmails(editors))
+				return nil, usageError("%s (%s) does not hold the Editor role and cannot inherit resources; nothing was deleted\nchoose one of: %s", sanitize.Text(m.Name), sanitize.Text(m.Email), editorEmails(editors))
 			}
 			return &planMember{ID: m.ID, Name: m.Name, Email: m.Email}, nil
 		}
@@ -436,7 +437,7 @@ func resourceSummary(res []jmapcloud.Resource) string {
 	}
 	sort.Strings(rest)
 	for _, t := range rest {
-		parts = append(parts, plural(counts[t], strings.ToLower(t)))
+		parts = append(parts, plural(counts[t], resourceNoun(t)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -452,7 +453,7 @@ func resourceNoun(t string) string {
 	case "TABLE":
 		return "table"
 	}
-	return strings.ToLower(t)
+	return sanitize.Text(strings.ToLower(t)) // a type we do not know, as the server named it
 }
 
 func plural(n int, noun string) string {
@@ -465,7 +466,7 @@ func plural(n int, noun string) string {
 func actionText(e *planEntry) string {
 	switch e.Action {
 	case actionTransfer:
-		return fmt.Sprintf("resources move to %s <%s>", e.TransferTo.Name, e.TransferTo.Email)
+		return fmt.Sprintf("resources move to %s <%s>", sanitize.Text(e.TransferTo.Name), sanitize.Text(e.TransferTo.Email))
 	case actionDeleteResources:
 		return "resources are DELETED with the key"
 	case actionNone:
@@ -474,12 +475,14 @@ func actionText(e *planEntry) string {
 	return "who inherits the resources is not chosen (pass --transfer-to or --no-transfer)"
 }
 
-// printPlan writes the human plan: each key, what it owns, what will happen.
+// printPlan writes the human plan: each key, what it owns, what will happen. Every string
+// from the server is sanitised (titles are %q-quoted, which escapes them too): a resource
+// name must not write the clipboard or redraw the screen right before an irreversible delete.
 func printPlan(w io.Writer, plan []*planEntry, withActions bool) {
 	for _, e := range plan {
-		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, e.ID, resourceSummary(e.Resources))
+		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, sanitize.Text(e.ID), resourceSummary(e.Resources))
 		for _, r := range e.Resources {
-			fmt.Fprintf(w, "  - %-11s %s\n", resourceNoun(r.Type), r.Name)
+			fmt.Fprintf(w, "  - %-11s %s\n", resourceNoun(r.Type), sanitize.Text(r.Name))
 		}
 		if withActions {
 			fmt.Fprintf(w, "  → key deleted; %s\n", actionText(e))

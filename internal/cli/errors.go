@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -105,4 +106,29 @@ func hint(err error) string {
 		return "check the network and --api-url, then try again"
 	}
 	return ""
+}
+
+// displayError is err's message made safe for stderr. The text of a server error
+// (*jmapcloud.APIError: the server's message and errors[]) is sanitised whole, line breaks
+// included, so that the server cannot start a line of its own ("Hint: …"); then every line is
+// sanitised (displayLines) for the server text that other errors quote.
+func displayError(err error) string {
+	text := err.Error()
+	var apiErr *jmapcloud.APIError
+	if errors.As(err, &apiErr) {
+		raw := apiErr.Error()
+		text = strings.ReplaceAll(text, raw, sanitize.Text(raw))
+	}
+	return displayLines(text)
+}
+
+// displayLines makes a message for stderr safe to show: each line is sanitised (see
+// sanitize.Text), so server text inside an error or warning cannot act on the terminal, while
+// the line breaks that separate our own message from its hint stay line breaks.
+func displayLines(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = sanitize.Text(l)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -61,7 +61,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	if ctx.Err() != nil && !errors.Is(err, errCancelled) {
 		err = &codedError{code: exitCancelled, err: fmt.Errorf("interrupted: %w", err)}
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Error: %v\n", err)
+	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", displayError(err))
 	if h := hint(err); h != "" {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}

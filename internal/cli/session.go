@@ -15,6 +15,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // Session is the organization-scoped API of one invocation.
@@ -124,7 +125,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	}
 	var names []string
 	for _, o := range user.Organizations {
-		names = append(names, fmt.Sprintf("%s (%s)", o.ID, o.Name))
+		names = append(names, fmt.Sprintf("%s (%s)", sanitize.Text(o.ID), sanitize.Text(o.Name)))
 	}
 	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", user.Email, strings.Join(names, "\n  "))
 }

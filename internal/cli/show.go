@@ -13,6 +13,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 type keyGetter interface {
@@ -109,7 +110,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	case output.YAML:
 		err = output.PrintYAML(opts.IO.Out, row)
 	case output.CSV, output.TSV:
-		err = output.PrintKeys(opts.IO.Out, []output.Key{row}, output.KeyPrintOptions{Format: fmtKind, Columns: output.KeyFieldNames(), Now: now})
+		err = output.PrintKeys(opts.IO.Out, []output.Key{row}, output.KeyPrintOptions{Format: fmtKind, Columns: output.KeyFieldNames(), Now: now, TTY: opts.IO.IsStdoutTTY()})
 	default:
 		output.PrintDetail(opts.IO.Out, [][2]string{
 			{"Title", row.Title},
@@ -131,7 +132,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 		} else if method, err := opts.Copy(row.Email); err != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
 		} else {
-			fmt.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", row.Email, method)
+			fmt.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(row.Email), method)
 		}
 	}
 	return nil

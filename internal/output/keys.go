@@ -23,6 +23,7 @@ type KeyPrintOptions struct {
 	NoHeaders       bool // table, plain text, CSV and TSV
 	// TTY is set when stdout is a terminal: a tablewriter table with relative
 	// dates ("in 12 days"); otherwise plain aligned text with RFC 3339 dates.
+	// CSV and TSV cells are then shown as tables show them (TerminalRows).
 	TTY bool
 	// Color, only with TTY, paints expired rows red and expiring rows yellow.
 	// The CLI decides it (NO_COLOR, --no-color).
@@ -98,6 +99,9 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		rows := make([][]string, len(norm))
 		for i := range norm {
 			rows[i] = keyRow(&norm[i], ids, false, now)
+		}
+		if opts.TTY {
+			rows = TerminalRows(rows)
 		}
 		sep := ','
 		if format == TSV {

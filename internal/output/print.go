@@ -5,7 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"github.com/k2geospatial/apikeys/internal/sanitize"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -15,36 +15,94 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"sigs.k8s.io/yaml"
+
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // PrintJSON writes v as JSON indented by two spaces, with a trailing
 // newline. A nil slice prints as [] (a list that happens to be empty, not a
 // missing one), and <, >, & are not escaped, since nobody embeds this output
-// in HTML.
+// in HTML. Every character a terminal would act on is written as a \u
+// escape: encoding/json's C0 controls, and also DEL, the C1 controls and the
+// bidirectional controls it leaves raw (see escapeTerminalRunes).
 func PrintJSON(w io.Writer, v any) error {
 	if isNilSlice(v) {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(escapeTerminalRunes(buf.Bytes()))
+	return err
 }
 
 // PrintYAML writes v as YAML through its JSON form (sigs.k8s.io/yaml), so
-// YAML keys are exactly the JSON keys. A nil slice prints as [].
+// YAML keys are exactly the JSON keys. A nil slice prints as []. The JSON
+// form is escaped as PrintJSON's before it is read as YAML: the YAML parser
+// refuses raw C1 controls and DEL (the whole output failed on one such title),
+// and given them escaped the YAML writer writes them escaped in turn ("\x9B").
 func PrintYAML(w io.Writer, v any) error {
 	if isNilSlice(v) {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
-	b, err := yaml.Marshal(v)
+	j, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("error marshaling into JSON: %w", err)
+	}
+	b, err := yaml.JSONToYAML(escapeTerminalRunes(j))
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// escapeTerminalRunes rewrites, in encoded JSON, each character that
+// encoding/json leaves raw but sanitize.Text would escape (DEL, the C1
+// controls among them U+009B, the bidirectional controls such as U+202E) as
+// a \u escape, so that JSON shown on a terminal cannot act on it. In encoded
+// JSON such characters occur only inside strings, where the escape stands for
+// the same character: the data is unchanged. b is returned as is when it
+// holds none.
+func escapeTerminalRunes(b []byte) []byte {
+	var out []byte
+	start := 0 // b[start:i] is still to be copied to out
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < utf8.RuneSelf && c != 0x7f {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		if (r == utf8.RuneError && n == 1) || sanitize.Safe(string(b[i:i+n])) {
+			i += n
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(b)+16)
+		}
+		out = append(out, b[start:i]...)
+		out = appendRuneEscape(out, r)
+		i += n
+		start = i
+	}
+	if out == nil {
+		return b
+	}
+	return append(out, b[start:]...)
+}
+
+// appendRuneEscape appends r as a JSON \uXXXX escape, lower-case like
+// encoding/json's (r is below U+10000: every rune escaped here is).
+func appendRuneEscape(b []byte, r rune) []byte {
+	const hex = "0123456789abcdef"
+	return append(b, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
 }
 
 func isNilSlice(v any) bool {
@@ -183,6 +241,18 @@ func cleanRow(r []string) []string {
 // cleanCell escapes what a terminal would act on (see sanitize.Text).
 func cleanCell(s string) string { return sanitize.Text(s) }
 
+// TerminalRows returns rows with control and bidi characters escaped in every
+// cell, as tables show them, for CSV or TSV written to a terminal: there a
+// person reads the cells, and a server's title must not act on the screen.
+// Written elsewhere, CSV and TSV carry the cells as they are.
+func TerminalRows(rows [][]string) [][]string {
+	out := make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = cleanRow(r)
+	}
+	return out
+}
+
 // PrintDelimited writes headers and rows as CSV when sep is ',' (or any
 // other separator encoding/csv accepts: RFC 4180 quoting), or as TSV when sep
 // is '\t'. TSV has no quoting, so in TSV cells a backslash, tab, newline and
@@ -275,10 +345,10 @@ func PrintDetail(w io.Writer, pairs [][2]string) {
 	io.WriteString(w, b.String()) //nolint:errcheck // documented: nothing to report
 }
 
-// appendJSONString appends s as a JSON string literal without HTML escaping.
+// appendJSONString appends s as a JSON string literal without HTML escaping,
+// escaping what PrintJSON escapes (so the streamed list writes its bytes).
 // Invalid UTF-8 becomes U+FFFD, as encoding/json does.
 func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -292,8 +362,8 @@ func appendJSONString(b []byte, s string) []byte {
 				b = append(b, '\\', 'r')
 			case c == '\t':
 				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			case c < 0x20 || c == 0x7f:
+				b = appendRuneEscape(b, rune(c))
 			default:
 				b = append(b, c)
 			}
@@ -305,7 +375,9 @@ func appendJSONString(b []byte, s string) []byte {
 		case r == utf8.RuneError && n == 1:
 			b = append(b, `\ufffd`...)
 		case r == '\u2028' || r == '\u2029': // valid JSON, but not in JavaScript strings
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			b = appendRuneEscape(b, r)
+		case !sanitize.Safe(s[i : i+n]): // C1 and bidirectional controls
+			b = appendRuneEscape(b, r)
 		default:
 			b = append(b, s[i:i+n]...)
 		}

@@ -603,3 +603,80 @@ func TestParseFormat(t *testing.T) {
 		t.Fatal("not a UsageError")
 	}
 }
+
+// hostileText holds what a hostile server puts in a string: OSC 52 (writes the clipboard),
+// CSI, BEL, DEL, the one-character CSI U+009B, another C1 control, a bidi override, a line
+// separator, and text that must stay as it is.
+const hostileText = "a\x1b]52;c;aGk=\x07b\x1b[2J\x7f\u009b31m\u0085\u202egnp.exe\u2028é"
+
+// hostileJSON is hostileText as a JSON string: every control and bidi character escaped, the
+// rest (é) raw.
+const hostileJSON = `"a\u001b]52;c;aGk=\u0007b\u001b[2J\u007f\u009b31m\u0085\u202egnp.exe\u2028é"`
+
+// TestPrintJSONEscapesTerminalControls: PrintJSON, the streamed key list and PrintYAML carry no
+// raw C0, C1, DEL or bidi character (the JSON ones decode back to the same text), and YAML no
+// longer fails on a C1 control.
+func TestPrintJSONEscapesTerminalControls(t *testing.T) {
+	type rec struct {
+		Name string `json:"name"`
+	}
+	var j bytes.Buffer
+	if err := PrintJSON(&j, []rec{{Name: hostileText}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "[\n  {\n    \"name\": " + hostileJSON + "\n  }\n]\n"; j.String() != want {
+		t.Errorf("PrintJSON:\n got %s\nwant %s", j.String(), want)
+	}
+	var back []rec
+	if err := json.Unmarshal(j.Bytes(), &back); err != nil || back[0].Name != hostileText {
+		t.Errorf("PrintJSON does not decode back: %q, %v", back, err)
+	}
+
+	keys := []Key{{ID: "k\u009b1", Title: hostileText, Role: "editor"}}
+	out := printKeys(t, keys, KeyPrintOptions{Format: JSON, Columns: []string{"id", "title"}, ColumnsExplicit: true})
+	if want := "[\n  {\n    \"id\": \"k\\u009b1\",\n    \"title\": " + hostileJSON + "\n  }\n]\n"; out != want {
+		t.Errorf("streamed list JSON:\n got %s\nwant %s", out, want)
+	}
+
+	var y bytes.Buffer
+	if err := PrintYAML(&y, rec{Name: hostileText}); err != nil {
+		t.Fatalf("PrintYAML: %v", err)
+	}
+	// The YAML writer escapes C0, C1 and DEL itself once it is given them; the bidi override and
+	// the line separator are printable characters to YAML and it has no way to be told otherwise.
+	if want := "name: \"a\\e]52;c;aGk=\\ab\\e[2J\\x7F\\x9B31m\\N\u202egnp.exe\\Lé\"\n"; y.String() != want {
+		t.Errorf("PrintYAML:\n got %q\nwant %q", y.String(), want)
+	}
+	var yback rec
+	if err := yaml.Unmarshal(y.Bytes(), &yback); err != nil || yback.Name != hostileText {
+		t.Errorf("PrintYAML does not decode back: %q, %v", yback.Name, err)
+	}
+	for name, s := range map[string]string{"json": j.String(), "list json": out, "yaml": y.String()} {
+		for _, r := range s {
+			if r == 0x1b || r == 0x07 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+				t.Errorf("%s output holds raw %U", name, r)
+			}
+		}
+	}
+}
+
+// CSV and TSV carry cells as they are, except on a terminal, where they are shown escaped as
+// in tables.
+func TestPrintKeysDelimitedOnATerminal(t *testing.T) {
+	keys := []Key{{ID: "k1", Title: "x\x1b]52;c;aGk=\x07\u009b\u202e", Role: "editor"}}
+	for _, tt := range []struct {
+		format Format
+		tty    bool
+		want   string
+	}{
+		{CSV, false, "id,title\nk1,x\x1b]52;c;aGk=\x07\u009b\u202e\n"},
+		{CSV, true, "id,title\nk1,x\\x1b]52;c;aGk=\\x07\\u009b\\u202e\n"},
+		{TSV, false, "id\ttitle\nk1\tx\x1b]52;c;aGk=\x07\u009b\u202e\n"},
+		{TSV, true, "id\ttitle\nk1\tx\\\\x1b]52;c;aGk=\\\\x07\\\\u009b\\\\u202e\n"},
+	} {
+		got := printKeys(t, keys, KeyPrintOptions{Format: tt.format, Columns: []string{"id", "title"}, TTY: tt.tty})
+		if got != tt.want {
+			t.Errorf("%s, terminal %v:\n got %q\nwant %q", tt.format, tt.tty, got, tt.want)
+		}
+	}
+}

@@ -14,7 +14,9 @@ import (
 //
 // Callers decide beforehand whether prompting is possible at all (stdin and
 // the prompt stream are terminals, prompts not disabled): an implementation
-// assumes it may block on the terminal.
+// assumes it may block on the terminal. Messages and options may hold server
+// text (member names, organization names): an implementation that draws them
+// shows them through sanitize.Text.
 type Prompter interface {
 	// Input asks for a line of text. An empty answer yields defaultValue.
 	// When validate is not nil, the question is asked again, showing the

@@ -7,6 +7,8 @@ import (
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
+
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // This file is the only one that imports survey: replacing the prompt library
@@ -72,7 +74,7 @@ func (p *surveyPrompter) Input(message, defaultValue string, validate func(strin
 		}))
 	}
 	var answer string
-	if err := p.ask(&survey.Input{Message: message, Default: defaultValue}, &answer, opts...); err != nil {
+	if err := p.ask(&survey.Input{Message: sanitize.Text(message), Default: defaultValue}, &answer, opts...); err != nil {
 		return "", err
 	}
 	return answer, nil
@@ -80,7 +82,7 @@ func (p *surveyPrompter) Input(message, defaultValue string, validate func(strin
 
 func (p *surveyPrompter) Password(message string) (string, error) {
 	var answer string
-	if err := p.ask(&survey.Password{Message: message}, &answer); err != nil {
+	if err := p.ask(&survey.Password{Message: sanitize.Text(message)}, &answer); err != nil {
 		return "", err
 	}
 	return answer, nil
@@ -90,7 +92,13 @@ func (p *surveyPrompter) Select(message string, options []string, defaultIndex i
 	if len(options) == 0 {
 		return 0, fmt.Errorf("prompt: no options to choose from for %q", message)
 	}
-	q := &survey.Select{Message: message, Options: options, PageSize: 10}
+	// Options are drawn sanitised (member names and emails come from the server); the answer is
+	// an index, so it still names the caller's option, whatever the drawing showed.
+	shown := make([]string, len(options))
+	for i, o := range options {
+		shown[i] = sanitize.Text(o)
+	}
+	q := &survey.Select{Message: sanitize.Text(message), Options: shown, PageSize: 10}
 	if defaultIndex >= 0 && defaultIndex < len(options) {
 		q.Default = defaultIndex
 	}
@@ -103,7 +111,7 @@ func (p *surveyPrompter) Select(message string, options []string, defaultIndex i
 
 func (p *surveyPrompter) Confirm(message string, defaultValue bool) (bool, error) {
 	var answer bool
-	if err := p.ask(&survey.Confirm{Message: message, Default: defaultValue}, &answer); err != nil {
+	if err := p.ask(&survey.Confirm{Message: sanitize.Text(message), Default: defaultValue}, &answer); err != nil {
 		return false, err
 	}
 	return answer, nil

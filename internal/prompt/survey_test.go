@@ -267,3 +267,36 @@ func TestSurveyDrawsOnErrOut(t *testing.T) {
 		t.Fatalf("the prompt wrote to out: %q", stdout)
 	}
 }
+
+// Messages and options holding terminal controls (server text: member and organization
+// names) are drawn escaped, and the answer is still the index of the option as given.
+func TestSurveyDrawsServerTextEscaped(t *testing.T) {
+	const osc = "\x1b]52;c;aGk=\x07"
+	c, p := newSurvey(t)
+	options := []string{"Ada" + osc + " <ada@x.example>", "Eve\u009b31m\u202e <eve@x.example>"}
+	var got int
+	var err error
+	wait := c.Go(func() { got, err = p.Select("Heir of "+osc+"?", options, 0) })
+	c.ExpectString(`Heir of \x1b]52;c;aGk=\x07?`)
+	c.ExpectString(`Ada\x1b]52;c;aGk=\x07 <ada@x.example>`)
+	c.ExpectString(`Eve\u009b31m\u202e <eve@x.example>`)
+	c.Send(ptytest.KeyDown)
+	c.Send(ptytest.KeyEnter)
+	wait()
+	if err != nil || got != 1 {
+		t.Fatalf("Select = %d, %v; want 1", got, err)
+	}
+	var confirmed bool
+	wait = c.Go(func() { confirmed, err = p.Confirm("Delete "+osc+"?", false) })
+	c.ExpectString(`Delete \x1b]52;c;aGk=\x07?`)
+	c.Send("y" + ptytest.KeyEnter)
+	wait()
+	if err != nil || !confirmed {
+		t.Fatalf("Confirm = %v, %v", confirmed, err)
+	}
+	for _, raw := range []string{"\x1b]", "\x07", "\u009b", "\u202e"} {
+		if out := c.Output(); strings.Contains(out, raw) {
+			t.Errorf("the terminal received %q raw:\n%q", raw, out)
+		}
+	}
+}
