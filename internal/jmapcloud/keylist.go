@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 )
 
@@ -687,10 +688,13 @@ func wireField(name []byte) int {
 
 // key reads one key object with APIKey.UnmarshalJSON's rules: names are exact, the last of
 // a repeated name wins, null counts as absent, the first present name of each field wins,
-// and "roles" gives the highest role when "role" is empty.
+// "roles" gives the highest role when "role" is empty, and a value that is not a string, or
+// not a date, leaves its field empty and named in Unreadable.
 func (r *jsonReader) key() (APIKey, bool) {
 	var vals [numWire]string
 	var set [numWire]bool
+	var bad [numWire]string   // why a present value is unreadable
+	var names [numWire][]byte // the member names as the body spells them, for the problems
 	var roles []string
 	rolesSet := false
 	ok := r.members(func(name []byte) bool {
@@ -708,12 +712,14 @@ func (r *jsonReader) key() (APIKey, bool) {
 		if f < 0 {
 			return r.skip(0)
 		}
+		names[f] = name
 		if r.literal("null") {
-			vals[f], set[f] = "", false
+			vals[f], set[f], bad[f] = "", false, ""
 			return true
 		}
-		if r.peek() != '"' {
-			return false // APIKey.UnmarshalJSON fails or skips depending on the other names
+		if c := r.peek(); c != '"' {
+			vals[f], set[f], bad[f] = "", true, notAString(string(name), c)
+			return r.skip(0)
 		}
 		var s string
 		var ok bool
@@ -725,42 +731,62 @@ func (r *jsonReader) key() (APIKey, bool) {
 		default:
 			s, ok = r.str()
 		}
-		vals[f], set[f] = s, true
+		vals[f], set[f], bad[f] = s, true, ""
 		return ok
 	})
 	if !ok {
 		return APIKey{}, false
 	}
-	pick := func(fields ...int) string {
+	// pick is the first set of fields, -1 for none.
+	pick := func(fields ...int) int {
 		for _, f := range fields {
 			if set[f] {
-				return vals[f]
+				return f
 			}
 		}
-		return ""
+		return -1
+	}
+	var p KeyProblems
+	str := func(problem *string, fields ...int) string {
+		f := pick(fields...)
+		if f < 0 {
+			return ""
+		}
+		*problem = bad[f]
+		return vals[f]
+	}
+	date := func(problem *string, fields ...int) time.Time {
+		f := pick(fields...)
+		if f < 0 {
+			return time.Time{}
+		}
+		*problem = bad[f]
+		if vals[f] == "" {
+			return time.Time{}
+		}
+		t, err := ParseTime(vals[f])
+		if err != nil {
+			*problem = notADate(string(names[f]), vals[f])
+		}
+		return t
 	}
 	k := APIKey{
-		ID:        pick(wID, wUUID),
-		Title:     pick(wTitle, wName),
-		Role:      pick(wRole),
-		Email:     pick(wEmail),
-		CreatedBy: pick(wCreatedBy, wCreator),
-		Secret:    pick(wAPIKey, wKey, wSecret, wValue),
+		ID:        str(&p.ID, wID, wUUID),
+		Title:     str(&p.Title, wTitle, wName),
+		Role:      str(&p.Role, wRole),
+		Email:     str(&p.Email, wEmail),
+		CreatedBy: str(&p.CreatedBy, wCreatedBy, wCreator),
 	}
 	if k.Role == "" && rolesSet {
 		k.Role = HighestRole(roles)
 	}
-	var err error
-	if s := pick(wCreationDate, wCreatedAt, wCreated); s != "" {
-		if k.CreationDate, err = ParseTime(s); err != nil {
-			return APIKey{}, false
-		}
+	if k.Role != "" {
+		p.Role = "" // an unreadable role, but roles tells it
 	}
-	if s := pick(wExpirationDate, wExpiration, wExpiresAt); s != "" {
-		if k.ExpirationDate, err = ParseTime(s); err != nil {
-			return APIKey{}, false
-		}
-	}
+	k.CreationDate = date(&p.CreationDate, wCreationDate, wCreatedAt, wCreated)
+	k.ExpirationDate = date(&p.ExpirationDate, wExpirationDate, wExpiration, wExpiresAt)
+	k.Secret = str(&p.Secret, wAPIKey, wKey, wSecret, wValue)
+	k.Unreadable = p
 	return k, true
 }
 
