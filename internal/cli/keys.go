@@ -18,7 +18,7 @@ import (
 // is unreadable has the status "unknown" (an empty expiry would mean "never expires").
 func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
 	status := output.KeyStatus(k.ExpirationDate, now)
-	if k.Unreadable.ExpirationDate != "" {
+	if k.Problems().ExpirationDate != "" {
 		status = statusUnknown
 	}
 	return output.NormalizeKey(output.Key{
@@ -81,12 +81,12 @@ const statusUnknown = "unknown"
 const maxKeyWarnings = 20
 
 // malformed reports whether the server sent k without an ID or with unreadable fields.
-func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || k.Unreadable.Any() }
+func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || k.Unreadable != nil }
 
 // unreadableFields names the fields of the key vocabulary that k's unreadable values leave
 // unknown (an unreadable expiry also leaves the status unknown).
 func unreadableFields(k *jmapcloud.APIKey) []string {
-	p := k.Unreadable
+	p := k.Problems()
 	var fields []string
 	add := func(problem string, names ...string) {
 		if problem != "" {
@@ -139,7 +139,7 @@ func (w *keyWarnings) write(out io.Writer) {
 
 // keyWarning names k and says what the server sent wrong, then note.
 func keyWarning(k *jmapcloud.APIKey, note string) string {
-	p := k.Unreadable
+	p := k.Problems()
 	var problems []string
 	for _, s := range []string{p.ID, p.Title, p.Role, p.Email, p.CreatedBy, p.CreationDate, p.ExpirationDate} {
 		if s != "" {
@@ -201,7 +201,7 @@ func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter
 func warnUnreadableTitles(keys []jmapcloud.APIKey, w *keyWarnings) int {
 	n := 0
 	for i := range keys {
-		if keys[i].Unreadable.Title != "" {
+		if keys[i].Problems().Title != "" {
 			w.add(&keys[i], "a title cannot find it")
 			n++
 		}

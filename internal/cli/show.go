@@ -127,8 +127,8 @@ func runShow(ctx context.Context, opts *showOptions) error {
 			{"Role", row.Role},
 			{"Creator", row.Creator},
 			{"Email", row.Email},
-			{"Created", detailDate(row.Created, key.Unreadable.CreationDate)},
-			{"Expires", detailDate(row.Expires, key.Unreadable.ExpirationDate)},
+			{"Created", detailDate(row.Created, key.Problems().CreationDate)},
+			{"Expires", detailDate(row.Expires, key.Problems().ExpirationDate)},
 			{"Status", row.Status},
 		})
 	}

@@ -133,7 +133,7 @@ func TestUnreadableFieldsAreNamed(t *testing.T) {
 	body := `[{"id":"x","title":true,"name":"n","email":{"a":[1]},"createdBy":[],"creationDate":12,"expiresAt":"soon","apiKey":false},` +
 		`{"uuid":"y","role":"ORG_VIEWER","created":"` + strings.Repeat("é", 70) + `"}]`
 	want := []APIKey{
-		{ID: "x", Unreadable: KeyProblems{
+		{ID: "x", Unreadable: &KeyProblems{
 			Title:          "title: a boolean, not a string",
 			Email:          "email: an object, not a string",
 			CreatedBy:      "createdBy: an array, not a string",
@@ -141,7 +141,7 @@ func TestUnreadableFieldsAreNamed(t *testing.T) {
 			ExpirationDate: `expiresAt: not a date: "soon"`,
 			Secret:         "apiKey: a boolean, not a string",
 		}},
-		{ID: "y", Role: RoleViewer, Unreadable: KeyProblems{CreationDate: `created: not a date: "` + strings.Repeat("é", 64) + `…"`}},
+		{ID: "y", Role: RoleViewer, Unreadable: &KeyProblems{CreationDate: `created: not a date: "` + strings.Repeat("é", 64) + `…"`}},
 	}
 	fast, ok := decodeKeyPageFast([]byte(body))
 	if !ok {

@@ -78,6 +78,25 @@ func TestListStopsOnHostilePages(t *testing.T) {
 			wantRequests: 2,
 		},
 		{
+			name: "a page overlapping an earlier one",
+			answer: func(p int) string {
+				if p == 2 {
+					return `{"content":[` + keysJSON(4, 7) + `]}`
+				}
+				return `{"content":[` + keysJSON(3*p, 3*p+3) + `]}`
+			},
+			want: keysPath + " (page 2): the key list repeats itself: key \"k4\" is on page 1 and again on page 2\n" +
+				"the server ignores paging, or the list changed while it was read: try again",
+			wantRequests: 3,
+		},
+		{
+			name:   "a key twice on one page",
+			answer: func(int) string { return `{"content":[` + keysJSON(0, 2) + `,` + keysJSON(1, 2) + `],"total":3}` },
+			want: keysPath + " (page 0): the key list repeats itself: key \"k1\" is on page 0 and again on page 0\n" +
+				"the server ignores paging, or the list changed while it was read: try again",
+			wantRequests: 1,
+		},
+		{
 			// The total implies a million pages: the prefetcher asks for a window of them.
 			name:         "ignores page, huge total",
 			answer:       func(int) string { return `{"content":[` + keysJSON(0, 1) + `],"totalElements":1000000}` },

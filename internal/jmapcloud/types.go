@@ -27,8 +27,17 @@ type APIKey struct {
 	Secret         string
 	// Unreadable says which fields the server sent in a form that could not be read: those
 	// are left empty, and the rest of the key is kept, so that one malformed key does not make
-	// the whole list unreadable.
-	Unreadable KeyProblems
+	// the whole list unreadable. nil when the key was read whole (a pointer: a list of 100,000
+	// keys would otherwise carry 12 MB of empty problems).
+	Unreadable *KeyProblems
+}
+
+// Problems is what Unreadable says, the zero KeyProblems for a key read whole.
+func (k *APIKey) Problems() KeyProblems {
+	if k.Unreadable == nil {
+		return KeyProblems{}
+	}
+	return *k.Unreadable
 }
 
 // KeyProblems holds, for each field of an APIKey, why the server's value for it could not
@@ -110,7 +119,11 @@ func (k *APIKey) UnmarshalJSON(data []byte) error {
 	k.CreationDate, p.CreationDate = date("creationDate", "createdAt", "created")
 	k.ExpirationDate, p.ExpirationDate = date("expirationDate", "expiration", "expiresAt")
 	k.Secret, _, p.Secret = str("apiKey", "key", "secret", "value")
-	k.Unreadable = p
+	k.Unreadable = nil
+	if p.Any() {
+		problems := p
+		k.Unreadable = &problems
+	}
 	return nil
 }
 
