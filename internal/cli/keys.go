@@ -19,7 +19,7 @@ import (
 func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
 	status := output.KeyStatus(k.ExpirationDate, now)
 	if k.Problems().ExpirationDate != "" {
-		status = statusUnknown
+		status = output.StatusUnknown
 	}
 	return output.NormalizeKey(output.Key{
 		ID:      k.ID,
@@ -72,10 +72,6 @@ func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 	}
 	return jmapcloud.APIKey{}, usageError("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
 }
-
-// statusUnknown is the status of a key whose expiry the server sent unreadable: neither
-// active nor expired can be said of it.
-const statusUnknown = "unknown"
 
 // maxKeyWarnings bounds the warnings about malformed keys; past it, one line counts the rest.
 const maxKeyWarnings = 20

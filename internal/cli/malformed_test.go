@@ -185,3 +185,28 @@ func TestMalformedKeysDoNotBreakTheOrganization(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedKeyOnATerminal: the table does not say "never" of an expiry it could not read.
+func TestMalformedKeyOnATerminal(t *testing.T) {
+	ms := newMalformedServer(t)
+	streams, _, out, _ := iostreams.Test()
+	streams.SetTTY(false, true, false)
+	f := newFactory(streams, "test", func(string) string { return "" })
+	f.Now = func() time.Time { return time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC) }
+	f.Session = func(context.Context) (*Session, error) {
+		c, err := jmapcloud.New(jmapcloud.Options{BaseURL: ms.url, Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
+		return &Session{Client: c, Org: "org"}, err
+	}
+	if code := run(context.Background(), f, []string{"list", "--columns", "title,expires,status"}); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	var line string
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.Contains(l, "bad date") {
+			line = l
+		}
+	}
+	if line == "" || strings.Contains(line, "never") || !strings.Contains(line, "unknown") {
+		t.Fatalf("the row of the key with an unreadable expiry: %q\n%s", line, out)
+	}
+}
