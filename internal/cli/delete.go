@@ -136,7 +136,9 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
-	keys, err := selectKeys(ctx, api, opts.Refs, filters, now)
+	var warn keyWarnings
+	keys, err := selectKeys(ctx, api, opts.Refs, filters, now, &warn)
+	warn.write(opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -284,12 +286,28 @@ func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
 	return err
 }
 
-// selectKeys resolves KEY arguments and --filter into a de-duplicated list, in order.
-func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, now time.Time) ([]jmapcloud.APIKey, error) {
+// selectKeys resolves KEY arguments and --filter into a de-duplicated list, in order. It
+// warns about the malformed keys chosen, and refuses a selection that an unreadable field
+// leaves uncertain (a filter cannot tell whether a key matches) or holds a key without an
+// ID, which cannot be deleted: nothing is deleted then.
+func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
 	all, err := api.ListKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
+	chosen, err := selectAmong(all, refs, filters, now, warn)
+	if err != nil {
+		return nil, err
+	}
+	for i := range chosen {
+		if chosen[i].ID == "" {
+			return nil, &codedError{code: exitError, err: fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))}
+		}
+	}
+	return chosen, nil
+}
+
+func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
 	seen := map[string]bool{}
 	var chosen []jmapcloud.APIKey
 	var unknown []string
@@ -305,13 +323,28 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 		if !seen[k.ID] {
 			seen[k.ID] = true
 			chosen = append(chosen, k)
+			if malformed(&k) {
+				warn.add(&chosen[len(chosen)-1], "")
+			}
 		}
 	}
 	if len(unknown) > 0 {
+		warnUnreadableTitles(all, warn)
 		return nil, notFoundError("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
 	}
 	if len(filters) > 0 {
-		rows := output.FilterKeys(toOutputKeys(all, now), filters)
+		undecided := 0
+		rows := filterKeyRows(all, filters, now, func(k *jmapcloud.APIKey, field string) {
+			if field != "" {
+				warn.add(k, "a filter on "+field+" cannot tell whether it matches")
+				undecided++
+			} else {
+				warn.add(k, "")
+			}
+		})
+		if undecided > 0 {
+			return nil, &codedError{code: exitError, err: fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))}
+		}
 		byID := map[string]jmapcloud.APIKey{}
 		for _, k := range all {
 			byID[k.ID] = k

@@ -3,16 +3,24 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
-// toOutputKey turns an API key into the row every output format prints.
+// toOutputKey turns an API key into the row every output format prints. A key whose expiry
+// is unreadable has the status "unknown" (an empty expiry would mean "never expires").
 func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
+	status := output.KeyStatus(k.ExpirationDate, now)
+	if k.Problems().ExpirationDate != "" {
+		status = output.StatusUnknown
+	}
 	return output.NormalizeKey(output.Key{
 		ID:      k.ID,
 		Title:   k.Title,
@@ -21,7 +29,7 @@ func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
 		Email:   k.Email,
 		Created: k.CreationDate,
 		Expires: k.ExpirationDate,
-		Status:  output.KeyStatus(k.ExpirationDate, now),
+		Status:  status,
 	}, now)
 }
 
@@ -63,4 +71,136 @@ func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, expires %s)", m.ID, m.Title, output.RoleName(m.Role), m.ExpirationDate.UTC().Format("2006-01-02")))
 	}
 	return jmapcloud.APIKey{}, usageError("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+}
+
+// maxKeyWarnings bounds the warnings about malformed keys; past it, one line counts the rest.
+const maxKeyWarnings = 20
+
+// malformed reports whether the server sent k without an ID or with unreadable fields.
+func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || k.Unreadable != nil }
+
+// unreadableFields names the fields of the key vocabulary that k's unreadable values leave
+// unknown (an unreadable expiry also leaves the status unknown).
+func unreadableFields(k *jmapcloud.APIKey) []string {
+	p := k.Problems()
+	var fields []string
+	add := func(problem string, names ...string) {
+		if problem != "" {
+			fields = append(fields, names...)
+		}
+	}
+	add(p.ID, "id")
+	add(p.Title, "title")
+	add(p.Role, "role")
+	add(p.Email, "email")
+	add(p.CreatedBy, "creator")
+	add(p.CreationDate, "created")
+	add(p.ExpirationDate, "expires", "status")
+	return fields
+}
+
+// keyWarnings are the warnings about malformed keys a command writes on stderr: one line
+// per key, naming it and what is wrong with it.
+type keyWarnings struct {
+	lines []string
+	seen  map[string]bool // the keys warned about, by their warning without a note
+	more  int
+}
+
+// add warns about k once, with note saying what follows from it for this command.
+func (w *keyWarnings) add(k *jmapcloud.APIKey, note string) {
+	id := keyWarning(k, "")
+	if w.seen[id] {
+		return
+	}
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	w.seen[id] = true
+	if len(w.lines) == maxKeyWarnings {
+		w.more++
+		return
+	}
+	w.lines = append(w.lines, keyWarning(k, note))
+}
+
+func (w *keyWarnings) write(out io.Writer) {
+	for _, l := range w.lines {
+		fmt.Fprintln(out, l)
+	}
+	if w.more > 0 {
+		fmt.Fprintf(out, "Warning: %d more API keys are malformed (not named here)\n", w.more)
+	}
+}
+
+// keyWarning names k and says what the server sent wrong, then note.
+func keyWarning(k *jmapcloud.APIKey, note string) string {
+	p := k.Problems()
+	var problems []string
+	for _, s := range []string{p.ID, p.Title, p.Role, p.Email, p.CreatedBy, p.CreationDate, p.ExpirationDate} {
+		if s != "" {
+			problems = append(problems, sanitize.Text(s))
+		}
+	}
+	var parts []string
+	if len(problems) > 0 {
+		parts = append(parts, "unreadable from the server, left empty: "+strings.Join(problems, "; "))
+	}
+	if k.ID == "" {
+		parts = append(parts, "it has no ID, so it cannot be named by ID or deleted")
+	}
+	if note != "" {
+		parts = append(parts, note)
+	}
+	return "Warning: " + keyName(k) + ": " + strings.Join(parts, "; ")
+}
+
+// keyName names a key in a message, by ID when it has one.
+func keyName(k *jmapcloud.APIKey) string {
+	switch {
+	case k.ID != "":
+		return "API key " + sanitize.Text(k.ID)
+	case k.Title != "":
+		return `API key titled "` + sanitize.Text(k.Title) + `"`
+	}
+	return "an API key with neither ID nor title"
+}
+
+// filterField is the field a filter reads: its canonical form starts with the field's name.
+func filterField(f output.Filter) string {
+	s := f.String()
+	n := 0
+	for n < len(s) && 'a' <= s[n] && s[n] <= 'z' {
+		n++
+	}
+	return s[:n]
+}
+
+// matchMalformed filters a malformed key. Filters on fields it has are applied first; when
+// they keep it, a filter on a field it lacks leaves it out, undecided, naming that field.
+func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter) (keep bool, undecided string) {
+	unknown := unreadableFields(k)
+	for _, f := range filters {
+		if !slices.Contains(unknown, filterField(f)) && !f.Match(row) {
+			return false, ""
+		}
+	}
+	for _, f := range filters {
+		if field := filterField(f); slices.Contains(unknown, field) {
+			return false, field
+		}
+	}
+	return true, ""
+}
+
+// warnUnreadableTitles warns about the keys a title cannot find, after a title found none.
+func warnUnreadableTitles(keys []jmapcloud.APIKey, w *keyWarnings) int {
+	n := 0
+	for i := range keys {
+		if keys[i].Problems().Title != "" {
+			w.add(&keys[i], "a title cannot find it")
+			n++
+		}
+	}
+	return n
 }

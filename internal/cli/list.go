@@ -2,8 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -110,13 +114,23 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if large {
 		runtime.GC()
 	}
-	rows := filterOutputKeys(keys, filters, now)
+	var warn keyWarnings
+	var shownUnknown, undecided []string // per malformed key: the fields it cannot tell
+	rows := filterKeyRows(keys, filters, now, func(k *jmapcloud.APIKey, field string) {
+		if field != "" {
+			warn.add(k, "left out: the filter on "+field+" needs it")
+			undecided = append(undecided, field)
+			return
+		}
+		warn.add(k, "")
+		shownUnknown = append(shownUnknown, unreadableFields(k)...)
+	})
 	if large {
 		keys = nil
 		runtime.GC()
 	}
 	output.SortKeys(rows, sortKeys)
-	return printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
+	err = printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
 		Format:          fmtKind,
 		Columns:         columns,
 		ColumnsExplicit: opts.columnsGiven,
@@ -125,6 +139,35 @@ func runList(ctx context.Context, opts *listOptions) error {
 		Color:           opts.IO.ColorEnabled(),
 		Now:             now,
 	})
+	warn.write(opts.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	return incompleteListError(undecided, shownUnknown, sortKeys)
+}
+
+// incompleteListError is exit 1 when an unreadable field mattered: keys a filter could not
+// decide were left out, or keys were sorted by a field they lack. Showing a key with an
+// unreadable field is not an error: the warnings say what is missing.
+func incompleteListError(undecided, shownUnknown []string, sortKeys []output.SortKey) error {
+	var msgs []string
+	if len(undecided) > 0 {
+		msgs = append(msgs, fmt.Sprintf("%s left out: a filter reads %s, which the server sent unreadable (see the warnings)",
+			plural(len(undecided), "API key"), strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")))
+	}
+	var unsorted []string
+	for _, s := range sortKeys {
+		if slices.Contains(shownUnknown, s.Field) {
+			unsorted = append(unsorted, s.Field)
+		}
+	}
+	if len(unsorted) > 0 {
+		msgs = append(msgs, fmt.Sprintf("the order is uncertain: keys sorted by %s lack it and are placed as if it were unset (see the warnings)", strings.Join(unsorted, ", ")))
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return &codedError{code: exitError, err: errors.New(strings.Join(msgs, "\n"))}
 }
 
 // listFilters parses --filter and turns the shortcuts into the same filters.
@@ -185,10 +228,27 @@ func printKeyRows(w io.Writer, rows []output.Key, opts output.KeyPrintOptions) e
 // would, without a second slice of every key: on 100,000 keys that copy alone is 14 MB of
 // the command's peak memory (docs/performance.md).
 func filterOutputKeys(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time) []output.Key {
+	return filterKeyRows(keys, filters, now, func(*jmapcloud.APIKey, string) {})
+}
+
+// filterKeyRows is filterOutputKeys telling malformed keys (see matchMalformed) to
+// malformedKey: kept ones with field "", left-out undecided ones with the field a filter
+// needed.
+func filterKeyRows(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time, malformedKey func(k *jmapcloud.APIKey, field string)) []output.Key {
 	rows := make([]output.Key, 0, len(keys))
 next:
 	for i := range keys {
 		row := toOutputKey(keys[i], now)
+		if malformed(&keys[i]) {
+			keep, field := matchMalformed(&keys[i], row, filters)
+			if keep || field != "" {
+				malformedKey(&keys[i], field)
+			}
+			if keep {
+				rows = append(rows, row)
+			}
+			continue
+		}
 		for _, f := range filters {
 			if !f.Match(row) {
 				continue next

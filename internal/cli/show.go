@@ -72,7 +72,8 @@ var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
 })
 
 // findKey looks a key up by ID directly when ref looks like one, else among all keys by title.
-func findKey(ctx context.Context, api keyGetter, ref string) (jmapcloud.APIKey, error) {
+// When no title matches, the keys whose title is unreadable are warned about: ref may be one.
+func findKey(ctx context.Context, api keyGetter, ref string, warn *keyWarnings) (jmapcloud.APIKey, error) {
 	if uuidPattern().MatchString(ref) {
 		k, err := api.GetKey(ctx, ref)
 		if err == nil {
@@ -86,7 +87,11 @@ func findKey(ctx context.Context, api keyGetter, ref string) (jmapcloud.APIKey, 
 	if err != nil {
 		return jmapcloud.APIKey{}, err
 	}
-	return resolveKey(keys, ref)
+	k, err := resolveKey(keys, ref)
+	if exitCode(err) == exitNotFound {
+		warnUnreadableTitles(keys, warn)
+	}
+	return k, err
 }
 
 func runShow(ctx context.Context, opts *showOptions) error {
@@ -99,7 +104,12 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	key, err := findKey(ctx, api, opts.Ref)
+	var warn keyWarnings
+	key, err := findKey(ctx, api, opts.Ref, &warn)
+	if err == nil && malformed(&key) {
+		warn.add(&key, "")
+	}
+	warn.write(opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}
@@ -118,8 +128,8 @@ func runShow(ctx context.Context, opts *showOptions) error {
 			{"Role", row.Role},
 			{"Creator", row.Creator},
 			{"Email", row.Email},
-			{"Created", row.Created.Format(time.RFC3339)},
-			{"Expires", row.Expires.Format(time.RFC3339)},
+			{"Created", detailDate(row.Created, key.Problems().CreationDate)},
+			{"Expires", detailDate(row.Expires, key.Problems().ExpirationDate)},
 			{"Status", row.Status},
 		})
 	}
@@ -136,4 +146,12 @@ func runShow(ctx context.Context, opts *showOptions) error {
 		}
 	}
 	return nil
+}
+
+// detailDate is a date of show's detail view; problem is why the server's value was unreadable.
+func detailDate(t time.Time, problem string) string {
+	if problem != "" {
+		return "unreadable (see the warning)"
+	}
+	return t.Format(time.RFC3339)
 }

@@ -175,9 +175,14 @@ func (c *Client) Members(ctx context.Context, org string) ([]Member, error) {
 // ListAPIKeys returns every key of org, following pages when the server offers them. Once
 // the first page has told how many keys there are, the pages that number implies are
 // requested a few at a time (see prefetchKeyPages); the loop still takes them in order and
-// stops by the same rules as a page-by-page walk.
+// stops by the same rules as a page-by-page walk (keyWalk.add). A list whose pages repeat
+// keys, end before their stated total or go on past the walk's limits is a *PagingError.
 func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) {
-	var all []APIKey
+	return c.listAPIKeys(ctx, org, listLimits{keys: maxListKeys, pages: maxListPages})
+}
+
+func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits) ([]APIKey, error) {
+	walk := keyWalk{path: pathAPIKeys(org), limits: limits}
 	var ahead *keyPrefetch
 	defer func() { ahead.stop() }()
 	for page := 0; ; page++ {
@@ -191,15 +196,15 @@ func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) 
 		if err != nil {
 			return nil, err
 		}
-		if page == 0 && p.Paged && len(p.Items) > 0 && p.Total > len(p.Items) {
-			all = make([]APIKey, 0, min(p.Total, maxKeysPrealloc))
-			ahead = c.prefetchKeyPages(ctx, org, 1, (p.Total+len(p.Items)-1)/len(p.Items))
+		done, err := walk.add(page, p)
+		if err != nil {
+			return nil, err
 		}
-		all = append(all, p.Items...)
-		// Without a stated total, only an empty page ends the walk: a server may cap its page
-		// size below the one asked for, so a short page proves nothing.
-		if !p.Paged || len(p.Items) == 0 || (p.Total > 0 && len(all) >= p.Total) {
-			return all, nil
+		if done {
+			return walk.keys, nil
+		}
+		if page == 0 && p.Total > len(p.Items) && len(p.Items) > 0 {
+			ahead = c.prefetchKeyPages(ctx, org, 1, min((p.Total+len(p.Items)-1)/len(p.Items), limits.pages))
 		}
 	}
 }
@@ -210,9 +215,6 @@ func (c *Client) listKeysPage(ctx context.Context, org string, page int) (pageOf
 	err := c.do(ctx, http.MethodGet, pathAPIKeys(org), queryPage(page, c.pageSize), nil, &p, true)
 	return p.pageOf, err
 }
-
-// maxKeysPrealloc caps the room reserved from a page's total, which the server states.
-const maxKeysPrealloc = 1 << 20
 
 // CreateAPIKeyRequest is what Create sends.
 type CreateAPIKeyRequest struct {

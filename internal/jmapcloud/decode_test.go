@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -41,9 +42,14 @@ func TestAPIKeyLenientDecoding(t *testing.T) {
 		})
 	}
 	var k APIKey
-	if err := json.Unmarshal([]byte(`{"id":"x","expirationDate":"tomorrow"}`), &k); err == nil {
-		t.Fatal("an unreadable date was accepted")
+	if err := json.Unmarshal([]byte(`{"id":"x","expirationDate":"tomorrow","createdBy":5}`), &k); err != nil {
+		t.Fatalf("a key with unreadable fields is an error: %v", err)
 	}
+	wantKey := APIKey{ID: "x", Unreadable: &KeyProblems{ExpirationDate: `expirationDate: not a date: "tomorrow"`, CreatedBy: "createdBy: a number, not a string"}}
+	if !reflect.DeepEqual(k, wantKey) {
+		t.Fatalf("key with unreadable fields:\n%+v\nwant\n%+v", k, wantKey)
+	}
+	k = APIKey{}
 	if err := json.Unmarshal([]byte(`{"apiKey":"s3cret","title":"t"}`), &k); err != nil || k.Secret != "s3cret" {
 		t.Fatalf("secret from apiKey: %q, %v", k.Secret, err)
 	}

@@ -3,10 +3,14 @@ package jmapcloud
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unicode/utf8"
 )
 
@@ -17,16 +21,158 @@ import (
 // 72 ms with 4 or 8 (docs/performance.md).
 const keyPageWorkers = 4
 
-// maxPrefetchPages bounds the pages requested ahead, whatever total a server states; the
-// walk goes on page by page after them.
-const maxPrefetchPages = 1 << 12
+// keyPageWindow bounds the pages fetched ahead of the one the walk is reading, requests in
+// flight included: whatever total a server states, the prefetcher holds at most this many
+// pages.
+const keyPageWindow = 2 * keyPageWorkers
 
-// keyPrefetch fetches pages [from, end) of the key list in the background.
+// The limits of one walk of the key list, whatever the server states or sends: ten times
+// the largest organization measured (100,000 keys, docs/performance.md), and pages enough
+// for it with a server that caps its pages at 100 keys. Past either, the walk is an error.
+const (
+	maxListKeys  = 1_000_000
+	maxListPages = 10_000
+)
+
+// listLimits are the limits of one walk: maxListKeys and maxListPages, lower in tests.
+type listLimits struct{ keys, pages int }
+
+// maxKeysPrealloc caps the room reserved from a page's total, which the server states: enough
+// for the largest organization measured, 21 MB of keys at most before a single one arrived.
+const maxKeysPrealloc = 1 << 17
+
+// PagingError is a key list whose pages cannot make one complete list: a page repeats keys
+// already read (a server that ignores ?page=), the pages end before the total they state,
+// or the list goes on past the walk's limits. The walk stops at the first such page.
+type PagingError struct {
+	Path   string
+	Page   int
+	Reason string
+}
+
+func (e *PagingError) Error() string {
+	return fmt.Sprintf("GET %s (page %d): %s", e.Path, e.Page, e.Reason)
+}
+
+// keyWalk collects the pages of one key list and decides, page by page, whether the list
+// is complete, goes on, or cannot be read as one list.
+type keyWalk struct {
+	path      string
+	limits    listLimits
+	keys      []APIKey
+	pageStart []int // pageStart[p] is the index in keys of page p's first key
+	firstSize int   // the keys on page 0: the server's page size
+	// seen maps the hash of each key ID read to its index in keys. A hash, not the ID: on
+	// 100,000 keys the map of IDs took half the time of the rest of the walk. Two IDs of
+	// the same hash are told apart by comparing the IDs themselves.
+	seen map[uint64]int32
+	seed maphash.Seed
+}
+
+// add takes page number page. done says the list is complete; an error, that the pages
+// cannot make one.
+func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
+	fail := func(format string, args ...any) (bool, error) {
+		return false, &PagingError{Path: w.path, Page: page, Reason: fmt.Sprintf(format, args...)}
+	}
+	if p.Total > w.limits.keys {
+		return fail("the server states %d API keys, more than apikeys reads in one list (%d)", p.Total, w.limits.keys)
+	}
+	if page == 0 {
+		w.firstSize = len(p.Items)
+		w.keys = make([]APIKey, 0, min(max(p.Total, len(p.Items)), maxKeysPrealloc))
+		if p.Paged { // a bare array is the whole list: it has no pages to repeat keys of
+			w.seen = make(map[uint64]int32, cap(w.keys))
+			w.seed = maphash.MakeSeed()
+		}
+	}
+	if w.seen != nil {
+		if j, i, ok := w.repeated(p.Items); ok {
+			first, found := slices.BinarySearch(w.pageStart, j)
+			if !found {
+				first--
+			}
+			if j >= len(w.keys) {
+				first = page
+			}
+			return fail("the key list repeats itself: key %s is on page %d and again on page %d\n"+
+				"the server ignores paging, or the list changed while it was read: try again", quoteClipped(p.Items[i].ID), first, page)
+		}
+	}
+	w.pageStart = append(w.pageStart, len(w.keys))
+	w.keys = append(w.keys, p.Items...)
+	if len(w.keys) > w.limits.keys {
+		return fail("the key list goes on past %d API keys, more than apikeys reads in one list", w.limits.keys)
+	}
+	switch {
+	case !p.Paged:
+		return true, nil // a bare array: a server that does not page answered everything
+	case p.Total > 0 && len(w.keys) >= p.Total:
+		return true, nil
+	case p.Total > 0 && len(p.Items) < w.firstSize:
+		return fail("the key list ends early: the server states %d keys, but page %d holds %d where page 0 held %d, after %d keys in all\n"+
+			"the list may have changed while it was read: try again", p.Total, page, len(p.Items), w.firstSize, len(w.keys))
+	case len(p.Items) == 0 && p.Total > 0:
+		return fail("the key list ends early: the server states %d keys, but page %d is empty after %d\n"+
+			"the list may have changed while it was read: try again", p.Total, page, len(w.keys))
+	case len(p.Items) == 0:
+		// Without a stated total, only an empty page ends the walk: a server may cap its page
+		// size below the one asked for, so a short page proves nothing.
+		return true, nil
+	case page+1 >= w.limits.pages:
+		return fail("the key list goes on past %d pages, more than apikeys reads in one list", w.limits.pages)
+	}
+	return false, nil
+}
+
+// repeated finds the first of items whose ID was read before, at items[i], and where it
+// was read: keys[j], or items[j-len(keys)] earlier on the same page. It records the others.
+func (w *keyWalk) repeated(items []APIKey) (j, i int, ok bool) {
+	idAt := func(j int) string {
+		if j < len(w.keys) {
+			return w.keys[j].ID
+		}
+		return items[j-len(w.keys)].ID
+	}
+	for i := range items {
+		id := items[i].ID
+		if id == "" {
+			continue // a key without an ID cannot repeat one; the limits still bound such pages
+		}
+		h := maphash.String(w.seed, id)
+		if j, ok := w.seen[h]; ok {
+			if idAt(int(j)) == id {
+				return int(j), i, true
+			}
+			continue // another ID of the same hash: too rare to be worth a second map
+		}
+		w.seen[h] = int32(len(w.keys) + i)
+	}
+	return 0, 0, false
+}
+
+// quoteClipped quotes server text for an error message, escaping what a terminal would
+// interpret and cutting what would flood it.
+func quoteClipped(s string) string {
+	const maxRunes = 64
+	if utf8.RuneCountInString(s) > maxRunes {
+		s = string([]rune(s)[:maxRunes]) + "…"
+	}
+	return strconv.Quote(s)
+}
+
+// keyPrefetch fetches pages [from, end) of the key list in the background, at most
+// keyPageWindow pages ahead of the one the walk waits for.
 type keyPrefetch struct {
 	from, end int
-	results   []chan keyPageResult // results[page-from], each written once
-	cancel    context.CancelFunc
-	wg        sync.WaitGroup
+	// slots[(page-from)%len(slots)] receives page's result. A worker claims a page only once
+	// it holds one of the len(slots) tokens, which wait gives back as it takes a page, so the
+	// pages claimed and not taken are fewer than len(slots) after the one awaited: no two
+	// share a slot, and no send blocks.
+	slots  []chan keyPageResult
+	tokens chan struct{}
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
 }
 
 type keyPageResult struct {
@@ -38,28 +184,33 @@ type keyPageResult struct {
 // increasing order. Every request goes through the same retries and token refresh as a
 // page fetched in line.
 func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int) *keyPrefetch {
-	end = min(end, from+maxPrefetchPages)
 	if end <= from {
 		return nil
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	f := &keyPrefetch{from: from, end: end, results: make([]chan keyPageResult, end-from), cancel: cancel}
-	for i := range f.results {
-		f.results[i] = make(chan keyPageResult, 1)
+	window := min(keyPageWindow, end-from)
+	f := &keyPrefetch{from: from, end: end, slots: make([]chan keyPageResult, window), tokens: make(chan struct{}, window), cancel: cancel}
+	for i := range f.slots {
+		f.slots[i] = make(chan keyPageResult, 1)
 	}
 	var next atomic.Int64
 	next.Store(int64(from))
-	for range min(keyPageWorkers, end-from) {
+	for range min(keyPageWorkers, window) {
 		f.wg.Add(1)
 		go func() {
 			defer f.wg.Done()
 			for {
+				select {
+				case f.tokens <- struct{}{}:
+				case <-ctx.Done():
+					return
+				}
 				page := int(next.Add(1) - 1)
-				if page >= end || ctx.Err() != nil {
+				if page >= end {
 					return
 				}
 				p, err := c.listKeysPage(ctx, org, page)
-				f.results[page-from] <- keyPageResult{p, err}
+				f.slots[(page-from)%len(f.slots)] <- keyPageResult{p, err}
 			}
 		}()
 	}
@@ -69,10 +220,12 @@ func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int
 // has reports whether page is among the prefetched ones.
 func (f *keyPrefetch) has(page int) bool { return f != nil && page >= f.from && page < f.end }
 
-// wait returns the prefetched page, or ctx's error if it ends first.
+// wait returns the prefetched page, or ctx's error if it ends first. Pages are waited for
+// in increasing order.
 func (f *keyPrefetch) wait(ctx context.Context, page int) (pageOf[APIKey], error) {
 	select {
-	case r := <-f.results[page-f.from]:
+	case r := <-f.slots[(page-f.from)%len(f.slots)]:
+		<-f.tokens
 		return r.page, r.err
 	case <-ctx.Done():
 		return pageOf[APIKey]{}, ctx.Err()
@@ -574,10 +727,13 @@ func wireField(name []byte) int {
 
 // key reads one key object with APIKey.UnmarshalJSON's rules: names are exact, the last of
 // a repeated name wins, null counts as absent, the first present name of each field wins,
-// and "roles" gives the highest role when "role" is empty.
+// "roles" gives the highest role when "role" is empty, and a value that is not a string, or
+// not a date, leaves its field empty and named in Unreadable.
 func (r *jsonReader) key() (APIKey, bool) {
 	var vals [numWire]string
 	var set [numWire]bool
+	var bad [numWire]string   // why a present value is unreadable
+	var names [numWire][]byte // the member names as the body spells them, for the problems
 	var roles []string
 	rolesSet := false
 	ok := r.members(func(name []byte) bool {
@@ -595,12 +751,14 @@ func (r *jsonReader) key() (APIKey, bool) {
 		if f < 0 {
 			return r.skip(0)
 		}
+		names[f] = name
 		if r.literal("null") {
-			vals[f], set[f] = "", false
+			vals[f], set[f], bad[f] = "", false, ""
 			return true
 		}
-		if r.peek() != '"' {
-			return false // APIKey.UnmarshalJSON fails or skips depending on the other names
+		if c := r.peek(); c != '"' {
+			vals[f], set[f], bad[f] = "", true, notAString(string(name), c)
+			return r.skip(0)
 		}
 		var s string
 		var ok bool
@@ -612,41 +770,64 @@ func (r *jsonReader) key() (APIKey, bool) {
 		default:
 			s, ok = r.str()
 		}
-		vals[f], set[f] = s, true
+		vals[f], set[f], bad[f] = s, true, ""
 		return ok
 	})
 	if !ok {
 		return APIKey{}, false
 	}
-	pick := func(fields ...int) string {
+	// pick is the first set of fields, -1 for none.
+	pick := func(fields ...int) int {
 		for _, f := range fields {
 			if set[f] {
-				return vals[f]
+				return f
 			}
 		}
-		return ""
+		return -1
+	}
+	var p KeyProblems
+	str := func(problem *string, fields ...int) string {
+		f := pick(fields...)
+		if f < 0 {
+			return ""
+		}
+		*problem = bad[f]
+		return vals[f]
+	}
+	date := func(problem *string, fields ...int) time.Time {
+		f := pick(fields...)
+		if f < 0 {
+			return time.Time{}
+		}
+		*problem = bad[f]
+		if vals[f] == "" {
+			return time.Time{}
+		}
+		t, err := ParseTime(vals[f])
+		if err != nil {
+			*problem = notADate(string(names[f]), vals[f])
+		}
+		return t
 	}
 	k := APIKey{
-		ID:        pick(wID, wUUID),
-		Title:     pick(wTitle, wName),
-		Role:      pick(wRole),
-		Email:     pick(wEmail),
-		CreatedBy: pick(wCreatedBy, wCreator),
-		Secret:    pick(wAPIKey, wKey, wSecret, wValue),
+		ID:        str(&p.ID, wID, wUUID),
+		Title:     str(&p.Title, wTitle, wName),
+		Role:      str(&p.Role, wRole),
+		Email:     str(&p.Email, wEmail),
+		CreatedBy: str(&p.CreatedBy, wCreatedBy, wCreator),
 	}
 	if k.Role == "" && rolesSet {
 		k.Role = HighestRole(roles)
 	}
-	var err error
-	if s := pick(wCreationDate, wCreatedAt, wCreated); s != "" {
-		if k.CreationDate, err = ParseTime(s); err != nil {
-			return APIKey{}, false
-		}
+	if k.Role != "" {
+		p.Role = "" // an unreadable role, but roles tells it
 	}
-	if s := pick(wExpirationDate, wExpiration, wExpiresAt); s != "" {
-		if k.ExpirationDate, err = ParseTime(s); err != nil {
-			return APIKey{}, false
-		}
+	k.CreationDate = date(&p.CreationDate, wCreationDate, wCreatedAt, wCreated)
+	k.ExpirationDate = date(&p.ExpirationDate, wExpirationDate, wExpiration, wExpiresAt)
+	k.Secret = str(&p.Secret, wAPIKey, wKey, wSecret, wValue)
+	if p.Any() {
+		problems := p // allocated here only: p itself stays on the stack
+		k.Unreadable = &problems
 	}
 	return k, true
 }

@@ -3,6 +3,7 @@ package jmapcloud
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -41,8 +42,15 @@ var keyPageBodies = []struct {
 	{"trailing garbage", `[]x`, false},
 	{"trailing NUL", "[]\x00", false},
 	{"null element", `[null]`, false},
-	{"number id", `[{"id":5}]`, false},
-	{"bad date", `[{"id":"x","expirationDate":"tomorrow"}]`, false},
+	{"number id", `[{"id":5,"uuid":"u"}]`, true},
+	{"bad date", `[{"id":"x","expirationDate":"tomorrow"}]`, true},
+	{"every kind of unreadable value", `[{"id":"x","title":true,"name":"n","email":{"a":[1]},"createdBy":[],"creationDate":12,"expiresAt":"soon","apiKey":false}]`, true},
+	{"a later good value wins", `[{"id":"x","expirationDate":"tomorrow","expirationDate":"2030-01-01","title":5,"title":"t"}]`, true},
+	{"a later bad value wins", `[{"id":"x","expirationDate":"2030-01-01","expirationDate":"tomorrow"}]`, true},
+	{"unreadable role, roles tell it", `[{"id":"x","role":7,"roles":["ORG_VIEWER"]}]`, true},
+	{"unreadable role, no roles", `[{"id":"x","role":7}]`, true},
+	{"long bad date is clipped", `[{"id":"x","created":"` + strings.Repeat("é", 100) + `"}]`, true},
+	{"deep unreadable value", `[{"id":` + deep(100) + `}]`, false},
 	{"negative total", `{"content":[],"totalElements":-1}`, false},
 	{"fractional total", `{"content":[],"total":1.0}`, false},
 	{"folded page name", `{"Content":[{"id":"1"}]}`, false},
@@ -117,4 +125,35 @@ func FuzzKeyPageFastPathAgrees(f *testing.F) {
 			t.Fatalf("body %q\nfast    %+v\ngeneral %+v", body, fast, want)
 		}
 	})
+}
+
+// TestUnreadableFieldsAreNamed: a key with values of the wrong type or unreadable dates is
+// kept, those fields empty and each named with the member the server used, by both decoders.
+func TestUnreadableFieldsAreNamed(t *testing.T) {
+	body := `[{"id":"x","title":true,"name":"n","email":{"a":[1]},"createdBy":[],"creationDate":12,"expiresAt":"soon","apiKey":false},` +
+		`{"uuid":"y","role":"ORG_VIEWER","created":"` + strings.Repeat("é", 70) + `"}]`
+	want := []APIKey{
+		{ID: "x", Unreadable: &KeyProblems{
+			Title:          "title: a boolean, not a string",
+			Email:          "email: an object, not a string",
+			CreatedBy:      "createdBy: an array, not a string",
+			CreationDate:   "creationDate: a number, not a string",
+			ExpirationDate: `expiresAt: not a date: "soon"`,
+			Secret:         "apiKey: a boolean, not a string",
+		}},
+		{ID: "y", Role: RoleViewer, Unreadable: &KeyProblems{CreationDate: `created: not a date: "` + strings.Repeat("é", 64) + `…"`}},
+	}
+	fast, ok := decodeKeyPageFast([]byte(body))
+	if !ok {
+		t.Fatal("the fast path gave up")
+	}
+	general, err := generalKeyPage([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string][]APIKey{"fast": fast.Items, "general": general.Items} {
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n%+v\nwant\n%+v", name, got, want)
+		}
+	}
 }

@@ -25,44 +25,84 @@ type APIKey struct {
 	CreationDate   time.Time
 	ExpirationDate time.Time
 	Secret         string
+	// Unreadable says which fields the server sent in a form that could not be read: those
+	// are left empty, and the rest of the key is kept, so that one malformed key does not make
+	// the whole list unreadable. nil when the key was read whole (a pointer: a list of 100,000
+	// keys would otherwise carry 12 MB of empty problems).
+	Unreadable *KeyProblems
 }
 
+// Problems is what Unreadable says, the zero KeyProblems for a key read whole.
+func (k *APIKey) Problems() KeyProblems {
+	if k.Unreadable == nil {
+		return KeyProblems{}
+	}
+	return *k.Unreadable
+}
+
+// KeyProblems holds, for each field of an APIKey, why the server's value for it could not
+// be read, naming the member the server used (`expirationDate: not a date: "tomorrow"`);
+// "" for a field that was read or absent. The zero value is a key read whole.
+type KeyProblems struct {
+	ID, Title, Role, Email, CreatedBy, CreationDate, ExpirationDate, Secret string
+}
+
+// Any reports whether some field could not be read.
+func (p KeyProblems) Any() bool { return p != KeyProblems{} }
+
+// notAString words a non-string value by its first byte, the same way for both decoders.
+func notAString(name string, first byte) string {
+	kind := "a number"
+	switch first {
+	case '{':
+		kind = "an object"
+	case '[':
+		kind = "an array"
+	case 't', 'f':
+		kind = "a boolean"
+	}
+	return name + ": " + kind + ", not a string"
+}
+
+// notADate words a date that ParseTime does not read, the same way for both decoders.
+func notADate(name, value string) string { return name + ": not a date: " + quoteClipped(value) }
+
 // UnmarshalJSON accepts the field-name variants API.md lists, since the key fields are assumed.
+// A field whose value is not a string, or not a date, is left empty and named in Unreadable;
+// only a key that is not an object at all is an error.
 func (k *APIKey) UnmarshalJSON(data []byte) error {
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(data, &raw); err != nil {
 		return err
 	}
-	var err error
-	str := func(names ...string) string {
+	// str reads the first present, non-null name; its problem is "" when it was read.
+	str := func(names ...string) (value, name, problem string) {
 		for _, n := range names {
 			if v, ok := raw[n]; ok && string(v) != "null" {
 				var s string
-				if e := json.Unmarshal(v, &s); e != nil {
-					if err == nil {
-						err = fmt.Errorf("field %q: %w", n, e)
-					}
-					return ""
+				if json.Unmarshal(v, &s) != nil {
+					return "", n, notAString(n, v[0])
 				}
-				return s
+				return s, n, ""
 			}
 		}
-		return ""
+		return "", "", ""
 	}
-	date := func(names ...string) time.Time {
-		s := str(names...)
+	date := func(names ...string) (time.Time, string) {
+		s, name, problem := str(names...)
 		if s == "" {
-			return time.Time{}
+			return time.Time{}, problem
 		}
-		t, e := ParseTime(s)
-		if e != nil && err == nil {
-			err = e
+		t, err := ParseTime(s)
+		if err != nil {
+			return time.Time{}, notADate(name, s)
 		}
-		return t
+		return t, ""
 	}
-	k.ID = str("id", "uuid")
-	k.Title = str("title", "name")
-	k.Role = str("role")
+	var p KeyProblems
+	k.ID, _, p.ID = str("id", "uuid")
+	k.Title, _, p.Title = str("title", "name")
+	k.Role, _, p.Role = str("role")
 	if k.Role == "" {
 		if v, ok := raw["roles"]; ok {
 			var roles []string
@@ -71,12 +111,20 @@ func (k *APIKey) UnmarshalJSON(data []byte) error {
 			}
 		}
 	}
-	k.Email = str("email")
-	k.CreatedBy = str("createdBy", "creator")
-	k.CreationDate = date("creationDate", "createdAt", "created")
-	k.ExpirationDate = date("expirationDate", "expiration", "expiresAt")
-	k.Secret = str("apiKey", "key", "secret", "value")
-	return err
+	if k.Role != "" {
+		p.Role = "" // an unreadable role, but roles tells it
+	}
+	k.Email, _, p.Email = str("email")
+	k.CreatedBy, _, p.CreatedBy = str("createdBy", "creator")
+	k.CreationDate, p.CreationDate = date("creationDate", "createdAt", "created")
+	k.ExpirationDate, p.ExpirationDate = date("expirationDate", "expiration", "expiresAt")
+	k.Secret, _, p.Secret = str("apiKey", "key", "secret", "value")
+	k.Unreadable = nil
+	if p.Any() {
+		problems := p
+		k.Unreadable = &problems
+	}
+	return nil
 }
 
 // Member is a member of an organization.

@@ -29,6 +29,9 @@ const (
 	StatusActive   = "active"
 	StatusExpiring = "expiring"
 	StatusExpired  = "expired"
+	// StatusUnknown is the status of a key whose expiry the server sent unreadable: its
+	// empty Expires then does not mean "never expires".
+	StatusUnknown = "unknown"
 )
 
 // Role names as users see them, and the API's role identifiers.

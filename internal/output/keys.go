@@ -138,7 +138,7 @@ func keyRow(k *Key, ids []fieldID, relative bool, now time.Time) []string {
 		}
 		t := id.date(k)
 		switch {
-		case t.IsZero() && relative && id == fieldExpires:
+		case t.IsZero() && relative && id == fieldExpires && k.Status != StatusUnknown:
 			row[i] = "never"
 		case t.IsZero():
 			row[i] = ""
