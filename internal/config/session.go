@@ -42,6 +42,12 @@ type Session struct {
 	IssuedAt    time.Time `json:"issuedAt"`
 	LoggedInAt  time.Time `json:"loggedInAt"`
 	RefreshedAt time.Time `json:"refreshedAt,omitzero"`
+
+	// Ended says why the session can no longer be renewed: its refresh token was refused,
+	// or the answer to spending it was lost or could not be saved. Such a refresh token is
+	// never presented to refresh-token again (the server would see a spent token reused);
+	// it is kept only so that `auth logout` can revoke the server's session with it.
+	Ended string `json:"ended,omitempty"`
 }
 
 // SessionUser is who logged in.
