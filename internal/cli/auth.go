@@ -143,7 +143,7 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 		IssuedAt:     now,
 		LoggedInAt:   now,
 	}
-	store := sessionFile(s)
+	store := sessionFile(s, opts.IO.ErrOut)
 	previous, err := replaceSession(ctx, store, &sess)
 	if err != nil {
 		return err
@@ -375,7 +375,7 @@ func runAuthLogout(ctx context.Context, opts *authOptions) error {
 	if err != nil {
 		return err
 	}
-	store := sessionFile(s)
+	store := sessionFile(s, opts.IO.ErrOut)
 	lockCtx, cancel := context.WithTimeout(ctx, sessionLockWait)
 	defer cancel()
 	unlock, err := store.Lock(lockCtx)
@@ -494,7 +494,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if format == output.CSV || format == output.TSV {
 		return usageError("auth status prints table, json or yaml, not %s", format)
 	}
-	store := sessionFile(s)
+	store := sessionFile(s, opts.IO.ErrOut)
 	st := authStatus{
 		Profile:      s.Profile,
 		APIURL:       s.APIURL,

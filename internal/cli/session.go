@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -284,8 +285,11 @@ func notLoggedInError(s *config.Settings) error {
 
 // sessionFile is the store of s's profile. The keyring store is not implemented: a
 // `session-store: keyring` setting falls back to this file (see docs/configuration.md).
-func sessionFile(s *config.Settings) *config.SessionFile {
-	return config.NewSessionFile(s.ConfigFile, s.Profile)
+// What the store corrects on its own (a session file readable by others) is told on errOut.
+func sessionFile(s *config.Settings, errOut io.Writer) *config.SessionFile {
+	store := config.NewSessionFile(s.ConfigFile, s.Profile)
+	store.Warn = func(msg string) { fmt.Fprintf(errOut, "Warning: %s\n", msg) }
+	return store
 }
 
 // loadSession reads the profile's session: not saved → not logged in (exit 4); unreadable
@@ -351,7 +355,7 @@ func sameAPIURL(a, b string) bool {
 // openStoredSession uses the profile's saved session. Its tokens are sent only to the API
 // URL that issued them, and only for the organization they are bound to.
 func (f *Factory) openStoredSession(ctx context.Context, s *config.Settings, client *jmapcloud.Client) (*Session, error) {
-	store := sessionFile(s)
+	store := sessionFile(s, f.IO.ErrOut)
 	sess, err := loadSession(s, store)
 	if err != nil {
 		return nil, err
