@@ -236,3 +236,35 @@ func TestConfigurationOthersCanWriteIsRefused(t *testing.T) {
 		t.Errorf("session file after: %v %v, want mode 0600", info.Mode(), err)
 	}
 }
+
+// With APIKEYS_USERNAME/PASSWORD, a lost answer to the refresh that binds the new session to
+// the organization abandons that refresh token and logs in again: the command succeeds and
+// the abandoned token is never presented again.
+func TestEnvCredentialsLoginStartsOverAfterALostBind(t *testing.T) {
+	e := newAuthEnv(t, authEnvOptions{})
+	t.Setenv("APIKEYS_USERNAME", sandbox.AdminEmail)
+	t.Setenv("APIKEYS_PASSWORD", sandbox.Password)
+	var refreshes atomic.Int64
+	var active atomic.Bool
+	active.Store(true)
+	e.setHook(onPath("/refresh-token", &refreshes, &active, func(w http.ResponseWriter, r *http.Request) {
+		active.Store(false) // only the first
+		e.sb.Handler().ServeHTTP(httptest.NewRecorder(), r)
+		dropAnswer(w)
+	}))
+	before := e.sb.Stats()
+	code, out, stderr := e.run("", "--api-url", e.url, "list", "-o", "json")
+	if code != exitOK || !strings.HasPrefix(out, "[") {
+		t.Fatalf("list: exit %d\n%s", code, stderr)
+	}
+	after := e.sb.Stats()
+	if n := refreshes.Load(); n != 2 {
+		t.Errorf("refresh-token called %d times, want 2 (the lost one, then a new session's)", n)
+	}
+	if n := after.Logins - before.Logins; n != 2 {
+		t.Errorf("%d logins, want 2", n)
+	}
+	if after.RefreshTokenReuse != 0 {
+		t.Errorf("the server saw a spent refresh token %d times", after.RefreshTokenReuse)
+	}
+}
