@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -23,7 +25,7 @@ import (
 // APIKEYS_CAMPAIGN_ROUNDS sets the number of rounds (default 8; `make campaign` runs more).
 func TestFaultCampaign(t *testing.T) {
 	t.Parallel() // each campaign has its own server; most of their time is waiting
-	runCampaign(t, campaignRounds(), false)
+	runCampaign(t, campaignRounds(), 1, false)
 }
 
 // TestFaultCampaignEnvCredentials is the same campaign with APIKEYS_USERNAME and
@@ -32,7 +34,7 @@ func TestFaultCampaign(t *testing.T) {
 func TestFaultCampaignEnvCredentials(t *testing.T) {
 	t.Parallel()
 	rounds := campaignRounds()
-	exits := runCampaign(t, rounds, true)
+	exits := runCampaign(t, rounds, campaignWorkers, true)
 	for _, command := range []string{"list", "show", "delete"} {
 		ok, want := exits[command][0], minSuccesses(rounds)
 		if ok < want {
@@ -40,6 +42,10 @@ func TestFaultCampaignEnvCredentials(t *testing.T) {
 		}
 	}
 }
+
+// campaignWorkers run the env-credentials campaign's rounds side by side: each of its commands
+// logs in through the faults, and waits out about three times as many of them.
+const campaignWorkers = 4
 
 func campaignRounds() int {
 	if v, err := strconv.Atoi(os.Getenv("APIKEYS_CAMPAIGN_ROUNDS")); err == nil && v > 0 {
@@ -82,10 +88,11 @@ func binomial(n, k int) float64 {
 	return c
 }
 
-// runCampaign runs the rounds, checks the final state and returns the exit codes by command.
+// runCampaign runs the rounds on workers side by side (1: in order, so that the fault
+// sequence, drawn from a seeded source, is reproducible), checks the final state and returns the exit codes by command.
 // With envCredentials every command logs in with APIKEYS_USERNAME/PASSWORD; otherwise it
 // uses a session saved by `auth login`.
-func runCampaign(t *testing.T, rounds int, envCredentials bool) map[string]map[int]int {
+func runCampaign(t *testing.T, rounds, workers int, envCredentials bool) map[string]map[int]int {
 	env := sandboxEnv(t)
 	if _, errOut, code := runEnv(t, env, "sandbox", "reset", "--keys", strconv.Itoa(max(300, rounds*12))); code != 0 {
 		t.Fatalf("reset: %s", errOut)
@@ -122,8 +129,11 @@ func runCampaign(t *testing.T, rounds int, envCredentials bool) map[string]map[i
 			t.Fatal("could not log in through the faults in 20 tries")
 		}
 	}
+	var mu sync.Mutex // guards exits, created and deleted, written by the workers
 	exits := map[string]map[int]int{}
 	record := func(command string, code int, stderr string) {
+		mu.Lock()
+		defer mu.Unlock()
 		if exits[command] == nil {
 			exits[command] = map[int]int{}
 		}
@@ -145,19 +155,37 @@ func runCampaign(t *testing.T, rounds int, envCredentials bool) map[string]map[i
 	}
 	created := map[string]int{} // title → exit code of its create
 	deleted := map[string]int{}
-	for i := 0; i < rounds; i++ {
-		_, e, c := runBounded(t, env, "list", "-o", "json")
-		record("list", c, e)
-		_, e, c = runBounded(t, env, "show", "Field app — Android") // owns nothing, so never a delete target
-		record("show", c, e)
+	round := func(i int) {
+		run := func(args ...string) int {
+			e, c := runInWorker(t, env, args...)
+			record(args[0], c, e)
+			return c
+		}
+		run("list", "-o", "json")
+		run("show", "Field app — Android") // owns nothing, so never a delete target
 		title := fmt.Sprintf("campaign-%03d", i)
-		_, e, c = runBounded(t, env, "create", title, "--role", "viewer", "--expires", "20d")
-		record("create", c, e)
+		c := run("create", title, "--role", "viewer", "--expires", "20d")
+		mu.Lock()
 		created[title] = c
-		_, e, c = runBounded(t, env, "delete", targets[i], "--transfer-to", "erin@acme.example", "--yes")
-		record("delete", c, e)
+		mu.Unlock()
+		c = run("delete", targets[i], "--transfer-to", "erin@acme.example", "--yes")
+		mu.Lock()
 		deleted[targets[i]] = c
+		mu.Unlock()
 	}
+	// Rounds touch disjoint keys, so workers may run them side by side: most of a round is
+	// waiting (Retry-After, timeouts, backoff).
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < rounds; i += workers {
+				round(i)
+			}
+		}()
+	}
+	wg.Wait()
 	stats := fetchStats(t, url)
 	stopServe(t)
 
@@ -246,6 +274,30 @@ func sandboxKeys(t *testing.T, env []string) []keyRow {
 		t.Fatalf("list: exit %d: %s", code, errOut)
 	}
 	return ks
+}
+
+// runInWorker runs apikeys from a goroutine other than the test's: a hang is an error and
+// exit -1, since only the test goroutine may stop the test.
+func runInWorker(t *testing.T, env []string, args ...string) (stderr string, code int) {
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "apikeys", args...)
+	cmd.Env = env
+	var errOut strings.Builder
+	cmd.Stderr = &errOut
+	err := cmd.Run()
+	var exitErr *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		t.Errorf("apikeys %v hung for 90s", args)
+		return errOut.String(), -1
+	case errors.As(err, &exitErr):
+		return errOut.String(), exitErr.ExitCode()
+	case err != nil:
+		t.Errorf("apikeys %v: %v", args, err)
+		return errOut.String(), -1
+	}
+	return errOut.String(), 0
 }
 
 // runBounded is runEnv with a deadline: a hang is a failure, not a stuck test.
