@@ -68,3 +68,29 @@ func sandboxState(t *testing.T, env []string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Started with SIGHUP ignored (nohup), apikeys keeps ignoring it: the prompt still answers.
+func TestIgnoredHangupStaysIgnored(t *testing.T) {
+	env := append(sandboxEnv(t), "NO_COLOR=1", "TERM=xterm", "APIKEYS_PROMPT_DISABLED=")
+	c := ptytest.New(t)
+	cmd := exec.Command("sh", "-c", `trap "" HUP; exec apikeys --sandbox delete "GeoServer sync"`)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var waitErr error
+	wait := c.Go(func() { waitErr = cmd.Wait() })
+	c.ExpectString("Who inherits the resources?")
+	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		t.Fatal(err)
+	}
+	c.Send(ptytest.KeyEnter)
+	c.ExpectString("cannot be undone")
+	c.Send("y" + ptytest.KeyEnter)
+	wait()
+	if waitErr != nil {
+		t.Fatalf("after an ignored SIGHUP: %v, want the delete to finish\nscreen:\n%s", waitErr, c.Screen())
+	}
+}

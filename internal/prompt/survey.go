@@ -43,6 +43,9 @@ func NewSurvey(in FileReader, out FileWriter, errOut io.Writer) Prompter {
 // NewSurveyContext is NewSurvey whose prompts end, as with Ctrl-C, once ctx is done. A
 // prompt puts the terminal in raw mode, where Ctrl-C is only a key: a SIGTERM or SIGHUP,
 // which cancels ctx, is the only way a prompt waiting for a person can be ended from outside.
+//
+// Create one per process and terminal, and use it for every prompt: it reads the terminal
+// from a goroutine of its own, which a second one would compete with for keys.
 func NewSurveyContext(ctx context.Context, in FileReader, out FileWriter, errOut io.Writer) Prompter {
 	p := NewSurvey(in, out, errOut).(*surveyPrompter)
 	p.in = &cancellableInput{file: in, done: ctx.Done()}
