@@ -359,7 +359,10 @@ func newAuthLogoutCmd(deps authOptions, runF func(context.Context, *authOptions)
 		Use:   "logout",
 		Short: "Revoke the profile's session and forget it",
 		Long: `Revoke the session on the server (its refresh token stops working) and remove it from
-the profile. The profile's API URL and organization stay recorded.`,
+the profile. The profile's API URL and organization stay recorded.
+
+If the revoke fails (server unavailable, network), the session is kept, no longer used by
+commands, and logout exits 1: run it again to revoke the session.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
