@@ -144,7 +144,7 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 		IssuedAt:     now,
 		LoggedInAt:   now,
 	}
-	store := sessionFile(s)
+	store := sessionFile(s, opts.IO.ErrOut)
 	previous, err := replaceSession(ctx, store, &sess)
 	if err != nil {
 		return err
@@ -363,7 +363,10 @@ func newAuthLogoutCmd(deps authOptions, runF func(context.Context, *authOptions)
 		Use:   "logout",
 		Short: "Revoke the profile's session and forget it",
 		Long: `Revoke the session on the server (its refresh token stops working) and remove it from
-the profile. The profile's API URL and organization stay recorded.`,
+the profile. The profile's API URL and organization stay recorded.
+
+If the revoke fails (server unavailable, network), the session is kept, no longer used by
+commands, and logout exits 1: run it again to revoke the session.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -379,7 +382,7 @@ func runAuthLogout(ctx context.Context, opts *authOptions) error {
 	if err != nil {
 		return err
 	}
-	store := sessionFile(s)
+	store := sessionFile(s, opts.IO.ErrOut)
 	lockCtx, cancel := context.WithTimeout(ctx, sessionLockWait)
 	defer cancel()
 	unlock, err := store.Lock(lockCtx)
@@ -410,21 +413,33 @@ func runAuthLogout(ctx context.Context, opts *authOptions) error {
 	} else {
 		revokeErr = err
 	}
-	if err := store.Remove(); err != nil {
-		return err
+	switch jmapcloud.StatusCode(revokeErr) {
+	case http.StatusUnauthorized, http.StatusBadRequest:
+		revokeErr = nil // already unusable on the server: nothing more to revoke
 	}
 	if revokeErr != nil {
-		switch jmapcloud.StatusCode(revokeErr) {
-		case http.StatusUnauthorized, http.StatusBadRequest:
-			// Already unusable on the server: nothing more to revoke.
-		default:
-			return fmt.Errorf("the session of profile %q was removed from this machine, but revoking it on the server failed: %w\nits refresh token stays valid until it expires", s.Profile, revokeErr)
-		}
+		return keepForRevoke(store, sess, s.Profile, revokeErr)
+	}
+	if err := store.Remove(); err != nil {
+		return err
 	}
 	if opts.IO.IsStderrTTY() {
 		fmt.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sanitize.Text(sess.User.Email), sess.APIURL, s.Profile)
 	}
 	return nil
+}
+
+// keepForRevoke keeps a session whose revoke failed, so that `auth logout` can try again
+// with its refresh token: removing it would leave the token valid on the server with
+// nothing here to revoke it. It is marked ended, so commands no longer use it.
+func keepForRevoke(store *config.SessionFile, sess *config.Session, profile string, revokeErr error) error {
+	if sess.Ended == "" {
+		sess.Ended = "it was logged out, but revoking it on the server failed"
+		if err := store.Save(sess); err != nil {
+			return fmt.Errorf("revoking the session of profile %q on the server failed: %w\nand it could not be marked as logged out (%v): it is still in use here; run `apikeys auth logout` again", profile, revokeErr, err)
+		}
+	}
+	return fmt.Errorf("revoking the session of profile %q on the server failed: %w\nthe session is kept in %s, no longer used by commands, so that its refresh token can still be revoked: run `apikeys auth logout` again", profile, revokeErr, store.Path)
 }
 
 // --- status
@@ -486,7 +501,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if format == output.CSV || format == output.TSV {
 		return usageError("auth status prints table, json or yaml, not %s", format)
 	}
-	store := sessionFile(s)
+	store := sessionFile(s, opts.IO.ErrOut)
 	st := authStatus{
 		Profile:      s.Profile,
 		APIURL:       s.APIURL,

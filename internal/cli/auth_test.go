@@ -72,6 +72,9 @@ type authEnv struct {
 	cliAt  *authClock
 	second bool
 
+	hookMu sync.Mutex
+	hook   func(w http.ResponseWriter, r *http.Request) bool // see setHook
+
 	mu      sync.Mutex
 	tokens  []string          // access and refresh tokens issued
 	secrets []string          // API key secrets issued
@@ -116,6 +119,9 @@ func newAuthEnv(t *testing.T, opts authEnvOptions) *authEnv {
 // a second organization to users/self when asked to.
 func (e *authEnv) recorder(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hook := e.faultHook(); hook != nil && hook(w, r) {
+			return
+		}
 		rec := httptest.NewRecorder()
 		next.ServeHTTP(rec, r)
 		body := rec.Body.Bytes()
@@ -130,6 +136,20 @@ func (e *authEnv) recorder(next http.Handler) http.Handler {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(body)
 	})
+}
+
+// setHook puts hook in front of the sandbox: when it returns true it has answered the
+// request itself (a hostile server's fault).
+func (e *authEnv) setHook(hook func(w http.ResponseWriter, r *http.Request) bool) {
+	e.hookMu.Lock()
+	defer e.hookMu.Unlock()
+	e.hook = hook
+}
+
+func (e *authEnv) faultHook() func(w http.ResponseWriter, r *http.Request) bool {
+	e.hookMu.Lock()
+	defer e.hookMu.Unlock()
+	return e.hook
 }
 
 func addOrganization(t *testing.T, body []byte) []byte {
@@ -220,6 +240,7 @@ func (e *authEnv) scanSecrets() {
 // factory builds a real Factory, as Main does, with the test's clock.
 func (e *authEnv) factory(streams *iostreams.IOStreams) *Factory {
 	f := newFactory(streams, "test", os.Getenv)
+	f.retrySleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	if e.cliAt != nil {
 		f.Now = e.cliAt.Now
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -161,12 +162,19 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	return deliverSecret(opts, key, fmtKind, secretFile, clearAfter, now)
 }
 
-// createFailure says what to do when a create may or may not have happened.
+// createFailure says what to do when a create may or may not have happened: a lost or
+// unreadable answer, or a 502/504 (a gateway that gave up waiting for a server that may have
+// created the key).
 func createFailure(err error, title string) error {
 	var netErr *jmapcloud.NetworkError
 	var decErr *jmapcloud.DecodeError
-	if errors.As(err, &netErr) || errors.As(err, &decErr) {
-		return fmt.Errorf("%w\nthe key %q may or may not have been created; run `apikeys list --filter 'title=%s'` to check before trying again", err, title, title)
+	check := fmt.Sprintf("the key %q may or may not have been created; run `apikeys list --filter 'title=%s'` to check before trying again", title, title)
+	switch {
+	case errors.As(err, &netErr) || errors.As(err, &decErr):
+		return fmt.Errorf("%w\n%s", err, check)
+	case jmapcloud.StatusCode(err) == http.StatusBadGateway || jmapcloud.StatusCode(err) == http.StatusGatewayTimeout:
+		// %v: the 5xx hint ("try again in a moment") would invite a duplicate.
+		return &codedError{code: exitError, err: fmt.Errorf("%v\n%s", err, check)}
 	}
 	return err
 }

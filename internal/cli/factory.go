@@ -33,6 +33,8 @@ type Factory struct {
 	completing bool
 	// completionTimeout overrides completionTimeout when positive (tests on a loaded machine).
 	completionTimeout time.Duration
+	// retrySleep replaces the clients' waits between retries when set (tests).
+	retrySleep func(context.Context, time.Duration) error
 
 	viper    *viper.Viper
 	settings *config.Settings

@@ -11,21 +11,46 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/prompt"
 )
 
 // Main runs apikeys with the process's streams and environment and returns the exit code.
 // It is the only place exit codes are decided; main is the only caller of os.Exit.
+//
+// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) all cancel the command's context: it stops
+// what it is doing and exits 3, changing nothing it has not finished. A prompt waits with the
+// terminal in raw mode, where Ctrl-C is a key and not a signal, so the prompter is given the
+// context too: a signal ends a waiting prompt as Ctrl-C does.
+//
+// An ignored SIGHUP stays ignored: `nohup apikeys ...` must survive the terminal closing.
 func Main(args []string, version string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), endingSignals()...)
 	defer stop()
 	streams := iostreams.System(os.Getenv)
-	return run(ctx, newFactory(streams, resolveVersion(version), os.Getenv), args)
+	f := newFactory(streams, resolveVersion(version), os.Getenv)
+	// One prompter for the process: it owns the reader of the terminal (see NewSurveyContext).
+	prompter := sync.OnceValue(func() prompt.Prompter {
+		return prompt.NewSurveyContext(ctx, os.Stdin, os.Stderr, os.Stderr)
+	})
+	f.Prompter = prompter
+	return run(ctx, f, args)
+}
+
+// endingSignals are the signals that cancel the command: SIGHUP only when the process was
+// not started with it ignored, since handling it would undo nohup.
+func endingSignals() []os.Signal {
+	sigs := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) {
+		sigs = append(sigs, syscall.SIGHUP)
+	}
+	return sigs
 }
 
 // run executes one command line with the given factory (tests pass their own).

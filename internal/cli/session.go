@@ -97,11 +97,18 @@ func (f *Factory) newClient(s *config.Settings, baseURL string) (*jmapcloud.Clie
 	if s.Debug {
 		trace = f.IO.ErrOut // the client redacts the secrets it knows in the trace
 	}
+	retry := jmapcloud.RetryPolicy{Sleep: f.retrySleep}
+	if f.completing {
+		// A completion answers within a short deadline, or not at all: waiting to retry
+		// an unreachable API would only spend it.
+		retry = jmapcloud.RetryPolicy{MaxAttempts: 1, Sleep: f.retrySleep}
+	}
 	return jmapcloud.New(jmapcloud.Options{
 		BaseURL:   baseURL,
 		Timeout:   s.Timeout,
 		Trace:     trace,
 		UserAgent: "apikeys/" + f.Version,
+		Retry:     retry,
 	})
 }
 
@@ -137,6 +144,9 @@ type memoryTokens struct {
 	org    string
 	mu     sync.Mutex
 	tokens jmapcloud.Tokens
+	// dead is set once the refresh token was refused or may have been spent without the
+	// answer arriving: it is never presented again.
+	dead error
 }
 
 func (m *memoryTokens) Token(context.Context) (string, error) {
@@ -148,19 +158,48 @@ func (m *memoryTokens) Token(context.Context) (string, error) {
 func (m *memoryTokens) Refresh(ctx context.Context, refused string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.dead != nil {
+		return m.dead
+	}
 	if m.tokens.AccessToken != refused {
 		return nil // a concurrent request already renewed it
 	}
 	t, err := m.client.RefreshToken(context.WithoutCancel(ctx), m.tokens.RefreshToken, m.org)
 	if err != nil {
+		if !refreshUnspent(err) {
+			m.dead = fmt.Errorf("the session cannot be renewed: %v", err)
+		}
 		return err
 	}
 	m.tokens = t
 	return nil
 }
 
-// loginWithPassword logs in for this invocation only: nothing is saved.
+// passwordLoginTries bounds how often loginWithPassword starts over after the answer to
+// binding its session to the organization was lost.
+const passwordLoginTries = 4
+
+// loginWithPassword logs in for this invocation only: nothing is saved. When the answer to
+// the refresh that binds the session to the organization is lost (or is a 5xx that proves
+// nothing), that refresh token may be spent: it is abandoned, never presented again, and
+// the login starts over with a new authenticate, which spends nothing.
 func loginWithPassword(ctx context.Context, client *jmapcloud.Client, username, password, org string) (*Session, error) {
+	for try := 1; ; try++ {
+		sess, err := loginWithPasswordOnce(ctx, client, username, password, org)
+		var lost *lostBindError
+		if !errors.As(err, &lost) || try == passwordLoginTries || ctx.Err() != nil {
+			return sess, err
+		}
+	}
+}
+
+// lostBindError is a binding refresh that may or may not have been carried out.
+type lostBindError struct{ err error }
+
+func (e *lostBindError) Error() string { return e.err.Error() }
+func (e *lostBindError) Unwrap() error { return e.err }
+
+func loginWithPasswordOnce(ctx context.Context, client *jmapcloud.Client, username, password, org string) (*Session, error) {
 	first, err := client.Authenticate(ctx, username, password)
 	if err != nil {
 		if jmapcloud.StatusCode(err) == http.StatusUnauthorized {
@@ -174,6 +213,9 @@ func loginWithPassword(ctx context.Context, client *jmapcloud.Client, username, 
 	}
 	bound, err := client.RefreshToken(ctx, first.RefreshToken, org)
 	if err != nil {
+		if refreshAmbiguous(err) {
+			return nil, &lostBindError{err: err}
+		}
 		return nil, err
 	}
 	tokens := &memoryTokens{client: client, org: org, tokens: bound}
@@ -236,8 +278,11 @@ func notLoggedInError(s *config.Settings) error {
 
 // sessionFile is the store of s's profile. The keyring store is not implemented: a
 // `session-store: keyring` setting falls back to this file (see docs/configuration.md).
-func sessionFile(s *config.Settings) *config.SessionFile {
-	return config.NewSessionFile(s.ConfigFile, s.Profile)
+// What the store corrects on its own (a session file readable by others) is told on errOut.
+func sessionFile(s *config.Settings, errOut io.Writer) *config.SessionFile {
+	store := config.NewSessionFile(s.ConfigFile, s.Profile)
+	store.Warn = func(msg string) { fmt.Fprintf(errOut, "Warning: %s\n", msg) }
+	return store
 }
 
 // loadSession reads the profile's session: not saved → not logged in (exit 4); unreadable
@@ -252,8 +297,47 @@ func loadSession(s *config.Settings, store *config.SessionFile) (*config.Session
 		return nil, &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again (it replaces the file)", err)}
 	case err != nil:
 		return nil, err
+	case sess.Ended != "":
+		return nil, endedSessionError(sess)
 	}
 	return sess, nil
+}
+
+// endedSessionError is a session marked as no longer renewable: exit 4, log in again.
+func endedSessionError(sess *config.Session) error {
+	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sess.User.Email, sess.Ended)}
+}
+
+// refreshUnspent reports a refresh-token failure that proves the token was not spent (the
+// server said 429 or 503, or no connection was made): it may be presented again later.
+func refreshUnspent(err error) bool {
+	switch jmapcloud.StatusCode(err) {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	}
+	var netErr *jmapcloud.NetworkError
+	var opErr *net.OpError
+	return errors.As(err, &netErr) && netErr.Status == 0 && errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+// refreshRefused reports a refresh token the server refused.
+func refreshRefused(err error) bool {
+	switch jmapcloud.StatusCode(err) {
+	case http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden:
+		return true
+	}
+	return false
+}
+
+// refreshAmbiguous reports a refresh whose outcome is unknown: the answer was lost or
+// unreadable, or a 5xx other than 503. The token may have been spent.
+func refreshAmbiguous(err error) bool {
+	if refreshUnspent(err) || refreshRefused(err) {
+		return false
+	}
+	var netErr *jmapcloud.NetworkError
+	var decErr *jmapcloud.DecodeError
+	return errors.As(err, &netErr) || errors.As(err, &decErr) || jmapcloud.StatusCode(err) >= 500
 }
 
 // sameAPIURL compares base URLs as the client uses them (no trailing slash, any case host).
@@ -264,7 +348,7 @@ func sameAPIURL(a, b string) bool {
 // openStoredSession uses the profile's saved session. Its tokens are sent only to the API
 // URL that issued them, and only for the organization they are bound to.
 func (f *Factory) openStoredSession(ctx context.Context, s *config.Settings, client *jmapcloud.Client) (*Session, error) {
-	store := sessionFile(s)
+	store := sessionFile(s, f.IO.ErrOut)
 	sess, err := loadSession(s, store)
 	if err != nil {
 		return nil, err
@@ -320,6 +404,9 @@ func (t *storedTokens) Token(ctx context.Context) (string, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.dead != nil {
+		if t.now().Before(t.sess.ExpiresAt) {
+			return t.sess.AccessToken, nil // cannot be renewed, but still valid for a while
+		}
 		return "", t.dead
 	}
 	if !refreshDue(&t.sess, t.now()) {
@@ -402,6 +489,10 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	if !sameAPIURL(disk.APIURL, t.sess.APIURL) || disk.Organization.ID != t.sess.Organization.ID {
 		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, disk.Organization.ID)}
 	}
+	if disk.Ended != "" {
+		t.dead = endedSessionError(disk)
+		return t.dead
+	}
 	if !need(disk) {
 		t.sess = *disk
 		return nil
@@ -415,22 +506,46 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), jmapcloud.DefaultTimeout)
 	defer rcancel()
 	next, err := t.client.RefreshToken(rctx, disk.RefreshToken, disk.Organization.ID)
-	if err != nil {
-		if code := jmapcloud.StatusCode(err); code == http.StatusUnauthorized || code == http.StatusForbidden {
-			// %v, not %w: this is no longer a 401 to react to with another refresh.
-			t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", disk.User.Email, err)}
-			return t.dead
-		}
-		return fmt.Errorf("refreshing the session: %w", err)
+	switch {
+	case err != nil && refreshUnspent(err):
+		// The server did not take the token: it stays valid for a later command. %v: the
+		// refresh was already retried, the request waiting for it must not retry it again.
+		return fmt.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)
+	case err != nil && refreshRefused(err):
+		// %v, not %w: this is no longer a 401 to react to with another refresh.
+		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", disk.User.Email, err)}
+		t.endSession(disk, fmt.Sprintf("the server refused its refresh token (HTTP %d)", jmapcloud.StatusCode(err)))
+		return t.dead
+	case err != nil:
+		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `apikeys auth login`", err)}
+		t.endSession(disk, "the answer to its last refresh was lost, so its refresh token may be spent")
+		return t.dead
 	}
+	spent := *disk
 	now := t.now()
 	disk.AccessToken, disk.RefreshToken, disk.ExpiresAt = next.AccessToken, next.RefreshToken, next.ExpiresAt
 	disk.IssuedAt, disk.RefreshedAt = now, now
 	if err := t.store.Save(disk); err != nil {
 		// The old refresh token is spent and the new one cannot be kept: this process
 		// must not use a pair it could not save, and the next one needs a new login.
-		return &codedError{code: exitAuth, err: fmt.Errorf("%w\nthe previous refresh token is spent: run `apikeys auth login`", err)}
+		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("%w\nthe previous refresh token is spent: run `apikeys auth login`", err)}
+		t.endSession(&spent, "the session renewed by its last refresh could not be saved, so its refresh token is spent")
+		return t.dead
 	}
 	t.sess = *disk
 	return nil
+}
+
+// endSession records, with the lock held, that disk's refresh token must not be presented
+// again, so that later processes ask for a login instead. If the file cannot be rewritten
+// (the disk that refused the renewed session, say), it is removed; if that fails too, the
+// error says so, since the next process would present the spent token.
+func (t *storedTokens) endSession(disk *config.Session, why string) {
+	disk.Ended = why
+	if err := t.store.Save(disk); err == nil {
+		return
+	}
+	if err := t.store.Remove(); err != nil {
+		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("%w\nthe session file %s could not be marked or removed (%v): remove it, then run `apikeys auth login`", t.dead, t.store.Path, err)}
+	}
 }

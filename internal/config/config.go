@@ -114,11 +114,23 @@ func Load(v *viper.Viper) (*Settings, error) {
 		}
 		s.ConfigFile = filepath.Join(dir, "config.yaml")
 	}
+	if err := checkConfigPaths(s.ConfigFile); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(s.ConfigFile)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, &FileError{Path: s.ConfigFile, Err: err}
 	}
 	return resolve(v, s, data)
+}
+
+// checkConfigPaths refuses a configuration directory or file that another user could have
+// written (see checkOwnPath), before anything is read from them.
+func checkConfigPaths(configFile string) error {
+	if err := checkOwnPath(filepath.Dir(configFile), false); err != nil {
+		return err
+	}
+	return checkOwnPath(configFile, false)
 }
 
 // resolve completes s from the flags and environment in v and the profile file's content.

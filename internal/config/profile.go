@@ -33,6 +33,9 @@ func SaveProfile(ctx context.Context, path, profile string, keys map[string]stri
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
 	}
+	if err := checkConfigPaths(path); err != nil {
+		return err
+	}
 	ctx, cancel := context.WithTimeout(ctx, profileLockWait)
 	defer cancel()
 	unlock, err := lockFile(ctx, path+".lock")

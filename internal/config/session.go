@@ -42,6 +42,12 @@ type Session struct {
 	IssuedAt    time.Time `json:"issuedAt"`
 	LoggedInAt  time.Time `json:"loggedInAt"`
 	RefreshedAt time.Time `json:"refreshedAt,omitzero"`
+
+	// Ended says why the session can no longer be renewed: its refresh token was refused,
+	// or the answer to spending it was lost or could not be saved. Such a refresh token is
+	// never presented to refresh-token again (the server would see a spent token reused);
+	// it is kept only so that `auth logout` can revoke the server's session with it.
+	Ended string `json:"ended,omitempty"`
 }
 
 // SessionUser is who logged in.
@@ -82,6 +88,9 @@ func SessionsDir(configFile string) string {
 type SessionFile struct {
 	Path     string
 	LockPath string
+	// Warn, when set, receives what Load corrected on its own: a session file readable by
+	// group or others is narrowed to 0600.
+	Warn func(msg string)
 }
 
 // NewSessionFile returns the store of profile beside the configuration file configFile.
@@ -96,7 +105,21 @@ func NewSessionFile(configFile, profile string) *SessionFile {
 
 // Load reads the session. It returns ErrNoSession when there is none and a *SessionError
 // when the file is unreadable or incomplete.
+//
+// The sessions directory and the file must be the user's and writable by nobody else (see
+// checkOwnPath), or nothing is read: a *PermissionError. A file only readable by others is
+// narrowed to 0600, with a warning (its tokens may have been read: logging in again replaces
+// them).
 func (f *SessionFile) Load() (*Session, error) {
+	if err := checkOwnPath(filepath.Dir(f.Path), true); err != nil {
+		return nil, err
+	}
+	if err := checkOwnPath(f.Path, true); err != nil {
+		return nil, err
+	}
+	if err := f.narrow(); err != nil {
+		return nil, err
+	}
 	data, err := os.ReadFile(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNoSession
@@ -105,6 +128,21 @@ func (f *SessionFile) Load() (*Session, error) {
 		return nil, &SessionError{Path: f.Path, Err: err}
 	}
 	return decodeSession(f.Path, data)
+}
+
+// narrow restricts a session file readable by group or others to its owner.
+func (f *SessionFile) narrow() error {
+	info, err := os.Stat(f.Path)
+	if err != nil || !ownerCheckable || info.Mode().Perm()&0o077 == 0 {
+		return nil // a missing file is for Load to report
+	}
+	if err := os.Chmod(f.Path, 0o600); err != nil {
+		return fmt.Errorf("restricting %s to its owner: %w", f.Path, err)
+	}
+	if f.Warn != nil {
+		f.Warn(fmt.Sprintf("the session file %s was readable by others (mode %04o): narrowed to 0600; run `apikeys auth login` to replace its tokens if others could read them", f.Path, info.Mode().Perm()))
+	}
+	return nil
 }
 
 // decodeSession reads a session file's content, refusing anything incomplete.
@@ -168,10 +206,14 @@ func (f *SessionFile) Lock(ctx context.Context) (unlock func(), err error) {
 }
 
 // ensurePrivateDir creates dir (and parents) with mode 0700 and narrows it to 0700 if it
-// exists with wider permissions: it holds credentials.
+// exists readable by others: it holds credentials. One that others could write to, or that
+// another user owns, is refused (checkOwnPath).
 func ensurePrivateDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("creating %s: %w", dir, err)
+	}
+	if err := checkOwnPath(dir, true); err != nil {
+		return err
 	}
 	info, err := os.Stat(dir)
 	if err != nil {

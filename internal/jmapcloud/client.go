@@ -78,10 +78,7 @@ func New(opts Options) (*Client, error) {
 	if size <= 0 {
 		size = 1000
 	}
-	retry := opts.Retry
-	if retry == (RetryPolicy{}) {
-		retry = DefaultRetryPolicy
-	}
+	retry := opts.Retry.orDefault()
 	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry, secrets: secrets}, nil
 }
 
@@ -270,8 +267,8 @@ func (c *Client) DeleteAPIKey(ctx context.Context, org, id, transferTo string) e
 }
 
 // do sends one request and decodes the answer into out, unwrapping the result envelope.
-// With auth, a 401 triggers one refresh and one resend. Idempotent calls are retried (see
-// retry.go); a POST is never sent twice.
+// With auth, a 401 triggers one refresh and one resend. Calls are retried as far as their
+// kind allows (see retry.go); a create is never sent twice.
 func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any, auth bool) error {
 	var payload []byte
 	if body != nil {
@@ -289,10 +286,10 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 	return err
 }
 
-// attempts sends a request, retrying idempotent ones on transient failures. It returns the
-// access token the last attempt carried, for a refresh after a 401.
+// attempts sends a request, sending it again on transient failures when its kind allows
+// (see kindOf). It returns the access token the last attempt carried, for a refresh after a 401.
 func (c *Client) attempts(ctx context.Context, method, path string, query url.Values, payload []byte, out any, auth bool) (string, error) {
-	idempotent := method == http.MethodGet || method == http.MethodDelete
+	kind := kindOf(method, path)
 	for attempt := 1; ; attempt++ {
 		resp, err := c.send(ctx, method, path, query, payload, auth)
 		if err == nil {
@@ -307,15 +304,11 @@ func (c *Client) attempts(ctx context.Context, method, path string, query url.Va
 			return resp.token, nil
 		}
 		wait, retry := c.retry.decide(ctx, attempt, err, resp)
-		if !idempotent || !retry {
+		if !retry || !kind.resendable(err) {
 			return resp.token, err
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return resp.token, ctx.Err()
-		case <-timer.C:
+		if serr := c.retry.sleep(ctx, wait); serr != nil {
+			return resp.token, serr
 		}
 	}
 }

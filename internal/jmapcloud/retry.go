@@ -4,20 +4,52 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
 )
 
-// RetryPolicy bounds the retries of idempotent calls (GET, DELETE).
+// RetryPolicy bounds the retries of the calls that may be sent again (see resendable).
 type RetryPolicy struct {
 	MaxAttempts int           // including the first; 1 disables retries
 	BaseDelay   time.Duration // first backoff; doubles each attempt, with jitter
 	MaxDelay    time.Duration // cap of one wait, Retry-After included
+	// Sleep waits d, or until ctx is done (then it returns ctx's error). nil is a real
+	// timer; tests pass one that returns at once, so a Retry-After: 8 costs them nothing.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // DefaultRetryPolicy: four attempts over about two seconds, longer when the server asks.
 var DefaultRetryPolicy = RetryPolicy{MaxAttempts: 4, BaseDelay: 250 * time.Millisecond, MaxDelay: 10 * time.Second}
+
+// orDefault is p, or DefaultRetryPolicy (keeping p's Sleep) when p sets no attempts.
+func (p RetryPolicy) orDefault() RetryPolicy {
+	if p.MaxAttempts > 0 {
+		return p
+	}
+	d := DefaultRetryPolicy
+	d.Sleep = p.Sleep
+	return d
+}
+
+// sleep waits d with p.Sleep, or a timer.
+func (p RetryPolicy) sleep(ctx context.Context, d time.Duration) error {
+	if p.Sleep != nil {
+		if err := p.Sleep(ctx, d); err != nil {
+			return err
+		}
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
+}
 
 // decide says whether to retry after attempt failed with err, and how long to wait.
 func (p RetryPolicy) decide(ctx context.Context, attempt int, err error, resp response) (time.Duration, bool) {
@@ -39,6 +71,60 @@ func (p RetryPolicy) decide(ctx context.Context, attempt int, err error, resp re
 	// Full jitter in [backoff/2, backoff): concurrent clients do not retry in step.
 	half := backoff / 2
 	return half + time.Duration(rand.Int64N(int64(half)+1)), true
+}
+
+// callKind is how much a call may be sent again.
+type callKind int
+
+const (
+	// callSafe spends nothing: GET, DELETE (a retried DELETE meeting 404 is done), and
+	// authenticate, which only opens one more session.
+	callSafe callKind = iota
+	// callSingleUse spends a single-use refresh token (refresh-token, revoke-token): resent
+	// only when the server certainly did not process it.
+	callSingleUse
+	// callOnce creates something (create): never sent twice.
+	callOnce
+)
+
+// kindOf classifies a request by its method and path.
+func kindOf(method, path string) callKind {
+	switch {
+	case method == http.MethodGet, method == http.MethodDelete, path == pathAuthenticate():
+		return callSafe
+	case path == pathRefreshToken(), path == pathRevokeToken():
+		return callSingleUse
+	}
+	return callOnce
+}
+
+// resendable says whether a call of kind k that failed with err may be sent again.
+func (k callKind) resendable(err error) bool {
+	switch k {
+	case callSafe:
+		return true // decide still checks that err is transient
+	case callSingleUse:
+		return notProcessed(err)
+	}
+	return false
+}
+
+// notProcessed reports failures that prove the server did not act on the request: a 429 or
+// 503 answer, or a connection that could not be made, so nothing was sent. A lost answer,
+// a 500, 502 or 504 prove nothing: the token may be spent.
+func notProcessed(err error) bool {
+	switch StatusCode(err) {
+	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
+		return true
+	}
+	return isDialError(err)
+}
+
+// isDialError reports a failure to connect (refused, unreachable, dial timeout).
+func isDialError(err error) bool {
+	var netErr *NetworkError
+	var opErr *net.OpError
+	return errors.As(err, &netErr) && netErr.Status == 0 && errors.As(err, &opErr) && opErr.Op == "dial"
 }
 
 // transient errors may succeed when sent again.

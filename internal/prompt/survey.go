@@ -1,9 +1,11 @@
 package prompt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
@@ -19,6 +21,7 @@ type surveyPrompter struct {
 	in   FileReader
 	draw FileWriter
 	err  io.Writer
+	done <-chan struct{} // nil: prompts are ended by the user only
 }
 
 var _ Prompter = (*surveyPrompter)(nil)
@@ -39,6 +42,76 @@ func NewSurvey(in FileReader, out FileWriter, errOut io.Writer) Prompter {
 	return &surveyPrompter{in: in, draw: draw, err: errOut}
 }
 
+// NewSurveyContext is NewSurvey whose prompts end, as with Ctrl-C, once ctx is done. A
+// prompt puts the terminal in raw mode, where Ctrl-C is only a key: a SIGTERM or SIGHUP,
+// which cancels ctx, is the only way a prompt waiting for a person can be ended from outside.
+//
+// Create one per process and terminal, and use it for every prompt: it reads the terminal
+// from a goroutine of its own, which a second one would compete with for keys.
+func NewSurveyContext(ctx context.Context, in FileReader, out FileWriter, errOut io.Writer) Prompter {
+	p := NewSurvey(in, out, errOut).(*surveyPrompter)
+	p.in = &cancellableInput{file: in, done: ctx.Done()}
+	p.done = ctx.Done()
+	return p
+}
+
+// errInterrupted ends a prompt whose context was cancelled.
+var errInterrupted = errors.New("interrupted while waiting for an answer")
+
+// cancellableInput is the terminal as survey reads it: a read returns errInterrupted once
+// done is closed. The terminal itself cannot be interrupted (a blocking read of a tty), so
+// one goroutine reads it for every prompt of the process and hands each chunk to the prompt
+// reading at the time: a read left behind by an ended prompt never swallows keys meant for
+// the next.
+type cancellableInput struct {
+	file FileReader
+	done <-chan struct{}
+
+	start   sync.Once
+	chunks  chan []byte // closed after readErr is set
+	readErr error
+	pending []byte // read from chunks, not yet handed to survey
+}
+
+func (c *cancellableInput) Fd() uintptr { return c.file.Fd() }
+
+func (c *cancellableInput) Read(p []byte) (int, error) {
+	if len(c.pending) == 0 {
+		c.start.Do(c.pump)
+		select {
+		case <-c.done:
+			return 0, errInterrupted
+		case chunk, ok := <-c.chunks:
+			if !ok {
+				return 0, c.readErr
+			}
+			c.pending = chunk
+		}
+	}
+	n := copy(p, c.pending)
+	c.pending = c.pending[n:]
+	return n, nil
+}
+
+// pump starts the one goroutine that reads the terminal.
+func (c *cancellableInput) pump() {
+	c.chunks = make(chan []byte)
+	go func() {
+		defer close(c.chunks)
+		for {
+			buf := make([]byte, 256)
+			n, err := c.file.Read(buf)
+			if n > 0 {
+				c.chunks <- buf[:n]
+			}
+			if err != nil {
+				c.readErr = err
+				return
+			}
+		}
+	}()
+}
+
 func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) (err error) {
 	// survey can panic when its terminal disappears mid-prompt (a hang-up): that is the user
 	// going away, so it cancels the command like Ctrl-C instead of crashing it.
@@ -47,11 +120,19 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 			err = fmt.Errorf("%w: the terminal went away during the prompt (%v)", ErrCancelled, r)
 		}
 	}()
+	select {
+	case <-p.done:
+		return fmt.Errorf("%w: %w", ErrCancelled, errInterrupted)
+	default:
+	}
 	opts = append(opts, survey.WithStdio(p.in, p.draw, p.err))
 	err = survey.AskOne(q, answer, opts...)
 	switch {
 	case err == nil:
 		return nil
+	case errors.Is(err, errInterrupted):
+		fmt.Fprintln(p.draw) // leave the half-drawn prompt's line
+		return fmt.Errorf("%w: %w", ErrCancelled, err)
 	case errors.Is(err, terminal.InterruptErr):
 		return fmt.Errorf("%w: %w", ErrCancelled, err)
 	case errors.Is(err, io.EOF):

@@ -1,0 +1,45 @@
+package cli
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/sandbox"
+)
+
+// A 502 or 504 on create comes from a gateway that gave up on a server that may have created
+// the key: the error says so and how to check, and never invites a plain retry.
+func TestCreateBehindAFailingGatewaySaysTheKeyMayExist(t *testing.T) {
+	for _, status := range []int{http.StatusBadGateway, http.StatusGatewayTimeout} {
+		t.Run(http.StatusText(status), func(t *testing.T) {
+			e := newAuthEnv(t, authEnvOptions{})
+			e.login(sandbox.AdminEmail)
+			var creates atomic.Int64
+			var active atomic.Bool
+			active.Store(true)
+			e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+				if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/api-keys") {
+					return false
+				}
+				creates.Add(1)
+				e.sb.Handler().ServeHTTP(httptest.NewRecorder(), r) // the key is created
+				answerStatus(w, status)
+				return true
+			})
+			code, stdout, stderr := e.run("", "create", "gw-key", "--role", "viewer", "--expires", "3d")
+			want := "the key \"gw-key\" may or may not have been created; run `apikeys list --filter 'title=gw-key'` to check before trying again\n"
+			if code != exitError || stdout != "" || !strings.HasSuffix(stderr, want) {
+				t.Fatalf("create behind a %d: exit %d, stdout %q\nstderr %s\nwant it to end with %s", status, code, stdout, stderr, want)
+			}
+			if strings.Contains(stderr, "try again in a moment") {
+				t.Errorf("the error invites a retry that would duplicate the key:\n%s", stderr)
+			}
+			if n := creates.Load(); n != 1 {
+				t.Errorf("create sent %d times, want 1", n)
+			}
+		})
+	}
+}
