@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 )
 
@@ -108,8 +109,17 @@ Try it without an account against the built-in sandbox:
 				return err
 			}
 			f.viper = v
-			if v.GetBool("no-color") {
+			noColor, err := config.BoolSetting(v, "no-color")
+			if err != nil {
+				return err
+			}
+			if noColor {
 				f.IO.DisableColor()
+			}
+			// iostreams read it already (an unreadable value there means "do not prompt"):
+			// a value that is not a boolean is still a usage error.
+			if _, err := envbool.Lookup(f.Getenv, "APIKEYS_PROMPT_DISABLED"); err != nil {
+				return &codedError{code: exitUsage, err: err}
 			}
 			return nil
 		},

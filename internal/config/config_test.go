@@ -214,3 +214,60 @@ func TestProfileName(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadBooleanVariablesReadEveryWord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	for _, c := range []struct {
+		value string
+		want  bool
+	}{{"yes", true}, {"on", true}, {"Y", true}, {" TRUE ", true}, {"1", true}, {"no", false}, {"off", false}, {"0", false}, {"", false}} {
+		t.Setenv("APIKEYS_SANDBOX", c.value)
+		t.Setenv("APIKEYS_DEBUG", c.value)
+		t.Setenv("APIKEYS_NO_COLOR", c.value)
+		s, err := loadWithBools(t, path)
+		if err != nil {
+			t.Fatalf("%q: %v", c.value, err)
+		}
+		if s.Sandbox != c.want || s.Debug != c.want || s.NoColor != c.want {
+			t.Errorf("%q: sandbox %v, debug %v, no-color %v; want %v", c.value, s.Sandbox, s.Debug, s.NoColor, c.want)
+		}
+	}
+}
+
+func TestLoadBooleanVariableTypoIsAUsageError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	for _, name := range []string{"APIKEYS_SANDBOX", "APIKEYS_DEBUG", "APIKEYS_NO_COLOR"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, "yse")
+			_, err := loadWithBools(t, path)
+			var usage *output.UsageError
+			want := `invalid ` + name + `="yse": use 1/0, true/false, yes/no, on/off or y/n (any case), or leave it empty`
+			if !errors.As(err, &usage) || err.Error() != want {
+				t.Fatalf("got %v\nwant %s", err, want)
+			}
+		})
+	}
+	// The flag, when given, is what counts.
+	t.Setenv("APIKEYS_SANDBOX", "yse")
+	if s, err := loadWithBools(t, path, "--sandbox=false"); err != nil || s.Sandbox {
+		t.Errorf("--sandbox=false over a bad variable: %+v, %v", s, err)
+	}
+}
+
+// loadWithBools is load with the root command's boolean flags defined too.
+func loadWithBools(t *testing.T, path string, args ...string) (*Settings, error) {
+	t.Helper()
+	fs := pflag.NewFlagSet("apikeys", pflag.ContinueOnError)
+	fs.String("config", "", "")
+	fs.Bool("sandbox", false, "")
+	fs.Bool("debug", false, "")
+	fs.Bool("no-color", false, "")
+	if err := fs.Parse(append([]string{"--config", path}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewViper(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Load(v)
+}
