@@ -49,7 +49,8 @@ Columns, sort keys, filter fields and JSON keys share one vocabulary:
   id, title, role, creator, email, created, expires, status
 
 Filters are FIELD OP VALUE with OP one of = != ~ !~ < <= > >= (~ is case-insensitive
-contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w, 1y.`,
+contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w, 1y.
+An empty VALUE is refused (write "" to compare a text field with the empty text).`,
 		Example: `  apikeys list --sort -expires,title
   apikeys list --filter 'role=editor' --filter 'expires<30d'
   apikeys list --expiring-within 30d -o csv

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
@@ -70,5 +73,54 @@ func TestSandboxVariableYesUsesTheSandbox(t *testing.T) {
 	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"list", "-o", "csv", "--columns", "id", "--no-headers"})
 	if code != 0 || out.Len() == 0 {
 		t.Fatalf("APIKEYS_SANDBOX=yes list: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
+	}
+}
+
+func TestEmptyFilterValuesExit2(t *testing.T) {
+	empty := func(expr, op string) string {
+		return "Error: invalid filter \"" + expr + "\": the value after \"" + op + "\" is empty (an unset shell variable?): give the value to compare with\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "delete contains", args: []string{"delete", "--filter", "title~", "--dry-run"}, code: 2, stderr: empty("title~", "~")},
+		{name: "delete not equal", args: []string{"delete", "--filter", "title!=", "--no-transfer", "--yes"}, code: 2, stderr: empty("title!=", "!=")},
+		{name: "list equal", args: []string{"list", "--filter", "title="}, code: 2, stderr: empty("title=", "=")},
+		{name: "doubled operator", args: []string{"delete", "--filter", "title==x", "--dry-run"}, code: 2,
+			stderr: "Error: invalid filter \"title==x\": unknown operator \"==\" (use one of = != ~ !~ < <= > >=); quote a value that starts with \"=\": title=\"=x\"\n"},
+		{name: "delete nothing named", args: []string{"delete", "--yes"}, code: 2,
+			stderr: "Error: name the keys to delete (ID or title), select them with --filter, or pass --all for every key\n"},
+	})
+}
+
+func TestDeleteSelectingEveryKeyNeedsAll(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	_, keys, _ := ts.run("list", "-o", "csv", "--columns", "id", "--no-headers")
+	total := len(strings.Fields(keys))
+	refused := fmt.Sprintf("Error: the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter\n", total)
+	for _, args := range [][]string{
+		{"delete", "--filter", "title!=no such title", "--dry-run", "-o", "json"},
+		{"delete", "--filter", "created<=now", "--no-transfer", "--yes"}, // a filter that happens to match all
+		{"delete", "--filter", `title!=""`, "--no-transfer", "--yes"},
+	} {
+		code, out, errOut := ts.run(args...)
+		if code != exitUsage || out != "" || errOut != refused {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and %q", args, code, out, errOut, refused)
+		}
+	}
+	if after := ts.state(); after != before {
+		t.Fatalf("a refused selection changed the organization:\n%s\nwant\n%s", after, before)
+	}
+
+	// With --all the same dry run shows every key; --all alone selects every key.
+	code, out, errOut := ts.run("delete", "--filter", "title!=no such title", "--all", "--dry-run", "-o", "json")
+	var plan []planEntry
+	if code != exitOK || json.Unmarshal([]byte(out), &plan) != nil || len(plan) != total {
+		t.Fatalf("--filter --all --dry-run: exit %d, %d entries, stderr %s", code, len(plan), errOut)
+	}
+	if code, _, errOut := ts.run("delete", "--all", "--no-transfer", "--yes"); code != exitOK {
+		t.Fatalf("delete --all: exit %d: %s", code, errOut)
+	}
+	if _, keys, _ := ts.run("list", "-o", "csv", "--columns", "id", "--no-headers"); keys != "" {
+		t.Errorf("keys left after delete --all: %q", keys)
 	}
 }
