@@ -73,7 +73,12 @@ K=$(apikeys create ...) works; everything else goes to stderr.
 		Example: `  apikeys create "CI deploy" --role editor --expires 90d
   K=$(apikeys create nightly --role viewer --expires 2027-01-31)
   apikeys create backup --role viewer --expires 1y --secret-file ./backup.key`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return argsError("create takes at most one TITLE (the new key's title), not %d arguments: quote a title that has spaces", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if opts.Title != "" && opts.Title != args[0] {

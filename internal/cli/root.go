@@ -37,6 +37,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		return exitOK
 	}
 	root := newRootCmd(f)
+	guard := guardCommands(root)
 	out := f.IO.Out
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		// Dynamic completion is set up only when the shell asks for it, and its answer,
@@ -53,6 +54,9 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	root.SetErr(f.IO.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
+		err = guard.err
+	}
+	if err == nil {
 		return exitOK
 	}
 	var silent *silentError
@@ -67,8 +71,13 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
-	if code == exitUsage && cmd != nil && isFlagError(err) {
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	var fe *flagError
+	if code == exitUsage && cmd != nil && errors.As(err, &fe) {
+		path := cmd.CommandPath()
+		if fe.usageOf != "" {
+			path = fe.usageOf
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }
@@ -80,8 +89,12 @@ func versionOnly(args []string) bool {
 	return len(args) == 1 && (args[0] == "version" || args[0] == "--version")
 }
 
-// flagError marks cobra's own parse errors so they exit 2.
-type flagError struct{ err error }
+// flagError marks cobra's own parse errors so they exit 2. usageOf, when set, is the
+// command whose help the error points at (else the command that failed).
+type flagError struct {
+	err     error
+	usageOf string
+}
 
 func (e *flagError) Error() string { return e.err.Error() }
 func (e *flagError) Unwrap() error { return e.err }

@@ -124,3 +124,49 @@ func TestDeleteSelectingEveryKeyNeedsAll(t *testing.T) {
 		t.Errorf("keys left after delete --all: %q", keys)
 	}
 }
+
+func TestUnknownCommandsAndArgumentCountsExit2(t *testing.T) {
+	unknown := func(arg, path, suggestions, usage string) string {
+		s := "Error: unknown command \"" + arg + "\" for \"" + path + "\"\n"
+		if suggestions != "" {
+			s += "\nDid you mean this?\n\t" + strings.ReplaceAll(suggestions, " ", "\n\t") + "\n\n"
+		}
+		return s + "Run '" + usage + " --help' for usage.\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "auth logut", args: []string{"auth", "logut"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
+		{name: "auth logut --help", args: []string{"auth", "logut", "--help"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
+		{name: "sandbox foo", args: []string{"sandbox", "foo"}, code: 2, stderr: unknown("foo", "apikeys sandbox", "", "apikeys sandbox")},
+		{name: "sandbox --data x srve", args: []string{"sandbox", "--data", "x", "srve"}, code: 2, stderr: unknown("srve", "apikeys sandbox", "serve", "apikeys sandbox")},
+		{name: "completion tcsh", args: []string{"completion", "tcsh"}, code: 2, stderr: unknown("tcsh", "apikeys completion", "bash fish zsh", "apikeys completion")},
+		{name: "completion bash extra", args: []string{"completion", "bash", "extra"}, code: 2, stderr: unknown("extra", "apikeys completion bash", "", "apikeys completion bash")},
+		{name: "help nonsense", args: []string{"help", "nonsense"}, code: 2, stderr: unknown("nonsense", "apikeys", "", "apikeys")},
+		{name: "help lst", args: []string{"help", "lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
+		{name: "help auth logut", args: []string{"help", "auth", "logut"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
+		{name: "lst", args: []string{"lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
+		{name: "--debug lst", args: []string{"--debug", "lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
+		{name: "exit-codes extra", args: []string{"exit-codes", "extra"}, code: 2, stderr: unknown("extra", "apikeys exit-codes", "", "apikeys exit-codes")},
+		{name: "list extra", args: []string{"list", "extra"}, code: 2, stderr: unknown("extra", "apikeys list", "", "apikeys list")},
+		{name: "members extra", args: []string{"members", "extra"}, code: 2, stderr: unknown("extra", "apikeys members", "", "apikeys members")},
+		{name: "auth status extra", args: []string{"auth", "status", "extra"}, code: 2, stderr: unknown("extra", "apikeys auth status", "", "apikeys auth status")},
+		{name: "sandbox info extra", args: []string{"sandbox", "info", "extra"}, code: 2, stderr: unknown("extra", "apikeys sandbox info", "", "apikeys sandbox info")},
+		{name: "version extra", args: []string{"version", "extra"}, code: 2, stderr: unknown("extra", "apikeys version", "", "apikeys version")},
+		{name: "show", args: []string{"show"}, code: 2,
+			stderr: "Error: missing KEY: an API key ID or exact title\nRun 'apikeys show --help' for usage.\n"},
+		{name: "show a b", args: []string{"show", "CI", "deploy"}, code: 2,
+			stderr: "Error: show takes one KEY (an API key ID or exact title), not 2 arguments: quote a title that has spaces\nRun 'apikeys show --help' for usage.\n"},
+		{name: "create a b", args: []string{"create", "CI", "deploy", "--role", "viewer", "--expires", "30d"}, code: 2,
+			stderr: "Error: create takes at most one TITLE (the new key's title), not 2 arguments: quote a title that has spaces\nRun 'apikeys create --help' for usage.\n"},
+	})
+}
+
+// A parent command alone still prints its help and succeeds, as `git remote` or `gh auth` do.
+func TestParentCommandAlonePrintsHelp(t *testing.T) {
+	for _, args := range [][]string{{"auth"}, {"sandbox"}, {"completion"}, {"help", "auth"}, {}, {"exit-codes"}} {
+		streams, _, out, errOut := iostreams.Test()
+		f := newFactory(streams, "test", func(string) string { return "" })
+		if code := run(context.Background(), f, args); code != 0 || !strings.Contains(out.String(), "Usage:") && !strings.Contains(out.String(), "Exit codes") || errOut.Len() != 0 {
+			t.Errorf("%q: exit %d, stderr %q, stdout %.80q", args, code, errOut.String(), out.String())
+		}
+	}
+}
