@@ -86,9 +86,6 @@ K=$(apikeys create ...) works; everything else goes to stderr.
 				}
 				opts.Title = args[0]
 			}
-			if opts.Copy && opts.NoCopy {
-				return usageError("--copy and --no-copy contradict each other: give one")
-			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}

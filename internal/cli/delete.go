@@ -103,8 +103,8 @@ included, unless --all is given; --all alone selects every key.`,
 			if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
 				return usageError("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
 			}
-			if opts.TransferTo != "" && opts.NoTransfer {
-				return usageError("--transfer-to and --no-transfer contradict each other: give one")
+			if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
+				return usageError("--all and KEY arguments contradict each other: give the keys, or --all for every key")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)

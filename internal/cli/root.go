@@ -14,6 +14,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
@@ -117,11 +119,17 @@ Try it without an account against the built-in sandbox:
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkGivenFlags(cmd.Flags()); err != nil {
+				return err
+			}
 			v, err := config.NewViper(cmd.Root().PersistentFlags())
 			if err != nil {
 				return err
 			}
 			f.viper = v
+			if err := checkSandboxTarget(v, cmd.Flags()); err != nil {
+				return err
+			}
 			noColor, err := config.BoolSetting(v, "no-color")
 			if err != nil {
 				return err
@@ -169,6 +177,64 @@ Try it without an account against the built-in sandbox:
 		newExitCodesHelpTopic(),
 	)
 	return root
+}
+
+// checkGivenFlags refuses a string flag given an empty value, before anything is done: in a
+// script it is usually an unset variable (--secret-file "$F" would print the secret on stdout
+// instead, --transfer-to "$HEIR" would fall back to asking). An APIKEYS_ variable that is
+// empty counts as unset, the usual convention for the environment.
+func checkGivenFlags(flags *pflag.FlagSet) error {
+	var err error
+	flags.VisitAll(func(fl *pflag.Flag) {
+		if err == nil && fl.Changed && fl.Value.Type() == "string" && strings.TrimSpace(fl.Value.String()) == "" {
+			err = &flagError{err: usageError("--%s was given an empty value (an unset shell variable?): give a value, or leave the flag out", fl.Name)}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return checkContradictions(flags)
+}
+
+// contradictions are flags that cannot be given together, wherever both exist. Each one
+// would silently win over the other otherwise.
+var contradictions = [][2]string{
+	{"expired", "expiring-within"},
+	{"copy", "no-copy"},
+	{"transfer-to", "no-transfer"},
+}
+
+// checkContradictions refuses two flags of one command that contradict each other. A
+// boolean given as false (--copy=false) is not a contradiction.
+func checkContradictions(flags *pflag.FlagSet) error {
+	given := func(name string) bool {
+		fl := flags.Lookup(name)
+		return fl != nil && fl.Changed && !(fl.Value.Type() == "bool" && fl.Value.String() == "false")
+	}
+	for _, pair := range contradictions {
+		if given(pair[0]) && given(pair[1]) {
+			return usageError("--%s and --%s contradict each other: give one", pair[0], pair[1])
+		}
+	}
+	return nil
+}
+
+// checkSandboxTarget refuses --sandbox (or APIKEYS_SANDBOX) with --api-url (or
+// APIKEYS_API_URL): the sandbox runs in process, so the URL would be silently ignored and
+// the user might believe a command went to that server. An api-url of the profile file is
+// only a default and does not count.
+func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
+	sandbox, err := config.BoolSetting(v, "sandbox")
+	if err != nil || !sandbox || strings.TrimSpace(v.GetString("api-url")) == "" {
+		return err
+	}
+	origin := func(name string) string {
+		if flags.Changed(name) {
+			return "--" + name
+		}
+		return config.EnvName(name)
+	}
+	return usageError("%s and %s contradict each other: the sandbox runs in process and talks to no URL; give one", origin("sandbox"), origin("api-url"))
 }
 
 func newVersionCmd(f *Factory) *cobra.Command {

@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
 // typoCase is a command line a person or a script gets wrong: it must exit with code and
@@ -168,5 +172,104 @@ func TestParentCommandAlonePrintsHelp(t *testing.T) {
 		if code := run(context.Background(), f, args); code != 0 || !strings.Contains(out.String(), "Usage:") && !strings.Contains(out.String(), "Exit codes") || errOut.Len() != 0 {
 			t.Errorf("%q: exit %d, stderr %q, stdout %.80q", args, code, errOut.String(), out.String())
 		}
+	}
+}
+
+func TestEmptyFlagValuesExit2(t *testing.T) {
+	empty := func(flag, cmd string) string {
+		return "Error: --" + flag + " was given an empty value (an unset shell variable?): give a value, or leave the flag out\nRun '" + cmd + " --help' for usage.\n"
+	}
+	create := []string{"create", "CI", "--role", "viewer", "--expires", "30d"}
+	runTypoCases(t, []typoCase{
+		{name: "secret-file", args: append(create, "--secret-file", ""), code: 2, stderr: empty("secret-file", "apikeys create")},
+		{name: "secret-file=", args: append(create, "--secret-file="), code: 2, stderr: empty("secret-file", "apikeys create")},
+		{name: "title", args: []string{"create", "--title", "", "--role", "viewer", "--expires", "30d"}, code: 2, stderr: empty("title", "apikeys create")},
+		{name: "title spaces", args: []string{"create", "--title", "  ", "--role", "viewer", "--expires", "30d"}, code: 2, stderr: empty("title", "apikeys create")},
+		{name: "role", args: []string{"create", "CI", "--role", "", "--expires", "30d"}, code: 2, stderr: empty("role", "apikeys create")},
+		{name: "clear-after", args: append(create, "--clear-after", ""), code: 2, stderr: empty("clear-after", "apikeys create")},
+		{name: "transfer-to", args: []string{"delete", "CI", "--transfer-to", "", "--yes"}, code: 2, stderr: empty("transfer-to", "apikeys delete")},
+		{name: "org", args: []string{"--org", "", "list"}, code: 2, stderr: empty("org", "apikeys list")},
+		{name: "profile", args: []string{"list", "--profile="}, code: 2, stderr: empty("profile", "apikeys list")},
+		{name: "api-url", args: []string{"members", "--api-url", ""}, code: 2, stderr: empty("api-url", "apikeys members")},
+		{name: "config", args: []string{"show", "x", "--config", ""}, code: 2, stderr: empty("config", "apikeys show")},
+		{name: "output", args: []string{"list", "-o", ""}, code: 2, stderr: empty("output", "apikeys list")},
+		{name: "columns", args: []string{"list", "--columns", ""}, code: 2, stderr: empty("columns", "apikeys list")},
+		{name: "expiring-within", args: []string{"list", "--expiring-within", ""}, code: 2, stderr: empty("expiring-within", "apikeys list")},
+		{name: "members role", args: []string{"members", "--role", ""}, code: 2, stderr: empty("role", "apikeys members")},
+		{name: "username", args: []string{"auth", "login", "--username", ""}, code: 2, stderr: empty("username", "apikeys auth login")},
+		{name: "sandbox data", args: []string{"sandbox", "info", "--data", ""}, code: 2, stderr: empty("data", "apikeys sandbox info")},
+	})
+}
+
+func TestContradictionsExit2(t *testing.T) {
+	both := func(a, b string) string { return "Error: " + a + " and " + b + " contradict each other: give one\n" }
+	sandboxURL := func(a, b string) string {
+		return "Error: " + a + " and " + b + " contradict each other: the sandbox runs in process and talks to no URL; give one\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "sandbox api-url", args: []string{"--sandbox", "--api-url", "https://api.example", "list"}, code: 2, stderr: sandboxURL("--sandbox", "--api-url")},
+		{name: "sandbox env api-url", env: map[string]string{"APIKEYS_API_URL": "https://api.example"}, args: []string{"list", "--sandbox"}, code: 2, stderr: sandboxURL("--sandbox", "APIKEYS_API_URL")},
+		{name: "env sandbox api-url", env: map[string]string{"APIKEYS_SANDBOX": "yes"}, args: []string{"list", "--api-url", "https://api.example"}, code: 2, stderr: sandboxURL("APIKEYS_SANDBOX", "--api-url")},
+		{name: "expired expiring-within", args: []string{"list", "--expired", "--expiring-within", "30d"}, code: 2, stderr: both("--expired", "--expiring-within")},
+		{name: "copy no-copy", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "--copy", "--no-copy"}, code: 2, stderr: both("--copy", "--no-copy")},
+		{name: "transfer-to no-transfer", args: []string{"delete", "CI", "--transfer-to", "erin@acme.example", "--no-transfer", "--yes"}, code: 2, stderr: both("--transfer-to", "--no-transfer")},
+		{name: "all with keys", args: []string{"delete", "CI", "--all", "--yes"}, code: 2,
+			stderr: "Error: --all and KEY arguments contradict each other: give the keys, or --all for every key\n"},
+	})
+}
+
+// Empty APIKEYS_ variables are unset, as the environment convention has it: --sandbox with
+// an empty APIKEYS_API_URL is no contradiction, and empty APIKEYS_ORG picks no organization.
+func TestEmptyVariablesAreUnset(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	for _, name := range []string{"APIKEYS_API_URL", "APIKEYS_ORG", "APIKEYS_PROFILE", "APIKEYS_CONFIG", "APIKEYS_DEBUG", "APIKEYS_OUTPUT"} {
+		t.Setenv(name, "")
+	}
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"--sandbox", "list", "-o", "csv", "--columns", "id", "--no-headers"})
+	if code != 0 || out.Len() == 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
+	}
+}
+
+// An empty --secret-file used to print the secret on stdout and exit 0: the key is now never
+// created. The server counts every POST it receives.
+func TestEmptySecretFileCreatesNoKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(dir, "sandbox.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var posts atomic.Int32
+	handler := sb.Handler()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.Contains(r.URL.Path, "api-keys") {
+			posts.Add(1)
+		}
+		handler.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	ts := &testSandbox{t: t, sb: sb, url: srv.URL}
+
+	for _, args := range [][]string{
+		{"create", "leak", "--role", "viewer", "--expires", "30d", "--secret-file", ""},
+		{"create", "leak", "--role", "viewer", "--expires", "30d", "--secret-file= "},
+		{"create", "--title", "", "--role", "viewer", "--expires", "30d"},
+	} {
+		code, out, errOut := ts.run(args...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "was given an empty value") {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout", args, code, out, errOut)
+		}
+	}
+	if n := posts.Load(); n != 0 {
+		t.Fatalf("%d keys were created", n)
+	}
+	// The counter counts: a valid create is one POST.
+	if code, _, errOut := ts.run("create", "counted", "--role", "viewer", "--expires", "30d"); code != 0 || posts.Load() != 1 {
+		t.Fatalf("a valid create: exit %d, %d POSTs: %s", code, posts.Load(), errOut)
 	}
 }
