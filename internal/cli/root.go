@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -147,7 +148,7 @@ Try it without an account against the built-in sandbox:
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &flagError{err: &codedError{code: exitUsage, err: err}}
+		return &flagError{err: &codedError{code: exitUsage, err: flagValueError(err)}}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 
@@ -161,7 +162,8 @@ Try it without an account against the built-in sandbox:
 	pf.Bool("no-color", false, "disable colour (also NO_COLOR)")
 	pf.Bool("debug", false, "trace HTTP requests on stderr, credentials redacted")
 	pf.String("config", "", "configuration file (default $XDG_CONFIG_HOME/apikeys/config.yaml)")
-	pf.Duration("timeout", 0, "timeout of each HTTP request (default 30s)")
+	var timeout time.Duration // read through viper, as the file and APIKEYS_TIMEOUT may set it too
+	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 30s)")
 	_ = pf.MarkHidden("sandbox-data")
 
 	root.AddCommand(
@@ -187,7 +189,7 @@ func checkGivenFlags(flags *pflag.FlagSet) error {
 	var err error
 	flags.VisitAll(func(fl *pflag.Flag) {
 		if err == nil && fl.Changed && fl.Value.Type() == "string" && strings.TrimSpace(fl.Value.String()) == "" {
-			err = &flagError{err: usageError("--%s was given an empty value (an unset shell variable?): give a value, or leave the flag out", fl.Name)}
+			err = &flagError{err: emptyFlagError(fl.Name)}
 		}
 	})
 	if err != nil {

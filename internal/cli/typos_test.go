@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
@@ -271,5 +272,67 @@ func TestEmptySecretFileCreatesNoKey(t *testing.T) {
 	// The counter counts: a valid create is one POST.
 	if code, _, errOut := ts.run("create", "counted", "--role", "viewer", "--expires", "30d"); code != 0 || posts.Load() != 1 {
 		t.Fatalf("a valid create: exit %d, %d POSTs: %s", code, posts.Load(), errOut)
+	}
+}
+
+func TestEveryDurationFlagHasOneGrammarAndNamesTheFlag(t *testing.T) {
+	const help = "(use a number and a unit: ms, s, min, h, d (days), w (weeks), y (365 days); e.g. 45s, 10min, 12h, 30d, 1h30min)"
+	const ambiguous = "m could mean minutes or months: write min for minutes, or days such as 30d"
+	bad := func(flag, value, reason, cmd string) string {
+		return "Error: invalid --" + flag + " \"" + value + "\": " + reason + "\nRun '" + cmd + " --help' for usage.\n"
+	}
+	create := []string{"create", "CI", "--role", "viewer"}
+	var cases []typoCase
+	for _, c := range []struct {
+		flag string
+		cmd  []string
+	}{
+		{"clear-after", append(create, "--expires", "30d")},
+		{"expiring-within", []string{"list"}},
+		{"timeout", []string{"list"}},
+		{"token-ttl", []string{"sandbox", "serve"}},
+		{"slow-delay", []string{"sandbox", "serve"}},
+	} {
+		path := "apikeys " + strings.Join(c.cmd[:1], " ")
+		if c.cmd[0] == "sandbox" {
+			path = "apikeys sandbox serve"
+		}
+		cases = append(cases,
+			typoCase{name: c.flag + " banana", args: append(append([]string{}, c.cmd...), "--"+c.flag, "banana"), code: 2, stderr: bad(c.flag, "banana", "not a duration "+help, path)},
+			typoCase{name: c.flag + " 30m", args: append(append([]string{}, c.cmd...), "--"+c.flag, "30m"), code: 2, stderr: bad(c.flag, "30m", ambiguous, path)},
+			typoCase{name: c.flag + " 1h30m", args: append(append([]string{}, c.cmd...), "--"+c.flag+"=1h30m"), code: 2, stderr: bad(c.flag, "1h30m", ambiguous, path)},
+			typoCase{name: c.flag + " 30", args: append(append([]string{}, c.cmd...), "--"+c.flag, "30"), code: 2, stderr: bad(c.flag, "30", "no unit "+help, path)},
+		)
+	}
+	cases = append(cases,
+		typoCase{name: "expires 30m", args: append(create, "--expires", "30m"), code: 2,
+			stderr: "Error: invalid --expires: \"30m\" is not a date: " + ambiguous + "\n"},
+		typoCase{name: "expires banana", args: append(create, "--expires", "banana"), code: 2,
+			stderr: "Error: invalid --expires: \"banana\" is not a date (use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d)\n"},
+		typoCase{name: "APIKEYS_TIMEOUT 1m", env: map[string]string{"APIKEYS_TIMEOUT": "1m"}, args: []string{"list"}, code: 2,
+			stderr: "Error: invalid APIKEYS_TIMEOUT \"1m\": " + ambiguous + "\n"},
+	)
+	runTypoCases(t, cases)
+}
+
+// The same words mean the same length everywhere: 90min is accepted by every duration flag
+// and by --expires, and --expiring-within 90min selects what expires<=+90min does.
+func TestDurationsInMinutesWorkEverywhere(t *testing.T) {
+	ts := newTestSandbox(t)
+	code, out, errOut := ts.run("create", "soon", "--role", "viewer", "--expires", "90min", "--clear-after", "10min", "-o", "json")
+	if code != 0 {
+		t.Fatalf("create --expires 90min: exit %d: %s", code, errOut)
+	}
+	var created struct{ Expires time.Time }
+	if err := json.Unmarshal([]byte(out), &created); err != nil {
+		t.Fatal(err)
+	}
+	if left := time.Until(created.Expires); left <= 80*time.Minute || left > 91*time.Minute {
+		t.Errorf("--expires 90min expires in %v", left)
+	}
+	_, within, errOut := ts.run("--timeout", "1min", "list", "--expiring-within", "2h", "-o", "csv", "--columns", "title", "--no-headers")
+	_, filtered, _ := ts.run("list", "--filter", "status!=expired", "--filter", "expires<=+120min", "-o", "csv", "--columns", "title", "--no-headers")
+	if !strings.Contains(within, "soon\n") || within != filtered {
+		t.Errorf("--expiring-within 2h gave %q (%s), expires<=+120min gave %q", within, errOut, filtered)
 	}
 }

@@ -171,9 +171,19 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 	}
 	s.Org, s.OrgFromProfile = pick("org")
 	if t, fromFile := pick("timeout"); t != "" {
-		d, err := time.ParseDuration(t)
-		if err != nil || d < 0 {
-			return nil, settingError(s.ConfigFile, fromFile, "invalid timeout %q: use a duration such as 30s", t)
+		// The one duration grammar of every flag (output.ParseDuration). A bad --timeout
+		// was refused when the flag was parsed, so a value not from the file is
+		// APIKEYS_TIMEOUT's.
+		name := EnvName("timeout")
+		if fromFile {
+			name = "timeout"
+		}
+		d, err := output.ParseFlagDuration(name, t)
+		if err != nil {
+			if fromFile {
+				return nil, &FileError{Path: s.ConfigFile, Err: err}
+			}
+			return nil, err
 		}
 		s.Timeout = d
 	}

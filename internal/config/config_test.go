@@ -74,6 +74,7 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "profile from env", env: map[string]string{"APIKEYS_PROFILE": "sandbox"}, profile: "sandbox", apiURL: "http://127.0.0.1:8080", timeout: 45 * time.Second},
 		{name: "flag beats profile", args: []string{"--profile", "qa", "--org", "x", "--api-url", "https://other.example", "--timeout", "5s"}, profile: "qa", apiURL: "https://other.example", org: "x", timeout: 5 * time.Second},
 		{name: "env beats profile", env: map[string]string{"APIKEYS_ORG": "from-env", "APIKEYS_API_URL": "https://env.example"}, args: []string{"--profile", "qa"}, profile: "qa", apiURL: "https://env.example", org: "from-env", timeout: 45 * time.Second},
+		{name: "days and min", env: map[string]string{"APIKEYS_TIMEOUT": "1min30s"}, profile: "default", apiURL: DefaultAPIURL, timeout: 90 * time.Second},
 		{name: "flag beats env", env: map[string]string{"APIKEYS_PROFILE": "sandbox"}, args: []string{"--profile", "qa"}, profile: "qa", apiURL: "https://api.qa.jmapcloud.io", org: "11111111-1111-1111-1111-111111111111", fromFil: true, timeout: 45 * time.Second},
 	}
 	for _, tt := range tests {
@@ -145,6 +146,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "not yaml", file: "profiles: [unclosed\n", fileErr: true, contains: "config.yaml"},
 		{name: "tabs", file: "profiles:\n\tqa: {}\n", fileErr: true, contains: "config.yaml"},
 		{name: "bad timeout in file", file: "timeout: soon\n", fileErr: true, contains: `invalid timeout "soon"`},
+		{name: "minutes as m in file", file: "timeout: 2m\n", fileErr: true, contains: `invalid timeout "2m": m could mean minutes or months`},
+		{name: "minutes as m in env", env: map[string]string{"APIKEYS_TIMEOUT": "2m"}, contains: `invalid APIKEYS_TIMEOUT "2m": m could mean minutes or months`},
 		{name: "bad store in file", file: "profiles:\n  default:\n    session-store: vault\n", fileErr: true, contains: `invalid session-store "vault"`},
 		{name: "bad store in env", env: map[string]string{"APIKEYS_SESSION_STORE": "vault"}, contains: `invalid session-store "vault"`},
 		{name: "profile with a slash", args: []string{"--profile", "../etc"}, contains: "invalid profile name"},

@@ -262,7 +262,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"title!==x", `invalid filter "title!==x": unknown operator "!==" (use one of = != ~ !~ < <= > >=); quote a value that starts with "=": title!="=x"`},
 		{"title = =x", `invalid filter "title = =x": unknown operator "==" (use one of = != ~ !~ < <= > >=); quote a value that starts with "=": title="=x"`},
 		{"created>2026-02-30", `invalid filter "created>2026-02-30": "2026-02-30" is not a valid date: day out of range`},
-		{"expires<6m", `invalid filter "expires<6m": "6m" is not a date: relative times use h, d, w or y (m could mean minutes or months)`},
+		{"expires<6m", `invalid filter "expires<6m": "6m" is not a date: m could mean minutes or months: write min for minutes, or days such as 30d`},
 		{"expires<2026-01-02T10:00:00", `invalid filter "expires<2026-01-02T10:00:00": "2026-01-02T10:00:00" has no time zone (add Z for UTC or an offset like +02:00)`},
 		{"expires<30", `invalid filter "expires<30": "30" is not a date (use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d)`},
 		{"expires<999y", `invalid filter "expires<999y": "999y" is too far from now`},
