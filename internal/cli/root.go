@@ -223,12 +223,17 @@ func checkContradictions(flags *pflag.FlagSet) error {
 
 // checkSandboxTarget refuses --sandbox (or APIKEYS_SANDBOX) with --api-url (or
 // APIKEYS_API_URL): the sandbox runs in process, so the URL would be silently ignored and
-// the user might believe a command went to that server. An api-url of the profile file is
-// only a default and does not count.
+// the user might believe a command went to that server. The one exception is the --sandbox
+// flag over an APIKEYS_API_URL of the environment: a flag typed now beats a setting of the
+// session, as flags beat variables everywhere. An api-url of the profile file is only a
+// default and does not count.
 func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
 	sandbox, err := config.BoolSetting(v, "sandbox")
 	if err != nil || !sandbox || strings.TrimSpace(v.GetString("api-url")) == "" {
 		return err
+	}
+	if flags.Changed("sandbox") && !flags.Changed("api-url") {
+		return nil
 	}
 	origin := func(name string) string {
 		if flags.Changed(name) {

@@ -209,7 +209,7 @@ func TestContradictionsExit2(t *testing.T) {
 	}
 	runTypoCases(t, []typoCase{
 		{name: "sandbox api-url", args: []string{"--sandbox", "--api-url", "https://api.example", "list"}, code: 2, stderr: sandboxURL("--sandbox", "--api-url")},
-		{name: "sandbox env api-url", env: map[string]string{"APIKEYS_API_URL": "https://api.example"}, args: []string{"list", "--sandbox"}, code: 2, stderr: sandboxURL("--sandbox", "APIKEYS_API_URL")},
+		{name: "env sandbox env api-url", env: map[string]string{"APIKEYS_SANDBOX": "1", "APIKEYS_API_URL": "https://api.example"}, args: []string{"list"}, code: 2, stderr: sandboxURL("APIKEYS_SANDBOX", "APIKEYS_API_URL")},
 		{name: "env sandbox api-url", env: map[string]string{"APIKEYS_SANDBOX": "yes"}, args: []string{"list", "--api-url", "https://api.example"}, code: 2, stderr: sandboxURL("APIKEYS_SANDBOX", "--api-url")},
 		{name: "expired expiring-within", args: []string{"list", "--expired", "--expiring-within", "30d"}, code: 2, stderr: both("--expired", "--expiring-within")},
 		{name: "copy no-copy", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "--copy", "--no-copy"}, code: 2, stderr: both("--copy", "--no-copy")},
@@ -228,6 +228,20 @@ func TestEmptyVariablesAreUnset(t *testing.T) {
 	for _, name := range []string{"APIKEYS_API_URL", "APIKEYS_ORG", "APIKEYS_PROFILE", "APIKEYS_CONFIG", "APIKEYS_DEBUG", "APIKEYS_OUTPUT"} {
 		t.Setenv(name, "")
 	}
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"--sandbox", "list", "-o", "csv", "--columns", "id", "--no-headers"})
+	if code != 0 || out.Len() == 0 {
+		t.Fatalf("exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
+	}
+}
+
+// The --sandbox flag typed now beats an APIKEYS_API_URL of the session, as flags beat
+// variables: a shell that exports the URL of a served sandbox can still read it in process.
+func TestSandboxFlagBeatsAPIURLVariable(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("APIKEYS_API_URL", "https://api.invalid")
 	streams, _, out, errOut := iostreams.Test()
 	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"--sandbox", "list", "-o", "csv", "--columns", "id", "--no-headers"})
 	if code != 0 || out.Len() == 0 {
