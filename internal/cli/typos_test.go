@@ -45,7 +45,11 @@ func runTypoCases(t *testing.T, cases []typoCase) {
 				t.Error("a session was opened")
 				return nil, errCancelled
 			}
-			code := run(context.Background(), f, tc.args)
+			// A command that should have been refused may run instead (sandbox serve would
+			// serve until stopped): the deadline turns that into a failure, not a hang.
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			code := run(ctx, f, tc.args)
 			if code != tc.code || errOut.String() != tc.stderr || out.Len() != 0 {
 				t.Errorf("apikeys %q: exit %d, stdout %q\nstderr:\n%s\nwant exit %d, no stdout, stderr:\n%s", tc.args, code, out.String(), errOut.String(), tc.code, tc.stderr)
 			}
