@@ -45,7 +45,7 @@ type createOptions struct {
 	SecretFile string
 	Copy       bool
 	NoCopy     bool
-	ClearAfter string
+	ClearAfter time.Duration
 }
 
 const maxTitleLength = 100
@@ -71,20 +71,23 @@ warning and copied to the clipboard, which is cleared after --clear-after if it 
 the secret. When stdout is not a terminal, stdout carries the secret alone, so
 K=$(apikeys create ...) works; everything else goes to stderr.
 
---expires takes YYYY-MM-DD, RFC 3339, or a duration from now such as 30d, 12w or 1y.`,
+--expires takes YYYY-MM-DD, RFC 3339, or a duration from now such as 30d, 12w or 1y.
+Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or months?).`,
 		Example: `  apikeys create "CI deploy" --role editor --expires 90d
   K=$(apikeys create nightly --role viewer --expires 2027-01-31)
   apikeys create backup --role viewer --expires 1y --secret-file ./backup.key`,
-		Args: cobra.MaximumNArgs(1),
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return argsError("create takes at most one TITLE (the new key's title), not %d arguments: quote a title that has spaces", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				if opts.Title != "" && opts.Title != args[0] {
 					return usageError("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
 				}
 				opts.Title = args[0]
-			}
-			if opts.Copy && opts.NoCopy {
-				return usageError("--copy and --no-copy contradict each other: give one")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -99,7 +102,7 @@ K=$(apikeys create ...) works; everything else goes to stderr.
 	fl.StringVar(&opts.SecretFile, "secret-file", "", "write the secret to this new file (mode 0600) instead of printing it")
 	fl.BoolVar(&opts.Copy, "copy", false, "copy the secret to the clipboard (default when stdout is a terminal, without --secret-file)")
 	fl.BoolVar(&opts.NoCopy, "no-copy", false, "do not copy the secret to the clipboard")
-	fl.StringVar(&opts.ClearAfter, "clear-after", "45s", "clear the clipboard after this long if it still holds the secret (0: never)")
+	durationVar(fl, &opts.ClearAfter, "clear-after", "45s", "clear the clipboard after this long if it still holds the secret (0: never)")
 	return cmd
 }
 
@@ -113,10 +116,6 @@ type createInput struct {
 func runCreate(ctx context.Context, opts *createOptions) error {
 	now := opts.Now()
 	fmtKind, err := opts.Format()
-	if err != nil {
-		return err
-	}
-	clearAfter, err := output.ParseDuration(opts.ClearAfter)
 	if err != nil {
 		return err
 	}
@@ -159,7 +158,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", key.ID, key.Title, key.ID)
 	}
-	return deliverSecret(opts, key, fmtKind, secretFile, clearAfter, now)
+	return deliverSecret(opts, key, fmtKind, secretFile, opts.ClearAfter, now)
 }
 
 // createFailure says what to do when a create may or may not have happened: a lost or
@@ -210,7 +209,7 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	if opts.Expires != "" {
 		t, err := parseExpiry(opts.Expires, now)
 		if err != nil {
-			return in, err
+			return in, usageError("invalid --expires: %v", err)
 		}
 		in.expires = t
 	}
@@ -344,7 +343,7 @@ func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
 		fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it could not be scheduled for clearing (%v): clear it yourself.\n", err)
 		return
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it will be cleared in %s if still there.\n", clearAfter)
+	fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it will be cleared in %s if still there.\n", output.FormatDuration(clearAfter))
 }
 
 // systemClipboard is the real clipboard: the system one, or OSC 52 on a terminal.

@@ -38,6 +38,7 @@ type deleteOptions struct {
 	NoTransfer bool
 	Yes        bool
 	DryRun     bool
+	All        bool
 }
 
 // Actions of a delete plan (the JSON contract).
@@ -89,18 +90,22 @@ with the key (--no-transfer). Deletion is irreversible, so it asks for confirmat
 --no-transfer when a key owns resources.
 
 Every key and the transfer target are checked before the first deletion; a failure on one
-key does not stop the others, and the command exits 1 if any failed.`,
+key does not stop the others, and the command exits 1 if any failed.
+
+A --filter selection that matches every key of the organization is refused, dry runs
+included, unless --all is given; --all alone selects every key.`,
 		Example: `  apikeys delete "old CI key" --dry-run
   apikeys delete "old CI key" --transfer-to erin@acme.example --yes
   apikeys delete --filter status=expired --no-transfer --yes
-  apikeys delete --filter 'expires<-90d' --transfer-to erin@acme.example --yes -o json`,
+  apikeys delete --filter 'expires<-90d' --transfer-to erin@acme.example --yes -o json
+  apikeys delete --all --no-transfer --dry-run`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
-			if len(opts.Refs) == 0 && len(opts.Filters) == 0 {
-				return usageError("name the keys to delete (ID or title), or select them with --filter")
+			if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
+				return usageError("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
 			}
-			if opts.TransferTo != "" && opts.NoTransfer {
-				return usageError("--transfer-to and --no-transfer contradict each other: give one")
+			if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
+				return usageError("--all and KEY arguments contradict each other: give the keys, or --all for every key")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -114,6 +119,7 @@ key does not stop the others, and the command exits 1 if any failed.`,
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "do not ask for confirmation")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing")
 	fl.StringArrayVar(&opts.Filters, "filter", nil, "select keys with a list filter (FIELD OP VALUE); repeatable")
+	fl.BoolVar(&opts.All, "all", false, "select every key of the organization; also required when --filter selects every key")
 	return cmd
 }
 
@@ -137,7 +143,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		return err
 	}
 	var warn keyWarnings
-	keys, err := selectKeys(ctx, api, opts.Refs, filters, now, &warn)
+	keys, err := selectKeys(ctx, api, opts.Refs, filters, opts.All, now, &warn)
 	warn.write(opts.IO.ErrOut)
 	if err != nil {
 		return err
@@ -286,16 +292,16 @@ func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
 	return err
 }
 
-// selectKeys resolves KEY arguments and --filter into a de-duplicated list, in order. It
-// warns about the malformed keys chosen, and refuses a selection that an unreadable field
-// leaves uncertain (a filter cannot tell whether a key matches) or holds a key without an
-// ID, which cannot be deleted: nothing is deleted then.
-func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+// selectKeys resolves KEY arguments and --filter (or everyKey: --all) into a de-duplicated
+// list, in order. It warns about the malformed keys chosen, and refuses a selection that an
+// unreadable field leaves uncertain (a filter cannot tell whether a key matches) or holds a
+// key without an ID, which cannot be deleted: nothing is deleted then.
+func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
 	all, err := api.ListKeys(ctx)
 	if err != nil {
 		return nil, err
 	}
-	chosen, err := selectAmong(all, refs, filters, now, warn)
+	chosen, err := selectAmong(all, refs, filters, everyKey, now, warn)
 	if err != nil {
 		return nil, err
 	}
@@ -307,7 +313,15 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 	return chosen, nil
 }
 
-func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+	if everyKey && len(refs) == 0 && len(filters) == 0 {
+		for i := range all {
+			if malformed(&all[i]) {
+				warn.add(&all[i], "")
+			}
+		}
+		return all, nil
+	}
 	seen := map[string]bool{}
 	var chosen []jmapcloud.APIKey
 	var unknown []string
@@ -356,8 +370,22 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 				chosen = append(chosen, byID[r.ID])
 			}
 		}
+		if err := checkEveryKeySelected(len(chosen), len(all), everyKey); err != nil {
+			return nil, err
+		}
 	}
 	return chosen, nil
+}
+
+// checkEveryKeySelected refuses a --filter selection that is every key of the organization
+// unless --all says so (as kubectl asks): a filter that matches everything is more often a
+// mistake (an unset variable, a wrong field) than a wish. Dry runs are refused too, so a
+// script tried with --dry-run behaves the same once the flag is removed.
+func checkEveryKeySelected(selected, total int, everyKey bool) error {
+	if everyKey || total == 0 || selected < total {
+		return nil
+	}
+	return usageError("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
 }
 
 func quoteList(items []string) string {

@@ -29,9 +29,10 @@ type listOptions struct {
 	Sort           string
 	Filters        []string
 	Expired        bool
-	ExpiringWithin string
+	ExpiringWithin time.Duration
 	NoHeaders      bool
 	columnsGiven   bool
+	withinGiven    bool // --expiring-within was given (0 is a value)
 }
 
 func newListCmd(f *Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
@@ -53,7 +54,10 @@ Columns, sort keys, filter fields and JSON keys share one vocabulary:
   id, title, role, creator, email, created, expires, status
 
 Filters are FIELD OP VALUE with OP one of = != ~ !~ < <= > >= (~ is case-insensitive
-contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w, 1y.`,
+contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w, 1y.
+Durations, here and in --expiring-within, use the units ms, s, min, h, d, w and y; m is
+refused (minutes or months?).
+An empty VALUE is refused (write "" to compare a text field with the empty text).`,
 		Example: `  apikeys list --sort -expires,title
   apikeys list --filter 'role=editor' --filter 'expires<30d'
   apikeys list --expiring-within 30d -o csv
@@ -61,6 +65,7 @@ contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.columnsGiven = cmd.Flags().Changed("columns")
+			opts.withinGiven = cmd.Flags().Changed("expiring-within")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -73,7 +78,7 @@ contains). Dates are YYYY-MM-DD, RFC 3339, or relative to now: 30d, -7d, 12h, 2w
 	fl.StringVar(&opts.Sort, "sort", "", "sort keys, comma-separated; prefix '-' for descending (default expires,title)")
 	fl.StringArrayVar(&opts.Filters, "filter", nil, "filter FIELD OP VALUE; repeatable, all must hold")
 	fl.BoolVar(&opts.Expired, "expired", false, "only expired keys (status=expired)")
-	fl.StringVar(&opts.ExpiringWithin, "expiring-within", "", "only keys not yet expired that expire within DURATION (e.g. 30d)")
+	durationVar(fl, &opts.ExpiringWithin, "expiring-within", "", "only keys not yet expired that expire within DURATION (e.g. 30d)")
 	fl.BoolVar(&opts.NoHeaders, "no-headers", false, "omit the header row")
 	return cmd
 }
@@ -176,12 +181,8 @@ func listFilters(opts *listOptions, now time.Time) ([]output.Filter, error) {
 	if opts.Expired {
 		exprs = append(exprs, "status=expired")
 	}
-	if opts.ExpiringWithin != "" {
-		d, err := output.ParseDuration(opts.ExpiringWithin)
-		if err != nil {
-			return nil, err
-		}
-		exprs = append(exprs, "status!=expired", "expires<="+now.Add(d).UTC().Format(time.RFC3339))
+	if opts.withinGiven {
+		exprs = append(exprs, "status!=expired", "expires<="+now.Add(opts.ExpiringWithin).UTC().Format(time.RFC3339))
 	}
 	return parseFilters(exprs, now)
 }

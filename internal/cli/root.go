@@ -13,10 +13,14 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
@@ -61,6 +65,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		return exitOK
 	}
 	root := newRootCmd(f)
+	guard := guardCommands(root)
 	out := f.IO.Out
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
 		// Dynamic completion is set up only when the shell asks for it, and its answer,
@@ -77,6 +82,9 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	root.SetErr(f.IO.ErrOut)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
+		err = guard.err
+	}
+	if err == nil {
 		return exitOK
 	}
 	var silent *silentError
@@ -91,8 +99,13 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
-	if code == exitUsage && cmd != nil && isFlagError(err) {
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	var fe *flagError
+	if code == exitUsage && cmd != nil && errors.As(err, &fe) {
+		path := cmd.CommandPath()
+		if fe.usageOf != "" {
+			path = fe.usageOf
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
 	}
 	return code
 }
@@ -104,8 +117,12 @@ func versionOnly(args []string) bool {
 	return len(args) == 1 && (args[0] == "version" || args[0] == "--version")
 }
 
-// flagError marks cobra's own parse errors so they exit 2.
-type flagError struct{ err error }
+// flagError marks cobra's own parse errors so they exit 2. usageOf, when set, is the
+// command whose help the error points at (else the command that failed).
+type flagError struct {
+	err     error
+	usageOf string
+}
 
 func (e *flagError) Error() string { return e.err.Error() }
 func (e *flagError) Unwrap() error { return e.err }
@@ -128,20 +145,35 @@ Try it without an account against the built-in sandbox:
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkGivenFlags(cmd.Flags()); err != nil {
+				return err
+			}
 			v, err := config.NewViper(cmd.Root().PersistentFlags())
 			if err != nil {
 				return err
 			}
 			f.viper = v
-			if v.GetBool("no-color") {
+			if err := checkSandboxTarget(v, cmd.Flags()); err != nil {
+				return err
+			}
+			noColor, err := config.BoolSetting(v, "no-color")
+			if err != nil {
+				return err
+			}
+			if noColor {
 				f.IO.DisableColor()
+			}
+			// iostreams read it already (an unreadable value there means "do not prompt"):
+			// a value that is not a boolean is still a usage error.
+			if _, err := envbool.Lookup(f.Getenv, "APIKEYS_PROMPT_DISABLED"); err != nil {
+				return &codedError{code: exitUsage, err: err}
 			}
 			return nil
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &flagError{err: &codedError{code: exitUsage, err: err}}
+		return &flagError{err: &codedError{code: exitUsage, err: flagValueError(err)}}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 
@@ -155,7 +187,8 @@ Try it without an account against the built-in sandbox:
 	pf.Bool("no-color", false, "disable colour (also NO_COLOR)")
 	pf.Bool("debug", false, "trace HTTP requests on stderr, credentials redacted")
 	pf.String("config", "", "configuration file (default $XDG_CONFIG_HOME/apikeys/config.yaml)")
-	pf.Duration("timeout", 0, "timeout of each HTTP request (default 30s)")
+	var timeout time.Duration // read through viper, as the file and APIKEYS_TIMEOUT may set it too
+	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 30s)")
 	_ = pf.MarkHidden("sandbox-data")
 
 	root.AddCommand(
@@ -171,6 +204,69 @@ Try it without an account against the built-in sandbox:
 		newExitCodesHelpTopic(),
 	)
 	return root
+}
+
+// checkGivenFlags refuses a string flag given an empty value, before anything is done: in a
+// script it is usually an unset variable (--secret-file "$F" would print the secret on stdout
+// instead, --transfer-to "$HEIR" would fall back to asking). An APIKEYS_ variable that is
+// empty counts as unset, the usual convention for the environment.
+func checkGivenFlags(flags *pflag.FlagSet) error {
+	var err error
+	flags.VisitAll(func(fl *pflag.Flag) {
+		if err == nil && fl.Changed && fl.Value.Type() == "string" && strings.TrimSpace(fl.Value.String()) == "" {
+			err = &flagError{err: emptyFlagError(fl.Name)}
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return checkContradictions(flags)
+}
+
+// contradictions are flags that cannot be given together, wherever both exist. Each one
+// would silently win over the other otherwise.
+var contradictions = [][2]string{
+	{"expired", "expiring-within"},
+	{"copy", "no-copy"},
+	{"transfer-to", "no-transfer"},
+}
+
+// checkContradictions refuses two flags of one command that contradict each other. A
+// boolean given as false (--copy=false) is not a contradiction.
+func checkContradictions(flags *pflag.FlagSet) error {
+	given := func(name string) bool {
+		fl := flags.Lookup(name)
+		return fl != nil && fl.Changed && !(fl.Value.Type() == "bool" && fl.Value.String() == "false")
+	}
+	for _, pair := range contradictions {
+		if given(pair[0]) && given(pair[1]) {
+			return usageError("--%s and --%s contradict each other: give one", pair[0], pair[1])
+		}
+	}
+	return nil
+}
+
+// checkSandboxTarget refuses --sandbox (or APIKEYS_SANDBOX) with --api-url (or
+// APIKEYS_API_URL): the sandbox runs in process, so the URL would be silently ignored and
+// the user might believe a command went to that server. The one exception is the --sandbox
+// flag over an APIKEYS_API_URL of the environment: a flag typed now beats a setting of the
+// session, as flags beat variables everywhere. An api-url of the profile file is only a
+// default and does not count.
+func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
+	sandbox, err := config.BoolSetting(v, "sandbox")
+	if err != nil || !sandbox || strings.TrimSpace(v.GetString("api-url")) == "" {
+		return err
+	}
+	if flags.Changed("sandbox") && !flags.Changed("api-url") {
+		return nil
+	}
+	origin := func(name string) string {
+		if flags.Changed(name) {
+			return "--" + name
+		}
+		return config.EnvName(name)
+	}
+	return usageError("%s and %s contradict each other: the sandbox runs in process and talks to no URL; give one", origin("sandbox"), origin("api-url"))
 }
 
 func newVersionCmd(f *Factory) *cobra.Command {

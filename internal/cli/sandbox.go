@@ -136,8 +136,8 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 	fl.Float64Var(&rate, "fault-rate", 0, "probability (0..1) that a request meets a fault")
 	fl.StringVar(&faults, "faults", "", "fault kinds, comma-separated: 500,503,429,reset,slow,truncate,garbage (default all)")
 	fl.Int64Var(&seed, "seed", 1, "seed of the fault sequence, for reproducible runs")
-	fl.DurationVar(&ttl, "token-ttl", 0, "access-token lifetime (default 1h); short values exercise refresh")
-	fl.DurationVar(&slow, "slow-delay", 0, "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
+	durationVar(fl, &ttl, "token-ttl", "", "access-token lifetime (default 1h); short values exercise refresh")
+	durationVar(fl, &slow, "slow-delay", "", "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
 	return cmd
 }
 

@@ -54,7 +54,7 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 		Example: `  apikeys show "CI deploy"
   apikeys show 5f0c...e1 -o json
   apikeys show "CI deploy" --copy-email`,
-		Args: cobra.ExactArgs(1),
+		Args: oneKeyArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
 			if runF != nil {
@@ -65,6 +65,18 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 	}
 	cmd.Flags().BoolVar(&opts.CopyEmail, "copy-email", false, "copy the key's email address to the clipboard")
 	return cmd
+}
+
+// oneKeyArg says what show's one argument is when it is missing or repeated (a title with
+// spaces given unquoted is the usual cause).
+func oneKeyArg(_ *cobra.Command, args []string) error {
+	switch {
+	case len(args) == 0:
+		return argsError("missing KEY: an API key ID or exact title")
+	case len(args) > 1:
+		return argsError("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))
+	}
+	return nil
 }
 
 var uuidPattern = sync.OnceValue(func() *regexp.Regexp {

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -75,6 +76,23 @@ func NewViper(flags *pflag.FlagSet) (*viper.Viper, error) {
 	return v, nil
 }
 
+// BoolSetting reads a boolean flag or, when the flag is not given, its APIKEYS_ variable
+// with envbool's words (viper's own reading takes "yes" for false). A value that is not a
+// boolean is a *output.UsageError naming the variable.
+func BoolSetting(v *viper.Viper, key string) (bool, error) {
+	raw := v.GetString(key) // the flag if given, else the variable, else the flag's default
+	b, _, ok := envbool.Parse(raw)
+	if !ok {
+		return false, &output.UsageError{Msg: (&envbool.Error{Name: EnvName(key), Value: raw}).Error()}
+	}
+	return b, nil
+}
+
+// EnvName is the APIKEYS_ variable of a setting: APIKEYS_NO_COLOR for no-color.
+func EnvName(key string) string {
+	return "APIKEYS_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
+}
+
 // Dir is the configuration directory: $XDG_CONFIG_HOME/apikeys or ~/.config/apikeys. A
 // relative XDG_CONFIG_HOME is ignored, as the XDG specification asks.
 func Dir() (string, error) {
@@ -93,14 +111,20 @@ func Load(v *viper.Viper) (*Settings, error) {
 	s := &Settings{
 		Profile:     v.GetString("profile"),
 		ConfigFile:  v.GetString("config"),
-		Sandbox:     v.GetBool("sandbox"),
 		SandboxData: v.GetString("sandbox-data"),
 		Output:      v.GetString("output"),
-		NoColor:     v.GetBool("no-color"),
-		Debug:       v.GetBool("debug"),
 		Token:       v.GetString("token"),
 		Username:    v.GetString("username"),
 		Password:    v.GetString("password"),
+	}
+	var err error
+	for _, b := range []struct {
+		key string
+		dst *bool
+	}{{"sandbox", &s.Sandbox}, {"no-color", &s.NoColor}, {"debug", &s.Debug}} {
+		if *b.dst, err = BoolSetting(v, b.key); err != nil {
+			return nil, err
+		}
 	}
 	profile, err := ProfileName(s.Profile)
 	if err != nil {
@@ -159,9 +183,19 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 	}
 	s.Org, s.OrgFromProfile = pick("org")
 	if t, fromFile := pick("timeout"); t != "" {
-		d, err := time.ParseDuration(t)
-		if err != nil || d < 0 {
-			return nil, settingError(s.ConfigFile, fromFile, "invalid timeout %q: use a duration such as 30s", t)
+		// The one duration grammar of every flag (output.ParseDuration). A bad --timeout
+		// was refused when the flag was parsed, so a value not from the file is
+		// APIKEYS_TIMEOUT's.
+		name := EnvName("timeout")
+		if fromFile {
+			name = "timeout"
+		}
+		d, err := output.ParseFlagDuration(name, t)
+		if err != nil {
+			if fromFile {
+				return nil, &FileError{Path: s.ConfigFile, Err: err}
+			}
+			return nil, err
 		}
 		s.Timeout = d
 	}

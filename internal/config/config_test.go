@@ -74,6 +74,7 @@ func TestLoadPrecedence(t *testing.T) {
 		{name: "profile from env", env: map[string]string{"APIKEYS_PROFILE": "sandbox"}, profile: "sandbox", apiURL: "http://127.0.0.1:8080", timeout: 45 * time.Second},
 		{name: "flag beats profile", args: []string{"--profile", "qa", "--org", "x", "--api-url", "https://other.example", "--timeout", "5s"}, profile: "qa", apiURL: "https://other.example", org: "x", timeout: 5 * time.Second},
 		{name: "env beats profile", env: map[string]string{"APIKEYS_ORG": "from-env", "APIKEYS_API_URL": "https://env.example"}, args: []string{"--profile", "qa"}, profile: "qa", apiURL: "https://env.example", org: "from-env", timeout: 45 * time.Second},
+		{name: "days and min", env: map[string]string{"APIKEYS_TIMEOUT": "1min30s"}, profile: "default", apiURL: DefaultAPIURL, timeout: 90 * time.Second},
 		{name: "flag beats env", env: map[string]string{"APIKEYS_PROFILE": "sandbox"}, args: []string{"--profile", "qa"}, profile: "qa", apiURL: "https://api.qa.jmapcloud.io", org: "11111111-1111-1111-1111-111111111111", fromFil: true, timeout: 45 * time.Second},
 	}
 	for _, tt := range tests {
@@ -145,6 +146,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "not yaml", file: "profiles: [unclosed\n", fileErr: true, contains: "config.yaml"},
 		{name: "tabs", file: "profiles:\n\tqa: {}\n", fileErr: true, contains: "config.yaml"},
 		{name: "bad timeout in file", file: "timeout: soon\n", fileErr: true, contains: `invalid timeout "soon"`},
+		{name: "minutes as m in file", file: "timeout: 2m\n", fileErr: true, contains: `invalid timeout "2m": m could mean minutes or months`},
+		{name: "minutes as m in env", env: map[string]string{"APIKEYS_TIMEOUT": "2m"}, contains: `invalid APIKEYS_TIMEOUT "2m": m could mean minutes or months`},
 		{name: "bad store in file", file: "profiles:\n  default:\n    session-store: vault\n", fileErr: true, contains: `invalid session-store "vault"`},
 		{name: "bad store in env", env: map[string]string{"APIKEYS_SESSION_STORE": "vault"}, contains: `invalid session-store "vault"`},
 		{name: "profile with a slash", args: []string{"--profile", "../etc"}, contains: "invalid profile name"},
@@ -213,4 +216,61 @@ func TestProfileName(t *testing.T) {
 			t.Errorf("ProfileName(%q) accepted", bad)
 		}
 	}
+}
+
+func TestLoadBooleanVariablesReadEveryWord(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	for _, c := range []struct {
+		value string
+		want  bool
+	}{{"yes", true}, {"on", true}, {"Y", true}, {" TRUE ", true}, {"1", true}, {"no", false}, {"off", false}, {"0", false}, {"", false}} {
+		t.Setenv("APIKEYS_SANDBOX", c.value)
+		t.Setenv("APIKEYS_DEBUG", c.value)
+		t.Setenv("APIKEYS_NO_COLOR", c.value)
+		s, err := loadWithBools(t, path)
+		if err != nil {
+			t.Fatalf("%q: %v", c.value, err)
+		}
+		if s.Sandbox != c.want || s.Debug != c.want || s.NoColor != c.want {
+			t.Errorf("%q: sandbox %v, debug %v, no-color %v; want %v", c.value, s.Sandbox, s.Debug, s.NoColor, c.want)
+		}
+	}
+}
+
+func TestLoadBooleanVariableTypoIsAUsageError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	for _, name := range []string{"APIKEYS_SANDBOX", "APIKEYS_DEBUG", "APIKEYS_NO_COLOR"} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, "yse")
+			_, err := loadWithBools(t, path)
+			var usage *output.UsageError
+			want := `invalid ` + name + `="yse": use 1/0, true/false, yes/no, on/off or y/n (any case), or leave it empty`
+			if !errors.As(err, &usage) || err.Error() != want {
+				t.Fatalf("got %v\nwant %s", err, want)
+			}
+		})
+	}
+	// The flag, when given, is what counts.
+	t.Setenv("APIKEYS_SANDBOX", "yse")
+	if s, err := loadWithBools(t, path, "--sandbox=false"); err != nil || s.Sandbox {
+		t.Errorf("--sandbox=false over a bad variable: %+v, %v", s, err)
+	}
+}
+
+// loadWithBools is load with the root command's boolean flags defined too.
+func loadWithBools(t *testing.T, path string, args ...string) (*Settings, error) {
+	t.Helper()
+	fs := pflag.NewFlagSet("apikeys", pflag.ContinueOnError)
+	fs.String("config", "", "")
+	fs.Bool("sandbox", false, "")
+	fs.Bool("debug", false, "")
+	fs.Bool("no-color", false, "")
+	if err := fs.Parse(append([]string{"--config", path}, args...)); err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewViper(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Load(v)
 }

@@ -6,10 +6,10 @@ import (
 	"bytes"
 	"io"
 	"os"
-	"strconv"
-	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
 )
 
 // IOStreams are a command's standard streams.
@@ -46,20 +46,11 @@ func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
 
-// truthy reads a boolean variable as Go does (1, t, true, 0, f, false, any case); anything
-// else set counts as true, since setting the variable at all says what is wanted.
+// truthy reads a boolean variable with envbool's words; a value that is not one counts as
+// true, since setting the variable at all says what is wanted (the command then refuses it).
 func truthy(s string) bool {
-	if s == "" {
-		return false
-	}
-	if b, err := strconv.ParseBool(s); err == nil {
-		return b
-	}
-	switch strings.ToLower(s) {
-	case "no", "off", "n":
-		return false
-	}
-	return true
+	b, _, ok := envbool.Parse(s)
+	return b || !ok
 }
 
 // IsStdinTTY reports whether stdin is a terminal.

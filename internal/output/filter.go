@@ -15,12 +15,15 @@ type Filter interface {
 }
 
 // operators in the order the parser tries them: longest first, so "<=" is
-// never read as "<" followed by "=". "==" is accepted for "=" since it is
-// what many users type; reading it as "=" with a value starting with "="
-// would silently match nothing.
+// never read as "<" followed by "=".
 func operators() []string {
-	return []string{"!=", "!~", "<=", ">=", "==", "=", "~", "<", ">"}
+	return []string{"!=", "!~", "<=", ">=", "=", "~", "<", ">"}
 }
+
+// operatorChars start an operator. An unquoted value starting with one is
+// refused: "title==x", "title=~x" or "expires<<30d" is a mistyped operator,
+// and reading it as a value ("=x") would silently select other keys.
+const operatorChars = "=!~<>"
 
 const operatorHelp = "= != ~ !~ < <= > >="
 
@@ -29,6 +32,9 @@ const operatorHelp = "= != ~ !~ < <= > >="
 //   - OP is = != ~ (contains, ignoring case) !~ < <= > >=, with optional
 //     spaces around it ("role = editor", "expires<30d");
 //   - VALUE is the rest, trimmed; one pair of surrounding quotes is removed.
+//     It must not be empty (an unset shell variable would otherwise select
+//     every key; a text field takes "" for the empty text), and unquoted it must not start with an operator character
+//     ("title==x" is a typo, not title equals "=x").
 //
 // Text fields (id, title, creator, email) compare ignoring case, and < <= > >=
 // compare them alphabetically. Dates take any form ParseWhen reads; a bare
@@ -72,9 +78,15 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 		}
 		return nil, usageErrorf("invalid filter %q: expected an operator after %q, not %q (use one of %s)", expr, name, rest, operatorHelp)
 	}
-	value := unquote(strings.TrimSpace(rest[len(op):]))
-	if op == "==" {
-		op = "="
+	typed := strings.TrimSpace(rest[len(op):])
+	value := unquote(typed)
+	// An empty value is refused, so an unset shell variable cannot select every key; a
+	// text field may still be compared with an empty text written as "".
+	if typed == "" || (value == "" && id.kind() != kindString) {
+		return nil, usageErrorf("invalid filter %q: the value after %q is empty (an unset shell variable?): give the value to compare with", expr, op)
+	}
+	if value == typed && strings.ContainsAny(value[:1], operatorChars) {
+		return nil, usageErrorf("invalid filter %q: unknown operator %q (use one of %s); quote a value that starts with %q: %s%s%q", expr, op+leadingOperatorChars(value), operatorHelp, value[:1], name, op, value)
 	}
 
 	f := &keyFilter{field: id, op: op, raw: value, now: now}
@@ -82,10 +94,6 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 	case kindString:
 		f.lower = strings.ToLower(value)
 		return f, nil
-	}
-
-	if value == "" {
-		return nil, usageErrorf("invalid filter %q: missing value after %q", expr, op)
 	}
 	if op == "~" || op == "!~" {
 		if id.kind() == kindDate {
@@ -232,6 +240,15 @@ next:
 		out = append(out, k)
 	}
 	return out
+}
+
+// leadingOperatorChars is the run of operator characters s starts with.
+func leadingOperatorChars(s string) string {
+	n := 0
+	for n < len(s) && strings.IndexByte(operatorChars, s[n]) >= 0 {
+		n++
+	}
+	return s[:n]
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

@@ -58,8 +58,8 @@ func TestFilterEveryOperatorEveryField(t *testing.T) {
 		{"creator>=carol", "b2 D4"},
 
 		// email, including the empty one
-		{"email=", "D4"},
-		{"email!=", "b2 a1 c3"},
+		{`email=""`, "D4"},
+		{`email!=""`, "b2 a1 c3"},
 		{"email=bob@X.IO", "a1"},
 		{"email~BOB", "a1"},
 		{"email!~x.io", "D4"},
@@ -133,8 +133,7 @@ func TestFilterEveryOperatorEveryField(t *testing.T) {
 		{"TITLE~al", "a1"},
 		{`title ~ "al"`, "a1"},
 		{`title='alpha'`, "a1"},
-		{"title==alpha", "a1"},
-		{"status == expired", "c3"},
+		{`title="=alpha"`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
@@ -211,11 +210,11 @@ func TestFilterEmptyStatusAndNeverExpires(t *testing.T) {
 func TestFilterString(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"expires < 30d", "expires<30d"},
-		{"Role==MANAGER", "role=MANAGER"},
+		{"Role=MANAGER", "role=MANAGER"},
 		{`title = "my key"`, `title="my key"`},
 		{"title=my key", `title="my key"`},
-		{"email=", `email=""`},
-		{"title< =x", `title<"=x"`},
+		{`email=""`, `email=""`},
+		{`title< "=x"`, `title<"=x"`},
 		{`title="'a'"`, `title="'a'"`},
 		{"created>=-7d", "created>=-7d"},
 	}
@@ -249,10 +248,21 @@ func TestParseFilterErrors(t *testing.T) {
 		{"created!~x", `invalid filter "created!~x": operator "!~" does not apply to dates (use = != < <= > >=)`},
 		{"role=admin", `invalid filter "role=admin": unknown role "admin" (use editor, manager or ORG_EDITOR for editors; viewer, user or ORG_VIEWER for viewers)`},
 		{"status=old", `invalid filter "status=old": unknown status "old" (use active, expiring or expired)`},
-		{"expires<", `invalid filter "expires<": missing value after "<"`},
-		{"role=", `invalid filter "role=": missing value after "="`},
+		{"expires<", `invalid filter "expires<": the value after "<" is empty (an unset shell variable?): give the value to compare with`},
+		{"role=", `invalid filter "role=": the value after "=" is empty (an unset shell variable?): give the value to compare with`},
+		{`role=""`, `invalid filter "role=\"\"": the value after "=" is empty (an unset shell variable?): give the value to compare with`},
+		{"title~", `invalid filter "title~": the value after "~" is empty (an unset shell variable?): give the value to compare with`},
+		{"title!=  ", `invalid filter "title!=  ": the value after "!=" is empty (an unset shell variable?): give the value to compare with`},
+		{"title=", `invalid filter "title=": the value after "=" is empty (an unset shell variable?): give the value to compare with`},
+		{"email!~", `invalid filter "email!~": the value after "!~" is empty (an unset shell variable?): give the value to compare with`},
+		{"title==x", `invalid filter "title==x": unknown operator "==" (use one of = != ~ !~ < <= > >=); quote a value that starts with "=": title="=x"`},
+		{"title=~x", `invalid filter "title=~x": unknown operator "=~" (use one of = != ~ !~ < <= > >=); quote a value that starts with "~": title="~x"`},
+		{"expires<<30d", `invalid filter "expires<<30d": unknown operator "<<" (use one of = != ~ !~ < <= > >=); quote a value that starts with "<": expires<"<30d"`},
+		{"title<>x", `invalid filter "title<>x": unknown operator "<>" (use one of = != ~ !~ < <= > >=); quote a value that starts with ">": title<">x"`},
+		{"title!==x", `invalid filter "title!==x": unknown operator "!==" (use one of = != ~ !~ < <= > >=); quote a value that starts with "=": title!="=x"`},
+		{"title = =x", `invalid filter "title = =x": unknown operator "==" (use one of = != ~ !~ < <= > >=); quote a value that starts with "=": title="=x"`},
 		{"created>2026-02-30", `invalid filter "created>2026-02-30": "2026-02-30" is not a valid date: day out of range`},
-		{"expires<6m", `invalid filter "expires<6m": "6m" is not a date: relative times use h, d, w or y (m could mean minutes or months)`},
+		{"expires<6m", `invalid filter "expires<6m": "6m" is not a date: m could mean minutes or months: write min for minutes, or days such as 30d`},
 		{"expires<2026-01-02T10:00:00", `invalid filter "expires<2026-01-02T10:00:00": "2026-01-02T10:00:00" has no time zone (add Z for UTC or an offset like +02:00)`},
 		{"expires<30", `invalid filter "expires<30": "30" is not a date (use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d)`},
 		{"expires<999y", `invalid filter "expires<999y": "999y" is too far from now`},
@@ -277,7 +287,7 @@ func TestParseFilterErrors(t *testing.T) {
 // same keys.
 func FuzzParseFilter(f *testing.F) {
 	for _, s := range []string{"expires<30d", "role = editor", `title~"prod"`, "created>=2026-01-02",
-		"status!=expired", "email=", "id!~x", "created=2026-01-02T15:04:05+02:00", "title< =x", "expires<soon"} {
+		"status!=expired", `email=""`, "id!~x", "created=2026-01-02T15:04:05+02:00", `title< "=x"`, "title==x", "title~", "expires<soon"} {
 		f.Add(s)
 	}
 	keys := fixtureKeys()

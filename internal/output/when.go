@@ -1,6 +1,7 @@
 package output
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -19,7 +20,7 @@ type whenKind uint8
 const (
 	whenInstant  whenKind = iota // RFC 3339, "now"
 	whenDay                      // YYYY-MM-DD, "today": UTC midnight, meaning that whole day
-	whenRelative                 // [+-]N(h|d|w|y) from now
+	whenRelative                 // [+-]DURATION from now
 )
 
 const whenHelp = "use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d"
@@ -27,9 +28,10 @@ const whenHelp = "use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d"
 // ParseWhen reads a date as users type it in filters and `create --expires`:
 //   - YYYY-MM-DD: midnight UTC that day ("today" is today's date in UTC);
 //   - RFC 3339, with or without fractional seconds, with Z or an offset;
-//   - relative to now: an optional sign then one or more N(h|d|w|y) parts,
-//     e.g. 30d, +2w, -7d, 1w3d, -36h, 1.5d; no sign means the future; y is
-//     365 days; "now" is now. Minutes are refused: "6m" could mean months.
+//   - relative to now: an optional sign then a duration as ParseDuration
+//     reads it, e.g. 30d, +2w, -7d, 1w3d, -36h, 1.5d, 90min; no sign means
+//     the future; y is 365 days; "now" is now. "6m" is refused: it could
+//     mean minutes or months.
 //
 // A value it cannot read is a *UsageError saying which forms are valid.
 // Whether the date must be in the future is the caller's business.
@@ -66,13 +68,13 @@ func parseWhen(s string, now time.Time) (time.Time, whenKind, error) {
 			}
 			body = v[1:]
 		}
-		d, err := parseDurationParts(body, relativeUnit)
+		d, err := parseDurationParts(body)
 		if err != nil {
 			if err.outOfRange {
 				return time.Time{}, 0, usageErrorf("%q is too far from now", v)
 			}
 			if err.badUnit == "m" || err.badUnit == "M" {
-				return time.Time{}, 0, usageErrorf("%q is not a date: relative times use h, d, w or y (m could mean minutes or months)", v)
+				return time.Time{}, 0, usageErrorf("%q is not a date: %s", v, err.reason(durationHelp))
 			}
 			return time.Time{}, 0, usageErrorf("%q is not a date (%s)", v, whenHelp)
 		}
@@ -120,14 +122,35 @@ func parseErrReason(err error) string {
 	return msg
 }
 
-const durationHelp = "use a number and a unit: h, d (days), w (weeks), y (365 days), or Go units ns, us, ms, s, m; e.g. 30d, 12h, 2w, 1h30m, 45s"
+const durationHelp = "use a number and a unit: ms, s, min, h, d (days), w (weeks), y (365 days); e.g. 45s, 10min, 12h, 30d, 1h30min"
 
-// ParseDuration reads the durations of --expiring-within and --clear-after:
-// Go durations ("45s", "1h30m", "1.5h") plus d (24h), w (7d) and y (365d),
-// freely combined ("1w2d"). "0" is zero. A negative duration is refused, as
-// neither use has a meaning for one; so is one beyond about 292 years.
-// Errors are *UsageError values naming the valid units.
+// ParseDuration reads a duration in the one grammar of every duration apikeys takes
+// (--expiring-within, --clear-after, --timeout, sandbox --token-ttl and --slow-delay, and
+// the relative dates of --expires and filters): one or more number+unit parts, freely
+// combined ("1w2d", "1h30min", "1.5h"), with units ms, s, min, h, d (24h), w (7d) and y
+// (365d). "m" is refused everywhere, as it could mean minutes or months. "0" is zero. A
+// negative duration is refused, as no flag has a meaning for one; so is one beyond about
+// 292 years. Errors are *UsageError values, `invalid duration "x": why`.
 func ParseDuration(s string) (time.Duration, error) {
+	d, reason := parseDuration(s)
+	if reason != "" {
+		return 0, usageErrorf("invalid duration %q: %s", strings.TrimSpace(s), reason)
+	}
+	return d, nil
+}
+
+// ParseFlagDuration is ParseDuration for the value of a flag or setting, whose name the
+// error gives: `invalid --clear-after "banana": why`.
+func ParseFlagDuration(name, s string) (time.Duration, error) {
+	d, reason := parseDuration(s)
+	if reason != "" {
+		return 0, usageErrorf("invalid %s %q: %s", name, strings.TrimSpace(s), reason)
+	}
+	return d, nil
+}
+
+// parseDuration returns the duration, or why s is not one.
+func parseDuration(s string) (time.Duration, string) {
 	v := strings.TrimSpace(s)
 	body := v
 	negative := false
@@ -136,28 +159,19 @@ func ParseDuration(s string) (time.Duration, error) {
 		body = body[1:]
 	}
 	if body == "0" {
-		return 0, nil
+		return 0, ""
 	}
-	if body == "" {
-		if v == "" {
-			return 0, usageErrorf("missing duration (%s)", durationHelp)
-		}
-		return 0, usageErrorf("invalid duration %q (%s)", v, durationHelp)
+	if v == "" {
+		return 0, "the value is empty (an unset shell variable?)"
 	}
-	d, err := parseDurationParts(body, anyUnit)
+	d, err := parseDurationParts(body)
 	switch {
-	case err != nil && err.outOfRange:
-		return 0, usageErrorf("duration %q is too long (at most about 292 years)", v)
-	case err != nil && err.missingUnit:
-		return 0, usageErrorf("duration %q has no unit (%s)", v, durationHelp)
-	case err != nil && err.badUnit != "":
-		return 0, usageErrorf("duration %q has an unknown unit %q (%s)", v, err.badUnit, durationHelp)
 	case err != nil:
-		return 0, usageErrorf("invalid duration %q (%s)", v, durationHelp)
+		return 0, err.reason(durationHelp)
 	case negative && d != 0:
-		return 0, usageErrorf("duration %q must not be negative", v)
+		return 0, "a duration must not be negative"
 	}
-	return d, nil
+	return d, ""
 }
 
 // durationErr says what went wrong in parseDurationParts so each caller can
@@ -168,27 +182,30 @@ type durationErr struct {
 	badUnit     string
 }
 
-// unitSet maps a unit to its length, or 0 when the unit is not accepted.
-type unitSet func(unit string) time.Duration
+// reason words the error for a message; help says which forms are valid.
+func (e *durationErr) reason(help string) string {
+	switch {
+	case e.outOfRange:
+		return "too long (at most about 292 years)"
+	case e.missingUnit:
+		return "no unit (" + help + ")"
+	case e.badUnit == "m" || e.badUnit == "M":
+		return "m could mean minutes or months: write min for minutes, or days such as 30d"
+	case e.badUnit != "":
+		return fmt.Sprintf("unknown unit %q (%s)", e.badUnit, help)
+	}
+	return "not a duration (" + help + ")"
+}
 
-func anyUnit(unit string) time.Duration {
+// unitLength is the length of a duration unit, or 0 when the unit is not one.
+func unitLength(unit string) time.Duration {
 	switch unit {
-	case "ns":
-		return time.Nanosecond
-	case "us", "µs", "μs": // micro sign and Greek mu, as Go accepts
-		return time.Microsecond
 	case "ms":
 		return time.Millisecond
 	case "s":
 		return time.Second
-	case "m":
+	case "min":
 		return time.Minute
-	}
-	return relativeUnit(unit)
-}
-
-func relativeUnit(unit string) time.Duration {
-	switch unit {
 	case "h":
 		return time.Hour
 	case "d":
@@ -201,10 +218,41 @@ func relativeUnit(unit string) time.Duration {
 	return 0
 }
 
+// FormatDuration writes d in the grammar ParseDuration reads, largest units first: 1d2h,
+// 1h30min, 45s, 1.5s. It parses back to d exactly.
+func FormatDuration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	var b strings.Builder
+	if d < 0 {
+		b.WriteByte('-')
+		d = -d // a Duration's minimum has no positive counterpart; none is formatted here
+	}
+	for _, u := range []struct {
+		name string
+		len  time.Duration
+	}{{"d", day}, {"h", time.Hour}, {"min", time.Minute}} {
+		if n := d / u.len; n > 0 {
+			fmt.Fprintf(&b, "%d%s", n, u.name)
+			d -= n * u.len
+		}
+	}
+	if d > 0 {
+		sec, nano := d/time.Second, d%time.Second
+		fmt.Fprintf(&b, "%d", sec)
+		if nano > 0 {
+			b.WriteString(strings.TrimRight(fmt.Sprintf(".%09d", nano), "0"))
+		}
+		b.WriteByte('s')
+	}
+	return b.String()
+}
+
 // parseDurationParts reads an unsigned sequence of number+unit parts, e.g.
 // "1w2d" or "1.5h". Numbers may have a fraction. The total must fit in a
 // time.Duration.
-func parseDurationParts(s string, units unitSet) (time.Duration, *durationErr) {
+func parseDurationParts(s string) (time.Duration, *durationErr) {
 	if s == "" {
 		return 0, &durationErr{}
 	}
@@ -239,7 +287,7 @@ func parseDurationParts(s string, units unitSet) (time.Duration, *durationErr) {
 			// "30" lacks a unit; "1..5h" is a malformed number.
 			return 0, &durationErr{missingUnit: s == ""}
 		}
-		unit := units(unitName)
+		unit := unitLength(unitName)
 		if unit == 0 {
 			return 0, &durationErr{badUnit: unitName}
 		}

@@ -4,8 +4,9 @@ package testenv
 
 import (
 	"os"
-	"strconv"
 	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
 )
 
 // RequireEnv names the environment variable that turns missing tools from a
@@ -14,13 +15,13 @@ import (
 const RequireEnv = "APIKEYS_REQUIRE_REAL_TOOLS"
 
 // Require skips the test, saying what is missing, when ok is false; or fails
-// it when RequireEnv is set to a true value (1, t, true).
+// it when RequireEnv is set to a true value (1, true, yes, on).
 func Require(t testing.TB, what string, ok bool) {
 	t.Helper()
 	if ok {
 		return
 	}
-	if required, _ := strconv.ParseBool(os.Getenv(RequireEnv)); required {
+	if required, _, _ := envbool.Parse(os.Getenv(RequireEnv)); required {
 		t.Fatalf("missing %s, required because %s is set", what, RequireEnv)
 	}
 	t.Skipf("SKIP: missing %s (set %s=1 to fail instead of skipping)", what, RequireEnv)
