@@ -124,11 +124,16 @@ func displayError(err error) string {
 
 // displayLines makes a message for stderr safe to show: each line is sanitised (see
 // sanitize.Text), so server text inside an error or warning cannot act on the terminal, while
-// the line breaks that separate our own message from its hint stay line breaks.
+// the line breaks that separate our own message from its hint stay line breaks, and tabs
+// (cobra indents its "Did you mean" suggestions with one) stay tabs: neither acts on a terminal.
 func displayLines(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
-		lines[i] = sanitize.Text(l)
+		fields := strings.Split(l, "\t")
+		for j, f := range fields {
+			fields[j] = sanitize.Text(f)
+		}
+		lines[i] = strings.Join(fields, "\t")
 	}
 	return strings.Join(lines, "\n")
 }
