@@ -158,14 +158,22 @@ func (c *Client) UserSelf(ctx context.Context) (User, error) {
 // MemberSelf is the caller's membership in org, with its roles.
 func (c *Client) MemberSelf(ctx context.Context, org string) (Member, error) {
 	var m Member
-	err := c.do(ctx, http.MethodGet, pathMemberSelf(org), nil, nil, &m, true)
+	path, err := pathMemberSelf(org)
+	if err != nil {
+		return m, err
+	}
+	err = c.do(ctx, http.MethodGet, path, nil, nil, &m, true)
 	return m, err
 }
 
 // Members lists the organization's members.
 func (c *Client) Members(ctx context.Context, org string) ([]Member, error) {
 	var members []Member
-	err := c.do(ctx, http.MethodGet, pathMembers(org), nil, nil, &members, true)
+	path, err := pathMembers(org)
+	if err != nil {
+		return nil, err
+	}
+	err = c.do(ctx, http.MethodGet, path, nil, nil, &members, true)
 	return members, err
 }
 
@@ -179,7 +187,11 @@ func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) 
 }
 
 func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits) ([]APIKey, error) {
-	walk := keyWalk{path: pathAPIKeys(org), limits: limits}
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return nil, err
+	}
+	walk := keyWalk{path: path, limits: limits}
 	var ahead *keyPrefetch
 	defer func() { ahead.stop() }()
 	for page := 0; ; page++ {
@@ -209,7 +221,11 @@ func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits)
 // listKeysPage fetches one page of the key list.
 func (c *Client) listKeysPage(ctx context.Context, org string, page int) (pageOf[APIKey], error) {
 	var p keyPage
-	err := c.do(ctx, http.MethodGet, pathAPIKeys(org), queryPage(page, c.pageSize), nil, &p, true)
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return p.pageOf, err
+	}
+	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, &p, true)
 	return p.pageOf, err
 }
 
@@ -228,7 +244,11 @@ func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyR
 		"role":           req.Role,
 		"expirationDate": FormatTime(req.ExpirationDate),
 	}
-	err := c.do(ctx, http.MethodPost, pathAPIKeys(org), nil, body, &k, true)
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return k, err
+	}
+	err = c.do(ctx, http.MethodPost, path, nil, body, &k, true)
 	c.secrets.add(k.Secret)
 	return k, err
 }

@@ -277,9 +277,9 @@ func TestClientRefreshesOnceAfter401(t *testing.T) {
 	}
 }
 
-// Path segments are escaped once: the server sees the organization ID it was given, space
-// included, and a base URL with a path prefix keeps it. (A key ID holding a space or a slash
-// is refused before any request: TestInvalidKeyIDsAreNeverSent.)
+// A base URL with a path prefix keeps it, and IDs arrive as given. (An organization or key
+// ID holding anything escaping would change — a space, a slash — is refused before any
+// request: TestInvalidKeyIDsAreNeverSent, TestInvalidOrganizationIDsAreNeverSent.)
 func TestClientEscapesPathSegmentsOnce(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -291,10 +291,10 @@ func TestClientEscapesPathSegmentsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetAPIKey(context.Background(), "o 1", "a~b.c:d"); !jmapcloud.IsNotFound(err) {
+	if _, err := c.GetAPIKey(context.Background(), "o-1", "a~b.c:d"); !jmapcloud.IsNotFound(err) {
 		t.Fatalf("GetAPIKey: %v, want a 404", err)
 	}
-	if want := "/proxy/api/ss/rest/v1/organizations/o%201/api-keys/a~b.c:d"; got != want {
+	if want := "/proxy/api/ss/rest/v1/organizations/o-1/api-keys/a~b.c:d"; got != want {
 		t.Fatalf("request path %s, want %s", got, want)
 	}
 }

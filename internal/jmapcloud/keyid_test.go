@@ -68,3 +68,51 @@ func TestInvalidKeyIDsAreNeverSent(t *testing.T) {
 		t.Errorf("valid IDs sent as:\n%s", strings.Join(paths, "\n"))
 	}
 }
+
+// An organization ID is held to the same rule: it comes from users/self, a saved session or
+// --org, and is part of every path but the security service's own.
+func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
+		mu.Unlock()
+		w.Write([]byte(`[]`))
+	}))
+	defer srv.Close()
+	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = c.WithTokens(jmapcloud.StaticToken("token-1234"))
+	ctx := context.Background()
+	for _, org := range []string{"", "..", "a/../b", "org 1", "org\x1b[2J"} {
+		for name, call := range map[string]func() error{
+			"member self": func() error { _, err := c.MemberSelf(ctx, org); return err },
+			"members":     func() error { _, err := c.Members(ctx, org); return err },
+			"list":        func() error { _, err := c.ListAPIKeys(ctx, org); return err },
+			"create": func() error {
+				_, err := c.CreateAPIKey(ctx, org, jmapcloud.CreateAPIKeyRequest{Title: "t", Role: "ORG_VIEWER"})
+				return err
+			},
+			"delete": func() error { return c.DeleteAPIKey(ctx, org, "key-1", "") },
+		} {
+			var invalid *jmapcloud.InvalidIDError
+			if err := call(); !errors.As(err, &invalid) {
+				t.Errorf("%s in %q: %v, want an InvalidIDError", name, org, err)
+			}
+		}
+	}
+	if len(paths) != 0 {
+		t.Errorf("the server received requests for invalid organization IDs:\n%s", strings.Join(paths, "\n"))
+	}
+	_, err = c.Members(ctx, "..")
+	want := `invalid organization ID ".." (from the server or the command line): an ID is 1 to 128 letters, digits or - _ . : ~, and not "." or ".."; nothing was sent`
+	if err == nil || err.Error() != want {
+		t.Errorf("message:\n got %v\nwant %s", err, want)
+	}
+	if _, err := c.Members(ctx, "org-1"); err != nil || len(paths) != 1 || paths[0] != "GET /api/ss/rest/v1/organizations/org-1/members" {
+		t.Errorf("valid organization: %v, sent %q", err, paths)
+	}
+}
