@@ -452,9 +452,13 @@ func keyCandidates(keys []completionKey, taken []string, toComplete string, now 
 		}
 		role, expiry := output.RoleName(k.Role), expiryText(k.Expires, now)
 		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, toComplete) || hasPrefixFold(k.Title, unquoted)) {
-			byTitle = append(byTitle, withDesc(k.Title, oneLine(role+" · "+expiry+" · "+k.ID)))
+			desc := role + " · " + expiry
+			if k.ID != "" {
+				desc += " · " + k.ID
+			}
+			byTitle = append(byTitle, withDesc(k.Title, oneLine(desc)))
 		}
-		if sanitize.Safe(k.ID) && hasPrefixFold(k.ID, toComplete) {
+		if k.ID != "" && sanitize.Safe(k.ID) && hasPrefixFold(k.ID, toComplete) {
 			byID = append(byID, withDesc(k.ID, oneLine(k.Title+" · "+role+" · "+expiry)))
 		}
 	}

@@ -96,10 +96,12 @@ func TestKeyCandidates(t *testing.T) {
 		{ID: "cccc-3", Title: "CI deploy", Role: "ORG_EDITOR", Expires: now.AddDate(0, 0, -3)},
 		{ID: "dddd-4", Title: "-dash", Role: "ORG_EDITOR"},
 		{ID: "eeee-5", Title: "two\nlines", Role: "ORG_VIEWER", Expires: now.AddDate(1, 0, 0)},
+		{ID: "", Title: "no ID sent", Role: "ORG_VIEWER", Expires: now.AddDate(0, 1, 0)}, // by title only
 	}
 	got := keyCandidates(keys, nil, "", now)
 	want := []string{
 		"CI deploy\teditor · expired 2026-05-29 · cccc-3",
+		"no ID sent\tviewer · expires 2026-07-01",
 		"dddd-4\t-dash · editor · no expiry",
 		"cccc-3\tCI deploy · editor · expired 2026-05-29",
 		"aaaa-1\tpower bi · editor · expires 2026-08-01",
@@ -117,7 +119,7 @@ func TestKeyCandidates(t *testing.T) {
 		want       []string
 	}{
 		{[]string{"ci DEPLOY"}, "c", nil},
-		{[]string{"cccc-3", "aaaa-1"}, "", []string{"dddd-4\t-dash · editor · no expiry", "bbbb-2\tPower BI · viewer · expires 2026-07-01", "eeee-5\ttwo\\nlines · viewer · expires 2027-06-01"}},
+		{[]string{"cccc-3", "aaaa-1"}, "", []string{"no ID sent\tviewer · expires 2026-07-01", "dddd-4\t-dash · editor · no expiry", "bbbb-2\tPower BI · viewer · expires 2026-07-01", "eeee-5\ttwo\\nlines · viewer · expires 2027-06-01"}},
 		{nil, "ci\\ d", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
 		{nil, "'CI de", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
 		{nil, "\"ci", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},

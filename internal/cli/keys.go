@@ -48,6 +48,9 @@ type keyLister interface {
 // resolveKey finds a key by ID or by exact, case-insensitive title among keys.
 // Ambiguity is exit 2 listing the matches; no match is exit 5.
 func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
+	if ref == "" {
+		return jmapcloud.APIKey{}, usageError("an empty KEY: give an API key ID or exact title")
+	}
 	for _, k := range keys {
 		if strings.EqualFold(k.ID, ref) {
 			return k, nil
@@ -68,9 +71,20 @@ func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 	sort.Slice(matches, func(i, j int) bool { return matches[i].ID < matches[j].ID })
 	var lines []string
 	for _, m := range matches {
-		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, expires %s)", m.ID, m.Title, output.RoleName(m.Role), m.ExpirationDate.UTC().Format("2006-01-02")))
+		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, %s)", m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)))
 	}
 	return jmapcloud.APIKey{}, usageError("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+}
+
+// expiryNote says when k expires, as the ambiguity list shows it.
+func expiryNote(k *jmapcloud.APIKey) string {
+	switch {
+	case !k.ExpirationDate.IsZero():
+		return "expires " + k.ExpirationDate.UTC().Format("2006-01-02")
+	case k.Unreadable != nil && k.Unreadable.ExpirationDate != "":
+		return "expiry unreadable"
+	}
+	return "never expires"
 }
 
 // maxKeyWarnings bounds the warnings about malformed keys; past it, one line counts the rest.

@@ -210,3 +210,24 @@ func TestMalformedKeyOnATerminal(t *testing.T) {
 		t.Fatalf("the row of the key with an unreadable expiry: %q\n%s", line, out)
 	}
 }
+
+// TestAmbiguousTitleListsExpiriesAsKnown: the list of keys sharing a title says "expiry
+// unreadable" or "never expires" rather than printing the zero date 0001-01-01.
+func TestAmbiguousTitleListsExpiriesAsKnown(t *testing.T) {
+	keys := []jmapcloud.APIKey{
+		{ID: "k-1", Title: "dup", Role: "ORG_EDITOR", ExpirationDate: time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)},
+		{ID: "k-2", Title: "Dup", Role: "ORG_VIEWER", Unreadable: &jmapcloud.KeyProblems{ExpirationDate: `expirationDate: not a date: "x"`}},
+		{ID: "k-3", Title: "DUP", Role: "ORG_VIEWER"},
+	}
+	_, err := resolveKey(keys, "dup")
+	want := "3 API keys are titled \"dup\"; name one by ID:\n" +
+		"  k-1  dup  (editor, expires 2027-06-01)\n" +
+		"  k-2  Dup  (viewer, expiry unreadable)\n" +
+		"  k-3  DUP  (viewer, never expires)"
+	if err == nil || err.Error() != want || exitCode(err) != exitUsage {
+		t.Fatalf("got %v (exit %d)\nwant:\n%s", err, exitCode(err), want)
+	}
+	if _, err := resolveKey([]jmapcloud.APIKey{{Title: "no id"}}, ""); err == nil || exitCode(err) != exitUsage {
+		t.Fatalf("an empty KEY matched a key without an ID: %v", err)
+	}
+}
