@@ -138,6 +138,11 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID 
 	c.secrets.add(refreshToken)
 	body := map[string]string{"refreshToken": refreshToken}
 	if organizationID != "" {
+		// Refused before the single-use token is spent: the session would be bound to an
+		// organization no later request can name.
+		if _, err := pathOrg(organizationID); err != nil {
+			return t, err
+		}
 		body["organizationId"] = organizationID
 	}
 	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, &t, false)
@@ -161,14 +166,22 @@ func (c *Client) UserSelf(ctx context.Context) (User, error) {
 // MemberSelf is the caller's membership in org, with its roles.
 func (c *Client) MemberSelf(ctx context.Context, org string) (Member, error) {
 	var m Member
-	err := c.do(ctx, http.MethodGet, pathMemberSelf(org), nil, nil, &m, true)
+	path, err := pathMemberSelf(org)
+	if err != nil {
+		return m, err
+	}
+	err = c.do(ctx, http.MethodGet, path, nil, nil, &m, true)
 	return m, err
 }
 
 // Members lists the organization's members.
 func (c *Client) Members(ctx context.Context, org string) ([]Member, error) {
 	var members []Member
-	err := c.do(ctx, http.MethodGet, pathMembers(org), nil, nil, &members, true)
+	path, err := pathMembers(org)
+	if err != nil {
+		return nil, err
+	}
+	err = c.do(ctx, http.MethodGet, path, nil, nil, &members, true)
 	return members, err
 }
 
@@ -207,7 +220,11 @@ func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) 
 // listKeysPage fetches one page of the key list.
 func (c *Client) listKeysPage(ctx context.Context, org string, page int) (pageOf[APIKey], error) {
 	var p keyPage
-	err := c.do(ctx, http.MethodGet, pathAPIKeys(org), queryPage(page, c.pageSize), nil, &p, true)
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return p.pageOf, err
+	}
+	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, &p, true)
 	return p.pageOf, err
 }
 
@@ -224,12 +241,16 @@ type CreateAPIKeyRequest struct {
 // CreateAPIKey creates a key; the answer is the only place its secret ever appears.
 func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyRequest) (APIKey, error) {
 	var k APIKey
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return k, err
+	}
 	body := map[string]string{
 		"title":          req.Title,
 		"role":           req.Role,
 		"expirationDate": FormatTime(req.ExpirationDate),
 	}
-	err := c.do(ctx, http.MethodPost, pathAPIKeys(org), nil, body, &k, true)
+	err = c.do(ctx, http.MethodPost, path, nil, body, &k, true)
 	c.secrets.add(k.Secret)
 	return k, err
 }

@@ -120,7 +120,7 @@ func (e *InsecureURLError) Error() string {
 // InvalidIDError is an ID that is not a plausible identifier (see validID): it came from the
 // server's answer or from the command line, and no request was built from it.
 type InvalidIDError struct {
-	What string // "API key"
+	What string // "API key" or "organization"
 	ID   string
 }
 

@@ -15,13 +15,24 @@ func pathUserSelf() string     { return securityService + "/users/self" }
 func pathRefreshToken() string { return securityService + "/refresh-token" }
 func pathRevokeToken() string  { return securityService + "/revoke-token" }
 
-func pathOrg(org string) string {
-	return securityService + "/organizations/" + url.PathEscape(org)
+// pathOrg refuses an organization ID that is not a plausible identifier, as pathAPIKey does
+// a key ID: the ID comes from the server's users/self answer (saved at login) or from --org,
+// and ".." would make DELETE …/organizations/../api-keys/ID.
+func pathOrg(org string) (string, error) {
+	if !validID(org) {
+		return "", &InvalidIDError{What: "organization", ID: org}
+	}
+	return securityService + "/organizations/" + url.PathEscape(org), nil
 }
 
-func pathMemberSelf(org string) string { return pathOrg(org) + "/members/self" }
-func pathMembers(org string) string    { return pathOrg(org) + "/members" }
-func pathAPIKeys(org string) string    { return pathOrg(org) + "/api-keys" }
+func pathUnderOrg(org, rest string) (string, error) {
+	p, err := pathOrg(org)
+	return p + rest, err
+}
+
+func pathMemberSelf(org string) (string, error) { return pathUnderOrg(org, "/members/self") }
+func pathMembers(org string) (string, error)    { return pathUnderOrg(org, "/members") }
+func pathAPIKeys(org string) (string, error)    { return pathUnderOrg(org, "/api-keys") }
 
 // pathAPIKey refuses an ID that is not a plausible identifier: a key ID comes from the
 // server's answer, and ".." would make DELETE …/api-keys/.. (a different resource once a
@@ -30,7 +41,8 @@ func pathAPIKey(org, id string) (string, error) {
 	if !validID(id) {
 		return "", &InvalidIDError{What: "API key", ID: id}
 	}
-	return pathAPIKeys(org) + "/" + url.PathEscape(id), nil
+	keys, err := pathAPIKeys(org)
+	return keys + "/" + url.PathEscape(id), err
 }
 
 func pathAPIKeyResources(org, id string) (string, error) {
