@@ -315,8 +315,9 @@ func (c *Client) attempts(ctx context.Context, method, path string, query url.Va
 	for attempt := 1; ; attempt++ {
 		resp, err := c.send(ctx, method, path, query, payload, auth)
 		if err == nil {
-			err = c.redactError(resp.result(method, path, out))
+			err = resp.result(method, path, out)
 		}
+		err = c.redactError(err)
 		if err == nil {
 			return resp.token, nil
 		}
@@ -482,6 +483,7 @@ func (c *Client) redirectError(method, path string, res *http.Response) *Redirec
 func (c *Client) redactError(err error) error {
 	var apiErr *APIError
 	var decErr *DecodeError
+	var netErr *NetworkError
 	switch {
 	case errors.As(err, &apiErr):
 		apiErr.Message = c.secrets.redact(apiErr.Message)
@@ -492,9 +494,25 @@ func (c *Client) redactError(err error) error {
 		if text := c.secrets.redact(decErr.Err.Error()); text != decErr.Err.Error() {
 			decErr.Err = errors.New(text)
 		}
+	case errors.As(err, &netErr) && netErr.Err != nil:
+		// Go's transport quotes what the server sent when it cannot parse it (a status line, a
+		// header line), and a server can echo the Authorization header there.
+		if text := c.secrets.redact(netErr.Err.Error()); text != netErr.Err.Error() {
+			netErr.Err = &redactedError{text: text, err: netErr.Err}
+		}
 	}
 	return err
 }
+
+// redactedError is an error whose text had secrets replaced; it still unwraps to the
+// original, so that errors.Is (a deadline, a cancellation) sees through it.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // NetworkError is a request that got no complete answer: the outcome on the server is unknown.
 type NetworkError struct {
