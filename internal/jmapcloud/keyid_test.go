@@ -93,10 +93,13 @@ func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
 			"member-self": func() error { _, err := c.MemberSelf(ctx, org); return err },
 			"members":     func() error { _, err := c.Members(ctx, org); return err },
 			"list":        func() error { _, err := c.ListAPIKeys(ctx, org); return err },
-			"create":      func() error { _, err := c.CreateAPIKey(ctx, org, jmapcloud.CreateAPIKeyRequest{Title: "t"}); return err },
-			"get":         func() error { _, err := c.GetAPIKey(ctx, org, "key-1"); return err },
-			"resources":   func() error { _, err := c.APIKeyResources(ctx, org, "key-1"); return err },
-			"delete":      func() error { return c.DeleteAPIKey(ctx, org, "key-1", "") },
+			"create": func() error {
+				_, err := c.CreateAPIKey(ctx, org, jmapcloud.CreateAPIKeyRequest{Title: "t"})
+				return err
+			},
+			"get":       func() error { _, err := c.GetAPIKey(ctx, org, "key-1"); return err },
+			"resources": func() error { _, err := c.APIKeyResources(ctx, org, "key-1"); return err },
+			"delete":    func() error { return c.DeleteAPIKey(ctx, org, "key-1", "") },
 		} {
 			var invalid *jmapcloud.InvalidIDError
 			if err := call(); !errors.As(err, &invalid) {
