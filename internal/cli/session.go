@@ -119,7 +119,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	}
 	switch len(user.Organizations) {
 	case 0:
-		return "", &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization", user.Email)}
+		return "", &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization", sanitize.Text(user.Email))}
 	case 1:
 		return user.Organizations[0].ID, nil
 	}
@@ -127,7 +127,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	for _, o := range user.Organizations {
 		names = append(names, fmt.Sprintf("%s (%s)", sanitize.Text(o.ID), sanitize.Text(o.Name)))
 	}
-	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", user.Email, strings.Join(names, "\n  "))
+	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), strings.Join(names, "\n  "))
 }
 
 // memoryTokens is a session held in memory for one invocation; it refreshes itself once its
@@ -400,7 +400,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 		return &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again", err)}
 	}
 	if !sameAPIURL(disk.APIURL, t.sess.APIURL) || disk.Organization.ID != t.sess.Organization.ID {
-		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, disk.Organization.ID)}
+		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, sanitize.Text(disk.Organization.ID))}
 	}
 	if !need(disk) {
 		t.sess = *disk
@@ -418,7 +418,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	if err != nil {
 		if code := jmapcloud.StatusCode(err); code == http.StatusUnauthorized || code == http.StatusForbidden {
 			// %v, not %w: this is no longer a 401 to react to with another refresh.
-			t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", disk.User.Email, err)}
+			t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", sanitize.Text(disk.User.Email), err)}
 			return t.dead
 		}
 		return fmt.Errorf("refreshing the session: %w", err)
