@@ -474,7 +474,9 @@ func (c *Client) redirectError(method, path string, res *http.Response) *Redirec
 	e.Location = c.secrets.redact(loc.String())
 	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" {
 		base := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: prefix}
-		e.SuggestedURL = c.secrets.redact(base.String())
+		if suggested := c.secrets.redact(base.String()); len(suggested) <= maxServerText {
+			e.SuggestedURL = suggested // a longer one is no API address worth suggesting
+		}
 	}
 	return e
 }
