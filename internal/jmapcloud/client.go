@@ -107,9 +107,33 @@ func httpClient(opts Options, secrets *secretSet) *http.Client {
 	if opts.Trace != nil {
 		rt = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
 	}
-	hc.Transport = rt
+	hc.Transport = redirectShield{next: rt}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &hc
+}
+
+// unfollowedLocation is where redirectShield puts a redirect's Location.
+const unfollowedLocation = "X-Apikeys-Unfollowed-Location"
+
+// redirectShield hands http.Client a redirect without its Location header, kept under
+// unfollowedLocation for redirectError. The client then returns the answer as it came: with a
+// Location it would parse it first, and one it cannot parse ("https://a%0d%0aX:y/") became
+// a network error, retried as one, instead of the refused redirect it is.
+type redirectShield struct{ next http.RoundTripper }
+
+func (s redirectShield) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := s.next.RoundTrip(req)
+	if err != nil || res.StatusCode < 300 || res.StatusCode > 399 {
+		return res, err
+	}
+	shielded := *res // a copy: the trace still shows the answer's own headers
+	shielded.Header = res.Header.Clone()
+	shielded.Header.Del(unfollowedLocation)
+	if loc, ok := shielded.Header["Location"]; ok {
+		shielded.Header[unfollowedLocation] = loc
+		shielded.Header.Del("Location")
+	}
+	return &shielded, nil
 }
 
 // WithTokens returns a copy of c that authenticates with tokens.
@@ -466,16 +490,23 @@ func readBody(res *http.Response) ([]byte, error) {
 // the known secrets redacted, and the base URL it implies when the target keeps the path.
 func (c *Client) redirectError(method, path string, res *http.Response) *RedirectError {
 	e := &RedirectError{Method: method, Path: path, StatusCode: res.StatusCode}
-	loc, err := res.Location()
+	raw := res.Header.Get(unfollowedLocation)
+	if raw == "" {
+		return e
+	}
+	loc, err := res.Request.URL.Parse(raw)
 	if err != nil {
+		e.Location = c.secrets.redact(raw) // shown as sent; nothing to suggest
 		return e
 	}
 	loc.User = nil
 	e.Location = c.secrets.redact(loc.String())
 	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" {
 		base := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: prefix}
-		if suggested := c.secrets.redact(base.String()); len(suggested) <= maxServerText {
-			e.SuggestedURL = suggested // a longer one is no API address worth suggesting
+		// Suggested only as an address apikeys would use: https, or http to loopback, and of
+		// a sensible length.
+		if suggested := c.secrets.redact(base.String()); checkURL(&base) == nil && len(suggested) <= maxServerText {
+			e.SuggestedURL = suggested
 		}
 	}
 	return e
