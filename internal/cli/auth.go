@@ -259,7 +259,7 @@ func readPasswordStdin(in io.Reader) (string, error) {
 func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.User, canPrompt bool) (jmapcloud.Organization, error) {
 	orgs := user.Organizations
 	if len(orgs) == 0 {
-		return jmapcloud.Organization{}, &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization: there are no API keys to manage", user.Email)}
+		return jmapcloud.Organization{}, &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization: there are no API keys to manage", sanitize.Text(user.Email))}
 	}
 	if s.Org != "" {
 		var matches []jmapcloud.Organization
@@ -277,14 +277,14 @@ func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.U
 		case len(matches) > 1:
 			return jmapcloud.Organization{}, usageError("several organizations are named %q; pass --org with an ID:\n  %s", s.Org, orgList(matches))
 		case !s.OrgFromProfile:
-			return jmapcloud.Organization{}, usageError("%s is not a member of organization %q; pass --org with one of:\n  %s", user.Email, s.Org, orgList(orgs))
+			return jmapcloud.Organization{}, usageError("%s is not a member of organization %q; pass --org with one of:\n  %s", sanitize.Text(user.Email), s.Org, orgList(orgs))
 		}
 	}
 	if len(orgs) == 1 {
 		return orgs[0], nil
 	}
 	if !canPrompt {
-		return jmapcloud.Organization{}, usageError("%s belongs to several organizations; pass --org with one of:\n  %s", user.Email, orgList(orgs))
+		return jmapcloud.Organization{}, usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(orgs))
 	}
 	labels := make([]string, len(orgs))
 	for i, o := range orgs {

@@ -156,9 +156,24 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	forgetCompletedKeys()
 	if key.Secret == "" {
 		removeSecretFile()
-		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", key.ID, key.Title, key.ID)
+		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), key.Title, shellWord(sanitize.Text(key.ID)))
 	}
 	return deliverSecret(opts, key, fmtKind, secretFile, opts.ClearAfter, now)
+}
+
+// shellWord is s as one word to paste into a POSIX shell: as is when it holds only characters
+// no shell treats specially, else single-quoted. A key ID in a suggested command comes from the
+// server: "k1; curl … | sh" must stay one argument.
+func shellWord(s string) string {
+	if s == "" {
+		return "''"
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:~@%+=,/", r)) {
+			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+		}
+	}
+	return s
 }
 
 // createFailure says what to do when a create may or may not have happened: a lost or
@@ -282,10 +297,10 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 	errOut := opts.IO.ErrOut
 	if secretFile != nil {
 		if _, err := io.WriteString(secretFile, key.Secret+"\n"); err != nil {
-			return fmt.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", key.ID, key.Title, opts.SecretFile, err, key.ID)
+			return fmt.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))
 		}
 		if err := secretFile.Close(); err != nil {
-			return fmt.Errorf("key %s (%q) was created but closing %s failed: %v", key.ID, key.Title, opts.SecretFile, err)
+			return fmt.Errorf("key %s (%q) was created but closing %s failed: %v", sanitize.Text(key.ID), key.Title, opts.SecretFile, err)
 		}
 	}
 	// A secret sent to --secret-file is meant to live there only: no clipboard unless --copy.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -50,7 +51,10 @@ type hostileServer struct {
 	url string
 
 	orgs        []jmapcloud.Organization
-	failMembers bool // members answers 400 with a hostile message and errors[]
+	failMembers bool   // members answers 400 with a hostile message and errors[]
+	userEmail   string // users/self's email; hostileUser when empty
+	createdID   string // the created key's ID; "k-"+hostile when empty
+	noSecret    bool   // the created key comes back without its secret
 	maxRequests int
 	mu          sync.Mutex
 	requests    int
@@ -94,7 +98,7 @@ func (hs *hostileServer) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodPost && p == base+"/revoke-token":
 		w.WriteHeader(http.StatusNoContent)
 	case r.Method == http.MethodGet && p == base+"/users/self":
-		hs.json(w, http.StatusOK, map[string]any{"name": "Ada", "email": hostileUser, "organizations": hs.orgs})
+		hs.json(w, http.StatusOK, map[string]any{"name": "Ada", "email": cmp.Or(hs.userEmail, hostileUser), "organizations": hs.orgs})
 	case r.Method == http.MethodGet && p == org+"/members/self":
 		hs.json(w, http.StatusOK, map[string]any{"id": hostileAdaID, "name": "Ada" + hostile, "email": "ada@acme.example", "roles": []string{"ORG_ADMIN", "ORG_EDITOR", "ORG_VIEWER"}})
 	case r.Method == http.MethodGet && p == org+"/members" && hs.failMembers:
@@ -111,7 +115,10 @@ func (hs *hostileServer) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && p == org+"/api-keys":
 		hs.json(w, http.StatusOK, []any{keyJSON})
 	case r.Method == http.MethodPost && p == org+"/api-keys":
-		created := map[string]any{"id": "k-" + hostile, "title": "New" + hostile, "role": "ORG_EDITOR", "expirationDate": hostileExpires, "apiKey": "secret-hostile"}
+		created := map[string]any{"id": cmp.Or(hs.createdID, "k-"+hostile), "title": "New" + hostile, "role": "ORG_EDITOR", "expirationDate": hostileExpires, "apiKey": "secret-hostile"}
+		if hs.noSecret {
+			delete(created, "apiKey")
+		}
 		hs.json(w, http.StatusCreated, created)
 	case r.Method == http.MethodGet && p == key:
 		hs.json(w, http.StatusOK, keyJSON)

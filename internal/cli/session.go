@@ -126,7 +126,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	}
 	switch len(user.Organizations) {
 	case 0:
-		return "", &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization", user.Email)}
+		return "", &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization", sanitize.Text(user.Email))}
 	case 1:
 		return user.Organizations[0].ID, nil
 	}
@@ -134,7 +134,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	for _, o := range user.Organizations {
 		names = append(names, fmt.Sprintf("%s (%s)", sanitize.Text(o.ID), sanitize.Text(o.Name)))
 	}
-	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", user.Email, strings.Join(names, "\n  "))
+	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), strings.Join(names, "\n  "))
 }
 
 // memoryTokens is a session held in memory for one invocation; it refreshes itself once its
@@ -487,7 +487,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 		return &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again", err)}
 	}
 	if !sameAPIURL(disk.APIURL, t.sess.APIURL) || disk.Organization.ID != t.sess.Organization.ID {
-		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, disk.Organization.ID)}
+		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, sanitize.Text(disk.Organization.ID))}
 	}
 	if disk.Ended != "" {
 		t.dead = endedSessionError(disk)
@@ -511,9 +511,15 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 		// The server did not take the token: it stays valid for a later command. %v: the
 		// refresh was already retried, the request waiting for it must not retry it again.
 		return fmt.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)
+	case errors.As(err, new(*jmapcloud.InvalidIDError)):
+		// Nothing was sent: the saved organization ID cannot be put in a path, so this session
+		// can never work.
+		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the saved session cannot be used: %v\nrun `apikeys auth login`", err)}
+		t.endSession(disk, "its organization ID is not a plausible identifier")
+		return t.dead
 	case err != nil && refreshRefused(err):
 		// %v, not %w: this is no longer a 401 to react to with another refresh.
-		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", disk.User.Email, err)}
+		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", sanitize.Text(disk.User.Email), err)}
 		t.endSession(disk, fmt.Sprintf("the server refused its refresh token (HTTP %d)", jmapcloud.StatusCode(err)))
 		return t.dead
 	case err != nil:

@@ -104,9 +104,33 @@ func httpClient(opts Options, secrets *secretSet) *http.Client {
 	if opts.Trace != nil {
 		rt = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
 	}
-	hc.Transport = rt
+	hc.Transport = redirectShield{next: rt}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &hc
+}
+
+// unfollowedLocation is where redirectShield puts a redirect's Location.
+const unfollowedLocation = "X-Apikeys-Unfollowed-Location"
+
+// redirectShield hands http.Client a redirect without its Location header, kept under
+// unfollowedLocation for redirectError. The client then returns the answer as it came: with a
+// Location it would parse it first, and one it cannot parse ("https://a%0d%0aX:y/") became
+// a network error, retried as one, instead of the refused redirect it is.
+type redirectShield struct{ next http.RoundTripper }
+
+func (s redirectShield) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := s.next.RoundTrip(req)
+	if err != nil || res.StatusCode < 300 || res.StatusCode > 399 {
+		return res, err
+	}
+	shielded := *res // a copy: the trace still shows the answer's own headers
+	shielded.Header = res.Header.Clone()
+	shielded.Header.Del(unfollowedLocation)
+	if loc, ok := shielded.Header["Location"]; ok {
+		shielded.Header[unfollowedLocation] = loc
+		shielded.Header.Del("Location")
+	}
+	return &shielded, nil
 }
 
 // WithTokens returns a copy of c that authenticates with tokens.
@@ -135,6 +159,11 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID 
 	c.secrets.add(refreshToken)
 	body := map[string]string{"refreshToken": refreshToken}
 	if organizationID != "" {
+		// Refused before the single-use token is spent: the session would be bound to an
+		// organization no later request can name.
+		if _, err := pathOrg(organizationID); err != nil {
+			return t, err
+		}
 		body["organizationId"] = organizationID
 	}
 	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, &t, false)
@@ -239,14 +268,14 @@ type CreateAPIKeyRequest struct {
 // CreateAPIKey creates a key; the answer is the only place its secret ever appears.
 func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyRequest) (APIKey, error) {
 	var k APIKey
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return k, err
+	}
 	body := map[string]string{
 		"title":          req.Title,
 		"role":           req.Role,
 		"expirationDate": FormatTime(req.ExpirationDate),
-	}
-	path, err := pathAPIKeys(org)
-	if err != nil {
-		return k, err
 	}
 	err = c.do(ctx, http.MethodPost, path, nil, body, &k, true)
 	c.secrets.add(k.Secret)
@@ -313,8 +342,9 @@ func (c *Client) attempts(ctx context.Context, method, path string, query url.Va
 	for attempt := 1; ; attempt++ {
 		resp, err := c.send(ctx, method, path, query, payload, auth)
 		if err == nil {
-			err = c.redactError(resp.result(method, path, out))
+			err = resp.result(method, path, out)
 		}
+		err = c.redactError(err)
 		if err == nil {
 			return resp.token, nil
 		}
@@ -459,15 +489,24 @@ func readBody(res *http.Response) ([]byte, error) {
 // the known secrets redacted, and the base URL it implies when the target keeps the path.
 func (c *Client) redirectError(method, path string, res *http.Response) *RedirectError {
 	e := &RedirectError{Method: method, Path: path, StatusCode: res.StatusCode}
-	loc, err := res.Location()
+	raw := res.Header.Get(unfollowedLocation)
+	if raw == "" {
+		return e
+	}
+	loc, err := res.Request.URL.Parse(raw)
 	if err != nil {
+		e.Location = c.secrets.redact(raw) // shown as sent; nothing to suggest
 		return e
 	}
 	loc.User = nil
 	e.Location = c.secrets.redact(loc.String())
 	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" {
 		base := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: prefix}
-		e.SuggestedURL = c.secrets.redact(base.String())
+		// Suggested only as an address apikeys would use: https, or http to loopback, and of
+		// a sensible length.
+		if suggested := c.secrets.redact(base.String()); checkURL(&base) == nil && len(suggested) <= maxServerText {
+			e.SuggestedURL = suggested
+		}
 	}
 	return e
 }
@@ -476,6 +515,7 @@ func (c *Client) redirectError(method, path string, res *http.Response) *Redirec
 func (c *Client) redactError(err error) error {
 	var apiErr *APIError
 	var decErr *DecodeError
+	var netErr *NetworkError
 	switch {
 	case errors.As(err, &apiErr):
 		apiErr.Message = c.secrets.redact(apiErr.Message)
@@ -486,9 +526,25 @@ func (c *Client) redactError(err error) error {
 		if text := c.secrets.redact(decErr.Err.Error()); text != decErr.Err.Error() {
 			decErr.Err = errors.New(text)
 		}
+	case errors.As(err, &netErr) && netErr.Err != nil:
+		// Go's transport quotes what the server sent when it cannot parse it (a status line, a
+		// header line), and a server can echo the Authorization header there.
+		if text := c.secrets.redact(netErr.Err.Error()); text != netErr.Err.Error() {
+			netErr.Err = &redactedError{text: text, err: netErr.Err}
+		}
 	}
 	return err
 }
+
+// redactedError is an error whose text had secrets replaced; it still unwraps to the
+// original, so that errors.Is (a deadline, a cancellation) sees through it.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // NetworkError is a request that got no complete answer: the outcome on the server is unknown.
 type NetworkError struct {

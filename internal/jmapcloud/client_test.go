@@ -277,9 +277,10 @@ func TestClientRefreshesOnceAfter401(t *testing.T) {
 	}
 }
 
-// A base URL with a path prefix keeps it, and IDs arrive as given. (An organization or key
-// ID holding anything escaping would change — a space, a slash — is refused before any
-// request: TestInvalidKeyIDsAreNeverSent, TestInvalidOrganizationIDsAreNeverSent.)
+// Path segments are escaped once: a base URL whose path prefix holds an escaped space keeps
+// it as given, and the IDs after it are sent as they are. (An organization or key ID holding a
+// space or a slash is refused before any request: TestInvalidKeyIDsAreNeverSent,
+// TestInvalidOrganizationIDsAreNeverSent.)
 func TestClientEscapesPathSegmentsOnce(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -287,14 +288,14 @@ func TestClientEscapesPathSegmentsOnce(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 	}))
 	defer srv.Close()
-	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL + "/proxy/", Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
+	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL + "/my%20proxy/", Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.GetAPIKey(context.Background(), "o-1", "a~b.c:d"); !jmapcloud.IsNotFound(err) {
+	if _, err := c.GetAPIKey(context.Background(), "o_1", "a~b.c:d"); !jmapcloud.IsNotFound(err) {
 		t.Fatalf("GetAPIKey: %v, want a 404", err)
 	}
-	if want := "/proxy/api/ss/rest/v1/organizations/o-1/api-keys/a~b.c:d"; got != want {
+	if want := "/my%20proxy/api/ss/rest/v1/organizations/o_1/api-keys/a~b.c:d"; got != want {
 		t.Fatalf("request path %s, want %s", got, want)
 	}
 }

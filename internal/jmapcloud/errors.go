@@ -21,14 +21,41 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
-	msg := e.Message
+	msg := clip(e.Message, maxServerText)
 	if msg == "" {
 		msg = strings.ToLower(http.StatusText(e.StatusCode))
 	}
 	if len(e.Details) > 0 {
-		msg += " (" + strings.Join(e.Details, "; ") + ")"
+		details := make([]string, 0, min(len(e.Details), maxServerDetails)+1)
+		for _, d := range e.Details[:min(len(e.Details), maxServerDetails)] {
+			details = append(details, clip(d, maxServerText))
+		}
+		if n := len(e.Details) - maxServerDetails; n > 0 {
+			details = append(details, fmt.Sprintf("and %d more", n))
+		}
+		msg += " (" + strings.Join(details, "; ") + ")"
 	}
 	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+}
+
+// maxServerText bounds each piece of server text an error shows (a message, one of errors[],
+// a redirect target), and maxServerDetails how many of errors[] it lists: an answer may be
+// 32 MiB, and an error line of that size helps nobody.
+const (
+	maxServerText    = 1024
+	maxServerDetails = 10
+)
+
+// clip returns s cut to at most max bytes on a character boundary, saying how long it was.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
 }
 
 // StatusCode returns the HTTP status of err if it is an *APIError, else 0.
@@ -90,7 +117,7 @@ type RedirectError struct {
 func (e *RedirectError) Error() string {
 	target := "without naming a target"
 	if e.Location != "" {
-		target = "to " + sanitize.Text(e.Location)
+		target = "to " + sanitize.Text(clip(e.Location, maxServerText))
 	}
 	return fmt.Sprintf("%s %s: the server answered HTTP %d, a redirect %s; apikeys follows no redirect, since it would send credentials to another address",
 		e.Method, e.Path, e.StatusCode, target)
@@ -120,7 +147,7 @@ func (e *InsecureURLError) Error() string {
 // InvalidIDError is an ID that is not a plausible identifier (see validID): it came from the
 // server's answer or from the command line, and no request was built from it.
 type InvalidIDError struct {
-	What string // "API key"
+	What string // "API key" or "organization"
 	ID   string
 }
 

@@ -69,8 +69,9 @@ func TestInvalidKeyIDsAreNeverSent(t *testing.T) {
 	}
 }
 
-// An organization ID is held to the same rule: it comes from users/self, a saved session or
-// --org, and is part of every path but the security service's own.
+// An organization ID is a path segment too, and it comes from the server (users/self, saved at
+// login): one that is not a plausible identifier is refused by every call that would put it in
+// a path, and by the refresh that would bind a session to it, before anything is sent.
 func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
 	var mu sync.Mutex
 	var paths []string
@@ -78,7 +79,7 @@ func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
 		mu.Lock()
 		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
 		mu.Unlock()
-		w.Write([]byte(`[]`))
+		w.Write([]byte(`{"id":"x"}`))
 	}))
 	defer srv.Close()
 	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
@@ -87,32 +88,38 @@ func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
 	}
 	c = c.WithTokens(jmapcloud.StaticToken("token-1234"))
 	ctx := context.Background()
-	for _, org := range []string{"", "..", "a/../b", "org 1", "org\x1b[2J"} {
+	for _, org := range []string{"", ".", "..", "a/../b", "%2e%2e", "a%2Fb", "a;b", "a b", "a\x1bb", "\u2024\u2024"} {
 		for name, call := range map[string]func() error{
-			"member self": func() error { _, err := c.MemberSelf(ctx, org); return err },
+			"member-self": func() error { _, err := c.MemberSelf(ctx, org); return err },
 			"members":     func() error { _, err := c.Members(ctx, org); return err },
 			"list":        func() error { _, err := c.ListAPIKeys(ctx, org); return err },
 			"create": func() error {
-				_, err := c.CreateAPIKey(ctx, org, jmapcloud.CreateAPIKeyRequest{Title: "t", Role: "ORG_VIEWER"})
+				_, err := c.CreateAPIKey(ctx, org, jmapcloud.CreateAPIKeyRequest{Title: "t"})
 				return err
 			},
-			"delete": func() error { return c.DeleteAPIKey(ctx, org, "key-1", "") },
+			"get":       func() error { _, err := c.GetAPIKey(ctx, org, "key-1"); return err },
+			"resources": func() error { _, err := c.APIKeyResources(ctx, org, "key-1"); return err },
+			"delete":    func() error { return c.DeleteAPIKey(ctx, org, "key-1", "") },
 		} {
 			var invalid *jmapcloud.InvalidIDError
 			if err := call(); !errors.As(err, &invalid) {
-				t.Errorf("%s in %q: %v, want an InvalidIDError", name, org, err)
+				t.Errorf("%s with organization %q: %v, want an InvalidIDError", name, org, err)
 			}
 		}
+		// An empty organization is an unbound refresh (authenticate's token), not an ID.
+		if _, err := c.RefreshToken(ctx, "refresh-1234", org); org != "" && !errors.As(err, new(*jmapcloud.InvalidIDError)) {
+			t.Errorf("refresh with organization %q: %v, want an InvalidIDError", org, err)
+		}
 	}
-	if len(paths) != 0 {
+	if len(paths) != 1 || paths[0] != "POST /api/ss/rest/v1/refresh-token" {
 		t.Errorf("the server received requests for invalid organization IDs:\n%s", strings.Join(paths, "\n"))
 	}
-	_, err = c.Members(ctx, "..")
+	_, err = c.ListAPIKeys(ctx, "..")
 	want := `invalid organization ID ".." (from the server or the command line): an ID is 1 to 128 letters, digits or - _ . : ~, and not "." or ".."; nothing was sent`
 	if err == nil || err.Error() != want {
 		t.Errorf("message:\n got %v\nwant %s", err, want)
 	}
-	if _, err := c.Members(ctx, "org-1"); err != nil || len(paths) != 1 || paths[0] != "GET /api/ss/rest/v1/organizations/org-1/members" {
-		t.Errorf("valid organization: %v, sent %q", err, paths)
+	if err := c.DeleteAPIKey(ctx, "0b8a3c1e-5d2f-4e6a-9b7c-1f2e3d4c5b6a", "key-1", ""); err != nil {
+		t.Errorf("a UUID organization: %v", err)
 	}
 }

@@ -15,13 +15,14 @@ func pathUserSelf() string     { return securityService + "/users/self" }
 func pathRefreshToken() string { return securityService + "/refresh-token" }
 func pathRevokeToken() string  { return securityService + "/revoke-token" }
 
-// pathOrg refuses an organization ID that is not a plausible identifier, for the reason
-// pathAPIKey gives: it comes from users/self, a saved session or --org.
+// pathOrg refuses an organization ID that is not a plausible identifier, as pathAPIKey does
+// a key ID: the ID comes from the server's users/self answer (saved at login) or from --org,
+// and ".." would make DELETE …/organizations/../api-keys/ID.
 func pathOrg(org string) (string, error) {
 	if !validID(org) {
 		return "", &InvalidIDError{What: "organization", ID: org}
 	}
-	return securityService + "/organizations/" + org, nil
+	return securityService + "/organizations/" + url.PathEscape(org), nil
 }
 
 func pathUnderOrg(org, rest string) (string, error) {
@@ -40,7 +41,8 @@ func pathAPIKey(org, id string) (string, error) {
 	if !validID(id) {
 		return "", &InvalidIDError{What: "API key", ID: id}
 	}
-	return pathUnderOrg(org, "/api-keys/"+id)
+	keys, err := pathAPIKeys(org)
+	return keys + "/" + url.PathEscape(id), err
 }
 
 func pathAPIKeyResources(org, id string) (string, error) {

@@ -1,11 +1,13 @@
 package jmapcloud_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -162,5 +164,52 @@ func TestTraceSanitisesServerText(t *testing.T) {
 	}
 	if strings.ContainsAny(got, "\x1b\x07\r\u009b\u202e") {
 		t.Errorf("trace holds raw control characters:\n%q", got)
+	}
+}
+
+// A server whose answer Go's transport cannot parse has part of it quoted in the error (a
+// header line without a colon, say): an Authorization header echoed there is redacted too,
+// and the error is still a NetworkError.
+func TestSecretsEchoedInAMalformedAnswerAreRedacted(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for range 2 { // one request, and one spare for a retry that should not happen
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			r := bufio.NewReader(conn)
+			var auth string
+			for {
+				line, err := r.ReadString('\n')
+				if err != nil || line == "\r\n" {
+					break
+				}
+				if v, ok := strings.CutPrefix(line, "Authorization: "); ok {
+					auth = strings.TrimSpace(v)
+				}
+			}
+			io.WriteString(conn, "HTTP/1.1 200 OK\r\nYou sent "+auth+"\r\n\r\n")
+			conn.Close()
+		}
+	}()
+	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: "http://" + ln.Addr().String(), Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.WithTokens(jmapcloud.StaticToken(echoAccess)).UserSelf(context.Background())
+	var netErr *jmapcloud.NetworkError
+	if !errors.As(err, &netErr) {
+		t.Fatalf("got %v, want a NetworkError", err)
+	}
+	if l := leaks(err.Error()); len(l) > 0 {
+		t.Errorf("error leaks %q: %v", l, err)
+	}
+	if !strings.Contains(err.Error(), `"You sent Bearer [REDACTED]"`) {
+		t.Errorf("error does not quote the redacted line: %v", err)
 	}
 }

@@ -216,3 +216,40 @@ func TestPlainHTTPOnlyToLoopback(t *testing.T) {
 		t.Errorf("dialled %d times", dialled)
 	}
 }
+
+// A redirect whose target cannot be parsed is still a refused redirect, sent once, and not a
+// network failure retried four times; a target apikeys would refuse (plain http to another
+// host) is named but not suggested as --api-url.
+func TestRedirectToAnOddTarget(t *testing.T) {
+	for _, tc := range []struct {
+		location, shown, suggested string
+	}{
+		{"https://evil.example%0d%0aX:y/api/ss/rest/v1/users/self", "https://evil.example%0d%0aX:y/api/ss/rest/v1/users/self", ""},
+		{"//evil.example/api/ss/rest/v1/users/self", "http://evil.example/api/ss/rest/v1/users/self", ""},
+		{"https://ann:pw@good.example/v2/api/ss/rest/v1/users/self", "https://good.example/v2/api/ss/rest/v1/users/self", "https://good.example/v2"},
+	} {
+		var requests int
+		var mu sync.Mutex
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			requests++
+			mu.Unlock()
+			w.Header().Set("Location", tc.location)
+			w.WriteHeader(http.StatusFound)
+		}))
+		c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Retry: jmapcloud.RetryPolicy{MaxAttempts: 4, BaseDelay: 1e6, MaxDelay: 1e9}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.UserSelf(context.Background())
+		srv.Close()
+		var redirect *jmapcloud.RedirectError
+		if !errors.As(err, &redirect) {
+			t.Errorf("%s: %v, want a RedirectError", tc.location, err)
+			continue
+		}
+		if redirect.Location != tc.shown || redirect.SuggestedURL != tc.suggested || requests != 1 {
+			t.Errorf("%s: target %q, suggested %q after %d requests; want %q, %q after 1", tc.location, redirect.Location, redirect.SuggestedURL, requests, tc.shown, tc.suggested)
+		}
+	}
+}

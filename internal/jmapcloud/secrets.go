@@ -1,6 +1,7 @@
 package jmapcloud
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"sort"
@@ -63,15 +64,22 @@ func (s *secretSet) insert(learned bool, values []string) {
 }
 
 // build makes one replacer for every form a value can take in a body, a header or a URL:
-// as is, JSON-escaped, query- and path-escaped. Longer forms come first so that a secret
-// containing another is replaced whole.
+// as is, JSON-escaped, percent-escaped the ways encoders do it (Go's query and path escaping,
+// every reserved byte escaped as JavaScript's encodeURIComponent does, each with upper- or
+// lower-case hex digits), and base64 (standard or URL alphabet, padded or not). Longer forms
+// come first so that a secret containing another is replaced whole.
 func (s *secretSet) build() *strings.Replacer {
 	forms := map[string]bool{}
 	for v := range s.values {
 		forms[v] = true
 		forms[jsonEscaped(v)] = true
-		forms[url.QueryEscape(v)] = true
-		forms[url.PathEscape(v)] = true
+		for _, escaped := range []string{url.QueryEscape(v), url.PathEscape(v), escapeAllReserved(v)} {
+			forms[escaped] = true
+			forms[lowerHexEscapes(escaped)] = true
+		}
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			forms[enc.EncodeToString([]byte(v))] = true
+		}
 	}
 	list := make([]string, 0, len(forms))
 	for f := range forms {
@@ -90,6 +98,45 @@ func (s *secretSet) build() *strings.Replacer {
 		pairs = append(pairs, f, Redacted)
 	}
 	return strings.NewReplacer(pairs...)
+}
+
+// escapeAllReserved percent-escapes every byte but the unreserved ones (letters, digits and
+// - _ . ! ~ * ' ( )), spaces included, as encodeURIComponent does: "a b/c" → "a%20b%2Fc".
+func escapeAllReserved(v string) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-_.!~*'()", c) >= 0 {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hex[c>>4])
+		b.WriteByte(hex[c&0xf])
+	}
+	return b.String()
+}
+
+// lowerHexEscapes writes the hex digits of each %XX escape in lower case ("%2F" → "%2f"), the
+// form some encoders and proxies write.
+func lowerHexEscapes(escaped string) string {
+	b := []byte(escaped)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' {
+			b[i+1] = lowerHex(b[i+1])
+			b[i+2] = lowerHex(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func lowerHex(c byte) byte {
+	if 'A' <= c && c <= 'F' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // jsonEscaped is v as it appears between the quotes of a JSON string written by Go.

@@ -42,3 +42,29 @@ func TestRedactCutSecret(t *testing.T) {
 		t.Errorf("unrelated text changed: %s", got)
 	}
 }
+
+// A known secret is redacted in the forms other encoders give it, not only Go's: percent
+// escapes in lower case, every reserved byte escaped (encodeURIComponent), a mix of escaped
+// and raw in one text, base64 in either alphabet, with or without padding.
+func TestRedactEncodedForms(t *testing.T) {
+	known := newSecretSet()
+	known.add("p@ss/w0rd+Secret ?>")
+	for _, in := range []string{
+		"p@ss/w0rd+Secret ?>",
+		"p%40ss%2Fw0rd%2BSecret+%3F%3E",   // url.QueryEscape
+		"p%40ss%2fw0rd%2bSecret+%3f%3e",   // the same, lower-case hex
+		"p@ss%2Fw0rd+Secret%20%3F%3E",     // url.PathEscape
+		"p%40ss%2Fw0rd%2BSecret%20%3F%3E", // encodeURIComponent
+		"p%40ss%2fw0rd%2bSecret%20%3f%3e", // the same, lower-case hex
+		"cEBzcy93MHJkK1NlY3JldCA/Pg==",    // base64
+		"cEBzcy93MHJkK1NlY3JldCA_Pg",      // base64url, unpadded
+		`p@ss/w0rd+Secret ?\u003e`,        // JSON as Go writes it
+	} {
+		if got := known.redact("x=" + in + "&y"); got != "x=[REDACTED]&y" {
+			t.Errorf("redact(%q) = %q", in, got)
+		}
+	}
+	if got := known.redact("p%40ss and 100%2F"); got != "p%40ss and 100%2F" {
+		t.Errorf("unrelated text changed: %s", got)
+	}
+}

@@ -140,7 +140,8 @@ func (x *tracedExchange) writeHeaders(b *strings.Builder, prefix string, h http.
 		if secretHeaders[http.CanonicalHeaderKey(name)] {
 			v = Redacted
 		}
-		fmt.Fprintf(b, "%s%s: %s\n", prefix, sanitize.Text(name), x.clean(v))
+		// Go's transport takes up to 10 MB of headers: the trace shows traceShown of each.
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, sanitize.Text(clip(name, traceShown)), sanitize.Text(clip(x.known.redact(v), traceShown)))
 	}
 }
 
