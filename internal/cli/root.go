@@ -188,7 +188,7 @@ Try it without an account against the built-in sandbox:
 	pf.Bool("debug", false, "trace HTTP requests on stderr, credentials redacted")
 	pf.String("config", "", "configuration file (default $XDG_CONFIG_HOME/apikeys/config.yaml)")
 	var timeout time.Duration // read through viper, as the file and APIKEYS_TIMEOUT may set it too
-	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 30s)")
+	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 20s)")
 	_ = pf.MarkHidden("sandbox-data")
 
 	root.AddCommand(
