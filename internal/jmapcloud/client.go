@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -600,10 +601,10 @@ func (p *pageOf[T]) UnmarshalJSON(data []byte) error {
 		return json.Unmarshal(trimmed, &p.Items)
 	}
 	var obj struct {
-		Content       []T `json:"content"`
-		Items         []T `json:"items"`
-		TotalElements int `json:"totalElements"`
-		Total         int `json:"total"`
+		Content       []T     `json:"content"`
+		Items         []T     `json:"items"`
+		TotalElements float64 `json:"totalElements"`
+		Total         float64 `json:"total"`
 	}
 	if err := json.Unmarshal(trimmed, &obj); err != nil {
 		return err
@@ -618,12 +619,30 @@ func (p *pageOf[T]) UnmarshalJSON(data []byte) error {
 	if p.Items == nil {
 		p.Items = obj.Items
 	}
-	p.Total = obj.TotalElements
-	if p.Total == 0 {
-		p.Total = obj.Total
+	total := obj.TotalElements
+	if total == 0 {
+		total = obj.Total
 	}
-	if p.Total < 0 {
-		return fmt.Errorf("page object with a negative total (%d)", p.Total)
+	n, err := pageTotal(total)
+	p.Total = n
+	return err
+}
+
+// maxStatedTotal is the largest total a page may state and be taken at its word: far past
+// what a key list may hold (see maxListKeys), so that a total of 1e9 or 1e300 reads as a
+// number the walk then refuses instead of overflowing an int.
+const maxStatedTotal = 1 << 40
+
+// pageTotal is a page's stated total as a count: a whole number (1e9 is one, as JSON allows),
+// not negative, at most maxStatedTotal.
+func pageTotal(f float64) (int, error) {
+	switch {
+	case f < 0:
+		return 0, fmt.Errorf("page object with a negative total (%v)", f)
+	case f != math.Trunc(f):
+		return 0, fmt.Errorf("page object with a total that is not a whole number (%v)", f)
+	case f > maxStatedTotal:
+		return maxStatedTotal, nil
 	}
-	return nil
+	return int(f), nil
 }

@@ -615,8 +615,12 @@ func (r *jsonReader) pageObject() (pageOf[APIKey], bool) {
 		if !ok {
 			return false
 		}
-		n, err := strconv.Atoi(string(text)) // rejects fractions and exponents, as int decoding does
-		if err != nil || n < 0 {
+		f, err := strconv.ParseFloat(string(text), 64)
+		if err != nil {
+			return false // out of float64's range: the general path words the error
+		}
+		n, err := pageTotal(f)
+		if err != nil {
 			return false
 		}
 		if idx == 2 {

@@ -111,6 +111,19 @@ func TestListStopsOnHostilePages(t *testing.T) {
 			wantRequests: 1,
 		},
 		{
+			// JSON allows a whole number in exponent form; 1e300 would overflow an int.
+			name:         "total above the limit, exponent form",
+			answer:       func(p int) string { return `{"content":[` + keysJSON(3*p, 3*p+3) + `],"totalElements":1e9}` },
+			want:         keysPath + " (page 0): the server states 1000000000 API keys, more than apikeys reads in one list (1000000)",
+			wantRequests: 1,
+		},
+		{
+			name:         "total far above any int",
+			answer:       func(p int) string { return `{"content":[` + keysJSON(3*p, 3*p+3) + `],"total":1e300}` },
+			want:         keysPath + " (page 0): the server states 1099511627776 API keys, more than apikeys reads in one list (1000000)",
+			wantRequests: 1,
+		},
+		{
 			name: "empty page before the total",
 			answer: func(p int) string {
 				if p >= 2 {

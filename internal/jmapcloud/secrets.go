@@ -26,8 +26,14 @@ const maxLearnedSecrets = 256
 
 // minLearnedSecret is the shortest value learned from a field name alone. Such a field is
 // redacted by name anyway; replacing a short value such as "1" everywhere would garble the
-// trace. Values the client knows to be secrets are redacted at any length.
+// trace.
 const minLearnedSecret = 8
+
+// minKnownSecret is the shortest value the client knows to be secret that is replaced
+// wherever it appears. A one-letter APIKEYS_TOKEN replaced everywhere turned every error
+// message into noise ("canno[REDACTED] unmarshal"); a real token is hundreds of characters, and
+// a password shorter than this is still redacted by field name in the authenticate body.
+const minKnownSecret = 4
 
 func newSecretSet() *secretSet { return &secretSet{values: map[string]bool{}} }
 
@@ -49,7 +55,7 @@ func (s *secretSet) insert(learned bool, values []string) {
 	defer s.mu.Unlock()
 	changed := false
 	for _, v := range values {
-		if v == "" || s.values[v] || (learned && (len(v) < minLearnedSecret || s.learned >= maxLearnedSecrets)) {
+		if len(v) < minKnownSecret || s.values[v] || (learned && (len(v) < minLearnedSecret || s.learned >= maxLearnedSecrets)) {
 			continue
 		}
 		if learned {

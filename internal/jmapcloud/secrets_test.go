@@ -25,6 +25,21 @@ func TestRedactOddFieldNames(t *testing.T) {
 	}
 }
 
+// A known secret too short to be a real token (APIKEYS_TOKEN=t) is not replaced everywhere:
+// that would garble every message it met; from four characters on it is.
+func TestShortKnownSecretsDoNotGarbleText(t *testing.T) {
+	known := newSecretSet()
+	known.add("t", "abc")
+	const msg = "json: cannot unmarshal number into Go struct field .totalElements of type int"
+	if got := known.redact(msg); got != msg {
+		t.Errorf("short secrets garbled the message:\n got %s\nwant %s", got, msg)
+	}
+	known.add("abcd")
+	if got := known.redact("x abcd y"); got != "x [REDACTED] y" {
+		t.Errorf("a four-character secret was not redacted: %s", got)
+	}
+}
+
 // A body traced up to a limit may end inside a known secret: the part shown is redacted.
 func TestRedactCutSecret(t *testing.T) {
 	known := newSecretSet()
