@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
@@ -59,13 +58,11 @@ func TestCreateWithoutClipboardStillSucceeds(t *testing.T) {
 // Without a terminal and with flags missing, create exits 2 at once and prints no prompt.
 func TestCreateWithoutTerminalFailsFast(t *testing.T) {
 	env := sandboxEnv(t)
-	start := time.Now()
+	// Stdin is the null device: a prompt would fail rather than wait, and a hang is bounded
+	// by runEnv. No clock is read: on a loaded machine start-up alone can take seconds.
 	out, errOut, code := runEnv(t, env, "--sandbox", "create", "--role", "viewer")
 	if code != 2 || out != "" {
 		t.Fatalf("exit %d, stdout %q", code, out)
-	}
-	if elapsed := time.Since(start); elapsed > 5*time.Second {
-		t.Fatalf("took %s to refuse", elapsed)
 	}
 	if !strings.Contains(errOut, "--title") || !strings.Contains(errOut, "--expires") || strings.Contains(errOut, "--role") {
 		t.Fatalf("stderr should name exactly the missing flags: %s", errOut)
