@@ -9,18 +9,36 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/cli"
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
+
+// xserver is this package's own X display (see withX).
+var xserver *testenv.XServer
 
 // TestMain lets testscript run `apikeys` as a real process built from this test binary.
 // When create schedules the clipboard clearer it re-executes this test binary, as it would the
-// real apikeys, with the hidden clearer command: hand that straight to the CLI.
+// real apikeys, with the hidden clearer command: hand that to the CLI, once the test has opened
+// its gate if it set one (testenv.GateEnv).
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == clipboard.ClearCommand {
+		if err := testenv.WaitGate(); err != nil {
+			os.Exit(1)
+		}
 		os.Exit(cli.Main(os.Args[1:], "test"))
 	}
-	testscript.Main(m, map[string]func(){
+	testscript.Main(withX{m}, map[string]func(){
 		"apikeys": func() { os.Exit(cli.Main(os.Args[1:], "test")) },
 	})
+}
+
+// withX runs the tests (not the `apikeys` processes testscript starts) with an X server of
+// the package's own, so that no other test package touches the clipboard they see.
+type withX struct{ m *testing.M }
+
+func (w withX) Run() int {
+	xserver = testenv.StartX()
+	defer xserver.Stop()
+	return w.m.Run()
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: whole command lines against

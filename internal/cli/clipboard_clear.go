@@ -13,7 +13,7 @@ import (
 // newClearClipboardCmd is the hidden command that clipboard.ScheduleClear
 // starts in a detached process: it clears the clipboard after --after if it
 // still holds the secret whose fingerprint is in the environment.
-func newClearClipboardCmd() *cobra.Command {
+func newClearClipboardCmd(f *Factory) *cobra.Command {
 	var after time.Duration
 	cmd := &cobra.Command{
 		Use:    clipboard.ClearCommand + " --after DURATION",
@@ -31,7 +31,7 @@ func newClearClipboardCmd() *cobra.Command {
 				ctx = context.Background()
 			}
 			fp := os.Getenv(clipboard.FingerprintEnv)
-			return clipboard.RunClearer(ctx, clipboard.System(), fp, after)
+			return clipboard.RunClearer(ctx, f.Clipboard.System(), fp, after)
 		},
 	}
 	cmd.Flags().DurationVar(&after, "after", 45*time.Second, "how long to wait before clearing")

@@ -2,19 +2,21 @@ package cli
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
+	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
-	"github.com/k2geospatial/apikeys/internal/testenv"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 )
 
-func runClearClipboardCmd(t *testing.T, args ...string) error {
+// runClearClipboardCmd runs the hidden clearer command against cb.
+func runClearClipboardCmd(t *testing.T, cb *fakeClipboard, args ...string) error {
 	t.Helper()
-	cmd := newClearClipboardCmd()
+	streams, _, _, _ := iostreams.Test()
+	f := newFactory(streams, "test", func(string) string { return "" })
+	f.Clipboard = cb
+	cmd := newClearClipboardCmd(f)
 	var out bytes.Buffer
 	cmd.SetOut(&out)
 	cmd.SetErr(&out)
@@ -27,7 +29,7 @@ func runClearClipboardCmd(t *testing.T, args ...string) error {
 }
 
 func TestClearClipboardCmdIsHidden(t *testing.T) {
-	cmd := newClearClipboardCmd()
+	cmd := newClearClipboardCmd(&Factory{})
 	if cmd.Name() != clipboard.ClearCommand || !cmd.Hidden {
 		t.Fatalf("name %q hidden %v, want %q hidden", cmd.Name(), cmd.Hidden, clipboard.ClearCommand)
 	}
@@ -35,45 +37,33 @@ func TestClearClipboardCmdIsHidden(t *testing.T) {
 
 func TestClearClipboardCmdRefusesAMissingFingerprint(t *testing.T) {
 	t.Setenv(clipboard.FingerprintEnv, "")
-	err := runClearClipboardCmd(t, "--after", "1ms")
+	cb := &fakeClipboard{text: "jmc_test_secret"}
+	err := runClearClipboardCmd(t, cb, "--after", "1ms")
 	if err == nil || !strings.Contains(err.Error(), "fingerprint") {
 		t.Fatalf("err = %v, want a fingerprint error", err)
 	}
+	if w := cb.record().SysWrites; len(w) != 0 {
+		t.Fatalf("wrote %q to the clipboard", w)
+	}
 }
 
-func TestClearClipboardCmdClearsTheSystemClipboard(t *testing.T) {
-	_, err := exec.LookPath("xclip")
-	testenv.Require(t, "an X display (DISPLAY, e.g. under xvfb-run -a) and xclip", os.Getenv("DISPLAY") != "" && err == nil)
-
-	// waitFor polls: xclip returns before the X server knows the new owner
-	// of the clipboard, so a read right after a copy can see the old text.
-	waitFor := func(want string) {
-		t.Helper()
-		var got string
-		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-			out, err := exec.Command("xclip", "-out", "-selection", "clipboard").Output()
-			if err != nil {
-				t.Fatalf("xclip -out: %v", err)
-			}
-			if got = string(out); got == want {
-				return
-			}
-		}
-		t.Fatalf("clipboard = %q, want %q", got, want)
-	}
+// The clearer command clears the clipboard the Factory gives it, and only when it still
+// holds the text whose fingerprint it was given.
+func TestClearClipboardCmdClearsOnlyItsSecret(t *testing.T) {
 	const secret = "jmc_test_clear_clipboard_cmd"
-	if err := clipboard.System().Write(secret); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(secret)
+	cb := &fakeClipboard{text: secret}
 	t.Setenv(clipboard.FingerprintEnv, clipboard.Fingerprint("something else"))
-	if err := runClearClipboardCmd(t, "--after", "10ms"); err != nil {
+	if err := runClearClipboardCmd(t, cb, "--after", "1ms"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(secret)
+	if w := cb.record().SysWrites; len(w) != 0 {
+		t.Fatalf("cleared a clipboard holding something else: writes %q", w)
+	}
 	t.Setenv(clipboard.FingerprintEnv, clipboard.Fingerprint(secret))
-	if err := runClearClipboardCmd(t, "--after", "10ms"); err != nil {
+	if err := runClearClipboardCmd(t, cb, "--after", "1ms"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("")
+	if w, want := cb.record().SysWrites, []string{""}; !slices.Equal(w, want) {
+		t.Fatalf("writes %q, want %q", w, want)
+	}
 }

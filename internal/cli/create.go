@@ -54,7 +54,7 @@ func newCreateCmd(f *Factory, runF func(context.Context, *createOptions) error) 
 	opts := &createOptions{
 		IO:        f.IO,
 		Prompter:  f.Prompter,
-		Clipboard: systemClipboard{io: f.IO},
+		Clipboard: f.Clipboard,
 		Now:       f.Now,
 		Format:    f.format,
 		Keys: func(ctx context.Context) (keyCreator, error) {
@@ -359,15 +359,4 @@ func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
 		return
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it will be cleared in %s if still there.\n", output.FormatDuration(clearAfter))
-}
-
-// systemClipboard is the real clipboard: the system one, or OSC 52 on a terminal.
-type systemClipboard struct{ io *iostreams.IOStreams }
-
-func (c systemClipboard) Copy(secret string) (string, error) {
-	return clipboard.Copy(secret, c.io.ErrOut, c.io.IsStderrTTY())
-}
-
-func (c systemClipboard) ScheduleClear(secret string, after time.Duration) error {
-	return clipboard.ScheduleClear(clipboard.Fingerprint(secret), after)
 }

@@ -27,6 +27,8 @@ type Factory struct {
 	Prompter func() prompt.Prompter
 	// Session opens the organization-scoped API of the current profile.
 	Session func(ctx context.Context) (*Session, error)
+	// Clipboard is where create and show copy to and what the clipboard clearer clears.
+	Clipboard Clipboard
 
 	// completing is set while answering a shell completion: nothing may prompt, and a saved
 	// session is used but never refreshed (see storedTokens.noRenew).
@@ -49,6 +51,7 @@ func newFactory(streams *iostreams.IOStreams, version string, getenv func(string
 		return prompt.NewSurvey(os.Stdin, os.Stderr, os.Stderr)
 	}
 	f.Session = f.openSession
+	f.Clipboard = systemClipboard{io: streams}
 	return f
 }
 

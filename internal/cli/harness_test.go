@@ -20,6 +20,8 @@ type testSandbox struct {
 	t   *testing.T
 	sb  *sandbox.Sandbox
 	url string
+	// clipboard is every command's clipboard: what they copied, never the X one.
+	clipboard *fakeClipboard
 }
 
 func newTestSandbox(t *testing.T) *testSandbox {
@@ -34,7 +36,7 @@ func newTestSandbox(t *testing.T) *testSandbox {
 	}
 	srv := httptest.NewServer(sb.Handler())
 	t.Cleanup(func() { srv.Close(); sb.Close() })
-	return &testSandbox{t: t, sb: sb, url: srv.URL}
+	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}
 }
 
 // factory builds a Factory whose session is the sandbox's administrator over HTTP.
@@ -47,6 +49,7 @@ func (ts *testSandbox) factory(streams *iostreams.IOStreams, p prompt.Prompter) 
 		}
 		return loginWithPassword(ctx, client, sandbox.AdminEmail, sandbox.Password, "")
 	}
+	f.Clipboard = ts.clipboard
 	if p != nil {
 		f.Prompter = func() prompt.Prompter { return p }
 	}

@@ -200,7 +200,7 @@ Try it without an account against the built-in sandbox:
 		newSandboxCmd(f),
 		newAuthCmd(f),
 		newVersionCmd(f),
-		newClearClipboardCmd(),
+		newClearClipboardCmd(f),
 		newExitCodesHelpTopic(),
 	)
 	return root

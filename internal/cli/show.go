@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/k2geospatial/apikeys/internal/clipboard"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -42,7 +41,7 @@ func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cob
 			return f.Session(ctx)
 		},
 		Copy: func(text string) (string, error) {
-			return clipboard.Copy(text, f.IO.ErrOut, f.IO.IsStderrTTY())
+			return f.Clipboard.Copy(text)
 		},
 	}
 	cmd := &cobra.Command{

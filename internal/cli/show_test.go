@@ -2,12 +2,10 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
+	"errors"
+	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
 func TestShow(t *testing.T) {
@@ -49,19 +47,23 @@ func TestShow(t *testing.T) {
 }
 
 func TestShowCopyEmail(t *testing.T) {
-	_, err := exec.LookPath("xclip")
-	testenv.Require(t, "an X display (run under xvfb-run -a) and xclip", os.Getenv("DISPLAY") != "" && err == nil)
 	ts := newTestSandbox(t)
 	code, out, errOut := ts.run("show", "CI pipeline", "--copy-email", "-o", "json")
 	var row map[string]any
 	if code != 0 || json.Unmarshal([]byte(out), &row) != nil {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	got, err := exec.Command("xclip", "-o", "-selection", "clipboard").Output()
-	if err != nil || string(got) != row["email"] {
-		t.Fatalf("clipboard %q, want the email %v (%v)", got, row["email"], err)
+	email, _ := row["email"].(string)
+	if got, want := ts.clipboard.record(), (clipboardRecord{Copies: []string{email}}); !reflect.DeepEqual(got, want) || email == "" {
+		t.Fatalf("clipboard saw %+v, want %+v", got, want)
 	}
-	if !strings.Contains(errOut, "Copied") {
-		t.Fatalf("stderr: %s", errOut)
+	if want := "Copied " + email + " to the clipboard (system).\n"; errOut != want {
+		t.Fatalf("stderr %q, want %q", errOut, want)
+	}
+
+	ts.clipboard.copyErr = errors.New("clipboard unavailable: no X or Wayland display")
+	code, _, errOut = ts.run("show", "CI pipeline", "--copy-email", "-o", "json")
+	if want := "Note: the email was not copied to the clipboard (clipboard unavailable: no X or Wayland display).\n"; code != 0 || errOut != want {
+		t.Fatalf("failing clipboard: exit %d, stderr %q, want 0 and %q", code, errOut, want)
 	}
 }

@@ -58,17 +58,24 @@ func clearerCmd(fp string, after time.Duration) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-// clearerEnv is env without any APIKEYS_ variable, since the clearer needs
-// none and some hold credentials (APIKEYS_PASSWORD, APIKEYS_TOKEN) it would
-// otherwise keep for its whole life, plus the fingerprint.
+// clearerEnv is the scrubbed env plus the fingerprint.
 func clearerEnv(env []string, fp string) []string {
+	return append(scrubbedEnv(env), FingerprintEnv+"="+fp)
+}
+
+// scrubbedEnv is env without any APIKEYS_ variable: the processes the
+// clipboard starts (the clearer, and xclip, xsel or wl-copy, which stay behind
+// to serve the selection) need none, and some hold credentials
+// (APIKEYS_PASSWORD, APIKEYS_TOKEN) they would otherwise keep for their whole
+// life.
+func scrubbedEnv(env []string) []string {
 	out := make([]string, 0, len(env)+1)
 	for _, kv := range env {
 		if !strings.HasPrefix(kv, "APIKEYS_") {
 			out = append(out, kv)
 		}
 	}
-	return append(out, FingerprintEnv+"="+fp)
+	return out
 }
 
 // RunClearer is the body of the hidden clearer command: it waits for
@@ -76,15 +83,17 @@ func clearerEnv(env []string, fp string) []string {
 // whose Fingerprint is fp, so that whatever the user copied since is left
 // alone.
 func RunClearer(ctx context.Context, cb Clipboard, fp string, after time.Duration) error {
+	return runClearer(ctx, cb, fp, func(ctx context.Context) error { return sleep(ctx, after) })
+}
+
+// runClearer is RunClearer with the wait given: tests replace the timer with
+// an event.
+func runClearer(ctx context.Context, cb Clipboard, fp string, wait func(context.Context) error) error {
 	if err := checkFingerprint(fp); err != nil {
 		return err
 	}
-	timer := time.NewTimer(after)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
+	if err := wait(ctx); err != nil {
+		return err
 	}
 	current, err := cb.Read()
 	if err != nil {
@@ -97,4 +106,16 @@ func RunClearer(ctx context.Context, cb Clipboard, fp string, after time.Duratio
 		return fmt.Errorf("clear the clipboard: %w", err)
 	}
 	return nil
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
+	}
 }

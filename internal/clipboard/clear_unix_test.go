@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
 func assertDetached(t *testing.T, attr *syscall.SysProcAttr) {
@@ -22,27 +23,30 @@ func assertDetached(t *testing.T, attr *syscall.SysProcAttr) {
 }
 
 // These tests run the real detached process: this test binary re-executed
-// as `__clear-clipboard` (see TestMain), against the real X clipboard.
+// as `__clear-clipboard` (see TestMain), against the package's X clipboard.
+// The clearer waits at a gate the test opens when it has looked, so no delay
+// has to outlast the test's checks on a loaded machine.
 
 func TestDetachedClearer(t *testing.T) {
 	requireX(t)
 	tests := []struct {
-		name      string
-		copyLater string // what the user copies while the clearer waits
-		want      string
+		name       string
+		copyLater  string // what the user copies while the clearer waits
+		wantWrites string // the clearer's log
+		want       string
 	}{
-		{name: "clears the secret", want: ""},
+		{name: "clears the secret", wantWrites: "write \"\"\n", want: ""},
 		{name: "leaves what was copied since", copyLater: "copied later by the user", want: "copied later by the user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			log := filepath.Join(t.TempDir(), "clearer.log")
 			t.Setenv(helperLogEnv, log)
+			gate := testenv.NewGate(t)
+			t.Setenv(testenv.GateEnv, gate.Path)
 			secret := uniqueSecret(t)
 			systemWrite(t, secret)
-			// 2 s: the checks and the user's copy below must land before the clearer reads the
-			// clipboard, even on a loaded machine (xclip can take a while to own the selection).
-			cmd, err := clipboard.ClearerCmd(clipboard.Fingerprint(secret), 2*time.Second)
+			cmd, err := clipboard.ClearerCmd(clipboard.Fingerprint(secret), time.Millisecond)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,18 +65,22 @@ func TestDetachedClearer(t *testing.T) {
 			if got := xclipRead(t); got != valueOr(tt.copyLater, secret) {
 				t.Fatalf("cleared too early: clipboard = %q", got)
 			}
+			gate.Open(t)
 
 			select {
 			case err := <-done:
+				msg, _ := os.ReadFile(log)
 				if err != nil {
-					msg, _ := os.ReadFile(log)
 					t.Fatalf("clearer failed: %v: %s", err, msg)
 				}
-			case <-time.After(15 * time.Second):
+				if string(msg) != tt.wantWrites {
+					t.Fatalf("clearer log = %q, want %q", msg, tt.wantWrites)
+				}
+			case <-time.After(time.Minute): // a bound for a hung clearer, not a timing check
 				_ = cmd.Process.Kill()
 				t.Fatal("the clearer did not finish")
 			}
-			waitClipboard(t, tt.want, 5*time.Second)
+			testenv.WaitClipboard(t, tt.want)
 		})
 	}
 }
@@ -85,23 +93,20 @@ func valueOr(s, fallback string) string {
 }
 
 // TestScheduleClear goes through the public entry point, which does not
-// wait for the clearer: the clipboard is polled instead.
+// wait for the clearer: it returns while the clearer still waits at the gate,
+// and the clipboard is polled once the gate is open.
 func TestScheduleClear(t *testing.T) {
 	requireX(t)
+	gate := testenv.NewGate(t)
+	t.Setenv(testenv.GateEnv, gate.Path)
 	secret := uniqueSecret(t)
 	systemWrite(t, secret)
-	start := time.Now()
-	// A delay well above what starting a process can take under load, so that returning
-	// before it shows ScheduleClear did not wait for the clearer.
-	const delay = 2 * time.Second
-	if err := clipboard.ScheduleClear(clipboard.Fingerprint(secret), delay); err != nil {
+	if err := clipboard.ScheduleClear(clipboard.Fingerprint(secret), time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
-	if d := time.Since(start); d > delay/2 {
-		t.Errorf("ScheduleClear blocked for %v", d)
+	if got := xclipRead(t); got != secret {
+		t.Fatalf("cleared before the clearer was let go: clipboard = %q", got)
 	}
-	waitClipboard(t, "", 15*time.Second)
-	if d := time.Since(start); d < delay {
-		t.Fatalf("cleared after %v, before the %v delay", d, delay)
-	}
+	gate.Open(t)
+	testenv.WaitClipboard(t, "")
 }

@@ -2,10 +2,11 @@
 // takes them off again.
 //
 // Copying never decides a command's outcome: callers warn when it fails.
-// The system clipboard (through atotto/clipboard, which runs pbcopy, clip.exe,
-// wl-copy, xclip or xsel) is preferred; on a terminal without a display, such
-// as an SSH session, the OSC 52 escape sequence asks the user's terminal
-// emulator to set its clipboard instead.
+// The system clipboard is preferred: read through atotto/clipboard, written
+// by running the tool atotto would (pbcopy, wl-copy, xclip, xsel, ...) with
+// the APIKEYS_ variables removed from its environment. On a terminal without
+// a display, such as an SSH session, the OSC 52 escape sequence asks the
+// user's terminal emulator to set its clipboard instead.
 package clipboard
 
 import (
@@ -18,6 +19,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 
 	atotto "github.com/atotto/clipboard"
 )
@@ -46,8 +48,56 @@ func System() Clipboard { return systemClipboard{} }
 
 type systemClipboard struct{}
 
-func (systemClipboard) Write(text string) error { return atotto.WriteAll(text) }
-func (systemClipboard) Read() (string, error)   { return atotto.ReadAll() }
+// Write runs the copy tool itself rather than through atotto, which would
+// start it with this process's environment: the xclip, xsel or wl-copy child
+// that stays behind to serve the selection would then carry APIKEYS_PASSWORD
+// and the like for as long as the copy lives. Where no tool is involved
+// (Windows: the Win32 API), atotto writes.
+func (systemClipboard) Write(text string) error {
+	args := copyArgs(runtime.GOOS, os.Getenv, exec.LookPath)
+	if args == nil {
+		return atotto.WriteAll(text)
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = scrubbedEnv(os.Environ())
+	cmd.Stdin = strings.NewReader(text)
+	// Stdout and Stderr stay the null device: the child that stays behind to
+	// serve the selection would hold a pipe open, and Run would wait for it.
+	return cmd.Run()
+}
+
+// Read goes through atotto: the reading tool exits at once, and the only
+// reader, the clearer, already runs with a scrubbed environment.
+func (systemClipboard) Read() (string, error) { return atotto.ReadAll() }
+
+// copyArgs is the command line that copies its standard input to the system
+// clipboard: the tool atotto/clipboard would choose, in the same order, so
+// that reading (atotto) and writing (Write) meet on the same clipboard. It is
+// nil where atotto runs no tool (Windows) or finds none (atotto then reports
+// which to install).
+func copyArgs(goos string, getenv func(string) string, lookPath func(string) (string, error)) []string {
+	has := func(name string) bool {
+		_, err := lookPath(name)
+		return err == nil
+	}
+	switch {
+	case goos == "windows":
+		return nil
+	case goos == "darwin":
+		return []string{"pbcopy"}
+	case getenv("WAYLAND_DISPLAY") != "" && has("wl-copy") && has("wl-paste"):
+		return []string{"wl-copy"}
+	case has("xclip"):
+		return []string{"xclip", "-in", "-selection", "clipboard"}
+	case has("xsel"):
+		return []string{"xsel", "--input", "--clipboard"}
+	case has("termux-clipboard-set") && has("termux-clipboard-get"):
+		return []string{"termux-clipboard-set"}
+	case has("clip.exe") && has("powershell.exe"):
+		return []string{"clip.exe"} // WSL
+	}
+	return nil
+}
 
 // OSC52 returns a write-only clipboard that sends text to the terminal w
 // (the terminal apikeys draws on: stderr) in an OSC 52 escape sequence,

@@ -6,9 +6,9 @@ import (
 	"runtime"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
 func TestOSC52WritesTheExactSequence(t *testing.T) {
@@ -134,7 +134,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-// The tests below use a real X server: run them under `xvfb-run -a`.
+// The tests below use the package's own X server (see TestMain).
 
 func TestSystemWriteIsWhatXclipReads(t *testing.T) {
 	requireX(t)
@@ -142,7 +142,7 @@ func TestSystemWriteIsWhatXclipReads(t *testing.T) {
 	if err := clipboard.System().Write(secret); err != nil {
 		t.Fatalf("Write: %v", err)
 	}
-	waitClipboard(t, secret, 5*time.Second)
+	testenv.WaitClipboard(t, secret)
 }
 
 func TestSystemReadsWhatXclipWrote(t *testing.T) {
@@ -156,7 +156,7 @@ func TestSystemReadsWhatXclipWrote(t *testing.T) {
 	if err := clipboard.System().Write(""); err != nil {
 		t.Fatal(err)
 	}
-	waitClipboard(t, "", 5*time.Second)
+	testenv.WaitClipboard(t, "")
 	if got, err := clipboard.System().Read(); err != nil || got != "" {
 		t.Fatalf("Read of an emptied clipboard = %q, %v; want \"\", nil", got, err)
 	}
@@ -170,7 +170,7 @@ func TestCopyUsesTheSystemClipboard(t *testing.T) {
 	if err != nil || method != clipboard.MethodSystem {
 		t.Fatalf("Copy = %q, %v; want %q", method, err, clipboard.MethodSystem)
 	}
-	waitClipboard(t, secret, 5*time.Second)
+	testenv.WaitClipboard(t, secret)
 	if tty.Len() != 0 {
 		t.Fatalf("also wrote %q to the terminal", tty.String())
 	}

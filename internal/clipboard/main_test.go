@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,53 +15,99 @@ import (
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
-// helperLogEnv names a file where the re-executed clearer reports its error,
-// since its stderr is the null device.
+// helperLogEnv names a file where the re-executed clearer reports what it
+// wrote to the clipboard and its error, since its stderr is the null device.
 const helperLogEnv = "CLIPBOARD_TEST_CLEARER_LOG"
+
+// xserver is this package's own X display: no other package's test can touch
+// its clipboard.
+var xserver *testenv.XServer
 
 // TestMain lets this test binary stand in for apikeys when ScheduleClear
 // re-executes os.Executable(): run as `<binary> __clear-clipboard --after D`,
-// it does what the CLI's hidden command does.
+// it does what the CLI's hidden command does. Otherwise it runs the tests on
+// an X server of their own.
 func TestMain(m *testing.M) {
 	if len(os.Args) > 1 && os.Args[1] == clipboard.ClearCommand {
 		os.Exit(runClearerHelper(os.Args[2:]))
 	}
-	os.Exit(m.Run())
+	xserver = testenv.StartX()
+	code := m.Run()
+	xserver.Stop()
+	os.Exit(code)
 }
 
+// runClearerHelper is the clearer, except that it first waits at the test's
+// gate (testenv.GateEnv) when there is one, so that the test decides when the
+// delay starts, and that it logs each write.
 func runClearerHelper(args []string) int {
 	fs := flag.NewFlagSet(clipboard.ClearCommand, flag.ContinueOnError)
 	after := fs.Duration("after", 0, "")
 	err := fs.Parse(args)
+	cb := &recordingClipboard{Clipboard: clipboard.System()}
 	if err == nil {
-		err = clipboard.RunClearer(context.Background(), clipboard.System(), os.Getenv(clipboard.FingerprintEnv), *after)
+		err = clipboard.RunClearerAfter(context.Background(), cb, os.Getenv(clipboard.FingerprintEnv), func(ctx context.Context) error {
+			if err := testenv.WaitGate(); err != nil {
+				return err
+			}
+			time.Sleep(*after)
+			return nil
+		})
 	}
-	if err == nil {
-		return 0
+	var log strings.Builder
+	for _, w := range cb.Writes() {
+		fmt.Fprintf(&log, "write %q\n", w)
+	}
+	if err != nil {
+		fmt.Fprintf(&log, "error: %v\n", err)
 	}
 	if path := os.Getenv(helperLogEnv); path != "" {
-		_ = os.WriteFile(path, []byte(err.Error()), 0o600)
+		_ = os.WriteFile(path, []byte(log.String()), 0o600)
 	}
-	return 1
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+// recordingClipboard is a real clipboard that remembers what was written to
+// it: a write the test must not see could otherwise land after the test has
+// looked (xclip sets the clipboard asynchronously).
+type recordingClipboard struct {
+	clipboard.Clipboard
+	mu     sync.Mutex
+	writes []string
+}
+
+func (r *recordingClipboard) Write(text string) error {
+	r.mu.Lock()
+	r.writes = append(r.writes, text)
+	r.mu.Unlock()
+	return r.Clipboard.Write(text)
+}
+
+func (r *recordingClipboard) Writes() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.writes...)
 }
 
 // requireX skips (or fails, under APIKEYS_REQUIRE_REAL_TOOLS=1) the tests
-// that need a real X server and xclip: run them under `xvfb-run -a`.
+// that need the package's X server and xclip.
 func requireX(t *testing.T) {
 	t.Helper()
-	_, err := exec.LookPath("xclip")
-	testenv.Require(t, "an X display (DISPLAY, e.g. under xvfb-run -a) and xclip", os.Getenv("DISPLAY") != "" && err == nil)
+	xserver.RequireX(t)
 }
 
 // xclipRead reads the clipboard with xclip, independently of the code under
 // test.
 func xclipRead(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("xclip", "-out", "-selection", "clipboard").Output()
+	got, err := testenv.ReadClipboard()
 	if err != nil {
-		t.Fatalf("xclip -out: %v", err)
+		t.Fatal(err)
 	}
-	return string(out)
+	return got
 }
 
 // xclipWrite copies text with xclip, as another program would, and waits
@@ -74,36 +121,18 @@ func xclipWrite(t *testing.T, text string) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("xclip -in: %v", err)
 	}
-	waitClipboard(t, text, 5*time.Second)
+	testenv.WaitClipboard(t, text)
 }
 
 // systemWrite copies text with the code under test and waits until other
-// programs see it: xclip returns before the X server knows the new owner of
-// the clipboard (it flushes that request only after forking into the
-// background), so an immediate read can still get the previous text.
+// programs see it (see testenv.WaitClipboard for why a single read is not
+// enough).
 func systemWrite(t *testing.T, text string) {
 	t.Helper()
 	if err := clipboard.System().Write(text); err != nil {
 		t.Fatalf("System().Write: %v", err)
 	}
-	waitClipboard(t, text, 5*time.Second)
-}
-
-// waitClipboard polls the clipboard until it holds want or the deadline
-// passes: see systemWrite for why a single read is not enough.
-func waitClipboard(t *testing.T, want string, within time.Duration) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		got := xclipRead(t)
-		if got == want {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("clipboard = %q after %v, want %q", got, within, want)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	testenv.WaitClipboard(t, text)
 }
 
 func uniqueSecret(t *testing.T) string {

@@ -1,5 +1,8 @@
 // Package testenv decides what a test does when a real tool it needs (an X
-// server, xclip, a pseudo-terminal) is missing on the machine running it.
+// server, xclip, a pseudo-terminal) is missing on the machine running it, and
+// gives test packages what they must not share: an X server (and so a
+// clipboard) of their own, and gates that hold helper processes back until the
+// test lets them go.
 package testenv
 
 import (

@@ -1,0 +1,35 @@
+package cli
+
+import (
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+)
+
+// Clipboard is the clipboard as commands use it. The Factory holds the real one; command
+// tests put a fake there, so that no command test touches the one X clipboard that other
+// test packages use at the same time.
+type Clipboard interface {
+	// Copy puts text on the system clipboard or, on a terminal without a display, sends it
+	// by OSC 52; it returns the method that worked (clipboard.MethodSystem or MethodOSC52).
+	Copy(text string) (method string, err error)
+	// ScheduleClear has a detached process clear the system clipboard after `after` if it
+	// still holds text.
+	ScheduleClear(text string, after time.Duration) error
+	// System is the system clipboard itself, which the hidden clearer command reads and clears.
+	System() clipboard.Clipboard
+}
+
+// systemClipboard is the real clipboard: the system one, or OSC 52 on the terminal of io.
+type systemClipboard struct{ io *iostreams.IOStreams }
+
+func (c systemClipboard) Copy(text string) (string, error) {
+	return clipboard.Copy(text, c.io.ErrOut, c.io.IsStderrTTY())
+}
+
+func (c systemClipboard) ScheduleClear(text string, after time.Duration) error {
+	return clipboard.ScheduleClear(clipboard.Fingerprint(text), after)
+}
+
+func (systemClipboard) System() clipboard.Clipboard { return clipboard.System() }

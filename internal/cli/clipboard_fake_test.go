@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/clipboard"
+)
+
+// TestMain unsets DISPLAY and WAYLAND_DISPLAY: command tests copy to a fakeClipboard, and
+// whatever would slip past it finds no display rather than a clipboard other test packages
+// use at the same time.
+func TestMain(m *testing.M) {
+	os.Unsetenv("DISPLAY")
+	os.Unsetenv("WAYLAND_DISPLAY")
+	os.Exit(m.Run())
+}
+
+// fakeClipboard records what commands copy and schedule for clearing; its System clipboard
+// holds one text in memory and records what is written to it.
+type fakeClipboard struct {
+	mu        sync.Mutex
+	method    string // what Copy reports; clipboard.MethodSystem when empty
+	copyErr   error
+	clearErr  error
+	copies    []string
+	clears    []scheduledClear
+	text      string
+	sysWrites []string
+}
+
+type scheduledClear struct {
+	Text  string
+	After time.Duration
+}
+
+func (f *fakeClipboard) Copy(text string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.copyErr != nil {
+		return "", f.copyErr
+	}
+	f.copies = append(f.copies, text)
+	if f.method == "" {
+		return clipboard.MethodSystem, nil
+	}
+	return f.method, nil
+}
+
+func (f *fakeClipboard) ScheduleClear(text string, after time.Duration) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.clearErr != nil {
+		return f.clearErr
+	}
+	f.clears = append(f.clears, scheduledClear{text, after})
+	return nil
+}
+
+func (f *fakeClipboard) System() clipboard.Clipboard { return fakeSystemClipboard{f} }
+
+// fakeSystemClipboard is the fake's clipboard.Clipboard.
+type fakeSystemClipboard struct{ f *fakeClipboard }
+
+func (s fakeSystemClipboard) Write(text string) error {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	s.f.text = text
+	s.f.sysWrites = append(s.f.sysWrites, text)
+	return nil
+}
+
+func (s fakeSystemClipboard) Read() (string, error) {
+	s.f.mu.Lock()
+	defer s.f.mu.Unlock()
+	return s.f.text, nil
+}
+
+// record is what the fake saw, for exact comparison.
+type clipboardRecord struct {
+	Copies    []string
+	Clears    []scheduledClear
+	SysWrites []string
+}
+
+func (f *fakeClipboard) record() clipboardRecord {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return clipboardRecord{Copies: f.copies, Clears: f.clears, SysWrites: f.sysWrites}
+}
