@@ -25,8 +25,8 @@ func TestCreateCopiesTheSecret(t *testing.T) {
 	}{
 		{name: "default delay", args: []string{"--copy"}, wantClear: []time.Duration{45 * time.Second},
 			wantNote: "Copied the secret to the clipboard; it will be cleared in 45s if still there."},
-		{name: "given delay", args: []string{"--copy", "--clear-after", "2m"}, wantClear: []time.Duration{2 * time.Minute},
-			wantNote: "Copied the secret to the clipboard; it will be cleared in 2m0s if still there."},
+		{name: "given delay", args: []string{"--copy", "--clear-after", "2min"}, wantClear: []time.Duration{2 * time.Minute},
+			wantNote: "Copied the secret to the clipboard; it will be cleared in 2min if still there."},
 		{name: "never cleared", args: []string{"--copy", "--clear-after", "0"},
 			wantNote: "Copied the secret to the clipboard (system)."},
 		{name: "OSC 52 cannot be cleared", args: []string{"--copy"}, method: clipboard.MethodOSC52,
