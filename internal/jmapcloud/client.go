@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -100,6 +101,11 @@ func httpClient(opts Options, secrets *secretSet) *http.Client {
 	next := hc.Transport
 	if next == nil {
 		next = http.DefaultTransport
+	}
+	if t, ok := next.(*http.Transport); ok {
+		t = t.Clone()
+		t.DialContext = loopbackNamesDialer(t.DialContext, net.DefaultResolver.LookupIPAddr)
+		next = t
 	}
 	var rt http.RoundTripper = urlPolicy{next: next}
 	if opts.Trace != nil {
@@ -442,6 +448,10 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 		var refused *InsecureURLError
 		if errors.As(err, &refused) {
 			return response{token: tok}, refused // nothing was sent: not a network failure
+		}
+		var elsewhere *LoopbackNameError
+		if errors.As(err, &elsewhere) {
+			return response{token: tok}, elsewhere // nothing was sent either; resending would not help
 		}
 		return response{token: tok}, &NetworkError{Method: method, Path: path, Err: err}
 	}

@@ -1,9 +1,12 @@
 package jmapcloud
 
 import (
+	"context"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // urlPolicy holds every request, not only the base URL, to the rule New applies: https, or
@@ -40,4 +43,48 @@ func IsLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// LoopbackNameError is "localhost" resolving to an address that is not loopback: plain http
+// to it would leave the machine, so nothing is sent.
+type LoopbackNameError struct {
+	Host  string
+	Addrs []net.IPAddr
+}
+
+func (e *LoopbackNameError) Error() string {
+	addrs := make([]string, len(e.Addrs))
+	for i, a := range e.Addrs {
+		addrs[i] = a.String()
+	}
+	return fmt.Sprintf("refusing to connect to %s: it resolves to %s, not to a loopback address; use http://127.0.0.1 or fix /etc/hosts",
+		e.Host, strings.Join(addrs, ", "))
+}
+
+type dialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
+
+// loopbackNamesDialer dials a host that IsLoopbackHost accepts by name ("localhost") only at
+// a loopback address it resolves to. Without an /etc/hosts entry Go's resolver may ask DNS,
+// whose search domains can turn "localhost" into a remote host: the https-or-loopback rule
+// would then let plain http, credentials included, leave the machine.
+func loopbackNamesDialer(dial dialFunc, lookup func(context.Context, string) ([]net.IPAddr, error)) dialFunc {
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil || net.ParseIP(host) != nil || !IsLoopbackHost(host) {
+			return dial(ctx, network, addr)
+		}
+		addrs, err := lookup(ctx, host)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			if a.IP.IsLoopback() {
+				return dial(ctx, network, net.JoinHostPort(a.IP.String(), port))
+			}
+		}
+		return nil, &LoopbackNameError{Host: host, Addrs: addrs}
+	}
 }
