@@ -166,7 +166,7 @@ func (m *memoryTokens) Refresh(ctx context.Context, refused string) error {
 	}
 	t, err := m.client.RefreshToken(context.WithoutCancel(ctx), m.tokens.RefreshToken, m.org)
 	if err != nil {
-		if !refreshUnspent(err) {
+		if !jmapcloud.NotProcessed(err) {
 			m.dead = fmt.Errorf("the session cannot be renewed: %v", err)
 		}
 		return err
@@ -308,18 +308,6 @@ func endedSessionError(sess *config.Session) error {
 	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sess.User.Email, sess.Ended)}
 }
 
-// refreshUnspent reports a refresh-token failure that proves the token was not spent (the
-// server said 429 or 503, or no connection was made): it may be presented again later.
-func refreshUnspent(err error) bool {
-	switch jmapcloud.StatusCode(err) {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true
-	}
-	var netErr *jmapcloud.NetworkError
-	var opErr *net.OpError
-	return errors.As(err, &netErr) && netErr.Status == 0 && errors.As(err, &opErr) && opErr.Op == "dial"
-}
-
 // refreshRefused reports a refresh token the server refused.
 func refreshRefused(err error) bool {
 	switch jmapcloud.StatusCode(err) {
@@ -332,7 +320,7 @@ func refreshRefused(err error) bool {
 // refreshAmbiguous reports a refresh whose outcome is unknown: the answer was lost or
 // unreadable, or a 5xx other than 503. The token may have been spent.
 func refreshAmbiguous(err error) bool {
-	if refreshUnspent(err) || refreshRefused(err) {
+	if jmapcloud.NotProcessed(err) || refreshRefused(err) {
 		return false
 	}
 	var netErr *jmapcloud.NetworkError
@@ -507,7 +495,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	defer rcancel()
 	next, err := t.client.RefreshToken(rctx, disk.RefreshToken, disk.Organization.ID)
 	switch {
-	case err != nil && refreshUnspent(err):
+	case err != nil && jmapcloud.NotProcessed(err):
 		// The server did not take the token: it stays valid for a later command. %v: the
 		// refresh was already retried, the request waiting for it must not retry it again.
 		return fmt.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)

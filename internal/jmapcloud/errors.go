@@ -51,11 +51,19 @@ func clip(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
+	return fmt.Sprintf("%s… (%d bytes)", cutAt(s, max), len(s))
+}
+
+// cutAt is the longest prefix of s of at most max bytes that ends on a character boundary.
+func cutAt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
 	cut := max
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
+	return s[:cut]
 }
 
 // StatusCode returns the HTTP status of err if it is an *APIError, else 0.
@@ -153,18 +161,15 @@ type InvalidIDError struct {
 
 func (e *InvalidIDError) Error() string {
 	return fmt.Sprintf("invalid %s ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
-		e.What, quoteID(e.ID), maxIDLength)
+		e.What, quoteServerText(e.ID), maxIDLength)
 }
 
-// quoteID shows an ID safely and briefly: sanitised, at most 64 bytes of it.
-func quoteID(id string) string {
+// quoteServerText quotes a short piece of server text (an ID, a date) for a message: sanitised,
+// and at most 64 bytes of it, saying how long it was.
+func quoteServerText(s string) string {
 	const shown = 64
-	if len(id) > shown {
-		cut := shown
-		for cut > 0 && !utf8.RuneStart(id[cut]) {
-			cut--
-		}
-		return fmt.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(id[:cut]), len(id))
+	if len(s) > shown {
+		return fmt.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(cutAt(s, shown)), len(s))
 	}
-	return `"` + sanitize.Text(id) + `"`
+	return `"` + sanitize.Text(s) + `"`
 }
