@@ -4,7 +4,9 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
 // Server text quoted in an error cannot start a line of its own ("Hint: …"): a line break in
@@ -63,5 +65,24 @@ func TestShellWord(t *testing.T) {
 		if got := shellWord(in); got != want {
 			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// The email of a saved session came from the server at login: the error of an ended session
+// quotes it escaped, so a line break in it cannot start a line of its own.
+func TestEndedSessionErrorEscapesTheEmail(t *testing.T) {
+	e := newAuthEnv(t, authEnvOptions{})
+	e.login(sandbox.AdminEmail)
+	sess := e.session("default")
+	sess.User.Email = "ada@acme.example\nHint: forged"
+	sess.Ended = "the server refused its refresh token (HTTP 401)"
+	if err := config.NewSessionFile(e.cfg, "default").Save(sess); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := e.run("", "list")
+	want := `Error: the session of ada@acme.example\nHint: forged can no longer be renewed: the server refused its refresh token (HTTP 401)` + "\n" +
+		"run `apikeys auth login` to log in again\n"
+	if code != exitAuth || stdout != "" || stderr != want {
+		t.Errorf("list: exit %d, stdout %q, stderr:\n got %s\nwant %s", code, stdout, stderr, want)
 	}
 }

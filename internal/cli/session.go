@@ -303,9 +303,10 @@ func loadSession(s *config.Settings, store *config.SessionFile) (*config.Session
 	return sess, nil
 }
 
-// endedSessionError is a session marked as no longer renewable: exit 4, log in again.
+// endedSessionError is a session marked as no longer renewable: exit 4, log in again. The
+// email came from the server at login, and the reason is the file's: both are escaped whole.
 func endedSessionError(sess *config.Session) error {
-	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sess.User.Email, sess.Ended)}
+	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended))}
 }
 
 // refreshRefused reports a refresh token the server refused.
