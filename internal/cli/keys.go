@@ -90,8 +90,10 @@ func expiryNote(k *jmapcloud.APIKey) string {
 // maxKeyWarnings bounds the warnings about malformed keys; past it, one line counts the rest.
 const maxKeyWarnings = 20
 
-// malformed reports whether the server sent k without an ID or with unreadable fields.
-func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || k.Unreadable != nil }
+// malformed reports whether the server sent k without an ID or with unreadable fields of the
+// key vocabulary. An unreadable secret does not count: no list, show or delete shows one, and
+// its warning would have nothing to say.
+func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || len(unreadableFields(k)) > 0 }
 
 // unreadableFields names the fields of the key vocabulary that k's unreadable values leave
 // unknown (an unreadable expiry also leaves the status unknown).

@@ -231,3 +231,22 @@ func TestAmbiguousTitleListsExpiriesAsKnown(t *testing.T) {
 		t.Fatalf("an empty KEY matched a key without an ID: %v", err)
 	}
 }
+
+// TestUnreadableSecretFieldIsNoWarning: a listed key whose secret-named field is not a string
+// (the list never shows a secret) is read whole for every command: no warning, and above
+// all no empty one ("Warning: API key ID: " and nothing after it).
+func TestUnreadableSecretFieldIsNoWarning(t *testing.T) {
+	keys := []jmapcloud.APIKey{
+		{ID: goodKeyID, Title: "odd", Role: "ORG_VIEWER", Unreadable: &jmapcloud.KeyProblems{Secret: "apiKey: a boolean, not a string"}},
+	}
+	if malformed(&keys[0]) {
+		t.Errorf("a key whose only unreadable field is its secret counts as malformed: %q", keyWarning(&keys[0], ""))
+	}
+	var warn keyWarnings
+	rows := filterKeyRows(keys, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), func(k *jmapcloud.APIKey, field string) { warn.add(k, "") })
+	var stderr strings.Builder
+	warn.write(&stderr)
+	if len(rows) != 1 || stderr.Len() != 0 {
+		t.Errorf("%d rows, warnings %q; want the key and no warning", len(rows), stderr.String())
+	}
+}
