@@ -81,7 +81,7 @@ func expiryNote(k *jmapcloud.APIKey) string {
 	switch {
 	case !k.ExpirationDate.IsZero():
 		return "expires " + k.ExpirationDate.UTC().Format("2006-01-02")
-	case k.Unreadable != nil && k.Unreadable.ExpirationDate != "":
+	case k.Problems().ExpirationDate != "":
 		return "expiry unreadable"
 	}
 	return "never expires"
@@ -182,27 +182,17 @@ func keyName(k *jmapcloud.APIKey) string {
 	return "an API key with neither ID nor title"
 }
 
-// filterField is the field a filter reads: its canonical form starts with the field's name.
-func filterField(f output.Filter) string {
-	s := f.String()
-	n := 0
-	for n < len(s) && 'a' <= s[n] && s[n] <= 'z' {
-		n++
-	}
-	return s[:n]
-}
-
 // matchMalformed filters a malformed key. Filters on fields it has are applied first; when
 // they keep it, a filter on a field it lacks leaves it out, undecided, naming that field.
 func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter) (keep bool, undecided string) {
 	unknown := unreadableFields(k)
 	for _, f := range filters {
-		if !slices.Contains(unknown, filterField(f)) && !f.Match(row) {
+		if !slices.Contains(unknown, f.Field()) && !f.Match(row) {
 			return false, ""
 		}
 	}
 	for _, f := range filters {
-		if field := filterField(f); slices.Contains(unknown, field) {
+		if field := f.Field(); slices.Contains(unknown, field) {
 			return false, field
 		}
 	}
@@ -210,13 +200,10 @@ func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter
 }
 
 // warnUnreadableTitles warns about the keys a title cannot find, after a title found none.
-func warnUnreadableTitles(keys []jmapcloud.APIKey, w *keyWarnings) int {
-	n := 0
+func warnUnreadableTitles(keys []jmapcloud.APIKey, w *keyWarnings) {
 	for i := range keys {
 		if keys[i].Problems().Title != "" {
 			w.add(&keys[i], "a title cannot find it")
-			n++
 		}
 	}
-	return n
 }
