@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
 	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
@@ -84,5 +88,25 @@ func TestEndedSessionErrorEscapesTheEmail(t *testing.T) {
 		"run `apikeys auth login` to log in again\n"
 	if code != exitAuth || stdout != "" || stderr != want {
 		t.Errorf("list: exit %d, stdout %q, stderr:\n got %s\nwant %s", code, stdout, stderr, want)
+	}
+}
+
+// An organization ID typed on the command line that no path can hold is bad input (exit 2),
+// refused before any request, like every other invalid flag value.
+func TestImplausibleOrgFlagIsAUsageError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request was sent: %s %s", r.Method, r.URL.Path)
+		http.Error(w, "{}", http.StatusTeapot)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("APIKEYS_TOKEN", "org-scoped-token")
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"list", "--api-url", srv.URL, "--org", "../x"})
+	want := `Error: invalid organization ID "../x" (from the server or the command line): an ID is 1 to 128 letters, digits or - _ . : ~, and not "." or ".."; nothing was sent` + "\n"
+	if code != exitUsage || out.Len() != 0 || errOut.String() != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n got %s\nwant %s", code, out.String(), errOut.String(), want)
 	}
 }

@@ -115,9 +115,13 @@ func (f *Factory) newClient(s *config.Settings, baseURL string) (*jmapcloud.Clie
 // isLoopback is the client's own rule, which it also applies to every request.
 func isLoopback(host string) bool { return jmapcloud.IsLoopbackHost(host) }
 
-// chooseOrg returns want, or the user's only organization.
+// chooseOrg returns want, or the user's only organization. A want that no path can hold
+// (--org, APIKEYS_ORG or the profile's org) is bad input: exit 2 before any request.
 func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (string, error) {
 	if want != "" {
+		if err := jmapcloud.CheckOrganizationID(want); err != nil {
+			return "", &codedError{code: exitUsage, err: err}
+		}
 		return want, nil
 	}
 	user, err := client.UserSelf(ctx)
