@@ -134,11 +134,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	case 1:
 		return user.Organizations[0].ID, nil
 	}
-	var names []string
-	for _, o := range user.Organizations {
-		names = append(names, fmt.Sprintf("%s (%s)", sanitize.Text(o.ID), sanitize.Text(o.Name)))
-	}
-	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), strings.Join(names, "\n  "))
+	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(user.Organizations))
 }
 
 // memoryTokens is a session held in memory for one invocation; it refreshes itself once its
