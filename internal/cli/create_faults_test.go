@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
@@ -41,5 +43,16 @@ func TestCreateBehindAFailingGatewaySaysTheKeyMayExist(t *testing.T) {
 				t.Errorf("create sent %d times, want 1", n)
 			}
 		})
+	}
+}
+
+// The command a create failure suggests can be pasted as it is, whatever the title: it is
+// quoted for the shell, so an apostrophe does not end the quoted filter early.
+func TestCreateFailureSuggestsAPastableCommand(t *testing.T) {
+	lost := &jmapcloud.NetworkError{Method: http.MethodPost, Path: "/api-keys", Err: io.ErrUnexpectedEOF}
+	err := createFailure(lost, "Bob's key")
+	want := "apikeys list --filter 'title=Bob'\\''s key'"
+	if err == nil || !strings.Contains(err.Error(), "`"+want+"`") {
+		t.Fatalf("got %v\nwant it to suggest `%s`", err, want)
 	}
 }
