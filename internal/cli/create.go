@@ -176,7 +176,7 @@ func shellWord(s string) string {
 	return s
 }
 
-// singleQuoted is s single-quoted for a POSIX shell, a quote inside written '\''.
+// singleQuoted is s single-quoted for a POSIX shell, a quote inside written '\”.
 func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // createFailure says what to do when a create may or may not have happened: a lost or
