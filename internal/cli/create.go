@@ -176,7 +176,8 @@ func shellWord(s string) string {
 	return s
 }
 
-// singleQuoted is s single-quoted for a POSIX shell, a quote inside written '\”.
+// singleQuoted is s single-quoted for a POSIX shell: each single quote inside closes the
+// quoting, is written escaped, and reopens it.
 func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // createFailure says what to do when a create may or may not have happened: a lost or
