@@ -370,7 +370,8 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 				chosen = append(chosen, byID[r.ID])
 			}
 		}
-		if err := checkEveryKeySelected(len(chosen), len(all), everyKey); err != nil {
+		// Against the keys, not the list's entries: a bare array may name a key twice.
+		if err := checkEveryKeySelected(len(chosen), len(byID), everyKey); err != nil {
 			return nil, err
 		}
 	}

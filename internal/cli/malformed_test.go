@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 const (
@@ -248,5 +250,26 @@ func TestUnreadableSecretFieldIsNoWarning(t *testing.T) {
 	warn.write(&stderr)
 	if len(rows) != 1 || stderr.Len() != 0 {
 		t.Errorf("%d rows, warnings %q; want the key and no warning", len(rows), stderr.String())
+	}
+}
+
+// TestEveryKeySelectedCountsKeysNotListEntries: a list that names a key twice (a bare array
+// is not checked for repeats) still has every key selected by a filter that matches them
+// all: --all is required, as for a list without repeats.
+func TestEveryKeySelectedCountsKeysNotListEntries(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	all := []jmapcloud.APIKey{
+		{ID: "k-1", Title: "a", Role: "ORG_VIEWER"},
+		{ID: "k-2", Title: "b", Role: "ORG_VIEWER"},
+		{ID: "k-1", Title: "a", Role: "ORG_VIEWER"},
+	}
+	f, err := output.ParseFilter("role=viewer", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warn keyWarnings
+	chosen, err := selectAmong(all, nil, []output.Filter{f}, false, now, &warn)
+	if exitCode(err) != exitUsage || !strings.Contains(fmt.Sprint(err), "matches every key of the organization (2)") {
+		t.Fatalf("selected %d keys, err %v; want exit 2 asking for --all", len(chosen), err)
 	}
 }
