@@ -314,16 +314,20 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 }
 
 func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+	seen := map[string]bool{}
+	var chosen []jmapcloud.APIKey
 	if everyKey && len(refs) == 0 && len(filters) == 0 {
 		for i := range all {
 			if malformed(&all[i]) {
 				warn.add(&all[i], "")
 			}
+			if !seen[all[i].ID] { // a bare array may name a key twice: delete it once
+				seen[all[i].ID] = true
+				chosen = append(chosen, all[i])
+			}
 		}
-		return all, nil
+		return chosen, nil
 	}
-	seen := map[string]bool{}
-	var chosen []jmapcloud.APIKey
 	var unknown []string
 	for _, ref := range refs {
 		k, err := resolveKey(all, ref)
