@@ -79,6 +79,7 @@ func newDeleteCmd(f *Factory, runF func(context.Context, *deleteOptions) error) 
 	cmd := &cobra.Command{
 		Use:     "delete KEY...",
 		Aliases: []string{"rm"},
+		Args:    cobra.ArbitraryArgs, // any number of KEYs; none with --filter or --all
 		Short:   "Delete API keys, handing their resources to an Editor or deleting them",
 		Long: `Delete one or more API keys (by ID or exact title, or chosen with --filter).
 
