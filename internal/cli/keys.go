@@ -33,14 +33,6 @@ func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
 	}, now)
 }
 
-func toOutputKeys(keys []jmapcloud.APIKey, now time.Time) []output.Key {
-	rows := make([]output.Key, len(keys))
-	for i, k := range keys {
-		rows[i] = toOutputKey(k, now)
-	}
-	return rows
-}
-
 type keyLister interface {
 	ListKeys(ctx context.Context) ([]jmapcloud.APIKey, error)
 }
