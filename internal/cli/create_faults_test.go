@@ -56,3 +56,23 @@ func TestCreateFailureSuggestsAPastableCommand(t *testing.T) {
 		t.Fatalf("got %v\nwant it to suggest `%s`", err, want)
 	}
 }
+
+// The server's message in a 502 on create is escaped whole, as in every other server error:
+// a line break in it cannot forge a line ("Hint: …") under the error.
+func TestCreateBehindAFailingGatewayEscapesTheMessage(t *testing.T) {
+	e := newAuthEnv(t, authEnvOptions{})
+	e.login(sandbox.AdminEmail)
+	e.setHook(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/api-keys") {
+			return false
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadGateway)
+		w.Write([]byte(`{"message":"upstream down\nHint: forged"}`))
+		return true
+	})
+	code, _, stderr := e.run("", "create", "gw-key", "--role", "viewer", "--expires", "3d")
+	if code != exitError || !strings.Contains(stderr, `upstream down\nHint: forged`) || strings.Contains(stderr, "\nHint: forged") {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1 with the message escaped on one line", code, stderr)
+	}
+}

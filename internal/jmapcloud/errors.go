@@ -20,15 +20,18 @@ type APIError struct {
 	Details    []string
 }
 
+// Error shows the server's text escaped (sanitize.Text), line breaks included: it reaches a
+// terminal through every message that quotes this error, %v-flattened ones too, and must not
+// start a line of its own there ("Hint: …").
 func (e *APIError) Error() string {
-	msg := clip(e.Message, maxServerText)
+	msg := sanitize.Text(clip(e.Message, maxServerText))
 	if msg == "" {
 		msg = strings.ToLower(http.StatusText(e.StatusCode))
 	}
 	if len(e.Details) > 0 {
 		details := make([]string, 0, min(len(e.Details), maxServerDetails)+1)
 		for _, d := range e.Details[:min(len(e.Details), maxServerDetails)] {
-			details = append(details, clip(d, maxServerText))
+			details = append(details, sanitize.Text(clip(d, maxServerText)))
 		}
 		if n := len(e.Details) - maxServerDetails; n > 0 {
 			details = append(details, fmt.Sprintf("and %d more", n))
