@@ -170,11 +170,15 @@ func shellWord(s string) string {
 	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_.:~@%+=,/", r)) {
-			return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+			return singleQuoted(s)
 		}
 	}
 	return s
 }
+
+// singleQuoted is s single-quoted for a POSIX shell: each single quote inside closes the
+// quoting, is written escaped, and reopens it.
+func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // createFailure says what to do when a create may or may not have happened: a lost or
 // unreadable answer, or a 502/504 (a gateway that gave up waiting for a server that may have
@@ -182,7 +186,7 @@ func shellWord(s string) string {
 func createFailure(err error, title string) error {
 	var netErr *jmapcloud.NetworkError
 	var decErr *jmapcloud.DecodeError
-	check := fmt.Sprintf("the key %q may or may not have been created; run `apikeys list --filter 'title=%s'` to check before trying again", title, title)
+	check := fmt.Sprintf("the key %q may or may not have been created; run `apikeys list --filter %s` to check before trying again", title, singleQuoted("title="+title))
 	switch {
 	case errors.As(err, &netErr) || errors.As(err, &decErr):
 		return fmt.Errorf("%w\n%s", err, check)

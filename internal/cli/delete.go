@@ -79,6 +79,7 @@ func newDeleteCmd(f *Factory, runF func(context.Context, *deleteOptions) error) 
 	cmd := &cobra.Command{
 		Use:     "delete KEY...",
 		Aliases: []string{"rm"},
+		Args:    cobra.ArbitraryArgs, // any number of KEYs; none with --filter or --all
 		Short:   "Delete API keys, handing their resources to an Editor or deleting them",
 		Long: `Delete one or more API keys (by ID or exact title, or chosen with --filter).
 
@@ -314,16 +315,20 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 }
 
 func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+	seen := map[string]bool{}
+	var chosen []jmapcloud.APIKey
 	if everyKey && len(refs) == 0 && len(filters) == 0 {
 		for i := range all {
 			if malformed(&all[i]) {
 				warn.add(&all[i], "")
 			}
+			if !seen[all[i].ID] { // a bare array may name a key twice: delete it once
+				seen[all[i].ID] = true
+				chosen = append(chosen, all[i])
+			}
 		}
-		return all, nil
+		return chosen, nil
 	}
-	seen := map[string]bool{}
-	var chosen []jmapcloud.APIKey
 	var unknown []string
 	for _, ref := range refs {
 		k, err := resolveKey(all, ref)
@@ -370,7 +375,8 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 				chosen = append(chosen, byID[r.ID])
 			}
 		}
-		if err := checkEveryKeySelected(len(chosen), len(all), everyKey); err != nil {
+		// Against the keys, not the list's entries: a bare array may name a key twice.
+		if err := checkEveryKeySelected(len(chosen), len(byID), everyKey); err != nil {
 			return nil, err
 		}
 	}

@@ -108,19 +108,11 @@ func hint(err error) string {
 	return ""
 }
 
-// displayError is err's message made safe for stderr. The text of a server error
-// (*jmapcloud.APIError: the server's message and errors[]) is sanitised whole, line breaks
-// included, so that the server cannot start a line of its own ("Hint: …"); then every line is
-// sanitised (displayLines) for the server text that other errors quote.
-func displayError(err error) string {
-	text := err.Error()
-	var apiErr *jmapcloud.APIError
-	if errors.As(err, &apiErr) {
-		raw := apiErr.Error()
-		text = strings.ReplaceAll(text, raw, sanitize.Text(raw))
-	}
-	return displayLines(text)
-}
+// displayError is err's message made safe for stderr (displayLines). The text of a server
+// error is already escaped whole, line breaks included, by jmapcloud.APIError itself, so that
+// the server cannot start a line of its own ("Hint: …") even where the error was flattened
+// with %v into another message.
+func displayError(err error) string { return displayLines(err.Error()) }
 
 // displayLines makes a message for stderr safe to show: each line is sanitised (see
 // sanitize.Text), so server text inside an error or warning cannot act on the terminal, while

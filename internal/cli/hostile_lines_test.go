@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
 // Server text quoted in an error cannot start a line of its own ("Hint: …"): a line break in
@@ -63,5 +69,44 @@ func TestShellWord(t *testing.T) {
 		if got := shellWord(in); got != want {
 			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// The email of a saved session came from the server at login: the error of an ended session
+// quotes it escaped, so a line break in it cannot start a line of its own.
+func TestEndedSessionErrorEscapesTheEmail(t *testing.T) {
+	e := newAuthEnv(t, authEnvOptions{})
+	e.login(sandbox.AdminEmail)
+	sess := e.session("default")
+	sess.User.Email = "ada@acme.example\nHint: forged"
+	sess.Ended = "the server refused its refresh token (HTTP 401)"
+	if err := config.NewSessionFile(e.cfg, "default").Save(sess); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := e.run("", "list")
+	want := `Error: the session of ada@acme.example\nHint: forged can no longer be renewed: the server refused its refresh token (HTTP 401)` + "\n" +
+		"run `apikeys auth login` to log in again\n"
+	if code != exitAuth || stdout != "" || stderr != want {
+		t.Errorf("list: exit %d, stdout %q, stderr:\n got %s\nwant %s", code, stdout, stderr, want)
+	}
+}
+
+// An organization ID typed on the command line that no path can hold is bad input (exit 2),
+// refused before any request, like every other invalid flag value.
+func TestImplausibleOrgFlagIsAUsageError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		t.Errorf("a request was sent: %s %s", r.Method, r.URL.Path)
+		http.Error(w, "{}", http.StatusTeapot)
+	}))
+	t.Cleanup(srv.Close)
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("APIKEYS_TOKEN", "org-scoped-token")
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"list", "--api-url", srv.URL, "--org", "../x"})
+	want := `Error: invalid organization ID "../x" (from the server or the command line): an ID is 1 to 128 letters, digits or - _ . : ~, and not "." or ".."; nothing was sent` + "\n"
+	if code != exitUsage || out.Len() != 0 || errOut.String() != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n got %s\nwant %s", code, out.String(), errOut.String(), want)
 	}
 }

@@ -332,8 +332,8 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 			t.Errorf("list: exit %d, want 2", code)
 		}
 		want = `Error: ada\u202e@acme.example belongs to several organizations; pass --org with one of:` + "\n" +
-			"  " + hostileOrgID + " (Acme" + hostileShown + ")\n" +
-			"  " + hostileOrg2ID + " (Beta" + hostileShown + `\nHint: forged)` + "\n"
+			"  " + hostileOrgID + "  Acme" + hostileShown + "\n" +
+			"  " + hostileOrg2ID + "  Beta" + hostileShown + `\nHint: forged` + "\n"
 		if stderr != want {
 			t.Errorf("list stderr:\n got %s\nwant %s", stderr, want)
 		}

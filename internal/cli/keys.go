@@ -33,14 +33,6 @@ func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
 	}, now)
 }
 
-func toOutputKeys(keys []jmapcloud.APIKey, now time.Time) []output.Key {
-	rows := make([]output.Key, len(keys))
-	for i, k := range keys {
-		rows[i] = toOutputKey(k, now)
-	}
-	return rows
-}
-
 type keyLister interface {
 	ListKeys(ctx context.Context) ([]jmapcloud.APIKey, error)
 }
@@ -81,7 +73,7 @@ func expiryNote(k *jmapcloud.APIKey) string {
 	switch {
 	case !k.ExpirationDate.IsZero():
 		return "expires " + k.ExpirationDate.UTC().Format("2006-01-02")
-	case k.Unreadable != nil && k.Unreadable.ExpirationDate != "":
+	case k.Problems().ExpirationDate != "":
 		return "expiry unreadable"
 	}
 	return "never expires"
@@ -90,8 +82,10 @@ func expiryNote(k *jmapcloud.APIKey) string {
 // maxKeyWarnings bounds the warnings about malformed keys; past it, one line counts the rest.
 const maxKeyWarnings = 20
 
-// malformed reports whether the server sent k without an ID or with unreadable fields.
-func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || k.Unreadable != nil }
+// malformed reports whether the server sent k without an ID or with unreadable fields of the
+// key vocabulary. An unreadable secret does not count: no list, show or delete shows one, and
+// its warning would have nothing to say.
+func malformed(k *jmapcloud.APIKey) bool { return k.ID == "" || len(unreadableFields(k)) > 0 }
 
 // unreadableFields names the fields of the key vocabulary that k's unreadable values leave
 // unknown (an unreadable expiry also leaves the status unknown).
@@ -180,27 +174,17 @@ func keyName(k *jmapcloud.APIKey) string {
 	return "an API key with neither ID nor title"
 }
 
-// filterField is the field a filter reads: its canonical form starts with the field's name.
-func filterField(f output.Filter) string {
-	s := f.String()
-	n := 0
-	for n < len(s) && 'a' <= s[n] && s[n] <= 'z' {
-		n++
-	}
-	return s[:n]
-}
-
 // matchMalformed filters a malformed key. Filters on fields it has are applied first; when
 // they keep it, a filter on a field it lacks leaves it out, undecided, naming that field.
 func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter) (keep bool, undecided string) {
 	unknown := unreadableFields(k)
 	for _, f := range filters {
-		if !slices.Contains(unknown, filterField(f)) && !f.Match(row) {
+		if !slices.Contains(unknown, f.Field()) && !f.Match(row) {
 			return false, ""
 		}
 	}
 	for _, f := range filters {
-		if field := filterField(f); slices.Contains(unknown, field) {
+		if field := f.Field(); slices.Contains(unknown, field) {
 			return false, field
 		}
 	}
@@ -208,13 +192,10 @@ func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter
 }
 
 // warnUnreadableTitles warns about the keys a title cannot find, after a title found none.
-func warnUnreadableTitles(keys []jmapcloud.APIKey, w *keyWarnings) int {
-	n := 0
+func warnUnreadableTitles(keys []jmapcloud.APIKey, w *keyWarnings) {
 	for i := range keys {
 		if keys[i].Problems().Title != "" {
 			w.add(&keys[i], "a title cannot find it")
-			n++
 		}
 	}
-	return n
 }

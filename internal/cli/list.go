@@ -225,16 +225,11 @@ func printKeyRows(w io.Writer, rows []output.Key, opts output.KeyPrintOptions) e
 	return nil
 }
 
-// filterOutputKeys converts and filters in one pass, as output.FilterKeys(toOutputKeys(...))
-// would, without a second slice of every key: on 100,000 keys that copy alone is 14 MB of
-// the command's peak memory (docs/performance.md).
-func filterOutputKeys(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time) []output.Key {
-	return filterKeyRows(keys, filters, now, func(*jmapcloud.APIKey, string) {})
-}
-
-// filterKeyRows is filterOutputKeys telling malformed keys (see matchMalformed) to
-// malformedKey: kept ones with field "", left-out undecided ones with the field a filter
-// needed.
+// filterKeyRows converts and filters in one pass, as output.FilterKeys over every converted
+// key would, without a second slice of every key: on 100,000 keys that copy alone is 14 MB of
+// the command's peak memory (docs/performance.md). Malformed keys (see matchMalformed) are
+// told to malformedKey: kept ones with field "", left-out undecided ones with the field a
+// filter needed.
 func filterKeyRows(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time, malformedKey func(k *jmapcloud.APIKey, field string)) []output.Key {
 	rows := make([]output.Key, 0, len(keys))
 next:

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 const (
@@ -229,5 +231,50 @@ func TestAmbiguousTitleListsExpiriesAsKnown(t *testing.T) {
 	}
 	if _, err := resolveKey([]jmapcloud.APIKey{{Title: "no id"}}, ""); err == nil || exitCode(err) != exitUsage {
 		t.Fatalf("an empty KEY matched a key without an ID: %v", err)
+	}
+}
+
+// TestUnreadableSecretFieldIsNoWarning: a listed key whose secret-named field is not a string
+// (the list never shows a secret) is read whole for every command: no warning, and above
+// all no empty one ("Warning: API key ID: " and nothing after it).
+func TestUnreadableSecretFieldIsNoWarning(t *testing.T) {
+	keys := []jmapcloud.APIKey{
+		{ID: goodKeyID, Title: "odd", Role: "ORG_VIEWER", Unreadable: &jmapcloud.KeyProblems{Secret: "apiKey: a boolean, not a string"}},
+	}
+	if malformed(&keys[0]) {
+		t.Errorf("a key whose only unreadable field is its secret counts as malformed: %q", keyWarning(&keys[0], ""))
+	}
+	var warn keyWarnings
+	rows := filterKeyRows(keys, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), func(k *jmapcloud.APIKey, field string) { warn.add(k, "") })
+	var stderr strings.Builder
+	warn.write(&stderr)
+	if len(rows) != 1 || stderr.Len() != 0 {
+		t.Errorf("%d rows, warnings %q; want the key and no warning", len(rows), stderr.String())
+	}
+}
+
+// TestEveryKeySelectedCountsKeysNotListEntries: a list that names a key twice (a bare array
+// is not checked for repeats) still has every key selected by a filter that matches them
+// all: --all is required, as for a list without repeats.
+func TestEveryKeySelectedCountsKeysNotListEntries(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	all := []jmapcloud.APIKey{
+		{ID: "k-1", Title: "a", Role: "ORG_VIEWER"},
+		{ID: "k-2", Title: "b", Role: "ORG_VIEWER"},
+		{ID: "k-1", Title: "a", Role: "ORG_VIEWER"},
+	}
+	f, err := output.ParseFilter("role=viewer", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warn keyWarnings
+	chosen, err := selectAmong(all, nil, []output.Filter{f}, false, now, &warn)
+	if exitCode(err) != exitUsage || !strings.Contains(fmt.Sprint(err), "matches every key of the organization (2)") {
+		t.Fatalf("selected %d keys, err %v; want exit 2 asking for --all", len(chosen), err)
+	}
+	// --all alone selects each key once.
+	chosen, err = selectAmong(all, nil, nil, true, now, &warn)
+	if err != nil || len(chosen) != 2 || chosen[0].ID != "k-1" || chosen[1].ID != "k-2" {
+		t.Fatalf("--all selected %v (err %v), want k-1 and k-2 once each", chosen, err)
 	}
 }

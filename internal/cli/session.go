@@ -115,9 +115,13 @@ func (f *Factory) newClient(s *config.Settings, baseURL string) (*jmapcloud.Clie
 // isLoopback is the client's own rule, which it also applies to every request.
 func isLoopback(host string) bool { return jmapcloud.IsLoopbackHost(host) }
 
-// chooseOrg returns want, or the user's only organization.
+// chooseOrg returns want, or the user's only organization. A want that no path can hold
+// (--org, APIKEYS_ORG or the profile's org) is bad input: exit 2 before any request.
 func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (string, error) {
 	if want != "" {
+		if err := jmapcloud.CheckOrganizationID(want); err != nil {
+			return "", &codedError{code: exitUsage, err: err}
+		}
 		return want, nil
 	}
 	user, err := client.UserSelf(ctx)
@@ -130,11 +134,7 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	case 1:
 		return user.Organizations[0].ID, nil
 	}
-	var names []string
-	for _, o := range user.Organizations {
-		names = append(names, fmt.Sprintf("%s (%s)", sanitize.Text(o.ID), sanitize.Text(o.Name)))
-	}
-	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), strings.Join(names, "\n  "))
+	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(user.Organizations))
 }
 
 // memoryTokens is a session held in memory for one invocation; it refreshes itself once its
@@ -166,7 +166,7 @@ func (m *memoryTokens) Refresh(ctx context.Context, refused string) error {
 	}
 	t, err := m.client.RefreshToken(context.WithoutCancel(ctx), m.tokens.RefreshToken, m.org)
 	if err != nil {
-		if !refreshUnspent(err) {
+		if !jmapcloud.NotProcessed(err) {
 			m.dead = fmt.Errorf("the session cannot be renewed: %v", err)
 		}
 		return err
@@ -303,21 +303,10 @@ func loadSession(s *config.Settings, store *config.SessionFile) (*config.Session
 	return sess, nil
 }
 
-// endedSessionError is a session marked as no longer renewable: exit 4, log in again.
+// endedSessionError is a session marked as no longer renewable: exit 4, log in again. The
+// email came from the server at login, and the reason is the file's: both are escaped whole.
 func endedSessionError(sess *config.Session) error {
-	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sess.User.Email, sess.Ended)}
-}
-
-// refreshUnspent reports a refresh-token failure that proves the token was not spent (the
-// server said 429 or 503, or no connection was made): it may be presented again later.
-func refreshUnspent(err error) bool {
-	switch jmapcloud.StatusCode(err) {
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return true
-	}
-	var netErr *jmapcloud.NetworkError
-	var opErr *net.OpError
-	return errors.As(err, &netErr) && netErr.Status == 0 && errors.As(err, &opErr) && opErr.Op == "dial"
+	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended))}
 }
 
 // refreshRefused reports a refresh token the server refused.
@@ -332,7 +321,7 @@ func refreshRefused(err error) bool {
 // refreshAmbiguous reports a refresh whose outcome is unknown: the answer was lost or
 // unreadable, or a 5xx other than 503. The token may have been spent.
 func refreshAmbiguous(err error) bool {
-	if refreshUnspent(err) || refreshRefused(err) {
+	if jmapcloud.NotProcessed(err) || refreshRefused(err) {
 		return false
 	}
 	var netErr *jmapcloud.NetworkError
@@ -507,7 +496,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	defer rcancel()
 	next, err := t.client.RefreshToken(rctx, disk.RefreshToken, disk.Organization.ID)
 	switch {
-	case err != nil && refreshUnspent(err):
+	case err != nil && jmapcloud.NotProcessed(err):
 		// The server did not take the token: it stays valid for a later command. %v: the
 		// refresh was already retried, the request waiting for it must not retry it again.
 		return fmt.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)

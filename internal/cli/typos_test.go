@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
@@ -353,4 +355,18 @@ func TestDurationsInMinutesWorkEverywhere(t *testing.T) {
 	if !strings.Contains(within, "soon\n") || within != filtered {
 		t.Errorf("--expiring-within 2h gave %q (%s), expires<=+120min gave %q", within, errOut, filtered)
 	}
+}
+
+// Every command that runs declares its arguments: without Args, cobra accepts any extra
+// word for a subcommand and the command runs as if it were not there (`members x` would list
+// members). Each such command, given one argument too many, is a usage error.
+func TestEveryRunnableCommandDeclaresItsArguments(t *testing.T) {
+	streams, _, _, _ := iostreams.Test()
+	root := newRootCmd(newFactory(streams, "test", func(string) string { return "" }))
+	guardCommands(root)
+	walkCommands(root, func(cmd *cobra.Command) {
+		if cmd.Runnable() && cmd != root && cmd.Args == nil {
+			t.Errorf("%s runs but declares no Args", cmd.CommandPath())
+		}
+	})
 }

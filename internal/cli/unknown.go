@@ -39,6 +39,7 @@ func guardCommands(root *cobra.Command) *commandGuard {
 		if cmd.Name() == "help" && cmd.Parent() == root {
 			cmd.Run = nil
 			cmd.RunE = helpTopic
+			cmd.Args = cobra.ArbitraryArgs // helpTopic says which topic is unknown
 		}
 		if cmd.Args != nil && cmd != root {
 			cmd.Args = usageArgs(cmd.Args)

@@ -264,11 +264,34 @@ func TestClientErrors(t *testing.T) {
 	}
 }
 
+// sandboxClock is the sandbox's time, moved by the test: a token expires when the test says
+// so, not when a sleep on a loaded machine happens to have lasted long enough (a token with a
+// lifetime of milliseconds could also expire again before its retried request was served).
+type sandboxClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newSandboxClock() *sandboxClock { return &sandboxClock{t: time.Now()} }
+
+func (c *sandboxClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *sandboxClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
 func TestClientRefreshesOnceAfter401(t *testing.T) {
 	ctx := context.Background()
-	_, anon := newSandbox(t, sandbox.Options{TokenTTL: 50 * time.Millisecond})
+	clock := newSandboxClock()
+	_, anon := newSandbox(t, sandbox.Options{Now: clock.Now})
 	c, org, r := login(t, anon, sandbox.AdminEmail)
-	time.Sleep(120 * time.Millisecond) // let the access token expire
+	clock.Advance(2 * time.Hour) // the access token expires, on the server's clock only
 	if _, err := c.ListAPIKeys(ctx, org); err != nil {
 		t.Fatalf("list with an expired access token: %v", err)
 	}
@@ -312,13 +335,14 @@ func TestNewRejectsBadURL(t *testing.T) {
 // the others see that the token they sent was already renewed.
 func TestConcurrent401sSpendOneRefreshToken(t *testing.T) {
 	ctx := context.Background()
-	sb, anon := newSandbox(t, sandbox.Options{TokenTTL: 300 * time.Millisecond})
+	clock := newSandboxClock()
+	sb, anon := newSandbox(t, sandbox.Options{Now: clock.Now})
 	c, org, r := login(t, anon, sandbox.AdminEmail)
 	keys, err := c.ListAPIKeys(ctx, org)
 	if err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(400 * time.Millisecond)
+	clock.Advance(2 * time.Hour)
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	errs := make(chan error, len(keys))

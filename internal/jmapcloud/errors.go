@@ -20,15 +20,18 @@ type APIError struct {
 	Details    []string
 }
 
+// Error shows the server's text escaped (sanitize.Text), line breaks included: it reaches a
+// terminal through every message that quotes this error, %v-flattened ones too, and must not
+// start a line of its own there ("Hint: …").
 func (e *APIError) Error() string {
-	msg := clip(e.Message, maxServerText)
+	msg := sanitize.Text(clip(e.Message, maxServerText))
 	if msg == "" {
 		msg = strings.ToLower(http.StatusText(e.StatusCode))
 	}
 	if len(e.Details) > 0 {
 		details := make([]string, 0, min(len(e.Details), maxServerDetails)+1)
 		for _, d := range e.Details[:min(len(e.Details), maxServerDetails)] {
-			details = append(details, clip(d, maxServerText))
+			details = append(details, sanitize.Text(clip(d, maxServerText)))
 		}
 		if n := len(e.Details) - maxServerDetails; n > 0 {
 			details = append(details, fmt.Sprintf("and %d more", n))
@@ -51,11 +54,19 @@ func clip(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
+	return fmt.Sprintf("%s… (%d bytes)", cutAt(s, max), len(s))
+}
+
+// cutAt is the longest prefix of s of at most max bytes that ends on a character boundary.
+func cutAt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
 	cut := max
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return fmt.Sprintf("%s… (%d bytes)", s[:cut], len(s))
+	return s[:cut]
 }
 
 // StatusCode returns the HTTP status of err if it is an *APIError, else 0.
@@ -153,18 +164,15 @@ type InvalidIDError struct {
 
 func (e *InvalidIDError) Error() string {
 	return fmt.Sprintf("invalid %s ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
-		e.What, quoteID(e.ID), maxIDLength)
+		e.What, quoteServerText(e.ID), maxIDLength)
 }
 
-// quoteID shows an ID safely and briefly: sanitised, at most 64 bytes of it.
-func quoteID(id string) string {
+// quoteServerText quotes a short piece of server text (an ID, a date) for a message: sanitised,
+// and at most 64 bytes of it, saying how long it was.
+func quoteServerText(s string) string {
 	const shown = 64
-	if len(id) > shown {
-		cut := shown
-		for cut > 0 && !utf8.RuneStart(id[cut]) {
-			cut--
-		}
-		return fmt.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(id[:cut]), len(id))
+	if len(s) > shown {
+		return fmt.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(cutAt(s, shown)), len(s))
 	}
-	return `"` + sanitize.Text(id) + `"`
+	return `"` + sanitize.Text(s) + `"`
 }

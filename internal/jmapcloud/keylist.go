@@ -96,7 +96,7 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 				first = page
 			}
 			return fail("the key list repeats itself: key %s is on page %d and again on page %d\n"+
-				"the server ignores paging, or the list changed while it was read: try again", quoteClipped(p.Items[i].ID), first, page)
+				"the server ignores paging, or the list changed while it was read: try again", quoteServerText(p.Items[i].ID), first, page)
 		}
 	}
 	w.pageStart = append(w.pageStart, len(w.keys))
@@ -149,16 +149,6 @@ func (w *keyWalk) repeated(items []APIKey) (j, i int, ok bool) {
 		w.seen[h] = int32(len(w.keys) + i)
 	}
 	return 0, 0, false
-}
-
-// quoteClipped quotes server text for an error message, escaping what a terminal would
-// interpret and cutting what would flood it.
-func quoteClipped(s string) string {
-	const maxRunes = 64
-	if utf8.RuneCountInString(s) > maxRunes {
-		s = string([]rune(s)[:maxRunes]) + "…"
-	}
-	return strconv.Quote(s)
 }
 
 // keyPrefetch fetches pages [from, end) of the key list in the background, at most

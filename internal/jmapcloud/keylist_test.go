@@ -142,7 +142,7 @@ func TestUnreadableFieldsAreNamed(t *testing.T) {
 			ExpirationDate: `expiresAt: not a date: "soon"`,
 			Secret:         "apiKey: a boolean, not a string",
 		}},
-		{ID: "y", Role: RoleViewer, Unreadable: &KeyProblems{CreationDate: `created: not a date: "` + strings.Repeat("é", 64) + `…"`}},
+		{ID: "y", Role: RoleViewer, Unreadable: &KeyProblems{CreationDate: `created: not a date: "` + strings.Repeat("é", 32) + `…" (` + "140" + ` bytes)`}},
 	}
 	fast, ok := decodeKeyPageFast([]byte(body))
 	if !ok {

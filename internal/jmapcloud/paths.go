@@ -25,6 +25,13 @@ func pathOrg(org string) (string, error) {
 	return securityService + "/organizations/" + url.PathEscape(org), nil
 }
 
+// CheckOrganizationID is the rule pathOrg applies, for callers that want to refuse an
+// organization ID given by the user before anything else is done: nil, or an *InvalidIDError.
+func CheckOrganizationID(org string) error {
+	_, err := pathOrg(org)
+	return err
+}
+
 func pathUnderOrg(org, rest string) (string, error) {
 	p, err := pathOrg(org)
 	return p + rest, err

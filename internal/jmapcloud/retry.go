@@ -104,15 +104,16 @@ func (k callKind) resendable(err error) bool {
 	case callSafe:
 		return true // decide still checks that err is transient
 	case callSingleUse:
-		return notProcessed(err)
+		return NotProcessed(err)
 	}
 	return false
 }
 
-// notProcessed reports failures that prove the server did not act on the request: a 429 or
+// NotProcessed reports failures that prove the server did not act on the request: a 429 or
 // 503 answer, or a connection that could not be made, so nothing was sent. A lost answer,
-// a 500, 502 or 504 prove nothing: the token may be spent.
-func notProcessed(err error) bool {
+// a 500, 502 or 504 prove nothing: a refresh token sent may be spent. The retries of
+// single-use calls and the CLI's session rules both decide by it.
+func NotProcessed(err error) bool {
 	switch StatusCode(err) {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true

@@ -14,15 +14,23 @@ import (
 // appear in a trace or in an error built from server text, whatever the field is called: a
 // server may echo a token back in a plain-text body or inside a message.
 type secretSet struct {
-	mu       sync.RWMutex
-	values   map[string]bool
-	learned  int
-	replacer *strings.Replacer // nil until a value is known; rebuilt on each addition
+	mu           sync.RWMutex
+	values       map[string]bool
+	learned      int
+	learnedBytes int
+	replacer     *strings.Replacer // nil until a value is known; rebuilt on each addition
 }
 
-// maxLearnedSecrets bounds the values taken from secret-named fields of server answers: a
-// hostile server could otherwise grow the set (and each redaction's cost) without end.
-const maxLearnedSecrets = 256
+// maxLearnedSecrets, maxLearnedSecret and maxLearnedBytes bound the values taken from
+// secret-named fields of server answers: how many, how long each, and how long in all. A
+// hostile server could otherwise grow the set, and the cost of rebuilding the replacer at
+// each value learned (quadratic: 256 values of 60 KiB took minutes of CPU under --debug).
+// A longer value is still redacted where it stands, by its field's name.
+const (
+	maxLearnedSecrets = 256
+	maxLearnedSecret  = 4 << 10
+	maxLearnedBytes   = 64 << 10
+)
 
 // minLearnedSecret is the shortest value learned from a field name alone. Such a field is
 // redacted by name anyway; replacing a short value such as "1" everywhere would garble the
@@ -55,11 +63,12 @@ func (s *secretSet) insert(learned bool, values []string) {
 	defer s.mu.Unlock()
 	changed := false
 	for _, v := range values {
-		if len(v) < minKnownSecret || s.values[v] || (learned && (len(v) < minLearnedSecret || s.learned >= maxLearnedSecrets)) {
+		if len(v) < minKnownSecret || s.values[v] || (learned && !s.learnable(v)) {
 			continue
 		}
 		if learned {
 			s.learned++
+			s.learnedBytes += len(v)
 		}
 		s.values[v] = true
 		changed = true
@@ -67,6 +76,12 @@ func (s *secretSet) insert(learned bool, values []string) {
 	if changed {
 		s.replacer = s.build()
 	}
+}
+
+// learnable says whether v, found in a secret-named field, is learned: within the bounds.
+func (s *secretSet) learnable(v string) bool {
+	return len(v) >= minLearnedSecret && len(v) <= maxLearnedSecret &&
+		s.learned < maxLearnedSecrets && s.learnedBytes+len(v) <= maxLearnedBytes
 }
 
 // build makes one replacer for every form a value can take in a body, a header or a URL:

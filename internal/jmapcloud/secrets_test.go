@@ -1,6 +1,7 @@
 package jmapcloud
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -81,5 +82,34 @@ func TestRedactEncodedForms(t *testing.T) {
 	}
 	if got := known.redact("p%40ss and 100%2F"); got != "p%40ss and 100%2F" {
 		t.Errorf("unrelated text changed: %s", got)
+	}
+}
+
+// What a server's secret-named fields teach is bounded in length, one by one and in all:
+// each value learned rebuilt the replacer, so a hostile server answering 256 values of 60 KiB
+// held a --debug run for minutes of CPU. A value past the bounds is still redacted by its
+// field's name where it stands, only not elsewhere.
+func TestLearnedSecretsAreBounded(t *testing.T) {
+	known := newSecretSet()
+	long := strings.Repeat("L", maxLearnedSecret+1)
+	known.learn(long)
+	if got := known.redact("echo " + long); got != "echo "+long {
+		t.Errorf("a value over %d bytes was learned", maxLearnedSecret)
+	}
+	value := func(i int) string { return fmt.Sprintf("%04d", i) + strings.Repeat("v", 996) }
+	for i := range 100 {
+		known.learn(value(i))
+	}
+	fit := maxLearnedBytes / 1000
+	if got := known.redact(value(fit - 1)); got != Redacted {
+		t.Errorf("value %d, within %d bytes in all, was not learned", fit-1, maxLearnedBytes)
+	}
+	if got := known.redact(value(fit)); got != value(fit) {
+		t.Errorf("value %d, past %d bytes in all, was learned", fit, maxLearnedBytes)
+	}
+	// Values the client knows (its own tokens, the password) are not bounded.
+	known.add(long)
+	if got := known.redact(long); got != Redacted {
+		t.Errorf("a known value was not redacted")
 	}
 }

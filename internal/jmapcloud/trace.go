@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -158,11 +157,7 @@ func (x *tracedExchange) bodyText(body []byte, cut bool) string {
 		s = x.known.redact(s)
 	}
 	if len(s) > traceShown {
-		end := traceShown
-		for end > 0 && !utf8.RuneStart(s[end]) {
-			end--
-		}
-		s = s[:end] + "…"
+		s = cutAt(s, traceShown) + "…"
 	}
 	return sanitize.Text(s)
 }

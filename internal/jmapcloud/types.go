@@ -65,7 +65,7 @@ func notAString(name string, first byte) string {
 }
 
 // notADate words a date that ParseTime does not read, the same way for both decoders.
-func notADate(name, value string) string { return name + ": not a date: " + quoteClipped(value) }
+func notADate(name, value string) string { return name + ": not a date: " + quoteServerText(value) }
 
 // UnmarshalJSON accepts the field-name variants API.md lists, since the key fields are assumed.
 // A field whose value is not a string, or not a date, is left empty and named in Unreadable;

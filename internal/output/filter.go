@@ -12,6 +12,8 @@ type Filter interface {
 	// String gives the expression back in a canonical form, e.g.
 	// "expires<30d", for messages such as "no keys match ...".
 	String() string
+	// Field is the name of the field the expression reads, e.g. "expires".
+	Field() string
 }
 
 // operators in the order the parser tries them: longest first, so "<=" is
@@ -159,6 +161,8 @@ func (f *keyFilter) String() string {
 	}
 	return f.field.name() + f.op + v
 }
+
+func (f *keyFilter) Field() string { return f.field.name() }
 
 func (f *keyFilter) Match(k Key) bool {
 	if f.op == "~" || f.op == "!~" {
