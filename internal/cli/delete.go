@@ -129,13 +129,15 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
-	canPrompt := opts.IO.CanPrompt()
-	if !opts.DryRun && !opts.Yes && !canPrompt {
-		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
-	}
+	// A wrong filter is reported before the missing --yes: told only to add --yes, a script
+	// author would fix that first and meet the filter error on the next run.
 	filters, err := parseFilters(opts.Filters, now)
 	if err != nil {
 		return err
+	}
+	canPrompt := opts.IO.CanPrompt()
+	if !opts.DryRun && !opts.Yes && !canPrompt {
+		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
 	}
 
 	api, err := opts.API(ctx)

@@ -91,6 +91,11 @@ func TestEmptyFilterValuesExit2(t *testing.T) {
 	}
 	runTypoCases(t, []typoCase{
 		{name: "delete contains", args: []string{"delete", "--filter", "title~", "--dry-run"}, code: 2, stderr: empty("title~", "~")},
+		// Without a terminal and without --yes the filter is still the error reported: the
+		// missing --yes would only send the user round once more.
+		{name: "delete contains, no --yes", args: []string{"delete", "--filter", "title~"}, code: 2, stderr: empty("title~", "~")},
+		{name: "delete bad date, no --yes", args: []string{"delete", "--filter", "expires<30m"}, code: 2,
+			stderr: "Error: invalid filter \"expires<30m\": \"30m\" is not a date: m could mean minutes or months: write min for minutes, or days such as 30d\n"},
 		{name: "delete not equal", args: []string{"delete", "--filter", "title!=", "--no-transfer", "--yes"}, code: 2, stderr: empty("title!=", "!=")},
 		{name: "list equal", args: []string{"list", "--filter", "title="}, code: 2, stderr: empty("title=", "=")},
 		{name: "doubled operator", args: []string{"delete", "--filter", "title==x", "--dry-run"}, code: 2,
