@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -568,6 +569,9 @@ func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan 
 		return output.PrintYAML(streams.Out, plan)
 	}
 	if dryRun {
+		if format == output.CSV || format == output.TSV {
+			return printDryRunRecords(streams, format, plan)
+		}
 		printPlan(streams.Out, plan, true)
 		fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
 		return nil
@@ -582,4 +586,20 @@ func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan 
 		rows[i] = []string{e.ID, e.Title, e.Action, outcome}
 	}
 	return printRecords(streams, format, headers, []string{"ID", "TITLE", "ACTION", "OUTCOME"}, rows, false)
+}
+
+// printDryRunRecords prints a dry run's plan as CSV or TSV, one record per key: how many
+// resources it owns, the action and the heir's email (empty unless transferred), so a
+// script asking for -o csv gets records, not the plan written for a person.
+func printDryRunRecords(streams *iostreams.IOStreams, format output.Format, plan []*planEntry) error {
+	headers := []string{"id", "title", "resources", "action", "transferTo"}
+	rows := make([][]string, len(plan))
+	for i, e := range plan {
+		heir := ""
+		if e.TransferTo != nil {
+			heir = e.TransferTo.Email
+		}
+		rows[i] = []string{e.ID, e.Title, strconv.Itoa(len(e.Resources)), e.Action, heir}
+	}
+	return printRecords(streams, format, headers, nil, rows, false)
 }

@@ -305,3 +305,32 @@ func TestDeleteNothingMatchedPrintsAnEmptyList(t *testing.T) {
 		}
 	}
 }
+
+// -o csv and -o tsv on a dry run print one record per key, as they do after a real run,
+// not the plan written for a person; nothing on stderr claims otherwise.
+func TestDeleteDryRunCSVAndTSVAreRecords(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	args := []string{"delete", "--filter", "title~Power", "--transfer-to", "erin@acme.example", "--dry-run"}
+	for format, want := range map[string]string{
+		"csv": "id,title,resources,action,transferTo\n" +
+			"bbbe313b-41dd-463c-95f4-e437d004de68,Power BI connector,0,none,\n" +
+			"d8158cb8-613f-40cc-b0c4-e56a007ef53d,Power BI connector,1,transfer,erin@acme.example\n",
+		"tsv": "id\ttitle\tresources\taction\ttransferTo\n" +
+			"bbbe313b-41dd-463c-95f4-e437d004de68\tPower BI connector\t0\tnone\t\n" +
+			"d8158cb8-613f-40cc-b0c4-e56a007ef53d\tPower BI connector\t1\ttransfer\terin@acme.example\n",
+	} {
+		code, out, errOut := ts.run(append(args, "-o", format)...)
+		if code != exitOK || out != want || errOut != "" {
+			t.Errorf("-o %s: exit %d, stderr %q, stdout:\n%s\nwant exit 0, no stderr, stdout:\n%s", format, code, errOut, out, want)
+		}
+	}
+	// Without a decision about the resources, the action says so.
+	code, out, _ := ts.run("delete", "CI pipeline", "--dry-run", "-o", "csv")
+	if want := "id,title,resources,action,transferTo\nb5f154a9-6f63-40f3-8741-561272b26b95,CI pipeline,4,undecided,\n"; code != exitOK || out != want {
+		t.Errorf("undecided dry run: exit %d, stdout %q, want %q", code, out, want)
+	}
+	if ts.state() != before {
+		t.Fatal("a dry run changed state")
+	}
+}
