@@ -119,6 +119,11 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	if err != nil {
 		return err
 	}
+	// Refused before anything is created: read as the default, -o csv would hand a script
+	// expecting a header row the bare secret.
+	if fmtKind == output.CSV || fmtKind == output.TSV {
+		return usageError("create prints the new key as table, json or yaml, not %s: use -o json (the row and its secret), or no -o to get the secret alone on stdout", fmtKind)
+	}
 	in, err := createInputs(opts, now)
 	if err != nil {
 		return err

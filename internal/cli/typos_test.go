@@ -359,3 +359,16 @@ func TestDurationsInMinutesWorkEverywhere(t *testing.T) {
 		t.Errorf("--expiring-within 2h gave %q (%s), expires<=+120min gave %q", within, errOut, filtered)
 	}
 }
+
+// Formats a command cannot print are refused before anything is sent: create -o csv used to
+// print the bare secret, which a script expecting a header row would store as one.
+func TestUnsupportedOutputFormatsExit2(t *testing.T) {
+	createAs := func(format string) string {
+		return "Error: create prints the new key as table, json or yaml, not " + format + ": use -o json (the row and its secret), or no -o to get the secret alone on stdout\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "create csv", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "-o", "csv"}, code: 2, stderr: createAs("csv")},
+		{name: "create tsv", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "--output=tsv"}, code: 2, stderr: createAs("tsv")},
+		{name: "create csv from env", env: map[string]string{"APIKEYS_OUTPUT": "csv"}, args: []string{"create"}, code: 2, stderr: createAs("csv")},
+	})
+}
