@@ -557,7 +557,7 @@ func printPlan(w io.Writer, plan []*planEntry, withActions bool) {
 // printActions restates only what will happen, once the resources have been listed.
 func printActions(w io.Writer, plan []*planEntry) {
 	for _, e := range plan {
-		fmt.Fprintf(w, "API key %q: deleted; %s\n", e.Title, actionText(e))
+		fmt.Fprintf(w, "API key %q will be deleted; %s\n", e.Title, actionText(e))
 	}
 }
 

@@ -334,3 +334,30 @@ func TestDeleteDryRunCSVAndTSVAreRecords(t *testing.T) {
 		t.Fatal("a dry run changed state")
 	}
 }
+
+// The line restating what will happen, just before the confirmation, does not read as if the
+// key were already deleted; declining then changes nothing (exit 3).
+func TestDeleteConfirmationSaysWhatWillHappen(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	streams, _, out, errOut := iostreams.Test()
+	streams.SetTTY(true, true, true)
+	p := prompt.NewScripted("Erin Editor <erin@acme.example>", false)
+	code := run(context.Background(), ts.factory(streams, p), []string{"delete", "CI pipeline"})
+	want := "API key \"CI pipeline\" (b5f154a9-6f63-40f3-8741-561272b26b95): 1 data source, 1 project, 1 layer, 1 table\n" +
+		"  - data source CI test fixtures\n" +
+		"  - layer       CI sample points\n" +
+		"  - project     CI smoke test\n" +
+		"  - table       CI attribute checks\n" +
+		"API key \"CI pipeline\" will be deleted; resources move to Erin Editor <erin@acme.example>\n" +
+		"Error: cancelled: nothing was changed\n"
+	if code != exitCancelled || errOut.String() != want || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 3, no stdout, stderr:\n%s", code, out.String(), errOut.String(), want)
+	}
+	if err := p.Done(); err != nil {
+		t.Error(err)
+	}
+	if ts.state() != before {
+		t.Fatal("a declined delete changed state")
+	}
+}
