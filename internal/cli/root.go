@@ -203,6 +203,7 @@ Try it without an account against the built-in sandbox:
 		newClearClipboardCmd(),
 		newExitCodesHelpTopic(),
 	)
+	acceptBoolWords(root)
 	return root
 }
 

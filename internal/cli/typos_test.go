@@ -372,3 +372,24 @@ func TestUnsupportedOutputFormatsExit2(t *testing.T) {
 		{name: "create csv from env", env: map[string]string{"APIKEYS_OUTPUT": "csv"}, args: []string{"create"}, code: 2, stderr: createAs("csv")},
 	})
 }
+
+// Boolean flags read the words their variables read: --sandbox=yes is the sandbox, as
+// APIKEYS_SANDBOX=yes is, and a word that is no boolean names the flag and the words.
+func TestBooleanFlagsAcceptTheVariablesWords(t *testing.T) {
+	runTypoCases(t, []typoCase{
+		{name: "sandbox maybe", args: []string{"--sandbox=maybe", "list"}, code: 2,
+			stderr: "Error: invalid --sandbox=\"maybe\": " + "use 1/0, true/false, yes/no, on/off or y/n (any case), or give --sandbox alone for true\nRun 'apikeys list --help' for usage.\n"},
+		{name: "dry-run yse", args: []string{"delete", "x", "--dry-run=yse"}, code: 2,
+			stderr: "Error: invalid --dry-run=\"yse\": " + "use 1/0, true/false, yes/no, on/off or y/n (any case), or give --dry-run alone for true\nRun 'apikeys delete --help' for usage.\n"},
+	})
+
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }),
+		[]string{"--sandbox=Yes", "list", "--columns", "title", "--no-headers=on", "--expired=off", "--filter", "title~Legacy"})
+	if code != 0 || out.String() != "Legacy ETL\n" {
+		t.Fatalf("--sandbox=Yes list --no-headers=on: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
+	}
+}
