@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -359,5 +361,63 @@ func TestDeleteConfirmationSaysWhatWillHappen(t *testing.T) {
 	}
 	if ts.state() != before {
 		t.Fatal("a declined delete changed state")
+	}
+}
+
+// signalAtPrompt is a terminal user whose command gets SIGTERM while a prompt waits: the
+// signal handler cancels the context, and the prompt returns its error.
+type signalAtPrompt struct {
+	*prompt.Scripted
+	cancel context.CancelFunc
+	err    error
+}
+
+func (p signalAtPrompt) Input(string, string, func(string) error) (string, error) {
+	p.cancel()
+	return "", p.err
+}
+
+func (p signalAtPrompt) Select(string, []string, int) (int, error) {
+	p.cancel()
+	return 0, p.err
+}
+
+// A prompt ended by Ctrl-C, or by SIGTERM/SIGHUP (the command's context cancelled), is one
+// plain sentence on stderr, exit 3, and nothing was created or deleted.
+func TestCancelledPromptSaysSoOnce(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	ctrlC := fmt.Errorf("%w: %w", prompt.ErrCancelled, errors.New("interrupt"))
+	signalled := fmt.Errorf("%w: %w", prompt.ErrCancelled, errors.New("interrupted while waiting for an answer"))
+	const want = "Error: cancelled at the prompt: nothing was changed\n"
+	for _, tc := range []struct {
+		name   string
+		answer error
+		signal bool
+		args   []string
+	}{
+		{"create, Ctrl-C", ctrlC, false, []string{"create"}},
+		{"create, SIGTERM", signalled, true, []string{"create", "T", "--role", "viewer"}},
+		{"delete picker, Ctrl-C", ctrlC, false, []string{"delete", "Legacy ETL"}},
+		{"delete picker, SIGTERM", signalled, true, []string{"delete", "Legacy ETL"}},
+	} {
+		streams, _, out, errOut := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		ctx, cancel := context.WithCancel(context.Background())
+		var p prompt.Prompter = prompt.NewScripted(tc.answer, tc.answer)
+		if tc.signal {
+			p = signalAtPrompt{Scripted: prompt.NewScripted(), cancel: cancel, err: tc.answer}
+		}
+		code := run(ctx, ts.factory(streams, p), tc.args)
+		cancel()
+		// The delete plan is printed before its picker; only the last line is the error.
+		lines := strings.SplitAfter(errOut.String(), "\n")
+		last := lines[len(lines)-2]
+		if code != exitCancelled || last != want || strings.Count(errOut.String(), "Error:") != 1 || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr:\n%s\nwant exit 3 and last line %q", tc.name, code, out.String(), errOut.String(), want)
+		}
+	}
+	if ts.state() != before {
+		t.Fatal("a cancelled prompt changed state")
 	}
 }
