@@ -200,7 +200,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		if opts.DryRun && !canPrompt {
 			// The plan still shows what each key owns; the action stays undecided.
 		} else if !canPrompt {
-			return usageError("%d of the keys own resources and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owning, editorEmails(editors))
+			return usageError("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
 		} else {
 			printPlan(opts.IO.ErrOut, plan, false)
 			planShown = true
@@ -518,6 +518,19 @@ func resourceNoun(t string) string {
 		return "table"
 	}
 	return sanitize.Text(strings.ToLower(t)) // a type we do not know, as the server named it
+}
+
+// owningKeys says how many of the selected keys own resources, in English.
+func owningKeys(owning, selected int) string {
+	switch {
+	case selected == 1:
+		return "the key owns resources"
+	case owning == 1:
+		return fmt.Sprintf("1 of the %d keys owns resources", selected)
+	case owning == selected:
+		return fmt.Sprintf("all %d keys own resources", selected)
+	}
+	return fmt.Sprintf("%d of the %d keys own resources", owning, selected)
 }
 
 func plural(n int, noun string) string {

@@ -421,3 +421,24 @@ func TestCancelledPromptSaysSoOnce(t *testing.T) {
 		t.Fatal("a cancelled prompt changed state")
 	}
 }
+
+// Without a terminal, a key that owns resources needs --transfer-to or --no-transfer; the
+// error counts the keys in plain English and lists the Editors.
+func TestDeleteOwningKeysWithoutTerminalNeedsAnHeir(t *testing.T) {
+	ts := newTestSandbox(t)
+	const editors = "(an Editor: admin@acme.example, eddie@acme.example, erin@acme.example, ops@acme.example) or --no-transfer\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "CI pipeline", "--yes"}, "the key owns resources"},
+		{[]string{"delete", "CI pipeline", "Partner feed — CityData", "--yes"}, "1 of the 2 keys owns resources"},
+		{[]string{"delete", "CI pipeline", "Legacy ETL", "--yes"}, "all 2 keys own resources"},
+		{[]string{"delete", "CI pipeline", "Legacy ETL", "Partner feed — CityData", "--yes"}, "2 of the 3 keys own resources"},
+	} {
+		want := "Error: " + tc.want + " and there is no terminal to choose who inherits them: pass --transfer-to MEMBER " + editors
+		if code, out, errOut := ts.run(tc.args...); code != exitUsage || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant exit 2, stderr:\n%s", tc.args, code, out, errOut, want)
+		}
+	}
+}
