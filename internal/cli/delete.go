@@ -158,6 +158,8 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 			return output.PrintJSON(opts.IO.Out, []planEntry{})
 		case output.YAML:
 			return output.PrintYAML(opts.IO.Out, []planEntry{})
+		case output.CSV, output.TSV:
+			return printDeleteResult(opts.IO, fmtKind, nil, opts.DryRun) // the header row, as list prints
 		}
 		return nil
 	}

@@ -332,6 +332,17 @@ func TestDeleteDryRunCSVAndTSVAreRecords(t *testing.T) {
 	if want := "id,title,resources,action,transferTo\nb5f154a9-6f63-40f3-8741-561272b26b95,CI pipeline,4,undecided,\n"; code != exitOK || out != want {
 		t.Errorf("undecided dry run: exit %d, stdout %q, want %q", code, out, want)
 	}
+	// Nothing matched: the header row alone, as list prints it, dry run or not.
+	for args, want := range map[string]string{
+		"--dry-run -o csv": "id,title,resources,action,transferTo\n",
+		"--dry-run -o tsv": "id\ttitle\tresources\taction\ttransferTo\n",
+		"--yes -o csv":     "id,title,action,outcome\n",
+	} {
+		code, out, errOut := ts.run(append([]string{"delete", "--filter", "title=no such key", "--no-transfer"}, strings.Fields(args)...)...)
+		if code != exitOK || out != want || errOut != "No API key matched: nothing to delete.\n" {
+			t.Errorf("nothing matched, %s: exit %d, stdout %q, stderr %q; want stdout %q", args, code, out, errOut, want)
+		}
+	}
 	if ts.state() != before {
 		t.Fatal("a dry run changed state")
 	}
