@@ -393,3 +393,13 @@ func TestBooleanFlagsAcceptTheVariablesWords(t *testing.T) {
 		t.Fatalf("--sandbox=Yes list --no-headers=on: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
 	}
 }
+
+// sandbox reset --keys is bounded by what a key list can read: 100 million keys held a core
+// for twenty minutes and could not be interrupted.
+func TestSandboxResetKeysBounded(t *testing.T) {
+	const bounds = ": give a number of keys from 0 to 1000000 (more could not be listed: a key list stops past 1000000 keys)\n"
+	runTypoCases(t, []typoCase{
+		{name: "too many", args: []string{"sandbox", "reset", "--keys", "100000000"}, code: 2, stderr: "Error: --keys 100000000" + bounds},
+		{name: "negative", args: []string{"sandbox", "reset", "--keys", "-1"}, code: 2, stderr: "Error: --keys -1" + bounds},
+	})
+}
