@@ -394,13 +394,16 @@ func (p signalAtPrompt) Select(string, []string, int) (int, error) {
 }
 
 // A prompt ended by Ctrl-C, or by SIGTERM/SIGHUP (the command's context cancelled), is one
-// plain sentence on stderr, exit 3, and nothing was created or deleted.
+// plain sentence on stderr saying which, exit 3, and nothing was created or deleted.
 func TestCancelledPromptSaysSoOnce(t *testing.T) {
 	ts := newTestSandbox(t)
 	before := ts.state()
 	ctrlC := fmt.Errorf("%w: %w", prompt.ErrCancelled, errors.New("interrupt"))
 	signalled := fmt.Errorf("%w: %w", prompt.ErrCancelled, errors.New("interrupted while waiting for an answer"))
-	const want = "Error: cancelled at the prompt: nothing was changed\n"
+	want := map[bool]string{
+		false: "Error: cancelled at the prompt: nothing was changed\n",
+		true:  "Error: interrupted at the prompt: nothing was changed\n",
+	}
 	for _, tc := range []struct {
 		name   string
 		answer error
@@ -424,8 +427,8 @@ func TestCancelledPromptSaysSoOnce(t *testing.T) {
 		// The delete plan is printed before its picker; only the last line is the error.
 		lines := strings.SplitAfter(errOut.String(), "\n")
 		last := lines[len(lines)-2]
-		if code != exitCancelled || last != want || strings.Count(errOut.String(), "Error:") != 1 || out.Len() != 0 {
-			t.Errorf("%s: exit %d, stdout %q, stderr:\n%s\nwant exit 3 and last line %q", tc.name, code, out.String(), errOut.String(), want)
+		if code != exitCancelled || last != want[tc.signal] || strings.Count(errOut.String(), "Error:") != 1 || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr:\n%s\nwant exit 3 and last line %q", tc.name, code, out.String(), errOut.String(), want[tc.signal])
 		}
 	}
 	if ts.state() != before {

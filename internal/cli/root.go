@@ -92,10 +92,13 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		return silent.code
 	}
 	switch {
-	case errors.Is(err, prompt.ErrCancelled):
-		// Ctrl-C, SIGTERM or SIGHUP at a prompt, which every command asks before it changes
-		// anything: said once in words, not as the chain of causes ("interrupted: cancelled:
+	case errors.Is(err, prompt.ErrCancelled) && ctx.Err() != nil:
+		// SIGTERM or SIGHUP at a prompt, which every command asks before it changes anything:
+		// said once in words, not as the chain of causes ("interrupted: cancelled:
 		// interrupted while waiting for an answer").
+		err = &codedError{code: exitCancelled, err: errors.New("interrupted at the prompt: nothing was changed")}
+	case errors.Is(err, prompt.ErrCancelled):
+		// Ctrl-C at a prompt ("cancelled: interrupt" in survey's words).
 		err = &codedError{code: exitCancelled, err: errors.New("cancelled at the prompt: nothing was changed")}
 	case ctx.Err() != nil && !errors.Is(err, errCancelled):
 		err = &codedError{code: exitCancelled, err: fmt.Errorf("interrupted: %w", err)}
