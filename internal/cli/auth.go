@@ -512,14 +512,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if s.SessionStore != config.StoreFile {
 		st.RequestedStore = s.SessionStore
 	}
-	switch {
-	case s.Sandbox:
-		st.OverriddenBy = "--sandbox"
-	case s.Token != "":
-		st.OverriddenBy = "APIKEYS_TOKEN"
-	case s.Username != "" && s.Password != "":
-		st.OverriddenBy = "APIKEYS_USERNAME and APIKEYS_PASSWORD"
-	}
+	st.OverriddenBy = credentialsOverride(s)
 	sess, loadErr := loadSession(s, store)
 	if loadErr == nil {
 		now := opts.Now()

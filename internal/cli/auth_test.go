@@ -914,3 +914,21 @@ func TestAuthKeyringSettingFallsBackToTheFile(t *testing.T) {
 		t.Errorf("status text: %s", out)
 	}
 }
+
+// With credentials given for the invocation and no saved session, auth status still exits 4
+// (the profile has no session) but does not advise setting what is already set.
+func TestAuthStatusWithoutSessionNamesTheCredentialsInUse(t *testing.T) {
+	const url = "https://api.jmapcloud.io"
+	noneFor := func(by string) string {
+		return "Error: no session is saved for profile \"default\" (" + url + ")\n" + by + " is set, so commands need none; `apikeys auth login` saves one for when it is not\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "sandbox", args: []string{"--sandbox", "auth", "status"}, code: 4, stderr: noneFor("--sandbox")},
+		{name: "sandbox variable", env: map[string]string{"APIKEYS_SANDBOX": "on"}, args: []string{"auth", "status"}, code: 4, stderr: noneFor("--sandbox")},
+		{name: "token", env: map[string]string{"APIKEYS_TOKEN": "token-for-status"}, args: []string{"auth", "status"}, code: 4, stderr: noneFor("APIKEYS_TOKEN")},
+		{name: "password", env: map[string]string{"APIKEYS_USERNAME": "a@b.example", "APIKEYS_PASSWORD": "pw-for-status"}, args: []string{"auth", "status"}, code: 4,
+			stderr: noneFor("APIKEYS_USERNAME and APIKEYS_PASSWORD")},
+		{name: "nothing", args: []string{"auth", "status"}, code: 4,
+			stderr: "Error: not logged in to " + url + " (profile \"default\")\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox\n"},
+	})
+}

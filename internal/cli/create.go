@@ -83,6 +83,11 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 && strings.TrimSpace(args[0]) == "" {
+				// As --title "": usually an unset variable, which would otherwise be asked
+				// for on a terminal or reported as a missing TITLE in a script.
+				return usageError("an empty TITLE (an unset shell variable?): give the new key's title")
+			}
 			if len(args) == 1 {
 				if opts.Title != "" && opts.Title != args[0] {
 					return usageError("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
@@ -118,6 +123,11 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
+	}
+	// Refused before anything is created: read as the default, -o csv would hand a script
+	// expecting a header row the bare secret.
+	if fmtKind == output.CSV || fmtKind == output.TSV {
+		return usageError("create prints the new key as table, json or yaml, not %s: use -o json (the row and its secret), or no -o to get the secret alone on stdout", fmtKind)
 	}
 	in, err := createInputs(opts, now)
 	if err != nil {

@@ -106,7 +106,7 @@ func TestCreateValidation(t *testing.T) {
 		{[]string{"x", "--role", "viewer", "--expires", "soon"}, "soon"},
 		{[]string{"x", "--title", "y", "--role", "viewer", "--expires", "1d"}, "twice"},
 		{[]string{strings.Repeat("t", 101), "--role", "viewer", "--expires", "1d"}, "at most 100"},
-		{[]string{"  ", "--role", "viewer", "--expires", "1d"}, "--title"},
+		{[]string{"  ", "--role", "viewer", "--expires", "1d"}, "an empty TITLE"},
 		{[]string{"x", "--role", "viewer", "--expires", "1d", "--copy", "--no-copy"}, "contradict"},
 		{[]string{"x", "--role", "viewer", "--expires", "1d", "--clear-after", "later"}, "later"},
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,13 +131,15 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
-	canPrompt := opts.IO.CanPrompt()
-	if !opts.DryRun && !opts.Yes && !canPrompt {
-		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
-	}
+	// A wrong filter is reported before the missing --yes: told only to add --yes, a script
+	// author would fix that first and meet the filter error on the next run.
 	filters, err := parseFilters(opts.Filters, now)
 	if err != nil {
 		return err
+	}
+	canPrompt := opts.IO.CanPrompt()
+	if !opts.DryRun && !opts.Yes && !canPrompt {
+		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
 	}
 
 	api, err := opts.API(ctx)
@@ -156,6 +159,8 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 			return output.PrintJSON(opts.IO.Out, []planEntry{})
 		case output.YAML:
 			return output.PrintYAML(opts.IO.Out, []planEntry{})
+		case output.CSV, output.TSV:
+			return printDeleteResult(opts.IO, fmtKind, nil, opts.DryRun) // the header row, as list prints
 		}
 		return nil
 	}
@@ -198,7 +203,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		if opts.DryRun && !canPrompt {
 			// The plan still shows what each key owns; the action stays undecided.
 		} else if !canPrompt {
-			return usageError("%d of the keys own resources and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owning, editorEmails(editors))
+			return usageError("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
 		} else {
 			printPlan(opts.IO.ErrOut, plan, false)
 			planShown = true
@@ -523,6 +528,19 @@ func resourceNoun(t string) string {
 	return sanitize.Text(strings.ToLower(t)) // a type we do not know, as the server named it
 }
 
+// owningKeys says how many of the selected keys own resources, in English.
+func owningKeys(owning, selected int) string {
+	switch {
+	case selected == 1:
+		return "the key owns resources"
+	case owning == 1:
+		return fmt.Sprintf("1 of the %d keys owns resources", selected)
+	case owning == selected:
+		return fmt.Sprintf("all %d keys own resources", selected)
+	}
+	return fmt.Sprintf("%d of the %d keys own resources", owning, selected)
+}
+
 func plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
@@ -560,7 +578,7 @@ func printPlan(w io.Writer, plan []*planEntry, withActions bool) {
 // printActions restates only what will happen, once the resources have been listed.
 func printActions(w io.Writer, plan []*planEntry) {
 	for _, e := range plan {
-		fmt.Fprintf(w, "API key %q: deleted; %s\n", e.Title, actionText(e))
+		fmt.Fprintf(w, "API key %q will be deleted; %s\n", e.Title, actionText(e))
 	}
 }
 
@@ -572,6 +590,9 @@ func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan 
 		return output.PrintYAML(streams.Out, plan)
 	}
 	if dryRun {
+		if format == output.CSV || format == output.TSV {
+			return printDryRunRecords(streams, format, plan)
+		}
 		printPlan(streams.Out, plan, true)
 		fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
 		return nil
@@ -586,4 +607,20 @@ func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan 
 		rows[i] = []string{e.ID, e.Title, e.Action, outcome}
 	}
 	return printRecords(streams, format, headers, []string{"ID", "TITLE", "ACTION", "OUTCOME"}, rows, false)
+}
+
+// printDryRunRecords prints a dry run's plan as CSV or TSV, one record per key: how many
+// resources it owns, the action and the heir's email (empty unless transferred), so a
+// script asking for -o csv gets records, not the plan written for a person.
+func printDryRunRecords(streams *iostreams.IOStreams, format output.Format, plan []*planEntry) error {
+	headers := []string{"id", "title", "resources", "action", "transferTo"}
+	rows := make([][]string, len(plan))
+	for i, e := range plan {
+		heir := ""
+		if e.TransferTo != nil {
+			heir = e.TransferTo.Email
+		}
+		rows[i] = []string{e.ID, e.Title, strconv.Itoa(len(e.Resources)), e.Action, heir}
+	}
+	return printRecords(streams, format, headers, nil, rows, false)
 }

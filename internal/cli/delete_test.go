@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -302,6 +304,155 @@ func TestDeleteNothingMatchedPrintsAnEmptyList(t *testing.T) {
 		code, out, errOut := ts.run("delete", "--filter", "title=no such key", "--yes", "-o", format)
 		if code != exitOK || out != want || !strings.Contains(errOut, "nothing to delete") {
 			t.Errorf("-o %s: exit %d, stdout %q (want %q), stderr %q", format, code, out, want, errOut)
+		}
+	}
+}
+
+// -o csv and -o tsv on a dry run print one record per key, as they do after a real run,
+// not the plan written for a person; nothing on stderr claims otherwise.
+func TestDeleteDryRunCSVAndTSVAreRecords(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	args := []string{"delete", "--filter", "title~Power", "--transfer-to", "erin@acme.example", "--dry-run"}
+	for format, want := range map[string]string{
+		"csv": "id,title,resources,action,transferTo\n" +
+			"bbbe313b-41dd-463c-95f4-e437d004de68,Power BI connector,0,none,\n" +
+			"d8158cb8-613f-40cc-b0c4-e56a007ef53d,Power BI connector,1,transfer,erin@acme.example\n",
+		"tsv": "id\ttitle\tresources\taction\ttransferTo\n" +
+			"bbbe313b-41dd-463c-95f4-e437d004de68\tPower BI connector\t0\tnone\t\n" +
+			"d8158cb8-613f-40cc-b0c4-e56a007ef53d\tPower BI connector\t1\ttransfer\terin@acme.example\n",
+	} {
+		code, out, errOut := ts.run(append(args, "-o", format)...)
+		if code != exitOK || out != want || errOut != "" {
+			t.Errorf("-o %s: exit %d, stderr %q, stdout:\n%s\nwant exit 0, no stderr, stdout:\n%s", format, code, errOut, out, want)
+		}
+	}
+	// Without a decision about the resources, the action says so.
+	code, out, _ := ts.run("delete", "CI pipeline", "--dry-run", "-o", "csv")
+	if want := "id,title,resources,action,transferTo\nb5f154a9-6f63-40f3-8741-561272b26b95,CI pipeline,4,undecided,\n"; code != exitOK || out != want {
+		t.Errorf("undecided dry run: exit %d, stdout %q, want %q", code, out, want)
+	}
+	// Nothing matched: the header row alone, as list prints it, dry run or not.
+	for args, want := range map[string]string{
+		"--dry-run -o csv": "id,title,resources,action,transferTo\n",
+		"--dry-run -o tsv": "id\ttitle\tresources\taction\ttransferTo\n",
+		"--yes -o csv":     "id,title,action,outcome\n",
+	} {
+		code, out, errOut := ts.run(append([]string{"delete", "--filter", "title=no such key", "--no-transfer"}, strings.Fields(args)...)...)
+		if code != exitOK || out != want || errOut != "No API key matched: nothing to delete.\n" {
+			t.Errorf("nothing matched, %s: exit %d, stdout %q, stderr %q; want stdout %q", args, code, out, errOut, want)
+		}
+	}
+	if ts.state() != before {
+		t.Fatal("a dry run changed state")
+	}
+}
+
+// The line restating what will happen, just before the confirmation, does not read as if the
+// key were already deleted; declining then changes nothing (exit 3).
+func TestDeleteConfirmationSaysWhatWillHappen(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	streams, _, out, errOut := iostreams.Test()
+	streams.SetTTY(true, true, true)
+	p := prompt.NewScripted("Erin Editor <erin@acme.example>", false)
+	code := run(context.Background(), ts.factory(streams, p), []string{"delete", "CI pipeline"})
+	want := "API key \"CI pipeline\" (b5f154a9-6f63-40f3-8741-561272b26b95): 1 data source, 1 project, 1 layer, 1 table\n" +
+		"  - data source CI test fixtures\n" +
+		"  - layer       CI sample points\n" +
+		"  - project     CI smoke test\n" +
+		"  - table       CI attribute checks\n" +
+		"API key \"CI pipeline\" will be deleted; resources move to Erin Editor <erin@acme.example>\n" +
+		"Error: cancelled: nothing was changed\n"
+	if code != exitCancelled || errOut.String() != want || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 3, no stdout, stderr:\n%s", code, out.String(), errOut.String(), want)
+	}
+	if err := p.Done(); err != nil {
+		t.Error(err)
+	}
+	if ts.state() != before {
+		t.Fatal("a declined delete changed state")
+	}
+}
+
+// signalAtPrompt is a terminal user whose command gets SIGTERM while a prompt waits: the
+// signal handler cancels the context, and the prompt returns its error.
+type signalAtPrompt struct {
+	*prompt.Scripted
+	cancel context.CancelFunc
+	err    error
+}
+
+func (p signalAtPrompt) Input(string, string, func(string) error) (string, error) {
+	p.cancel()
+	return "", p.err
+}
+
+func (p signalAtPrompt) Select(string, []string, int) (int, error) {
+	p.cancel()
+	return 0, p.err
+}
+
+// A prompt ended by Ctrl-C, or by SIGTERM/SIGHUP (the command's context cancelled), is one
+// plain sentence on stderr saying which, exit 3, and nothing was created or deleted.
+func TestCancelledPromptSaysSoOnce(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	ctrlC := fmt.Errorf("%w: %w", prompt.ErrCancelled, errors.New("interrupt"))
+	signalled := fmt.Errorf("%w: %w", prompt.ErrCancelled, errors.New("interrupted while waiting for an answer"))
+	want := map[bool]string{
+		false: "Error: cancelled at the prompt: nothing was changed\n",
+		true:  "Error: interrupted at the prompt: nothing was changed\n",
+	}
+	for _, tc := range []struct {
+		name   string
+		answer error
+		signal bool
+		args   []string
+	}{
+		{"create, Ctrl-C", ctrlC, false, []string{"create"}},
+		{"create, SIGTERM", signalled, true, []string{"create", "T", "--role", "viewer"}},
+		{"delete picker, Ctrl-C", ctrlC, false, []string{"delete", "Legacy ETL"}},
+		{"delete picker, SIGTERM", signalled, true, []string{"delete", "Legacy ETL"}},
+	} {
+		streams, _, out, errOut := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		ctx, cancel := context.WithCancel(context.Background())
+		var p prompt.Prompter = prompt.NewScripted(tc.answer, tc.answer)
+		if tc.signal {
+			p = signalAtPrompt{Scripted: prompt.NewScripted(), cancel: cancel, err: tc.answer}
+		}
+		code := run(ctx, ts.factory(streams, p), tc.args)
+		cancel()
+		// The delete plan is printed before its picker; only the last line is the error.
+		lines := strings.SplitAfter(errOut.String(), "\n")
+		last := lines[len(lines)-2]
+		if code != exitCancelled || last != want[tc.signal] || strings.Count(errOut.String(), "Error:") != 1 || out.Len() != 0 {
+			t.Errorf("%s: exit %d, stdout %q, stderr:\n%s\nwant exit 3 and last line %q", tc.name, code, out.String(), errOut.String(), want[tc.signal])
+		}
+	}
+	if ts.state() != before {
+		t.Fatal("a cancelled prompt changed state")
+	}
+}
+
+// Without a terminal, a key that owns resources needs --transfer-to or --no-transfer; the
+// error counts the keys in plain English and lists the Editors.
+func TestDeleteOwningKeysWithoutTerminalNeedsAnHeir(t *testing.T) {
+	ts := newTestSandbox(t)
+	const editors = "(an Editor: admin@acme.example, eddie@acme.example, erin@acme.example, ops@acme.example) or --no-transfer\n"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "CI pipeline", "--yes"}, "the key owns resources"},
+		{[]string{"delete", "CI pipeline", "Partner feed — CityData", "--yes"}, "1 of the 2 keys owns resources"},
+		{[]string{"delete", "CI pipeline", "Legacy ETL", "--yes"}, "all 2 keys own resources"},
+		{[]string{"delete", "CI pipeline", "Legacy ETL", "Partner feed — CityData", "--yes"}, "2 of the 3 keys own resources"},
+	} {
+		want := "Error: " + tc.want + " and there is no terminal to choose who inherits them: pass --transfer-to MEMBER " + editors
+		if code, out, errOut := ts.run(tc.args...); code != exitUsage || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant exit 2, stderr:\n%s", tc.args, code, out, errOut, want)
 		}
 	}
 }

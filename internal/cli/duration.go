@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -55,6 +56,8 @@ func flagValueError(err error) error {
 	switch {
 	case strings.TrimSpace(invalid.GetValue()) == "":
 		return emptyFlagError(fl.Name)
+	case fl.Value.Type() == "bool":
+		return usageError("invalid --%s=%q: use %s, or give --%s alone for true", fl.Name, invalid.GetValue(), envbool.Words, fl.Name)
 	case fl.Value.Type() == "duration":
 		_, err := output.ParseFlagDuration("--"+fl.Name, invalid.GetValue())
 		return err

@@ -91,7 +91,16 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	if errors.As(err, &silent) {
 		return silent.code
 	}
-	if ctx.Err() != nil && !errors.Is(err, errCancelled) {
+	switch {
+	case errors.Is(err, prompt.ErrCancelled) && ctx.Err() != nil:
+		// SIGTERM or SIGHUP at a prompt, which every command asks before it changes anything:
+		// said once in words, not as the chain of causes ("interrupted: cancelled:
+		// interrupted while waiting for an answer").
+		err = &codedError{code: exitCancelled, err: errors.New("interrupted at the prompt: nothing was changed")}
+	case errors.Is(err, prompt.ErrCancelled):
+		// Ctrl-C at a prompt ("cancelled: interrupt" in survey's words).
+		err = &codedError{code: exitCancelled, err: errors.New("cancelled at the prompt: nothing was changed")}
+	case ctx.Err() != nil && !errors.Is(err, errCancelled):
 		err = &codedError{code: exitCancelled, err: fmt.Errorf("interrupted: %w", err)}
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", displayError(err))
@@ -203,6 +212,7 @@ Try it without an account against the built-in sandbox:
 		newClearClipboardCmd(f),
 		newExitCodesHelpTopic(),
 	)
+	acceptBoolWords(root)
 	return root
 }
 

@@ -141,6 +141,11 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 	return cmd
 }
 
+// maxGeneratedKeys bounds reset --keys at what a key list reads (jmapcloud's limit of one
+// walk): more could never be listed, and generating 100 million keys held a core for
+// twenty minutes, deaf to Ctrl-C and SIGTERM, since the generation cannot be interrupted.
+const maxGeneratedKeys = 1_000_000
+
 func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
 	var extra int
 	cmd := &cobra.Command{
@@ -150,8 +155,8 @@ func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
   apikeys sandbox reset --keys 10000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if extra < 0 {
-				return usageError("--keys %d: give a number of keys, 0 or more", extra)
+			if extra < 0 || extra > maxGeneratedKeys {
+				return usageError("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", extra, maxGeneratedKeys, maxGeneratedKeys)
 			}
 			sb, err := opts.open(sandbox.Options{})
 			if err != nil {

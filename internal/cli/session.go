@@ -272,8 +272,26 @@ const sessionLockWait = time.Minute
 const refreshMargin = 30 * time.Second
 
 // notLoggedInError says how to get credentials for s's profile: exit 4.
+// Credentials given for this invocation (only `auth status` then looks for a session) make
+// the advice to set them wrong: it says instead that commands need no session.
 func notLoggedInError(s *config.Settings) error {
+	if by := credentialsOverride(s); by != "" {
+		return &codedError{code: exitAuth, err: fmt.Errorf("no session is saved for profile %q (%s)\n%s is set, so commands need none; `apikeys auth login` saves one for when it is not", s.Profile, s.APIURL, by)}
+	}
 	return &codedError{code: exitAuth, err: fmt.Errorf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)}
+}
+
+// credentialsOverride names the credentials commands use instead of the saved session, or "".
+func credentialsOverride(s *config.Settings) string {
+	switch {
+	case s.Sandbox:
+		return "--sandbox"
+	case s.Token != "":
+		return "APIKEYS_TOKEN"
+	case s.Username != "" && s.Password != "":
+		return "APIKEYS_USERNAME and APIKEYS_PASSWORD"
+	}
+	return ""
 }
 
 // sessionFile is the store of s's profile. The keyring store is not implemented: a

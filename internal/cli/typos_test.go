@@ -93,6 +93,11 @@ func TestEmptyFilterValuesExit2(t *testing.T) {
 	}
 	runTypoCases(t, []typoCase{
 		{name: "delete contains", args: []string{"delete", "--filter", "title~", "--dry-run"}, code: 2, stderr: empty("title~", "~")},
+		// Without a terminal and without --yes the filter is still the error reported: the
+		// missing --yes would only send the user round once more.
+		{name: "delete contains, no --yes", args: []string{"delete", "--filter", "title~"}, code: 2, stderr: empty("title~", "~")},
+		{name: "delete bad date, no --yes", args: []string{"delete", "--filter", "expires<30m"}, code: 2,
+			stderr: "Error: invalid filter \"expires<30m\": \"30m\" is not a date: m could mean minutes or months: write min for minutes, or days such as 30d\n"},
 		{name: "delete not equal", args: []string{"delete", "--filter", "title!=", "--no-transfer", "--yes"}, code: 2, stderr: empty("title!=", "!=")},
 		{name: "list equal", args: []string{"list", "--filter", "title="}, code: 2, stderr: empty("title=", "=")},
 		{name: "doubled operator", args: []string{"delete", "--filter", "title==x", "--dry-run"}, code: 2,
@@ -191,6 +196,10 @@ func TestEmptyFlagValuesExit2(t *testing.T) {
 		{name: "secret-file", args: append(create, "--secret-file", ""), code: 2, stderr: empty("secret-file", "apikeys create")},
 		{name: "secret-file=", args: append(create, "--secret-file="), code: 2, stderr: empty("secret-file", "apikeys create")},
 		{name: "title", args: []string{"create", "--title", "", "--role", "viewer", "--expires", "30d"}, code: 2, stderr: empty("title", "apikeys create")},
+		{name: "TITLE argument", args: []string{"create", "", "--role", "viewer", "--expires", "30d"}, code: 2,
+			stderr: "Error: an empty TITLE (an unset shell variable?): give the new key's title\n"},
+		{name: "TITLE argument spaces", args: []string{"create", " ", "--role", "viewer", "--expires", "30d"}, code: 2,
+			stderr: "Error: an empty TITLE (an unset shell variable?): give the new key's title\n"},
 		{name: "title spaces", args: []string{"create", "--title", "  ", "--role", "viewer", "--expires", "30d"}, code: 2, stderr: empty("title", "apikeys create")},
 		{name: "role", args: []string{"create", "CI", "--role", "", "--expires", "30d"}, code: 2, stderr: empty("role", "apikeys create")},
 		{name: "clear-after", args: append(create, "--clear-after", ""), code: 2, stderr: empty("clear-after", "apikeys create")},
@@ -368,5 +377,49 @@ func TestEveryRunnableCommandDeclaresItsArguments(t *testing.T) {
 		if cmd.Runnable() && cmd != root && cmd.Args == nil {
 			t.Errorf("%s runs but declares no Args", cmd.CommandPath())
 		}
+	})
+}
+
+// Formats a command cannot print are refused before anything is sent: create -o csv used to
+// print the bare secret, which a script expecting a header row would store as one.
+func TestUnsupportedOutputFormatsExit2(t *testing.T) {
+	createAs := func(format string) string {
+		return "Error: create prints the new key as table, json or yaml, not " + format + ": use -o json (the row and its secret), or no -o to get the secret alone on stdout\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "create csv", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "-o", "csv"}, code: 2, stderr: createAs("csv")},
+		{name: "create tsv", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "--output=tsv"}, code: 2, stderr: createAs("tsv")},
+		{name: "create csv from env", env: map[string]string{"APIKEYS_OUTPUT": "csv"}, args: []string{"create"}, code: 2, stderr: createAs("csv")},
+	})
+}
+
+// Boolean flags read the words their variables read: --sandbox=yes is the sandbox, as
+// APIKEYS_SANDBOX=yes is, and a word that is no boolean names the flag and the words.
+func TestBooleanFlagsAcceptTheVariablesWords(t *testing.T) {
+	runTypoCases(t, []typoCase{
+		{name: "sandbox maybe", args: []string{"--sandbox=maybe", "list"}, code: 2,
+			stderr: "Error: invalid --sandbox=\"maybe\": " + "use 1/0, true/false, yes/no, on/off or y/n (any case), or give --sandbox alone for true\nRun 'apikeys list --help' for usage.\n"},
+		{name: "dry-run yse", args: []string{"delete", "x", "--dry-run=yse"}, code: 2,
+			stderr: "Error: invalid --dry-run=\"yse\": " + "use 1/0, true/false, yes/no, on/off or y/n (any case), or give --dry-run alone for true\nRun 'apikeys delete --help' for usage.\n"},
+	})
+
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }),
+		[]string{"--sandbox=Yes", "list", "--columns", "title", "--no-headers=on", "--expired=off", "--filter", "title~Legacy"})
+	if code != 0 || out.String() != "Legacy ETL\n" {
+		t.Fatalf("--sandbox=Yes list --no-headers=on: exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
+	}
+}
+
+// sandbox reset --keys is bounded by what a key list can read: 100 million keys held a core
+// for twenty minutes and could not be interrupted.
+func TestSandboxResetKeysBounded(t *testing.T) {
+	const bounds = ": give a number of keys from 0 to 1000000 (more could not be listed: a key list stops past 1000000 keys)\n"
+	runTypoCases(t, []typoCase{
+		{name: "too many", args: []string{"sandbox", "reset", "--keys", "100000000"}, code: 2, stderr: "Error: --keys 100000000" + bounds},
+		{name: "negative", args: []string{"sandbox", "reset", "--keys", "-1"}, code: 2, stderr: "Error: --keys -1" + bounds},
 	})
 }
