@@ -174,11 +174,11 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
 				sanitize.Text(user.Email), orgLabel(org), sanitize.Text(rolesText(member.Roles)))
 		}
-		roleNote = " as " + roleLabel(member.Roles)
+		roleNote = roleLabel(member.Roles) + ", "
 	}
 	if opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s%s as %s (profile %q, %s).\nSession saved in %s.\n",
-			orgLabel(org), roleNote, sanitize.Text(user.Email), s.Profile, sess.APIURL, store.Path)
+		fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s (%sprofile %q, %s).\nSession saved in %s.\n",
+			orgLabel(org), sanitize.Text(user.Email), roleNote, s.Profile, sess.APIURL, store.Path)
 	}
 	return nil
 }
