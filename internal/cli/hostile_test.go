@@ -154,6 +154,17 @@ func (hs *hostileServer) deletes() []string {
 }
 
 // factory logs in to the hostile server for each command, as APIKEYS_USERNAME would.
+// terminalFactory is a factory whose streams are one pseudo-terminal (no colour) and whose
+// prompts are survey's, drawn on it: what a person at the delete prompts sees.
+func (hs *hostileServer) terminalFactory(t *testing.T) (*ptytest.Console, *Factory) {
+	c := ptytest.New(t, ptytest.WithSize(200, 50))
+	tty := c.Tty()
+	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
+	streams.SetTTY(true, true, true)
+	streams.DisableColor()
+	return c, hs.factory(streams, prompt.NewSurvey(tty, tty, tty))
+}
+
 func (hs *hostileServer) factory(streams *iostreams.IOStreams, p prompt.Prompter) *Factory {
 	f := newFactory(streams, "test", func(string) string { return "" })
 	f.Session = func(ctx context.Context) (*Session, error) {
@@ -260,12 +271,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 
 	t.Run("delete plan before the confirmation", func(t *testing.T) {
 		hs := newHostileServer(t)
-		c := ptytest.New(t, ptytest.WithSize(200, 50))
-		tty := c.Tty()
-		streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
-		streams.SetTTY(true, true, true)
-		streams.DisableColor()
-		f := hs.factory(streams, prompt.NewSurvey(tty, tty, tty))
+		c, f := hs.terminalFactory(t)
 		var code int
 		wait := c.Go(func() {
 			code = run(context.Background(), f, []string{"delete", hostileKeyID, "--transfer-to", "ada@acme.example"})
@@ -438,12 +444,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 // the real member: the transfer goes to Eve's ID.
 func TestHostileEditorPicker(t *testing.T) {
 	hs := newHostileServer(t)
-	c := ptytest.New(t, ptytest.WithSize(200, 50))
-	tty := c.Tty()
-	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
-	streams.SetTTY(true, true, true)
-	streams.DisableColor()
-	f := hs.factory(streams, prompt.NewSurvey(tty, tty, tty))
+	c, f := hs.terminalFactory(t)
 	var code int
 	wait := c.Go(func() { code = run(context.Background(), f, []string{"delete", hostileKeyID}) })
 	c.ExpectString("Who inherits the resources?")
