@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -15,20 +16,8 @@ import (
 // A key ID that is not a plausible identifier is refused before a path is built: the server,
 // which records every path, never sees DELETE …/api-keys/.. or any other of them.
 func TestInvalidKeyIDsAreNeverSent(t *testing.T) {
-	var mu sync.Mutex
-	var paths []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
-		mu.Unlock()
-		w.Write([]byte(`{"id":"x"}`))
-	}))
-	defer srv.Close()
-	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c = c.WithTokens(jmapcloud.StaticToken("token-1234"))
+	c, sent := recordingClient(t)
+	var err error
 	ctx := context.Background()
 	bad := []string{"", ".", "..", "a/b", "../x", `a\b`, "a?b", "a#b", "%2e%2e", "a%2Fb", "a b", "a\x1bb", "a\x00b", "a\u009bb",
 		"é", "a\u202eb", strings.Repeat("a", 129)}
@@ -44,8 +33,8 @@ func TestInvalidKeyIDsAreNeverSent(t *testing.T) {
 			}
 		}
 	}
-	if len(paths) != 0 {
-		t.Errorf("the server received requests for invalid IDs:\n%s", strings.Join(paths, "\n"))
+	if len(sent()) != 0 {
+		t.Errorf("the server received requests for invalid IDs:\n%s", strings.Join(sent(), "\n"))
 	}
 
 	err = c.DeleteAPIKey(ctx, "org-1", "..", "")
@@ -64,8 +53,8 @@ func TestInvalidKeyIDsAreNeverSent(t *testing.T) {
 			t.Errorf("delete %q: %v", id, err)
 		}
 	}
-	if len(paths) != 4 || paths[1] != "DELETE /api/ss/rest/v1/organizations/org-1/api-keys/key_1.v2:a~b" {
-		t.Errorf("valid IDs sent as:\n%s", strings.Join(paths, "\n"))
+	if len(sent()) != 4 || sent()[1] != "DELETE /api/ss/rest/v1/organizations/org-1/api-keys/key_1.v2:a~b" {
+		t.Errorf("valid IDs sent as:\n%s", strings.Join(sent(), "\n"))
 	}
 }
 
@@ -73,20 +62,8 @@ func TestInvalidKeyIDsAreNeverSent(t *testing.T) {
 // login): one that is not a plausible identifier is refused by every call that would put it in
 // a path, and by the refresh that would bind a session to it, before anything is sent.
 func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
-	var mu sync.Mutex
-	var paths []string
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
-		mu.Unlock()
-		w.Write([]byte(`{"id":"x"}`))
-	}))
-	defer srv.Close()
-	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c = c.WithTokens(jmapcloud.StaticToken("token-1234"))
+	c, sent := recordingClient(t)
+	var err error
 	ctx := context.Background()
 	for _, org := range []string{"", ".", "..", "a/../b", "%2e%2e", "a%2Fb", "a;b", "a b", "a\x1bb", "\u2024\u2024"} {
 		for name, call := range map[string]func() error{
@@ -111,8 +88,8 @@ func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
 			t.Errorf("refresh with organization %q: %v, want an InvalidIDError", org, err)
 		}
 	}
-	if len(paths) != 1 || paths[0] != "POST /api/ss/rest/v1/refresh-token" {
-		t.Errorf("the server received requests for invalid organization IDs:\n%s", strings.Join(paths, "\n"))
+	if len(sent()) != 1 || sent()[0] != "POST /api/ss/rest/v1/refresh-token" {
+		t.Errorf("the server received requests for invalid organization IDs:\n%s", strings.Join(sent(), "\n"))
 	}
 	_, err = c.ListAPIKeys(ctx, "..")
 	want := `invalid organization ID ".." (from the server or the command line): an ID is 1 to 128 letters, digits or - _ . : ~, and not "." or ".."; nothing was sent`
@@ -121,5 +98,29 @@ func TestInvalidOrganizationIDsAreNeverSent(t *testing.T) {
 	}
 	if err := c.DeleteAPIKey(ctx, "0b8a3c1e-5d2f-4e6a-9b7c-1f2e3d4c5b6a", "key-1", ""); err != nil {
 		t.Errorf("a UUID organization: %v", err)
+	}
+}
+
+// recordingClient is a client of a server that records every request's method and path and
+// answers {"id":"x"}; sent returns what it recorded.
+func recordingClient(t *testing.T) (c *jmapcloud.Client, sent func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var paths []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths = append(paths, r.Method+" "+r.URL.EscapedPath())
+		mu.Unlock()
+		w.Write([]byte(`{"id":"x"}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Retry: jmapcloud.RetryPolicy{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.WithTokens(jmapcloud.StaticToken("token-1234")), func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(paths)
 	}
 }
