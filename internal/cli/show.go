@@ -150,6 +150,9 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if opts.CopyEmail {
 		if row.Email == "" {
 			fmt.Fprintln(opts.IO.ErrOut, "Note: this key has no email address to copy.")
+		} else if !sanitize.Safe(row.Email) {
+			// No address holds control characters; a paste into a terminal would act on them.
+			fmt.Fprintf(opts.IO.ErrOut, "Note: %s was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n", sanitize.Text(row.Email))
 		} else if method, err := opts.Copy(row.Email); err != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
 		} else {
