@@ -29,20 +29,12 @@ func TestSignalEndsAWaitingPrompt(t *testing.T) {
 				env := append(sandboxEnv(t), "NO_COLOR=1", "TERM=xterm", "APIKEYS_PROMPT_DISABLED=")
 				before := sandboxState(t, env)
 				c := ptytest.New(t)
-				cmd := exec.Command("apikeys", append([]string{"--sandbox"}, p.args...)...)
-				cmd.Env = env
-				cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
-				cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-				if err := cmd.Start(); err != nil {
-					t.Fatal(err)
-				}
-				var waitErr error
-				wait := c.Go(func() { waitErr = cmd.Wait() })
+				cmd, wait := startInTerminal(t, c, env, "apikeys", append([]string{"--sandbox"}, p.args...)...)
 				c.ExpectString(p.expect)
 				if err := cmd.Process.Signal(sig); err != nil {
 					t.Fatal(err)
 				}
-				wait()
+				waitErr := wait()
 				var exitErr *exec.ExitError
 				if !errors.As(waitErr, &exitErr) || exitErr.ExitCode() != 3 {
 					t.Fatalf("after %v at the %s: %v, want exit 3\nscreen:\n%s", sig, p.name, waitErr, c.Screen())
@@ -54,6 +46,22 @@ func TestSignalEndsAWaitingPrompt(t *testing.T) {
 			})
 		}
 	}
+}
+
+// startInTerminal starts name with args in a session of its own whose controlling terminal
+// is c, as a shell would start it; wait waits for it to end and returns cmd.Wait's error.
+func startInTerminal(t *testing.T, c *ptytest.Console, env []string, name string, args ...string) (cmd *exec.Cmd, wait func() error) {
+	t.Helper()
+	cmd = exec.Command(name, args...)
+	cmd.Env = env
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var waitErr error
+	done := c.Go(func() { waitErr = cmd.Wait() })
+	return cmd, func() error { done(); return waitErr }
 }
 
 // sandboxState is every key ID and every resource's owner, as text to compare.
@@ -73,15 +81,7 @@ func sandboxState(t *testing.T, env []string) string {
 func TestIgnoredHangupStaysIgnored(t *testing.T) {
 	env := append(sandboxEnv(t), "NO_COLOR=1", "TERM=xterm", "APIKEYS_PROMPT_DISABLED=")
 	c := ptytest.New(t)
-	cmd := exec.Command("sh", "-c", `trap "" HUP; exec apikeys --sandbox delete "GeoServer sync"`)
-	cmd.Env = env
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = c.Tty(), c.Tty(), c.Tty()
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	var waitErr error
-	wait := c.Go(func() { waitErr = cmd.Wait() })
+	cmd, wait := startInTerminal(t, c, env, "sh", "-c", `trap "" HUP; exec apikeys --sandbox delete "GeoServer sync"`)
 	c.ExpectString("Who inherits the resources?")
 	if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
 		t.Fatal(err)
@@ -89,7 +89,7 @@ func TestIgnoredHangupStaysIgnored(t *testing.T) {
 	c.Send(ptytest.KeyEnter)
 	c.ExpectString("cannot be undone")
 	c.Send("y" + ptytest.KeyEnter)
-	wait()
+	waitErr := wait()
 	if waitErr != nil {
 		t.Fatalf("after an ignored SIGHUP: %v, want the delete to finish\nscreen:\n%s", waitErr, c.Screen())
 	}

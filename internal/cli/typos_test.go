@@ -237,11 +237,22 @@ func TestContradictionsExit2(t *testing.T) {
 // Empty APIKEYS_ variables are unset, as the environment convention has it: --sandbox with
 // an empty APIKEYS_API_URL is no contradiction, and empty APIKEYS_ORG picks no organization.
 func TestEmptyVariablesAreUnset(t *testing.T) {
+	env := map[string]string{}
+	for _, name := range []string{"APIKEYS_API_URL", "APIKEYS_ORG", "APIKEYS_PROFILE", "APIKEYS_CONFIG", "APIKEYS_DEBUG", "APIKEYS_OUTPUT"} {
+		env[name] = ""
+	}
+	listSandboxIDs(t, env)
+}
+
+// listSandboxIDs runs `--sandbox list` of the key IDs in a fresh state directory, with env
+// set, and fails t unless it lists keys with exit 0.
+func listSandboxIDs(t *testing.T, env map[string]string) {
+	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	for _, name := range []string{"APIKEYS_API_URL", "APIKEYS_ORG", "APIKEYS_PROFILE", "APIKEYS_CONFIG", "APIKEYS_DEBUG", "APIKEYS_OUTPUT"} {
-		t.Setenv(name, "")
+	for name, value := range env {
+		t.Setenv(name, value)
 	}
 	streams, _, out, errOut := iostreams.Test()
 	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"--sandbox", "list", "-o", "csv", "--columns", "id", "--no-headers"})
@@ -253,15 +264,7 @@ func TestEmptyVariablesAreUnset(t *testing.T) {
 // The --sandbox flag typed now beats an APIKEYS_API_URL of the session, as flags beat
 // variables: a shell that exports the URL of a served sandbox can still read it in process.
 func TestSandboxFlagBeatsAPIURLVariable(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("APIKEYS_API_URL", "https://api.invalid")
-	streams, _, out, errOut := iostreams.Test()
-	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"--sandbox", "list", "-o", "csv", "--columns", "id", "--no-headers"})
-	if code != 0 || out.Len() == 0 {
-		t.Fatalf("exit %d, stdout %q, stderr %s", code, out.String(), errOut.String())
-	}
+	listSandboxIDs(t, map[string]string{"APIKEYS_API_URL": "https://api.invalid"})
 }
 
 // An empty --secret-file used to print the secret on stdout and exit 0: the key is now never
