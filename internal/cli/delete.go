@@ -265,7 +265,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	if failed > 0 {
 		if fmtKind == output.Table {
-			fmt.Fprintf(opts.IO.ErrOut, "%d of %d keys could not be deleted; the others were.\n", failed, len(plan))
+			fmt.Fprintln(opts.IO.ErrOut, failureSummary(plan))
 		}
 		if ctx.Err() != nil {
 			return &silentError{code: exitCancelled}
@@ -539,6 +539,25 @@ func owningKeys(owning, selected int) string {
 		return fmt.Sprintf("all %d keys own resources", selected)
 	}
 	return fmt.Sprintf("%d of the %d keys own resources", owning, selected)
+}
+
+// failureSummary counts what a delete with failures did: "the others were" would be false of
+// one key, or of keys an interruption left untried.
+func failureSummary(plan []*planEntry) string {
+	deleted := 0
+	for _, e := range plan {
+		if e.Deleted {
+			deleted++
+		}
+	}
+	notDeleted := len(plan) - deleted
+	switch {
+	case len(plan) == 1:
+		return "The key was not deleted."
+	case deleted == 0:
+		return fmt.Sprintf("None of the %d keys was deleted.", len(plan))
+	}
+	return fmt.Sprintf("%s of %d not deleted; %d deleted.", plural(notDeleted, "key"), len(plan), deleted)
 }
 
 func plural(n int, noun string) string {
