@@ -91,6 +91,7 @@ func WithTimeout(d time.Duration) Option {
 // called from the test goroutine.
 type Console struct {
 	t       testing.TB
+	termMu  sync.Mutex // guards term: the pump writes it, Screen reads it
 	term    vt10x.Terminal
 	timeout time.Duration
 
@@ -201,16 +202,20 @@ func (c *Console) pump() {
 	for {
 		n, err := c.ptm.Read(buf)
 		if n > 0 {
+			// The emulator is fed before the output is published: once ExpectString has seen
+			// text, Screen shows it too. (termMu, not mu: the emulator's replies may block
+			// on the replier, which logs under mu.)
+			data := append(carry, buf[:n]...)
+			cut := completeRunes(data)
+			c.termMu.Lock()
+			_, _ = c.term.Write(data[:cut])
+			c.termMu.Unlock()
 			c.mu.Lock()
 			c.out = append(c.out, buf[:n]...)
 			c.lastOut = time.Now()
 			c.mu.Unlock()
-			c.logEvent("output %q", buf[:n])
-
-			data := append(carry, buf[:n]...)
-			cut := completeRunes(data)
-			_, _ = c.term.Write(data[:cut])
 			carry = append([]byte(nil), data[cut:]...)
+			c.logEvent("output %q", buf[:n])
 			c.signal()
 		}
 		if err != nil {
@@ -430,7 +435,10 @@ func (c *Console) Output() string {
 // Screen returns what the emulated terminal displays now, one line per row,
 // without trailing blanks.
 func (c *Console) Screen() string {
-	lines := strings.Split(c.term.String(), "\n")
+	c.termMu.Lock()
+	screen := c.term.String()
+	c.termMu.Unlock()
+	lines := strings.Split(screen, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
