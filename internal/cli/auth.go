@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -98,7 +99,7 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 		return err
 	}
 	if s.Sandbox {
-		return usageError("--sandbox needs no login: it runs in process as the seeded administrator\nto log in to a served sandbox (apikeys sandbox serve), pass its URL with --api-url")
+		return errkind.Usagef("--sandbox needs no login: it runs in process as the seeded administrator\nto log in to a served sandbox (apikeys sandbox serve), pass its URL with --api-url")
 	}
 	client, err := opts.Client(s, s.APIURL)
 	if err != nil {
@@ -113,7 +114,7 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 	first, err := client.Authenticate(ctx, username, password)
 	if err != nil {
 		if jmapcloud.StatusCode(err) == http.StatusUnauthorized {
-			return &codedError{code: exitAuth, err: fmt.Errorf("login as %s to %s failed: wrong username or password", username, client.BaseURL())}
+			return errkind.Authf("login as %s to %s failed: wrong username or password", username, client.BaseURL())
 		}
 		return err
 	}
@@ -194,7 +195,7 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 	switch {
 	case opts.PasswordStdin:
 		if username == "" {
-			return "", "", usageError("--password-stdin needs --username EMAIL: standard input carries the password, so nothing can be asked")
+			return "", "", errkind.Usagef("--password-stdin needs --username EMAIL: standard input carries the password, so nothing can be asked")
 		}
 		if password, err = readPasswordStdin(opts.IO.In); err != nil {
 			return "", "", err
@@ -209,7 +210,7 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 			missing = append(missing, "--username")
 		}
 		missing = append(missing, "--password-stdin")
-		return "", "", usageError("cannot ask for the login without a terminal: pass %s (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD", strings.Join(missing, " and "))
+		return "", "", errkind.Usagef("cannot ask for the login without a terminal: pass %s (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD", strings.Join(missing, " and "))
 	}
 	p := opts.Prompter()
 	if username == "" {
@@ -228,7 +229,7 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 		return "", "", err
 	}
 	if password == "" {
-		return "", "", usageError("the password is empty")
+		return "", "", errkind.Usagef("the password is empty")
 	}
 	return username, password, nil
 }
@@ -236,19 +237,19 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 // readPasswordStdin reads the password: all of standard input, less one final line break.
 func readPasswordStdin(in io.Reader) (string, error) {
 	if in == nil {
-		return "", usageError("--password-stdin: no standard input")
+		return "", errkind.Usagef("--password-stdin: no standard input")
 	}
 	data, err := io.ReadAll(io.LimitReader(in, maxPasswordStdin+1))
 	if err != nil {
 		return "", fmt.Errorf("reading the password from standard input: %w", err)
 	}
 	if len(data) > maxPasswordStdin {
-		return "", usageError("--password-stdin: standard input is longer than a password (over %d bytes)", maxPasswordStdin)
+		return "", errkind.Usagef("--password-stdin: standard input is longer than a password (over %d bytes)", maxPasswordStdin)
 	}
 	data = bytes.TrimSuffix(data, []byte("\n"))
 	data = bytes.TrimSuffix(data, []byte("\r"))
 	if len(data) == 0 {
-		return "", usageError("--password-stdin: standard input is empty")
+		return "", errkind.Usagef("--password-stdin: standard input is empty")
 	}
 	return string(data), nil
 }
@@ -259,7 +260,7 @@ func readPasswordStdin(in io.Reader) (string, error) {
 func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.User, canPrompt bool) (jmapcloud.Organization, error) {
 	orgs := user.Organizations
 	if len(orgs) == 0 {
-		return jmapcloud.Organization{}, &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization: there are no API keys to manage", sanitize.Text(user.Email))}
+		return jmapcloud.Organization{}, errkind.Authf("%s belongs to no organization: there are no API keys to manage", sanitize.Text(user.Email))
 	}
 	if s.Org != "" {
 		var matches []jmapcloud.Organization
@@ -275,16 +276,16 @@ func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.U
 		case len(matches) == 1:
 			return matches[0], nil
 		case len(matches) > 1:
-			return jmapcloud.Organization{}, usageError("several organizations are named %q; pass --org with an ID:\n  %s", s.Org, orgList(matches))
+			return jmapcloud.Organization{}, errkind.Usagef("several organizations are named %q; pass --org with an ID:\n  %s", s.Org, orgList(matches))
 		case !s.OrgFromProfile:
-			return jmapcloud.Organization{}, usageError("%s is not a member of organization %q; pass --org with one of:\n  %s", sanitize.Text(user.Email), s.Org, orgList(orgs))
+			return jmapcloud.Organization{}, errkind.Usagef("%s is not a member of organization %q; pass --org with one of:\n  %s", sanitize.Text(user.Email), s.Org, orgList(orgs))
 		}
 	}
 	if len(orgs) == 1 {
 		return orgs[0], nil
 	}
 	if !canPrompt {
-		return jmapcloud.Organization{}, usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(orgs))
+		return jmapcloud.Organization{}, errkind.Usagef("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(orgs))
 	}
 	labels := make([]string, len(orgs))
 	for i, o := range orgs {
@@ -499,7 +500,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 		return err
 	}
 	if format == output.CSV || format == output.TSV {
-		return usageError("auth status prints table, json or yaml, not %s", format)
+		return errkind.Usagef("auth status prints table, json or yaml, not %s", format)
 	}
 	store := sessionFile(s, opts.IO.ErrOut)
 	st := authStatus{

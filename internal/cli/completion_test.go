@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/testenv"
@@ -373,7 +374,7 @@ func TestCompletionGivesUpQuietly(t *testing.T) {
 		streams, _, _, errOut := iostreams.Test()
 		f := ts.factory(streams, nil)
 		f.Session = func(context.Context) (*Session, error) {
-			return nil, &codedError{code: exitAuth, err: errors.New("not logged in")}
+			return nil, errkind.Authf("not logged in")
 		}
 		cands, directive, stdout := complete(t, f, "show", "")
 		if len(cands) != 0 || directive != cobra.ShellCompDirectiveNoFileComp || stdout != ":4\n" {

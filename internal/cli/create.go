@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -86,11 +87,11 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			if len(args) == 1 && strings.TrimSpace(args[0]) == "" {
 				// As --title "": usually an unset variable, which would otherwise be asked
 				// for on a terminal or reported as a missing TITLE in a script.
-				return usageError("an empty TITLE (an unset shell variable?): give the new key's title")
+				return errkind.Usagef("an empty TITLE (an unset shell variable?): give the new key's title")
 			}
 			if len(args) == 1 {
 				if opts.Title != "" && opts.Title != args[0] {
-					return usageError("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
+					return errkind.Usagef("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
 				}
 				opts.Title = args[0]
 			}
@@ -127,7 +128,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	// Refused before anything is created: read as the default, -o csv would hand a script
 	// expecting a header row the bare secret.
 	if fmtKind == output.CSV || fmtKind == output.TSV {
-		return usageError("create prints the new key as table, json or yaml, not %s: use -o json (the row and its secret), or no -o to get the secret alone on stdout", fmtKind)
+		return errkind.Usagef("create prints the new key as table, json or yaml, not %s: use -o json (the row and its secret), or no -o to get the secret alone on stdout", fmtKind)
 	}
 	in, err := createInputs(opts, now)
 	if err != nil {
@@ -140,9 +141,9 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		secretFile, err = os.OpenFile(opts.SecretFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
 			if errors.Is(err, os.ErrExist) {
-				return usageError("%s already exists: --secret-file never overwrites; choose a new path", opts.SecretFile)
+				return errkind.Usagef("%s already exists: --secret-file never overwrites; choose a new path", opts.SecretFile)
 			}
-			return usageError("cannot create the secret file: %v", err)
+			return errkind.Usagef("cannot create the secret file: %v", err)
 		}
 		defer secretFile.Close()
 	}
@@ -202,7 +203,7 @@ func createFailure(err error, title string) error {
 		return fmt.Errorf("%w\n%s", err, check)
 	case jmapcloud.StatusCode(err) == http.StatusBadGateway || jmapcloud.StatusCode(err) == http.StatusGatewayTimeout:
 		// %v: the 5xx hint ("try again in a moment") would invite a duplicate.
-		return &codedError{code: exitError, err: fmt.Errorf("%v\n%s", err, check)}
+		return fmt.Errorf("%v\n%s", err, check)
 	}
 	return err
 }
@@ -221,7 +222,7 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 		missing = append(missing, "--expires")
 	}
 	if len(missing) > 0 && !opts.IO.CanPrompt() {
-		return in, usageError("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
+		return in, errkind.Usagef("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
 	}
 	if opts.Title != "" {
 		if err := validateTitle(opts.Title); err != nil {
@@ -238,7 +239,7 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	if opts.Expires != "" {
 		t, err := parseExpiry(opts.Expires, now)
 		if err != nil {
-			return in, usageError("invalid --expires: %v", err)
+			return in, errkind.Usagef("invalid --expires: %v", err)
 		}
 		in.expires = t
 	}
@@ -280,9 +281,9 @@ func validateTitle(s string) error {
 	s = strings.TrimSpace(s)
 	switch {
 	case s == "":
-		return usageError("the title is empty: give the key a name")
+		return errkind.Usagef("the title is empty: give the key a name")
 	case len([]rune(s)) > maxTitleLength:
-		return usageError("the title is %d characters long: at most %d are allowed", len([]rune(s)), maxTitleLength)
+		return errkind.Usagef("the title is %d characters long: at most %d are allowed", len([]rune(s)), maxTitleLength)
 	}
 	return nil
 }
@@ -294,7 +295,7 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 		return time.Time{}, err
 	}
 	if !t.After(now) {
-		return time.Time{}, usageError("the expiration %s is in the past: give a future date (YYYY-MM-DD) or a duration such as 90d", t.UTC().Format(time.RFC3339))
+		return time.Time{}, errkind.Usagef("the expiration %s is in the past: give a future date (YYYY-MM-DD) or a duration such as 90d", t.UTC().Format(time.RFC3339))
 	}
 	return t, nil
 }

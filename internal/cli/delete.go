@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -104,10 +105,10 @@ included, unless --all is given; --all alone selects every key.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
 			if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
-				return usageError("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
+				return errkind.Usagef("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
 			}
 			if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
-				return usageError("--all and KEY arguments contradict each other: give the keys, or --all for every key")
+				return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -139,7 +140,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	canPrompt := opts.IO.CanPrompt()
 	if !opts.DryRun && !opts.Yes && !canPrompt {
-		return usageError("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
+		return errkind.Usagef("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
 	}
 
 	api, err := opts.API(ctx)
@@ -203,7 +204,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		if opts.DryRun && !canPrompt {
 			// The plan still shows what each key owns; the action stays undecided.
 		} else if !canPrompt {
-			return usageError("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
+			return errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
 		} else {
 			printPlan(opts.IO.ErrOut, plan, false)
 			planShown = true
@@ -268,9 +269,9 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 			fmt.Fprintln(opts.IO.ErrOut, failureSummary(plan))
 		}
 		if ctx.Err() != nil {
-			return &silentError{code: exitCancelled}
+			return &errkind.Reported{Kind: errkind.Cancelled}
 		}
-		return &silentError{code: exitError}
+		return &errkind.Reported{Kind: errkind.Failed}
 	}
 	return nil
 }
@@ -313,7 +314,7 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 	}
 	for i := range chosen {
 		if chosen[i].ID == "" {
-			return nil, &codedError{code: exitError, err: fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))}
+			return nil, fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))
 		}
 	}
 	return chosen, nil
@@ -338,7 +339,7 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 	for _, ref := range refs {
 		k, err := resolveKey(all, ref)
 		if err != nil {
-			if exitCode(err) == exitNotFound {
+			if errkind.Is(err, errkind.NotFound) {
 				unknown = append(unknown, ref)
 				continue
 			}
@@ -354,7 +355,7 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 	}
 	if len(unknown) > 0 {
 		warnUnreadableTitles(all, warn)
-		return nil, notFoundError("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
+		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
 	}
 	if len(filters) > 0 {
 		undecided := 0
@@ -367,7 +368,7 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 			}
 		})
 		if undecided > 0 {
-			return nil, &codedError{code: exitError, err: fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))}
+			return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))
 		}
 		byID := map[string]jmapcloud.APIKey{}
 		for _, k := range all {
@@ -396,7 +397,7 @@ func checkEveryKeySelected(selected, total int, everyKey bool) error {
 	if everyKey || total == 0 || selected < total {
 		return nil
 	}
-	return usageError("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
+	return errkind.Usagef("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
 }
 
 func quoteList(items []string) string {
@@ -435,12 +436,12 @@ func resolveTransferTarget(members, editors []jmapcloud.Member, ref string) (*pl
 	for _, m := range members {
 		if strings.EqualFold(m.ID, ref) || strings.EqualFold(m.Email, ref) {
 			if !m.HasRole(jmapcloud.RoleEditor) {
-				return nil, usageError("%s (%s) does not hold the Editor role and cannot inherit resources; nothing was deleted\nchoose one of: %s", sanitize.Text(m.Name), sanitize.Text(m.Email), editorEmails(editors))
+				return nil, errkind.Usagef("%s (%s) does not hold the Editor role and cannot inherit resources; nothing was deleted\nchoose one of: %s", sanitize.Text(m.Name), sanitize.Text(m.Email), editorEmails(editors))
 			}
 			return &planMember{ID: m.ID, Name: m.Name, Email: m.Email}, nil
 		}
 	}
-	return nil, notFoundError("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", ref, editorEmails(editors))
+	return nil, errkind.NotFoundf("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", ref, editorEmails(editors))
 }
 
 // chooseHeir asks who inherits the resources; nil means nobody (after a second warning).

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -57,7 +58,7 @@ func flagValueError(err error) error {
 	case strings.TrimSpace(invalid.GetValue()) == "":
 		return emptyFlagError(fl.Name)
 	case fl.Value.Type() == "bool":
-		return usageError("invalid --%s=%q: use %s, or give --%s alone for true", fl.Name, invalid.GetValue(), envbool.Words, fl.Name)
+		return errkind.Usagef("invalid --%s=%q: use %s, or give --%s alone for true", fl.Name, invalid.GetValue(), envbool.Words, fl.Name)
 	case fl.Value.Type() == "duration":
 		_, err := output.ParseFlagDuration("--"+fl.Name, invalid.GetValue())
 		return err
@@ -67,5 +68,5 @@ func flagValueError(err error) error {
 
 // emptyFlagError is a flag given an empty value.
 func emptyFlagError(name string) error {
-	return usageError("--%s was given an empty value (an unset shell variable?): give a value, or leave the flag out", name)
+	return errkind.Usagef("--%s was given an empty value (an unset shell variable?): give a value, or leave the flag out", name)
 }

@@ -3,18 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strings"
 
-	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
-	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
-// Exit codes: the contract of CLI.md, decided here and nowhere else.
+// Exit codes: the contract of CLI.md, decided here and nowhere else (exitCode).
 const (
 	exitOK        = 0
 	exitError     = 1
@@ -24,61 +22,33 @@ const (
 	exitNotFound  = 5
 )
 
-// codedError carries an exit code chosen where the failure was understood.
-type codedError struct {
-	code int
-	err  error
+// errCancelled is a person saying no: nothing changed.
+var errCancelled = errkind.New(errkind.Cancelled, "cancelled: nothing was changed")
+
+// kindOf is the kind of err (errkind.Of), with the two cancellations that come from outside
+// the project's packages: a prompt the user left and the command's context ending.
+func kindOf(err error) errkind.Kind {
+	k := errkind.Of(err)
+	if k == errkind.Failed && (errors.Is(err, prompt.ErrCancelled) || errors.Is(err, context.Canceled)) {
+		return errkind.Cancelled
+	}
+	return k
 }
 
-func (e *codedError) Error() string { return e.err.Error() }
-func (e *codedError) Unwrap() error { return e.err }
-
-// usageError is bad input: exit 2.
-func usageError(format string, args ...any) error {
-	return &codedError{code: exitUsage, err: fmt.Errorf(format, args...)}
-}
-
-// notFoundError is an unknown key or member: exit 5.
-func notFoundError(format string, args ...any) error {
-	return &codedError{code: exitNotFound, err: fmt.Errorf(format, args...)}
-}
-
-// errCancelled is a person saying no: exit 3, nothing changed.
-var errCancelled = &codedError{code: exitCancelled, err: errors.New("cancelled: nothing was changed")}
-
-// silentError has already been reported (e.g. a multi-key delete summary); only its code counts.
-type silentError struct{ code int }
-
-func (e *silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
-
-// exitCode maps an error to the documented exit code.
+// exitCode maps an error to the documented exit code: the only place kinds become codes.
 func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}
-	var coded *codedError
-	var silent *silentError
-	var usage *output.UsageError
-	var fileErr *config.FileError
-	var apiErr *jmapcloud.APIError
-	switch {
-	case errors.As(err, &silent):
-		return silent.code
-	case errors.As(err, &coded):
-		return coded.code
-	case errors.Is(err, prompt.ErrCancelled), errors.Is(err, context.Canceled):
-		return exitCancelled
-	case errors.As(err, &usage), errors.As(err, &fileErr):
+	switch kindOf(err) {
+	case errkind.Usage:
 		return exitUsage
-	case errors.As(err, &apiErr):
-		switch apiErr.StatusCode {
-		case http.StatusBadRequest, http.StatusUnprocessableEntity:
-			return exitUsage
-		case http.StatusUnauthorized, http.StatusForbidden:
-			return exitAuth
-		case http.StatusNotFound:
-			return exitNotFound
-		}
+	case errkind.NotFound:
+		return exitNotFound
+	case errkind.Auth:
+		return exitAuth
+	case errkind.Cancelled:
+		return exitCancelled
 	}
 	return exitError
 }

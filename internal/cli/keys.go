@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -41,7 +42,7 @@ type keyLister interface {
 // Ambiguity is exit 2 listing the matches; no match is exit 5.
 func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 	if ref == "" {
-		return jmapcloud.APIKey{}, usageError("an empty KEY: give an API key ID or exact title")
+		return jmapcloud.APIKey{}, errkind.Usagef("an empty KEY: give an API key ID or exact title")
 	}
 	for _, k := range keys {
 		if strings.EqualFold(k.ID, ref) {
@@ -58,14 +59,14 @@ func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 	case 1:
 		return matches[0], nil
 	case 0:
-		return jmapcloud.APIKey{}, notFoundError("no API key with ID or title %q\nrun `apikeys list` to see the keys", ref)
+		return jmapcloud.APIKey{}, errkind.NotFoundf("no API key with ID or title %q\nrun `apikeys list` to see the keys", ref)
 	}
 	sort.Slice(matches, func(i, j int) bool { return matches[i].ID < matches[j].ID })
 	var lines []string
 	for _, m := range matches {
 		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, %s)", m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)))
 	}
-	return jmapcloud.APIKey{}, usageError("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
 }
 
 // expiryNote says when k expires, as the ambiguity list shows it.

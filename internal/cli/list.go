@@ -172,7 +172,7 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 	if len(msgs) == 0 {
 		return nil
 	}
-	return &codedError{code: exitError, err: errors.New(strings.Join(msgs, "\n"))}
+	return errors.New(strings.Join(msgs, "\n"))
 }
 
 // listFilters parses --filter and turns the shortcuts into the same filters.

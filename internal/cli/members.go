@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -64,7 +65,7 @@ func memberRoleFilter(role string) (string, error) {
 	}
 	r, err := output.ParseRole(role)
 	if err != nil {
-		return "", usageError("invalid role %q: use admin, editor or viewer", role)
+		return "", errkind.Usagef("invalid role %q: use admin, editor or viewer", role)
 	}
 	return r, nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
@@ -87,21 +88,21 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	if err == nil {
 		return exitOK
 	}
-	var silent *silentError
-	if errors.As(err, &silent) {
-		return silent.code
+	var reported *errkind.Reported
+	if errors.As(err, &reported) {
+		return exitCode(err)
 	}
 	switch {
 	case errors.Is(err, prompt.ErrCancelled) && ctx.Err() != nil:
 		// SIGTERM or SIGHUP at a prompt, which every command asks before it changes anything:
 		// said once in words, not as the chain of causes ("interrupted: cancelled:
 		// interrupted while waiting for an answer").
-		err = &codedError{code: exitCancelled, err: errors.New("interrupted at the prompt: nothing was changed")}
+		err = errkind.New(errkind.Cancelled, "interrupted at the prompt: nothing was changed")
 	case errors.Is(err, prompt.ErrCancelled):
 		// Ctrl-C at a prompt ("cancelled: interrupt" in survey's words).
-		err = &codedError{code: exitCancelled, err: errors.New("cancelled at the prompt: nothing was changed")}
+		err = errkind.New(errkind.Cancelled, "cancelled at the prompt: nothing was changed")
 	case ctx.Err() != nil && !errors.Is(err, errCancelled):
-		err = &codedError{code: exitCancelled, err: fmt.Errorf("interrupted: %w", err)}
+		err = errkind.New(errkind.Cancelled, "interrupted: %w", err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", displayError(err))
 	if h := hint(err); h != "" {
@@ -175,14 +176,14 @@ Try it without an account against the built-in sandbox:
 			// iostreams read it already (an unreadable value there means "do not prompt"):
 			// a value that is not a boolean is still a usage error.
 			if _, err := envbool.Lookup(f.Getenv, "APIKEYS_PROMPT_DISABLED"); err != nil {
-				return &codedError{code: exitUsage, err: err}
+				return errkind.Wrap(errkind.Usage, err)
 			}
 			return nil
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &flagError{err: &codedError{code: exitUsage, err: flagValueError(err)}}
+		return &flagError{err: errkind.Wrap(errkind.Usage, flagValueError(err))}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 
@@ -250,7 +251,7 @@ func checkContradictions(flags *pflag.FlagSet) error {
 	}
 	for _, pair := range contradictions {
 		if given(pair[0]) && given(pair[1]) {
-			return usageError("--%s and --%s contradict each other: give one", pair[0], pair[1])
+			return errkind.Usagef("--%s and --%s contradict each other: give one", pair[0], pair[1])
 		}
 	}
 	return nil
@@ -276,7 +277,7 @@ func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
 		}
 		return config.EnvName(name)
 	}
-	return usageError("%s and %s contradict each other: the sandbox runs in process and talks to no URL; give one", origin("sandbox"), origin("api-url"))
+	return errkind.Usagef("%s and %s contradict each other: the sandbox runs in process and talks to no URL; give one", origin("sandbox"), origin("api-url"))
 }
 
 func newVersionCmd(f *Factory) *cobra.Command {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
@@ -92,15 +93,15 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if rate < 0 || rate > 1 {
-				return usageError("--fault-rate %v is out of range: use a number from 0 to 1", rate)
+				return errkind.Usagef("--fault-rate %v is out of range: use a number from 0 to 1", rate)
 			}
 			kinds, err := sandbox.ParseFaultKinds(faults)
 			if err != nil {
-				return usageError("%v", err)
+				return errkind.Usagef("%v", err)
 			}
 			host, _, err := net.SplitHostPort(addr)
 			if err != nil || !isLoopback(host) {
-				return usageError("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
+				return errkind.Usagef("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
 			}
 			sb, err := opts.open(sandbox.Options{TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed, SlowDelay: slow}})
 			if err != nil {
@@ -156,7 +157,7 @@ func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if extra < 0 || extra > maxGeneratedKeys {
-				return usageError("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", extra, maxGeneratedKeys, maxGeneratedKeys)
+				return errkind.Usagef("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", extra, maxGeneratedKeys, maxGeneratedKeys)
 			}
 			sb, err := opts.open(sandbox.Options{})
 			if err != nil {

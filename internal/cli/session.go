@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -79,7 +80,7 @@ func (f *Factory) openSession(ctx context.Context) (*Session, error) {
 	case s.Username != "" && s.Password != "":
 		return loginWithPassword(ctx, client, s.Username, s.Password, s.Org)
 	case s.Username != "" || s.Password != "":
-		return nil, usageError("APIKEYS_USERNAME and APIKEYS_PASSWORD must be set together")
+		return nil, errkind.Usagef("APIKEYS_USERNAME and APIKEYS_PASSWORD must be set together")
 	}
 	return f.openStoredSession(ctx, s, client)
 }
@@ -88,10 +89,10 @@ func (f *Factory) openSession(ctx context.Context) (*Session, error) {
 func (f *Factory) newClient(s *config.Settings, baseURL string) (*jmapcloud.Client, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || u.Host == "" {
-		return nil, usageError("invalid API URL %q: expected e.g. https://api.jmapcloud.io", baseURL)
+		return nil, errkind.Usagef("invalid API URL %q: expected e.g. https://api.jmapcloud.io", baseURL)
 	}
 	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-		return nil, usageError("refusing API URL %q: use https (plain http is allowed only for a loopback address such as a local sandbox)", baseURL)
+		return nil, errkind.Usagef("refusing API URL %q: use https (plain http is allowed only for a loopback address such as a local sandbox)", baseURL)
 	}
 	var trace io.Writer
 	if s.Debug {
@@ -120,7 +121,7 @@ func isLoopback(host string) bool { return jmapcloud.IsLoopbackHost(host) }
 func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (string, error) {
 	if want != "" {
 		if err := jmapcloud.CheckOrganizationID(want); err != nil {
-			return "", &codedError{code: exitUsage, err: err}
+			return "", errkind.Wrap(errkind.Usage, err)
 		}
 		return want, nil
 	}
@@ -130,11 +131,11 @@ func chooseOrg(ctx context.Context, client *jmapcloud.Client, want string) (stri
 	}
 	switch len(user.Organizations) {
 	case 0:
-		return "", &codedError{code: exitAuth, err: fmt.Errorf("%s belongs to no organization", sanitize.Text(user.Email))}
+		return "", errkind.Authf("%s belongs to no organization", sanitize.Text(user.Email))
 	case 1:
 		return user.Organizations[0].ID, nil
 	}
-	return "", usageError("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(user.Organizations))
+	return "", errkind.Usagef("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(user.Organizations))
 }
 
 // memoryTokens is a session held in memory for one invocation; it refreshes itself once its
@@ -203,7 +204,7 @@ func loginWithPasswordOnce(ctx context.Context, client *jmapcloud.Client, userna
 	first, err := client.Authenticate(ctx, username, password)
 	if err != nil {
 		if jmapcloud.StatusCode(err) == http.StatusUnauthorized {
-			return nil, &codedError{code: exitAuth, err: fmt.Errorf("login as %s failed: wrong username or password", username)}
+			return nil, errkind.Authf("login as %s failed: wrong username or password", username)
 		}
 		return nil, err
 	}
@@ -276,9 +277,9 @@ const refreshMargin = 30 * time.Second
 // the advice to set them wrong: it says instead that commands need no session.
 func notLoggedInError(s *config.Settings) error {
 	if by := credentialsOverride(s); by != "" {
-		return &codedError{code: exitAuth, err: fmt.Errorf("no session is saved for profile %q (%s)\n%s is set, so commands need none; `apikeys auth login` saves one for when it is not", s.Profile, s.APIURL, by)}
+		return errkind.Authf("no session is saved for profile %q (%s)\n%s is set, so commands need none; `apikeys auth login` saves one for when it is not", s.Profile, s.APIURL, by)
 	}
-	return &codedError{code: exitAuth, err: fmt.Errorf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)}
+	return errkind.Authf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)
 }
 
 // credentialsOverride names the credentials commands use instead of the saved session, or "".
@@ -312,7 +313,7 @@ func loadSession(s *config.Settings, store *config.SessionFile) (*config.Session
 	case errors.Is(err, config.ErrNoSession):
 		return nil, notLoggedInError(s)
 	case errors.As(err, &se):
-		return nil, &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again (it replaces the file)", err)}
+		return nil, errkind.Authf("%w\nrun `apikeys auth login` to log in again (it replaces the file)", err)
 	case err != nil:
 		return nil, err
 	case sess.Ended != "":
@@ -324,7 +325,7 @@ func loadSession(s *config.Settings, store *config.SessionFile) (*config.Session
 // endedSessionError is a session marked as no longer renewable: exit 4, log in again. The
 // email came from the server at login, and the reason is the file's: both are escaped whole.
 func endedSessionError(sess *config.Session) error {
-	return &codedError{code: exitAuth, err: fmt.Errorf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended))}
+	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended))
 }
 
 // refreshRefused reports a refresh token the server refused.
@@ -361,10 +362,10 @@ func (f *Factory) openStoredSession(ctx context.Context, s *config.Settings, cli
 		return nil, err
 	}
 	if !sameAPIURL(sess.APIURL, s.APIURL) {
-		return nil, &codedError{code: exitAuth, err: fmt.Errorf("not logged in to %s: the session of profile %q is for %s\nrun `apikeys auth login --api-url %s`, or choose the profile of that API with --profile", s.APIURL, s.Profile, sess.APIURL, s.APIURL)}
+		return nil, errkind.Authf("not logged in to %s: the session of profile %q is for %s\nrun `apikeys auth login --api-url %s`, or choose the profile of that API with --profile", s.APIURL, s.Profile, sess.APIURL, s.APIURL)
 	}
 	if s.Org != "" && !strings.EqualFold(s.Org, sess.Organization.ID) {
-		return nil, usageError("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
+		return nil, errkind.Usagef("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
 	}
 	tokens := &storedTokens{store: store, client: client, now: f.Now, sess: *sess, noRenew: f.completing}
 	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
@@ -489,12 +490,12 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	disk, err := t.store.Load()
 	switch {
 	case errors.Is(err, config.ErrNoSession):
-		return &codedError{code: exitAuth, err: errors.New("the session was logged out meanwhile\nrun `apikeys auth login`")}
+		return errkind.Authf("the session was logged out meanwhile\nrun `apikeys auth login`")
 	case err != nil:
-		return &codedError{code: exitAuth, err: fmt.Errorf("%w\nrun `apikeys auth login` to log in again", err)}
+		return errkind.Authf("%w\nrun `apikeys auth login` to log in again", err)
 	}
 	if !sameAPIURL(disk.APIURL, t.sess.APIURL) || disk.Organization.ID != t.sess.Organization.ID {
-		return &codedError{code: exitAuth, err: fmt.Errorf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, sanitize.Text(disk.Organization.ID))}
+		return errkind.Authf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, sanitize.Text(disk.Organization.ID))
 	}
 	if disk.Ended != "" {
 		t.dead = endedSessionError(disk)
@@ -521,16 +522,16 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	case errors.As(err, new(*jmapcloud.InvalidIDError)):
 		// Nothing was sent: the saved organization ID cannot be put in a path, so this session
 		// can never work.
-		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the saved session cannot be used: %v\nrun `apikeys auth login`", err)}
+		t.dead = errkind.Authf("the saved session cannot be used: %v\nrun `apikeys auth login`", err)
 		t.endSession(disk, "its organization ID is not a plausible identifier")
 		return t.dead
 	case err != nil && refreshRefused(err):
 		// %v, not %w: this is no longer a 401 to react to with another refresh.
-		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", sanitize.Text(disk.User.Email), err)}
+		t.dead = errkind.Authf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", sanitize.Text(disk.User.Email), err)
 		t.endSession(disk, fmt.Sprintf("the server refused its refresh token (HTTP %d)", jmapcloud.StatusCode(err)))
 		return t.dead
 	case err != nil:
-		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `apikeys auth login`", err)}
+		t.dead = errkind.Authf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `apikeys auth login`", err)
 		t.endSession(disk, "the answer to its last refresh was lost, so its refresh token may be spent")
 		return t.dead
 	}
@@ -541,7 +542,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	if err := t.store.Save(disk); err != nil {
 		// The old refresh token is spent and the new one cannot be kept: this process
 		// must not use a pair it could not save, and the next one needs a new login.
-		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("%w\nthe previous refresh token is spent: run `apikeys auth login`", err)}
+		t.dead = errkind.Authf("%w\nthe previous refresh token is spent: run `apikeys auth login`", err)
 		t.endSession(&spent, "the session renewed by its last refresh could not be saved, so its refresh token is spent")
 		return t.dead
 	}
@@ -559,6 +560,6 @@ func (t *storedTokens) endSession(disk *config.Session, why string) {
 		return
 	}
 	if err := t.store.Remove(); err != nil {
-		t.dead = &codedError{code: exitAuth, err: fmt.Errorf("%w\nthe session file %s could not be marked or removed (%v): remove it, then run `apikeys auth login`", t.dead, t.store.Path, err)}
+		t.dead = errkind.Authf("%w\nthe session file %s could not be marked or removed (%v): remove it, then run `apikeys auth login`", t.dead, t.store.Path, err)
 	}
 }

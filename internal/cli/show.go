@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -99,7 +100,7 @@ func findKey(ctx context.Context, api keyGetter, ref string, warn *keyWarnings) 
 		return jmapcloud.APIKey{}, err
 	}
 	k, err := resolveKey(keys, ref)
-	if exitCode(err) == exitNotFound {
+	if errkind.Is(err, errkind.NotFound) {
 		warnUnreadableTitles(keys, warn)
 	}
 	return k, err

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/errkind"
 )
 
 // commandGuard makes unknown subcommands and wrong argument counts usage errors (exit 2).
@@ -73,7 +75,7 @@ func strayArgument(cmd *cobra.Command) error {
 func helpTopic(cmd *cobra.Command, args []string) error {
 	target, rest, err := cmd.Root().Find(args)
 	if err != nil {
-		return &flagError{err: &codedError{code: exitUsage, err: err}}
+		return &flagError{err: errkind.Wrap(errkind.Usage, err)}
 	}
 	if len(rest) > 0 {
 		return unknownCommand(target, rest[0])
@@ -93,7 +95,7 @@ func unknownCommand(cmd *cobra.Command, arg string) error {
 	if s := cmd.SuggestionsFor(arg); len(s) > 0 {
 		msg += "\n\nDid you mean this?\n\t" + strings.Join(s, "\n\t") + "\n"
 	}
-	return &flagError{err: &codedError{code: exitUsage, err: errors.New(msg)}, usageOf: cmd.CommandPath()}
+	return &flagError{err: errkind.Wrap(errkind.Usage, errors.New(msg)), usageOf: cmd.CommandPath()}
 }
 
 // usageArgs makes an argument check's failure a usage error.
@@ -103,11 +105,11 @@ func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 		if err == nil || isFlagError(err) {
 			return err
 		}
-		return &flagError{err: &codedError{code: exitUsage, err: err}}
+		return &flagError{err: errkind.Wrap(errkind.Usage, err)}
 	}
 }
 
 // argsError is a wrong number of arguments, saying what the argument is.
 func argsError(format string, args ...any) error {
-	return &flagError{err: usageError(format, args...)}
+	return &flagError{err: errkind.Usagef(format, args...)}
 }

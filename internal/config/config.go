@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -62,6 +63,9 @@ func (e *FileError) Error() string {
 
 func (e *FileError) Unwrap() error { return e.Err }
 
+// ErrorKind makes a bad file a usage error: the user fixes the file.
+func (e *FileError) ErrorKind() errkind.Kind { return errkind.Usage }
+
 // NewViper builds the instance: APIKEYS_ prefix, dashes to underscores, flags bound.
 func NewViper(flags *pflag.FlagSet) (*viper.Viper, error) {
 	v := viper.New()
@@ -78,12 +82,12 @@ func NewViper(flags *pflag.FlagSet) (*viper.Viper, error) {
 
 // BoolSetting reads a boolean flag or, when the flag is not given, its APIKEYS_ variable
 // with envbool's words (viper's own reading takes "yes" for false). A value that is not a
-// boolean is a *output.UsageError naming the variable.
+// boolean is a usage error (errkind.Usage) naming the variable.
 func BoolSetting(v *viper.Viper, key string) (bool, error) {
 	raw := v.GetString(key) // the flag if given, else the variable, else the flag's default
 	b, _, ok := envbool.Parse(raw)
 	if !ok {
-		return false, &output.UsageError{Msg: (&envbool.Error{Name: EnvName(key), Value: raw}).Error()}
+		return false, errkind.Wrap(errkind.Usage, &envbool.Error{Name: EnvName(key), Value: raw})
 	}
 	return b, nil
 }
@@ -212,12 +216,12 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 }
 
 // settingError is a bad setting: a *FileError naming the file when the value was read from
-// it, else an *output.UsageError (a flag or APIKEYS_ variable). Both exit 2.
+// it, else a usage error (a flag or APIKEYS_ variable). Both are errkind.Usage.
 func settingError(path string, fromFile bool, format string, args ...any) error {
 	if fromFile {
 		return &FileError{Path: path, Err: fmt.Errorf(format, args...)}
 	}
-	return &output.UsageError{Msg: fmt.Sprintf(format, args...)}
+	return errkind.Usagef(format, args...)
 }
 
 // profileNamePattern keeps profile names usable as file names on every system. Compiled on
@@ -235,7 +239,7 @@ func ProfileName(name string) (string, error) {
 	}
 	n := strings.ToLower(name)
 	if !profileNamePattern().MatchString(n) {
-		return "", &output.UsageError{Msg: fmt.Sprintf("invalid profile name %q: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)}
+		return "", errkind.Usagef("invalid profile name %q: use up to 64 letters, digits, '.', '_' or '-', starting with a letter or digit", name)
 	}
 	return n, nil
 }

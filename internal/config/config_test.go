@@ -10,7 +10,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 )
 
 // load resolves settings the way the command line does: flags as the root command defines
@@ -140,7 +140,7 @@ func TestLoadErrors(t *testing.T) {
 		file     string // "" → no file
 		env      map[string]string
 		args     []string
-		fileErr  bool // *FileError naming the file; else *output.UsageError
+		fileErr  bool // *FileError naming the file; else another usage error
 		contains string
 	}{
 		{name: "not yaml", file: "profiles: [unclosed\n", fileErr: true, contains: "config.yaml"},
@@ -167,12 +167,11 @@ func TestLoadErrors(t *testing.T) {
 				t.Fatal("no error")
 			}
 			var fe *FileError
-			var ue *output.UsageError
 			if tt.fileErr && (!errors.As(err, &fe) || fe.Path != path) {
 				t.Errorf("want a *FileError for %s, got %T: %v", path, err, err)
 			}
-			if !tt.fileErr && !errors.As(err, &ue) {
-				t.Errorf("want an *output.UsageError, got %T: %v", err, err)
+			if !errkind.Is(err, errkind.Usage) {
+				t.Errorf("want a usage error, got %T: %v", err, err)
 			}
 			if !strings.Contains(err.Error(), tt.contains) {
 				t.Errorf("error %q lacks %q", err, tt.contains)
@@ -243,9 +242,8 @@ func TestLoadBooleanVariableTypoIsAUsageError(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, "yse")
 			_, err := loadWithBools(t, path)
-			var usage *output.UsageError
 			want := `invalid ` + name + `="yse": use 1/0, true/false, yes/no, on/off or y/n (any case), or leave it empty`
-			if !errors.As(err, &usage) || err.Error() != want {
+			if !errkind.Is(err, errkind.Usage) || err.Error() != want {
 				t.Fatalf("got %v\nwant %s", err, want)
 			}
 		})

@@ -6,7 +6,7 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 )
 
 // PermissionError is a configuration path that someone other than the user could have
@@ -22,8 +22,8 @@ func (e *PermissionError) Error() string {
 	return fmt.Sprintf("refusing to use %s: %s, so another user could have written what apikeys would read\nrun `%s`, or pass --config with a path of your own", e.Path, e.Problem, e.Fix)
 }
 
-// Unwrap makes it a usage error: exit 2, the user fixes it.
-func (e *PermissionError) Unwrap() error { return &output.UsageError{Msg: e.Error()} }
+// ErrorKind makes it a usage error: the user fixes the path.
+func (e *PermissionError) ErrorKind() errkind.Kind { return errkind.Usage }
 
 // checkOwnPath refuses path when it exists and another user could have written it: owned
 // by someone other than the user (or root), or writable by group or others. A directory

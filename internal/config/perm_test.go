@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 )
 
 // wantPermissionError checks that err refuses path with a usage error (exit 2) that names it
@@ -19,8 +19,7 @@ import (
 func wantPermissionError(t *testing.T, err error, path, fix string) {
 	t.Helper()
 	var perm *PermissionError
-	var usage *output.UsageError
-	if !errors.As(err, &perm) || !errors.As(err, &usage) {
+	if !errors.As(err, &perm) || !errkind.Is(err, errkind.Usage) {
 		t.Fatalf("err = %v (%T), want a *PermissionError that is a usage error", err, err)
 	}
 	if perm.Path != path || !strings.Contains(err.Error(), "refusing to use "+path) || !strings.Contains(err.Error(), "`"+fix+"`") {

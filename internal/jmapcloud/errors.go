@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -18,6 +19,20 @@ type APIError struct {
 	StatusCode int
 	Message    string
 	Details    []string
+}
+
+// ErrorKind is what the status says of the request: 400 and 422 refuse its input, 401 and
+// 403 its login, 404 its key or member; anything else is a failure of the server.
+func (e *APIError) ErrorKind() errkind.Kind {
+	switch e.StatusCode {
+	case http.StatusBadRequest, http.StatusUnprocessableEntity:
+		return errkind.Usage
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return errkind.Auth
+	case http.StatusNotFound:
+		return errkind.NotFound
+	}
+	return errkind.Failed
 }
 
 // Error shows the server's text escaped (sanitize.Text), line breaks included: it reaches a
