@@ -92,7 +92,9 @@ func TestCreatedSecretAuthenticatesAsTheKey(t *testing.T) {
 		var body struct {
 			Message string `json:"message"`
 		}
-		json.NewDecoder(res.Body).Decode(&body)
+		if err := json.NewDecoder(res.Body).Decode(&body); err != nil {
+			t.Fatalf("reading the error body: %v", err)
+		}
 		return res.StatusCode, body.Message
 	}
 	if status, msg := get(secret); status != http.StatusForbidden || msg != "API keys cannot manage API keys" {
@@ -128,15 +130,18 @@ func orgID(t *testing.T, url string) string {
 	}
 	defer res2.Body.Close()
 	var raw map[string]json.RawMessage
-	json.NewDecoder(res2.Body).Decode(&raw)
+	if err := json.NewDecoder(res2.Body).Decode(&raw); err != nil {
+		t.Fatalf("users/self: %v", err)
+	}
 	if r, ok := raw["result"]; ok {
-		json.Unmarshal(r, &raw)
+		if err := json.Unmarshal(r, &raw); err != nil {
+			t.Fatalf("users/self result: %v", err)
+		}
 	}
 	var orgs []struct {
 		ID string `json:"id"`
 	}
-	json.Unmarshal(raw["organizations"], &orgs)
-	if len(orgs) != 1 {
+	if err := json.Unmarshal(raw["organizations"], &orgs); err != nil || len(orgs) != 1 {
 		t.Fatalf("users/self: %v", raw)
 	}
 	return orgs[0].ID

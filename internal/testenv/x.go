@@ -84,11 +84,11 @@ func (x *XServer) start() (string, error) {
 	case n := <-number:
 		if n == "" {
 			<-x.exited
-			return "", fmt.Errorf("Xvfb exited without a display: %s", strings.TrimSpace(stderr.String()))
+			return "", fmt.Errorf("the X server (Xvfb) exited without a display: %s", strings.TrimSpace(stderr.String()))
 		}
 		return ":" + n, nil
 	case <-time.After(xvfbStartTimeout):
-		return "", fmt.Errorf("Xvfb announced no display within %v", xvfbStartTimeout)
+		return "", fmt.Errorf("the X server (Xvfb) announced no display within %v", xvfbStartTimeout)
 	}
 }
 
@@ -154,7 +154,7 @@ type limitedWriter struct {
 func (l *limitedWriter) Write(p []byte) (int, error) {
 	if l.n > 0 {
 		k := min(len(p), l.n)
-		l.w.WriteString(string(p[:k]))
+		_, _ = l.w.WriteString(string(p[:k]))
 		l.n -= k
 	}
 	return len(p), nil

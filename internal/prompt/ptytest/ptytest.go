@@ -205,7 +205,7 @@ func (c *Console) pump() {
 			// The emulator is fed before the output is published: once ExpectString has seen
 			// text, Screen shows it too. (termMu, not mu: the emulator's replies may block
 			// on the replier, which logs under mu.)
-			data := append(carry, buf[:n]...)
+			data := append(carry, buf[:n]...) //nolint:gocritic // carry is reset from data below
 			cut := completeRunes(data)
 			c.termMu.Lock()
 			_, _ = c.term.Write(data[:cut])
