@@ -25,6 +25,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/session"
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
@@ -855,4 +856,50 @@ func TestAuthStatusWithoutSessionNamesTheCredentialsInUse(t *testing.T) {
 		{name: "nothing", args: []string{"auth", "status"}, code: 4,
 			stderr: "Error: not logged in to " + url + " (profile \"default\")\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox\n"},
 	})
+}
+
+// What a login that succeeded did not manage is said in warnings, in order, before the
+// success line on a terminal; without a terminal only the warnings.
+func TestReportLoginWarnsInOrder(t *testing.T) {
+	org := jmapcloud.Organization{ID: "org-1", Name: "Acme\x1b[31m"}
+	base := session.LoginResult{
+		Session:     config.Session{APIURL: "https://api.example.com"},
+		SessionFile: "/cfg/sessions/default.json",
+		User:        jmapcloud.User{Email: "vera@acme.example"},
+		Org:         org,
+	}
+	s := &config.Settings{Profile: "default", SessionStore: config.StoreKeyring}
+	failed := base
+	failed.ProfileErr = errors.New("disk full")
+	failed.RoleErr = errors.New("member/self: 503")
+	viewer := base
+	viewer.Member = &jmapcloud.Member{Roles: []string{jmapcloud.RoleViewer}}
+	viewer.RecordRoleErr = errors.New("the session was replaced by another login meanwhile")
+	for _, tc := range []struct {
+		name string
+		res  session.LoginResult
+		tty  bool
+		want string
+	}{
+		{"nothing checked", failed, true, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
+Warning: the session is saved, but the profile "default" could not be recorded: disk full
+later commands will need --api-url and --org
+Warning: could not check your role in Acme\x1b[31m: member/self: 503
+Logged in to Acme\x1b[31m (org-1) as vera@acme.example (profile "default", https://api.example.com).
+Session saved in /cfg/sessions/default.json.
+`},
+		{"a viewer, no terminal", viewer, false, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
+Warning: could not record your role in the session: the session was replaced by another login meanwhile
+Warning: vera@acme.example is not an administrator (ORG_ADMIN) of Acme\x1b[31m (org-1); roles: ORG_VIEWER.
+Only an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			reportLogin(&b, s, &tc.res, tc.tty)
+			if got := b.String(); got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
 }
