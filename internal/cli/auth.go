@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"time"
 
@@ -19,6 +18,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
+	"github.com/k2geospatial/apikeys/internal/session"
 )
 
 // maxPasswordStdin bounds what --password-stdin reads: a password, not a file.
@@ -29,9 +29,9 @@ type authOptions struct {
 	IO       *iostreams.IOStreams
 	Prompter func() prompt.Prompter
 	Settings func() (*config.Settings, error)
-	// Client builds an unauthenticated client for baseURL (http only to loopback).
-	Client func(s *config.Settings, baseURL string) (*jmapcloud.Client, error)
-	Now    func() time.Time
+	// Sessions runs the protocol of login, logout and status.
+	Sessions func() *session.Manager
+	Now      func() time.Time
 }
 
 // authLoginOptions are the inputs of `apikeys auth login`.
@@ -46,7 +46,7 @@ func newAuthCmd(f *Factory) *cobra.Command {
 		IO:       f.IO,
 		Prompter: f.Prompter,
 		Settings: f.Settings,
-		Client:   f.newClient,
+		Sessions: f.sessions,
 		Now:      f.Now,
 	}
 	cmd := &cobra.Command{
@@ -98,90 +98,47 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 	if err != nil {
 		return err
 	}
-	if s.Sandbox {
-		return errkind.Usagef("--sandbox needs no login: it runs in process as the seeded administrator\nto log in to a served sandbox (apikeys sandbox serve), pass its URL with --api-url")
+	req := session.LoginRequest{
+		Credentials: func() (string, string, error) { return loginCredentials(opts, s) },
 	}
-	client, err := opts.Client(s, s.APIURL)
+	if opts.IO.CanPrompt() {
+		req.ChooseOrg = func(orgs []jmapcloud.Organization) (jmapcloud.Organization, error) { return askOrg(opts, orgs) }
+	}
+	res, err := opts.Sessions().Login(ctx, s, req)
 	if err != nil {
 		return err
 	}
-	username, password, err := loginCredentials(opts, s)
-	if err != nil {
-		return err
-	}
-	canPrompt := opts.IO.CanPrompt()
-
-	first, err := client.Authenticate(ctx, username, password)
-	if err != nil {
-		if jmapcloud.StatusCode(err) == http.StatusUnauthorized {
-			return errkind.Authf("login as %s to %s failed: wrong username or password", username, client.BaseURL())
-		}
-		return err
-	}
-	user, err := client.WithTokens(jmapcloud.StaticToken(first.AccessToken)).UserSelf(ctx)
-	if err != nil {
-		return err
-	}
-	if user.Email == "" {
-		user.Email = username
-	}
-	org, err := chooseLoginOrg(opts, s, user, canPrompt)
-	if err != nil {
-		return err
-	}
-	bound, err := client.RefreshToken(ctx, first.RefreshToken, org.ID)
-	if err != nil {
-		return err
-	}
-	now := opts.Now()
-	sess := config.Session{
-		Profile:      s.Profile,
-		APIURL:       client.BaseURL(),
-		User:         config.SessionUser{Email: user.Email, Name: user.Name},
-		Organization: config.SessionOrganization{ID: org.ID, Name: org.Name},
-		AccessToken:  bound.AccessToken,
-		RefreshToken: bound.RefreshToken,
-		ExpiresAt:    bound.ExpiresAt,
-		IssuedAt:     now,
-		LoggedInAt:   now,
-	}
-	store := sessionFile(s, opts.IO.ErrOut)
-	previous, err := replaceSession(ctx, store, &sess)
-	if err != nil {
-		return err
-	}
-	if s.SessionStore == config.StoreKeyring {
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: session-store %q is not supported by this build; the session is saved in %s (mode 0600).\n", config.StoreKeyring, store.Path)
-	}
-	if err := config.SaveProfile(ctx, s.ConfigFile, s.Profile, map[string]string{"api-url": sess.APIURL, "org": org.ID}); err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: the session is saved, but the profile %q could not be recorded: %v\nlater commands will need --api-url and --org\n", s.Profile, err)
-	}
-	// The session this login replaces is of no further use: revoke it, best effort.
-	if previous != nil && sameAPIURL(previous.APIURL, sess.APIURL) && previous.RefreshToken != sess.RefreshToken {
-		_ = client.RevokeToken(ctx, previous.RefreshToken)
-	}
-
-	tokens := &storedTokens{store: store, client: client, now: opts.Now, sess: sess}
-	roleNote := ""
-	member, err := client.WithTokens(tokens).MemberSelf(ctx, org.ID)
-	switch {
-	case err != nil:
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: could not check your role in %s: %s\n", sanitize.Text(org.Name), displayError(err))
-	default:
-		if err := tokens.update(ctx, func(d *config.Session) { d.Roles = member.Roles }); err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "Warning: could not record your role in the session: %v\n", err)
-		}
-		if !member.HasRole(jmapcloud.RoleAdmin) {
-			fmt.Fprintf(opts.IO.ErrOut, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
-				sanitize.Text(user.Email), orgLabel(org), sanitize.Text(rolesText(member.Roles)))
-		}
-		roleNote = roleLabel(member.Roles) + ", "
-	}
-	if opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "Logged in to %s as %s (%sprofile %q, %s).\nSession saved in %s.\n",
-			orgLabel(org), sanitize.Text(user.Email), roleNote, s.Profile, sess.APIURL, store.Path)
-	}
+	reportLogin(opts.IO.ErrOut, s, res, opts.IO.IsStderrTTY())
 	return nil
+}
+
+// reportLogin tells what a successful login did not manage, then, on a terminal, who is
+// logged in where.
+func reportLogin(w io.Writer, s *config.Settings, res *session.LoginResult, tty bool) {
+	if s.SessionStore == config.StoreKeyring {
+		fmt.Fprintf(w, "Warning: session-store %q is not supported by this build; the session is saved in %s (mode 0600).\n", config.StoreKeyring, res.SessionFile)
+	}
+	if res.ProfileErr != nil {
+		fmt.Fprintf(w, "Warning: the session is saved, but the profile %q could not be recorded: %v\nlater commands will need --api-url and --org\n", s.Profile, res.ProfileErr)
+	}
+	roleNote := ""
+	switch {
+	case res.RoleErr != nil:
+		fmt.Fprintf(w, "Warning: could not check your role in %s: %s\n", sanitize.Text(res.Org.Name), displayError(res.RoleErr))
+	default:
+		if res.RecordRoleErr != nil {
+			fmt.Fprintf(w, "Warning: could not record your role in the session: %v\n", res.RecordRoleErr)
+		}
+		if !res.Member.HasRole(jmapcloud.RoleAdmin) {
+			fmt.Fprintf(w, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
+				sanitize.Text(res.User.Email), orgLabel(res.Org), sanitize.Text(rolesText(res.Member.Roles)))
+		}
+		roleNote = roleLabel(res.Member.Roles) + ", "
+	}
+	if tty {
+		fmt.Fprintf(w, "Logged in to %s as %s (%sprofile %q, %s).\nSession saved in %s.\n",
+			orgLabel(res.Org), sanitize.Text(res.User.Email), roleNote, s.Profile, res.Session.APIURL, res.SessionFile)
+	}
 }
 
 // loginCredentials gathers the username and password from flags, the environment, standard
@@ -254,39 +211,8 @@ func readPasswordStdin(in io.Reader) (string, error) {
 	return string(data), nil
 }
 
-// chooseLoginOrg picks the organization: --org (an ID or an exact name), the user's only
-// one, or a choice on the terminal. An organization recorded in the profile is a default:
-// it is used when the user still belongs to it, and ignored otherwise.
-func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.User, canPrompt bool) (jmapcloud.Organization, error) {
-	orgs := user.Organizations
-	if len(orgs) == 0 {
-		return jmapcloud.Organization{}, errkind.Authf("%s belongs to no organization: there are no API keys to manage", sanitize.Text(user.Email))
-	}
-	if s.Org != "" {
-		var matches []jmapcloud.Organization
-		for _, o := range orgs {
-			if strings.EqualFold(o.ID, s.Org) {
-				return o, nil
-			}
-			if strings.EqualFold(o.Name, s.Org) {
-				matches = append(matches, o)
-			}
-		}
-		switch {
-		case len(matches) == 1:
-			return matches[0], nil
-		case len(matches) > 1:
-			return jmapcloud.Organization{}, errkind.Usagef("several organizations are named %q; pass --org with an ID:\n  %s", s.Org, orgList(matches))
-		case !s.OrgFromProfile:
-			return jmapcloud.Organization{}, errkind.Usagef("%s is not a member of organization %q; pass --org with one of:\n  %s", sanitize.Text(user.Email), s.Org, orgList(orgs))
-		}
-	}
-	if len(orgs) == 1 {
-		return orgs[0], nil
-	}
-	if !canPrompt {
-		return jmapcloud.Organization{}, errkind.Usagef("%s belongs to several organizations; pass --org with one of:\n  %s", sanitize.Text(user.Email), orgList(orgs))
-	}
+// askOrg has a person choose one of orgs on the terminal.
+func askOrg(opts *authLoginOptions, orgs []jmapcloud.Organization) (jmapcloud.Organization, error) {
 	labels := make([]string, len(orgs))
 	for i, o := range orgs {
 		labels[i] = orgLabel(o)
@@ -301,23 +227,8 @@ func chooseLoginOrg(opts *authLoginOptions, s *config.Settings, user jmapcloud.U
 	return orgs[i], nil
 }
 
-// orgLabel names an organization for a person; its name and ID come from the server, so
-// they are sanitised.
-func orgLabel(o jmapcloud.Organization) string {
-	if o.Name == "" {
-		return sanitize.Text(o.ID)
-	}
-	return fmt.Sprintf("%s (%s)", sanitize.Text(o.Name), sanitize.Text(o.ID))
-}
-
-// orgList lists organizations one a line, sanitised like orgLabel.
-func orgList(orgs []jmapcloud.Organization) string {
-	lines := make([]string, len(orgs))
-	for i, o := range orgs {
-		lines[i] = fmt.Sprintf("%s  %s", sanitize.Text(o.ID), sanitize.Text(o.Name))
-	}
-	return strings.Join(lines, "\n  ")
-}
+// orgLabel names an organization for a person (sanitised).
+func orgLabel(o jmapcloud.Organization) string { return session.OrgLabel(o) }
 
 func rolesText(roles []string) string {
 	if len(roles) == 0 {
@@ -337,23 +248,6 @@ func roleLabel(roles []string) string {
 		return "Viewer (ORG_VIEWER)"
 	}
 	return "no role"
-}
-
-// replaceSession saves sess as the profile's session under the lock and returns the session
-// it replaced, if any was readable.
-func replaceSession(ctx context.Context, store *config.SessionFile, sess *config.Session) (*config.Session, error) {
-	ctx, cancel := context.WithTimeout(ctx, sessionLockWait)
-	defer cancel()
-	unlock, err := store.Lock(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer unlock()
-	previous, _ := store.Load()
-	if err := store.Save(sess); err != nil {
-		return nil, err
-	}
-	return previous, nil
 }
 
 // --- logout
@@ -383,89 +277,24 @@ func runAuthLogout(ctx context.Context, opts *authOptions) error {
 	if err != nil {
 		return err
 	}
-	store := sessionFile(s, opts.IO.ErrOut)
-	lockCtx, cancel := context.WithTimeout(ctx, sessionLockWait)
-	defer cancel()
-	unlock, err := store.Lock(lockCtx)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	sess, err := store.Load()
-	var se *config.SessionError
+	res, err := opts.Sessions().Logout(ctx, s)
 	switch {
-	case errors.Is(err, config.ErrNoSession):
-		fmt.Fprintf(opts.IO.ErrOut, "Not logged in (profile %q): nothing to do.\n", s.Profile)
-		return nil
-	case errors.As(err, &se):
-		if err := store.Remove(); err != nil {
-			return err
-		}
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\nIt was removed without being revoked on the server.\n", displayError(err))
-		return nil
 	case err != nil:
 		return err
-	}
-	// Revoke where the session was issued, whatever --api-url says now.
-	var revokeErr error
-	client, err := opts.Client(s, sess.APIURL)
-	if err == nil {
-		revokeErr = client.RevokeToken(ctx, sess.RefreshToken)
-	} else {
-		revokeErr = err
-	}
-	switch jmapcloud.StatusCode(revokeErr) {
-	case http.StatusUnauthorized, http.StatusBadRequest:
-		revokeErr = nil // already unusable on the server: nothing more to revoke
-	}
-	if revokeErr != nil {
-		return keepForRevoke(store, sess, s.Profile, revokeErr)
-	}
-	if err := store.Remove(); err != nil {
-		return err
-	}
-	if opts.IO.IsStderrTTY() {
-		fmt.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sanitize.Text(sess.User.Email), sess.APIURL, s.Profile)
+	case res.Unreadable != nil:
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\nIt was removed without being revoked on the server.\n", displayError(res.Unreadable))
+	case res.Session == nil:
+		fmt.Fprintf(opts.IO.ErrOut, "Not logged in (profile %q): nothing to do.\n", s.Profile)
+	case opts.IO.IsStderrTTY():
+		fmt.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sanitize.Text(res.Session.User.Email), res.Session.APIURL, s.Profile)
 	}
 	return nil
-}
-
-// keepForRevoke keeps a session whose revoke failed, so that `auth logout` can try again
-// with its refresh token: removing it would leave the token valid on the server with
-// nothing here to revoke it. It is marked ended, so commands no longer use it.
-func keepForRevoke(store *config.SessionFile, sess *config.Session, profile string, revokeErr error) error {
-	if sess.Ended == "" {
-		sess.Ended = "it was logged out, but revoking it on the server failed"
-		if err := store.Save(sess); err != nil {
-			return fmt.Errorf("revoking the session of profile %q on the server failed: %w\nand it could not be marked as logged out (%v): it is still in use here; run `apikeys auth logout` again", profile, revokeErr, err)
-		}
-	}
-	return fmt.Errorf("revoking the session of profile %q on the server failed: %w\nthe session is kept in %s, no longer used by commands, so that its refresh token can still be revoked: run `apikeys auth logout` again", profile, revokeErr, store.Path)
 }
 
 // --- status
 
 // authStatus is what `auth status -o json` prints. It never holds a token.
-type authStatus struct {
-	LoggedIn             bool                        `json:"loggedIn"`
-	Profile              string                      `json:"profile"`
-	APIURL               string                      `json:"apiUrl"`
-	User                 *config.SessionUser         `json:"user,omitempty"`
-	Organization         *config.SessionOrganization `json:"organization,omitempty"`
-	Role                 string                      `json:"role,omitempty"`
-	Roles                []string                    `json:"roles,omitempty"`
-	AccessTokenExpiresAt *time.Time                  `json:"accessTokenExpiresAt,omitempty"`
-	AccessTokenExpired   bool                        `json:"accessTokenExpired"`
-	LoggedInAt           *time.Time                  `json:"loggedInAt,omitempty"`
-	RefreshedAt          *time.Time                  `json:"refreshedAt,omitempty"`
-	SessionStore         string                      `json:"sessionStore"`
-	SessionFile          string                      `json:"sessionFile"`
-	RequestedStore       string                      `json:"requestedSessionStore,omitempty"`
-	ConfigFile           string                      `json:"configFile"`
-	// OverriddenBy names credentials from the environment or flags that commands use
-	// instead of the saved session.
-	OverriddenBy string `json:"overriddenBy,omitempty"`
-}
+type authStatus = session.Status
 
 type authStatusOptions struct {
 	authOptions
@@ -502,39 +331,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if format == output.CSV || format == output.TSV {
 		return errkind.Usagef("auth status prints table, json or yaml, not %s", format)
 	}
-	store := sessionFile(s, opts.IO.ErrOut)
-	st := authStatus{
-		Profile:      s.Profile,
-		APIURL:       s.APIURL,
-		SessionStore: config.StoreFile,
-		SessionFile:  store.Path,
-		ConfigFile:   s.ConfigFile,
-	}
-	if s.SessionStore != config.StoreFile {
-		st.RequestedStore = s.SessionStore
-	}
-	st.OverriddenBy = credentialsOverride(s)
-	sess, loadErr := loadSession(s, store)
-	if loadErr == nil {
-		now := opts.Now()
-		st.LoggedIn = true
-		st.APIURL = sess.APIURL
-		st.User = &sess.User
-		st.Organization = &sess.Organization
-		st.Roles = sess.Roles
-		st.Role = jmapcloud.HighestRole(sess.Roles)
-		if !sess.ExpiresAt.IsZero() {
-			exp := sess.ExpiresAt.UTC()
-			st.AccessTokenExpiresAt = &exp
-			st.AccessTokenExpired = !now.Before(exp)
-		}
-		in := sess.LoggedInAt.UTC()
-		st.LoggedInAt = &in
-		if !sess.RefreshedAt.IsZero() {
-			r := sess.RefreshedAt.UTC()
-			st.RefreshedAt = &r
-		}
-	}
+	st, loadErr := opts.Sessions().Status(s)
 	switch format {
 	case output.JSON:
 		if err := output.PrintJSON(opts.IO.Out, st); err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/session"
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
@@ -476,8 +477,7 @@ func TestAuthLoginPromptsInATerminal(t *testing.T) {
 	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
 	streams.SetTTY(true, true, true)
 	streams.DisableColor()
-	f := e.factory(streams)
-	f.Prompter = func() prompt.Prompter { return prompt.NewSurvey(tty, tty, tty) }
+	f := e.factory(streams) // its own prompter, on the streams' terminal
 	var code int
 	wait := c.Go(func() {
 		code = run(context.Background(), f, []string{"--config", e.cfg, "auth", "login", "--api-url", e.url})
@@ -565,81 +565,6 @@ func TestAuthLogoutRevokes(t *testing.T) {
 	code, _, stderr = e.run(sandbox.Password, "auth", "login", "--username", sandbox.AdminEmail, "--password-stdin")
 	if code != exitOK {
 		t.Errorf("login again from the profile: exit %d\n%s", code, stderr)
-	}
-}
-
-func TestAuthLoginAgainRevokesTheSessionItReplaces(t *testing.T) {
-	e := newAuthEnv(t, authEnvOptions{})
-	e.login(sandbox.AdminEmail)
-	first := e.session("default")
-	e.login("ops@acme.example")
-	if got := e.session("default").User.Email; got != "ops@acme.example" {
-		t.Errorf("session user %s", got)
-	}
-	client, _ := jmapcloud.New(jmapcloud.Options{BaseURL: e.url})
-	if _, err := client.RefreshToken(context.Background(), first.RefreshToken, first.Organization.ID); jmapcloud.StatusCode(err) != http.StatusUnauthorized {
-		t.Errorf("the replaced session still works: %v", err)
-	}
-}
-
-// TestAuthRefreshesAndSavesBeforeUse uses clocks: the access token expires, by the
-// command's clock (a refresh before the request) or by the server's only (a 401, then a
-// refresh); each time the new pair is saved.
-func TestAuthRefreshesAndSavesBeforeUse(t *testing.T) {
-	sbClock, cliClock := newAuthClock(), newAuthClock()
-	e := newAuthEnv(t, authEnvOptions{SandboxAt: sbClock, CLIAt: cliClock})
-	e.login(sandbox.AdminEmail)
-	s0 := e.session("default")
-
-	// Both clocks past the expiry: refreshed before the request.
-	sbClock.Advance(2 * time.Hour)
-	cliClock.Advance(2 * time.Hour)
-	before := e.sb.Stats()
-	e.listCount()
-	s1 := e.session("default")
-	after := e.sb.Stats()
-	if s1.RefreshToken == s0.RefreshToken || s1.AccessToken == s0.AccessToken || s1.RefreshedAt.IsZero() {
-		t.Fatal("the refreshed pair was not saved")
-	}
-	if got := after.Refreshes - before.Refreshes; got != 1 {
-		t.Errorf("refreshes %d, want 1", got)
-	}
-	if got := after.Responses["401"] - before.Responses["401"]; got != 0 {
-		t.Errorf("%d requests refused: the token should be renewed before use", got)
-	}
-
-	// Only the server's clock past the expiry: a 401, one refresh, the request again.
-	sbClock.Advance(2 * time.Hour)
-	before = e.sb.Stats()
-	e.listCount()
-	after = e.sb.Stats()
-	s2 := e.session("default")
-	if s2.RefreshToken == s1.RefreshToken {
-		t.Fatal("no refresh after the 401")
-	}
-	if got := after.Refreshes - before.Refreshes; got != 1 {
-		t.Errorf("refreshes %d, want 1", got)
-	}
-	if got := after.Responses["401"] - before.Responses["401"]; got != 1 {
-		t.Errorf("401 answers %d, want 1", got)
-	}
-
-	// A session whose refresh token was spent elsewhere (an old copy of the file): exit 4
-	// asking for a login, and the failed attempt is the only reuse the server saw.
-	data, _ := json.Marshal(s1)
-	var stale config.Session
-	_ = json.Unmarshal(data, &stale)
-	if err := config.NewSessionFile(e.cfg, "default").Save(&stale); err != nil {
-		t.Fatal(err)
-	}
-	sbClock.Advance(2 * time.Hour)
-	cliClock.Advance(4 * time.Hour)
-	code, _, stderr := e.run("", "list")
-	if code != exitAuth || !strings.Contains(stderr, "expired or was revoked") || !strings.Contains(stderr, "auth login") {
-		t.Errorf("stale session: exit %d\n%s", code, stderr)
-	}
-	if got := e.sb.Stats().RefreshTokenReuse; got != 1 {
-		t.Errorf("RefreshTokenReuse = %d, want exactly the deliberate 1", got)
 	}
 }
 
@@ -931,4 +856,50 @@ func TestAuthStatusWithoutSessionNamesTheCredentialsInUse(t *testing.T) {
 		{name: "nothing", args: []string{"auth", "status"}, code: 4,
 			stderr: "Error: not logged in to " + url + " (profile \"default\")\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox\n"},
 	})
+}
+
+// What a login that succeeded did not manage is said in warnings, in order, before the
+// success line on a terminal; without a terminal only the warnings.
+func TestReportLoginWarnsInOrder(t *testing.T) {
+	org := jmapcloud.Organization{ID: "org-1", Name: "Acme\x1b[31m"}
+	base := session.LoginResult{
+		Session:     config.Session{APIURL: "https://api.example.com"},
+		SessionFile: "/cfg/sessions/default.json",
+		User:        jmapcloud.User{Email: "vera@acme.example"},
+		Org:         org,
+	}
+	s := &config.Settings{Profile: "default", SessionStore: config.StoreKeyring}
+	failed := base
+	failed.ProfileErr = errors.New("disk full")
+	failed.RoleErr = errors.New("member/self: 503")
+	viewer := base
+	viewer.Member = &jmapcloud.Member{Roles: []string{jmapcloud.RoleViewer}}
+	viewer.RecordRoleErr = errors.New("the session was replaced by another login meanwhile")
+	for _, tc := range []struct {
+		name string
+		res  session.LoginResult
+		tty  bool
+		want string
+	}{
+		{"nothing checked", failed, true, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
+Warning: the session is saved, but the profile "default" could not be recorded: disk full
+later commands will need --api-url and --org
+Warning: could not check your role in Acme\x1b[31m: member/self: 503
+Logged in to Acme\x1b[31m (org-1) as vera@acme.example (profile "default", https://api.example.com).
+Session saved in /cfg/sessions/default.json.
+`},
+		{"a viewer, no terminal", viewer, false, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
+Warning: could not record your role in the session: the session was replaced by another login meanwhile
+Warning: vera@acme.example is not an administrator (ORG_ADMIN) of Acme\x1b[31m (org-1); roles: ORG_VIEWER.
+Only an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			reportLogin(&b, s, &tc.res, tc.tty)
+			if got := b.String(); got != tc.want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
 }

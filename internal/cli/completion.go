@@ -25,6 +25,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
+	"github.com/k2geospatial/apikeys/internal/session"
 )
 
 // completionTimeout bounds everything one dynamic completion does (configuration, cache, login,
@@ -594,21 +595,10 @@ func (c *completer) cached(ctx context.Context, kind string, v any, fetch func(c
 
 // prepare readies the factory for a completion that may open a session: prompts are
 // disabled and stdout is discarded (cobra writes the candidates to the writer the root
-// command was given, not to f.IO.Out), and the settings' viper instance is built if the
-// root's pre-run has not built it (it always has under `apikeys __complete`).
-func (c *completer) prepare(cmd *cobra.Command) error {
+// command was given, not to f.IO.Out).
+func (c *completer) prepare(*cobra.Command) error {
 	c.f.IO.SetPromptDisabled(true)
 	c.f.IO.Out = io.Discard
-	c.f.mu.Lock()
-	defer c.f.mu.Unlock()
-	if c.f.viper != nil {
-		return nil
-	}
-	v, err := config.NewViper(cmd.Root().PersistentFlags())
-	if err != nil {
-		return err
-	}
-	c.f.viper = v
 	return nil
 }
 
@@ -685,7 +675,7 @@ func (c *completer) newCache(s *config.Settings, kind string) (*completionCache,
 	}
 	api := s.APIURL
 	if s.Sandbox {
-		path, err := sandboxDataPath(s)
+		path, err := session.SandboxDataPath(s)
 		if err != nil {
 			return nil, err
 		}

@@ -2,21 +2,25 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"os"
+	"errors"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/config/envbool"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
 
 // Factory builds a command's dependencies lazily, so --help, version and completion never
-// read configuration or touch the network.
+// read configuration or touch the network. Nothing in it depends on the order of calls:
+// settings are resolved from the root command's flags whenever they are first asked for.
 type Factory struct {
 	IO      *iostreams.IOStreams
 	Version string
@@ -31,46 +35,133 @@ type Factory struct {
 	Clipboard Clipboard
 
 	// completing is set while answering a shell completion: nothing may prompt, and a saved
-	// session is used but never refreshed (see storedTokens.noRenew).
+	// session is used but never refreshed (see session.Manager.Completing).
 	completing bool
 	// completionTimeout overrides completionTimeout when positive (tests on a loaded machine).
 	completionTimeout time.Duration
 	// retrySleep replaces the clients' waits between retries when set (tests).
 	retrySleep func(context.Context, time.Duration) error
 
-	viper    *viper.Viper
-	settings *config.Settings
-	mu       sync.Mutex
-	closers  []func()
+	mu sync.Mutex
+	// rootFlags are the root command's persistent flags, set when the tree is built.
+	rootFlags *pflag.FlagSet
+	// settings were resolved from the flags as settingsFor records them.
+	settings    *config.Settings
+	settingsFor string
+	closers     []func()
 }
 
-// newFactory wires the real dependencies.
+// newFactory wires the real dependencies, with prompts ended by the user only.
 func newFactory(streams *iostreams.IOStreams, version string, getenv func(string) string) *Factory {
+	return newFactoryContext(context.Background(), streams, version, getenv)
+}
+
+// newFactoryContext wires the real dependencies. The prompter and the clipboard use the
+// streams; a prompt waiting for an answer ends once ctx is done.
+func newFactoryContext(ctx context.Context, streams *iostreams.IOStreams, version string, getenv func(string) string) *Factory {
 	f := &Factory{IO: streams, Version: version, Getenv: getenv, Now: time.Now}
-	f.Prompter = func() prompt.Prompter {
-		return prompt.NewSurvey(os.Stdin, os.Stderr, os.Stderr)
-	}
+	// One prompter for the process: it owns the reader of the terminal (see
+	// prompt.NewSurveyContext), which a second one would compete with for keys.
+	f.Prompter = sync.OnceValue(func() prompt.Prompter { return streamPrompter(ctx, streams) })
 	f.Session = f.openSession
 	f.Clipboard = systemClipboard{io: streams}
 	return f
 }
 
-// Settings resolves the global settings once, on first use.
+// streamPrompter is the survey prompter on the streams' terminal: keys read from In, prompts
+// drawn on ErrOut (stdout carries data only).
+func streamPrompter(ctx context.Context, streams *iostreams.IOStreams) prompt.Prompter {
+	in, isFile := streams.InFile()
+	draw, drawable := streams.ErrOut.(prompt.FileWriter)
+	if !isFile || !drawable {
+		return noTerminal{}
+	}
+	if ctx.Done() == nil {
+		return prompt.NewSurvey(in, draw, streams.ErrOut)
+	}
+	return prompt.NewSurveyContext(ctx, in, draw, streams.ErrOut)
+}
+
+// noTerminal is the prompter of streams that are not files: callers check CanPrompt first,
+// so it answers only a command that forgot to.
+type noTerminal struct{}
+
+var errNoTerminal = errors.New("internal error: a prompt was asked for, but the streams are not a terminal")
+
+func (noTerminal) Input(string, string, func(string) error) (string, error) { return "", errNoTerminal }
+func (noTerminal) Password(string) (string, error)                          { return "", errNoTerminal }
+func (noTerminal) Select(string, []string, int) (int, error)                { return 0, errNoTerminal }
+func (noTerminal) Confirm(string, bool) (bool, error)                       { return false, errNoTerminal }
+
+// Settings resolves the global settings from the root command's flags, the environment and
+// the profile file, once: again only if the flags changed since (settings asked for before
+// the command line was parsed are not those of the command). A factory whose tree was never
+// built (a command built alone, in a test) reads the root's flags at their defaults.
 func (f *Factory) Settings() (*config.Settings, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.settings != nil {
+	if f.rootFlags == nil {
+		newRootCmd(f)
+	}
+	state := flagsState(f.rootFlags)
+	if f.settings != nil && f.settingsFor == state {
 		return f.settings, nil
 	}
-	if f.viper == nil {
-		return nil, fmt.Errorf("internal error: settings read before flags were parsed")
-	}
-	s, err := config.Load(f.viper)
+	v, err := f.configure()
 	if err != nil {
 		return nil, err
 	}
-	f.settings = s
+	s, err := config.Load(v)
+	if err != nil {
+		return nil, err
+	}
+	f.settings, f.settingsFor = s, state
 	return s, nil
+}
+
+// configure builds the settings' viper instance from the root's flags and makes the checks
+// of every command, before anything is read or sent, in this order: --sandbox against
+// --api-url, --no-color (applied to the streams), APIKEYS_PROMPT_DISABLED.
+func (f *Factory) configure() (*viper.Viper, error) {
+	v, err := config.NewViper(f.rootFlags)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSandboxTarget(v, f.rootFlags); err != nil {
+		return nil, err
+	}
+	noColor, err := config.BoolSetting(v, "no-color")
+	if err != nil {
+		return nil, err
+	}
+	if noColor {
+		f.IO.DisableColor()
+	}
+	// iostreams read it already (an unreadable value there means "do not prompt"):
+	// a value that is not a boolean is still a usage error.
+	if _, err := envbool.Lookup(f.Getenv, "APIKEYS_PROMPT_DISABLED"); err != nil {
+		return nil, errkind.Wrap(errkind.Usage, err)
+	}
+	return v, nil
+}
+
+// checkSettings makes configure's checks for a command about to run.
+func (f *Factory) checkSettings() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, err := f.configure()
+	return err
+}
+
+// flagsState is what was given on the command line, flag by flag.
+func flagsState(flags *pflag.FlagSet) string {
+	var b strings.Builder
+	flags.VisitAll(func(fl *pflag.Flag) {
+		if fl.Changed {
+			b.WriteString(fl.Name + "=" + fl.Value.String() + "\x00")
+		}
+	})
+	return b.String()
 }
 
 // onClose registers clean-up run when the command ends (an in-process sandbox, say).

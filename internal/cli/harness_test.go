@@ -13,6 +13,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/session"
 )
 
 // testSandbox is a real sandbox served on loopback for in-process command runs.
@@ -47,7 +48,7 @@ func (ts *testSandbox) factory(streams *iostreams.IOStreams, p prompt.Prompter) 
 		if err != nil {
 			return nil, err
 		}
-		return loginWithPassword(ctx, client, sandbox.AdminEmail, sandbox.Password, "")
+		return session.LoginWithPassword(ctx, client, sandbox.AdminEmail, sandbox.Password, "")
 	}
 	f.Clipboard = ts.clipboard
 	if p != nil {

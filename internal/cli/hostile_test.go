@@ -20,6 +20,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
+	"github.com/k2geospatial/apikeys/internal/session"
 )
 
 // hostile is server text built to act on a terminal: an OSC 52 write of the clipboard ended
@@ -174,7 +175,7 @@ func (hs *hostileServer) factory(streams *iostreams.IOStreams, p prompt.Prompter
 		if err != nil {
 			return nil, err
 		}
-		return loginWithPassword(ctx, client, "ada@acme.example", "pw", "")
+		return session.LoginWithPassword(ctx, client, "ada@acme.example", "pw", "")
 	}
 	if p != nil {
 		f.Prompter = func() prompt.Prompter { return p }

@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -20,7 +19,6 @@ import (
 	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/config"
-	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/prompt"
@@ -39,12 +37,7 @@ func Main(args []string, version string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), endingSignals()...)
 	defer stop()
 	streams := iostreams.System(os.Getenv)
-	f := newFactory(streams, resolveVersion(version), os.Getenv)
-	// One prompter for the process: it owns the reader of the terminal (see NewSurveyContext).
-	prompter := sync.OnceValue(func() prompt.Prompter {
-		return prompt.NewSurveyContext(ctx, os.Stdin, os.Stderr, os.Stderr)
-	})
-	f.Prompter = prompter
+	f := newFactoryContext(ctx, streams, resolveVersion(version), os.Getenv)
 	return run(ctx, f, args)
 }
 
@@ -158,27 +151,7 @@ Try it without an account against the built-in sandbox:
 			if err := checkGivenFlags(cmd.Flags()); err != nil {
 				return err
 			}
-			v, err := config.NewViper(cmd.Root().PersistentFlags())
-			if err != nil {
-				return err
-			}
-			f.viper = v
-			if err := checkSandboxTarget(v, cmd.Flags()); err != nil {
-				return err
-			}
-			noColor, err := config.BoolSetting(v, "no-color")
-			if err != nil {
-				return err
-			}
-			if noColor {
-				f.IO.DisableColor()
-			}
-			// iostreams read it already (an unreadable value there means "do not prompt"):
-			// a value that is not a boolean is still a usage error.
-			if _, err := envbool.Lookup(f.Getenv, "APIKEYS_PROMPT_DISABLED"); err != nil {
-				return errkind.Wrap(errkind.Usage, err)
-			}
-			return nil
+			return f.checkSettings()
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
@@ -200,6 +173,7 @@ Try it without an account against the built-in sandbox:
 	var timeout time.Duration // read through viper, as the file and APIKEYS_TIMEOUT may set it too
 	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 20s)")
 	_ = pf.MarkHidden("sandbox-data")
+	f.rootFlags = pf // what Settings reads, once the command line is parsed
 
 	root.AddCommand(
 		newListCmd(f, nil),

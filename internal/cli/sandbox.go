@@ -12,8 +12,10 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/session"
 )
 
 // sandboxOptions are shared by the sandbox subcommands.
@@ -31,7 +33,7 @@ func (o *sandboxOptions) dataPath() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return sandboxDataPath(s)
+	return session.SandboxDataPath(s)
 }
 
 // read runs fn on the opened sandbox with the parsed -o, closing it after.
@@ -100,7 +102,7 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 				return errkind.Usagef("%v", err)
 			}
 			host, _, err := net.SplitHostPort(addr)
-			if err != nil || !isLoopback(host) {
+			if err != nil || !jmapcloud.IsLoopbackHost(host) {
 				return errkind.Usagef("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
 			}
 			sb, err := opts.open(sandbox.Options{TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed, SlowDelay: slow}})

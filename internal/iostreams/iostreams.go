@@ -81,3 +81,10 @@ func (s *IOStreams) DisableColor() { s.colorDisabled = true }
 
 // ColorEnabled is true when stdout is a terminal and neither NO_COLOR nor --no-color is set.
 func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.colorDisabled }
+
+// InFile returns the file behind In when it is one (the process's stdin, or a test's
+// pseudo-terminal): an interactive prompt reads keys through its descriptor.
+func (s *IOStreams) InFile() (*os.File, bool) {
+	f, ok := s.In.(*os.File)
+	return f, ok
+}

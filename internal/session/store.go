@@ -1,0 +1,111 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
+)
+
+// LockWait bounds the wait for another apikeys process that holds the same profile's
+// session lock (a refresh is one request, bounded by the HTTP timeout).
+const LockWait = time.Minute
+
+// store is the session store of s's profile. The keyring store is not implemented: a
+// `session-store: keyring` setting falls back to this file (see docs/configuration.md).
+// What the store corrects on its own (a session file readable by others) goes to Warn.
+func (m *Manager) store(s *config.Settings) *config.SessionFile {
+	store := config.NewSessionFile(s.ConfigFile, s.Profile)
+	store.Warn = m.warn
+	return store
+}
+
+// underLock runs fn with the profile's lock held, on the session as the file holds it
+// then (disk is nil when loadErr is set). Every change to a saved session is made this way:
+// another process may have changed the file while this one waited for the lock.
+func underLock(ctx context.Context, store *config.SessionFile, fn func(disk *config.Session, loadErr error) error) error {
+	lockCtx, cancel := context.WithTimeout(ctx, LockWait)
+	defer cancel()
+	unlock, err := store.Lock(lockCtx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	disk, err := store.Load()
+	return fn(disk, err)
+}
+
+// notLoggedInError says how to get credentials for s's profile (an auth error).
+// Credentials given for this invocation (only `auth status` then looks for a session) make
+// the advice to set them wrong: it says instead that commands need no session.
+func notLoggedInError(s *config.Settings) error {
+	if by := CredentialsOverride(s); by != "" {
+		return errkind.Authf("no session is saved for profile %q (%s)\n%s is set, so commands need none; `apikeys auth login` saves one for when it is not", s.Profile, s.APIURL, by)
+	}
+	return errkind.Authf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)
+}
+
+// CredentialsOverride names the credentials commands use instead of the saved session, or "".
+func CredentialsOverride(s *config.Settings) string {
+	switch {
+	case s.Sandbox:
+		return "--sandbox"
+	case s.Token != "":
+		return "APIKEYS_TOKEN"
+	case s.Username != "" && s.Password != "":
+		return "APIKEYS_USERNAME and APIKEYS_PASSWORD"
+	}
+	return ""
+}
+
+// load reads the profile's session: not saved → not logged in (an auth error); unreadable
+// → an auth error naming the file and suggesting `auth login` (login replaces the file).
+func load(s *config.Settings, store *config.SessionFile) (*config.Session, error) {
+	sess, err := store.Load()
+	var se *config.SessionError
+	switch {
+	case errors.Is(err, config.ErrNoSession):
+		return nil, notLoggedInError(s)
+	case errors.As(err, &se):
+		return nil, errkind.Authf("%w\nrun `apikeys auth login` to log in again (it replaces the file)", err)
+	case err != nil:
+		return nil, err
+	case sess.Ended != "":
+		return nil, endedSessionError(sess)
+	}
+	return sess, nil
+}
+
+// endedSessionError is a session marked as no longer renewable: log in again. The email
+// came from the server at login, and the reason is the file's: both are escaped whole.
+func endedSessionError(sess *config.Session) error {
+	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended))
+}
+
+// sameAPIURL compares base URLs as the client uses them (no trailing slash, any case host).
+func sameAPIURL(a, b string) bool {
+	return strings.EqualFold(strings.TrimRight(a, "/"), strings.TrimRight(b, "/"))
+}
+
+// openStored uses the profile's saved session. Its tokens are sent only to the API URL
+// that issued them, and only for the organization they are bound to.
+func (m *Manager) openStored(s *config.Settings, client *jmapcloud.Client) (*Session, error) {
+	store := m.store(s)
+	sess, err := load(s, store)
+	if err != nil {
+		return nil, err
+	}
+	if !sameAPIURL(sess.APIURL, s.APIURL) {
+		return nil, errkind.Authf("not logged in to %s: the session of profile %q is for %s\nrun `apikeys auth login --api-url %s`, or choose the profile of that API with --profile", s.APIURL, s.Profile, sess.APIURL, s.APIURL)
+	}
+	if s.Org != "" && !strings.EqualFold(s.Org, sess.Organization.ID) {
+		return nil, errkind.Usagef("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
+	}
+	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing}
+	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
+}
