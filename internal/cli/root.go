@@ -68,10 +68,10 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	guard := guardCommands(root)
 	out := f.IO.Out
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
-		// Dynamic completion is set up only when the shell asks for it, and its answer,
-		// which cobra prints a line at a time, is written in a few large writes: 2,000
-		// candidates were 2,000 write calls (docs/performance.md).
-		registerCompletions(root, f)
+		// While answering the shell nothing may prompt and a saved session is not
+		// refreshed. The answer, which cobra prints a line at a time, is written in a few
+		// large writes: 2,000 candidates were 2,000 write calls (docs/performance.md).
+		f.completing = true
 		bw := bufio.NewWriter(out)
 		defer bw.Flush()
 		out = bw
@@ -199,6 +199,14 @@ Try it without an account against the built-in sandbox:
 	var timeout time.Duration // read through viper, as the file and APIKEYS_TIMEOUT may set it too
 	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 20s)")
 	_ = pf.MarkHidden("sandbox-data")
+	c := newCompleter(f)
+	completeFlag(root, "profile", c.profiles)
+	completeFlag(root, "api-url", noValues)
+	completeFlag(root, "org", noValues)
+	completeFiles(root, "sandbox-data")
+	completeFlag(root, "output", completeFormat)
+	completeFiles(root, "config", "yaml", "yml")
+	completeFlag(root, "timeout", noValues)
 
 	root.AddCommand(
 		newListCmd(f, nil),
@@ -288,6 +296,7 @@ func newVersionCmd(f *Factory) *cobra.Command {
 			fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
 			return nil
 		},
+		ValidArgsFunction: noValues,
 	}
 }
 
