@@ -834,9 +834,9 @@ func TestCompletionsAreRegisteredWhereCommandsAreBuilt(t *testing.T) {
 	}
 }
 
-// TestCreateForgetsOnlyItsProfilesKeys: after a create, the next completion in that profile
+// TestCreateAndDeleteForgetOnlyTheirProfilesKeys: after a create or delete, the next completion in that profile
 // asks the API again and offers the new key; another profile's cached list still answers.
-func TestCreateForgetsOnlyItsProfilesKeys(t *testing.T) {
+func TestCreateAndDeleteForgetOnlyTheirProfilesKeys(t *testing.T) {
 	ts := newTestSandbox(t)
 	// Completions see a stopped clock, so the cache stays fresh however slow the machine;
 	// create keeps the real one (the sandbox refuses an expiry that is not in its future).
@@ -892,5 +892,17 @@ func TestCreateForgetsOnlyItsProfilesKeys(t *testing.T) {
 	}
 	if !slices.Equal(got, []string{"Nightly export"}) {
 		t.Errorf("prod after the create: got %q, want the new key", got)
+	}
+
+	// The same for a delete: prod's list (holding the key now) goes, staging's stays.
+	streams, _, _, errOut = iostreams.Test()
+	if code := run(context.Background(), ts.factory(streams, nil), []string{"--profile", "prod", "delete", "Nightly export", "--yes"}); code != exitOK {
+		t.Fatalf("delete: exit %d\n%s", code, errOut)
+	}
+	if got := cacheEntries(); len(got) != 1 {
+		t.Errorf("after the delete in prod, cache entries %q, want staging's only", got)
+	}
+	if got := show("prod"); len(got) != 0 {
+		t.Errorf("prod after the delete: got %q, want nothing", got)
 	}
 }
