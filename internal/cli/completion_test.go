@@ -834,8 +834,9 @@ func TestCompletionsAreRegisteredWhereCommandsAreBuilt(t *testing.T) {
 	}
 }
 
-// TestCreateAndDeleteForgetOnlyTheirProfilesKeys: after a create or delete, the next completion in that profile
-// asks the API again and offers the new key; another profile's cached list still answers.
+// TestCreateAndDeleteForgetOnlyTheirProfilesKeys: after a create or delete, the next
+// completion in that profile asks the API again and shows the change; another profile's
+// cached list still answers.
 func TestCreateAndDeleteForgetOnlyTheirProfilesKeys(t *testing.T) {
 	ts := newTestSandbox(t)
 	// Completions see a stopped clock, so the cache stays fresh however slow the machine;
