@@ -90,6 +90,8 @@ Managing API keys needs the ORG_ADMIN role: the login succeeds without it, with 
 	}
 	cmd.Flags().StringVar(&opts.Username, "username", "", "login email (env APIKEYS_USERNAME)")
 	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the password from standard input")
+	cmd.ValidArgsFunction = noValues
+	completeFlag(cmd, "username", noValues)
 	return cmd
 }
 
@@ -269,6 +271,7 @@ commands, and logout exits 1: run it again to revoke the session.`,
 			}
 			return runAuthLogout(cmd.Context(), opts)
 		},
+		ValidArgsFunction: noValues,
 	}
 }
 
@@ -316,6 +319,7 @@ sent to the server. Exits 4 when not logged in.`,
 			}
 			return runAuthStatus(cmd.Context(), opts)
 		},
+		ValidArgsFunction: noValues,
 	}
 }
 

@@ -35,5 +35,7 @@ func newClearClipboardCmd(f *Factory) *cobra.Command {
 		},
 	}
 	cmd.Flags().DurationVar(&after, "after", 45*time.Second, "how long to wait before clearing")
+	cmd.ValidArgsFunction = noValues
+	completeFlag(cmd, "after", noValues)
 	return cmd
 }

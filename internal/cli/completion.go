@@ -1,26 +1,20 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
+	"github.com/k2geospatial/apikeys/internal/compcache"
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -37,115 +31,83 @@ const completionTimeout = 2 * time.Second
 // request, so pressing TAB several times while typing one command costs one round trip.
 const completionCacheTTL = 30 * time.Second
 
-// completer answers the dynamic completions of one command tree.
+// completer answers the dynamic completions of one command tree. Each newXCmd registers its
+// arguments' and flags' completions with the functions below; building the closures costs
+// little, and they run only when the shell asks (`apikeys __complete ...`).
 type completer struct {
-	f       *Factory
-	timeout time.Duration
-	ttl     time.Duration
+	f *Factory
 }
 
-// registerCompletions walks the tree and attaches completion by command and flag name, so the
-// command files need not know about completion. A completion a command registered itself is
-// kept. String flags without a completion of their own stop the shell from offering file
-// names, except the flags that take a file (see takesFile).
-func registerCompletions(root *cobra.Command, f *Factory) {
-	f.completing = true
-	c := &completer{f: f, timeout: completionTimeout, ttl: completionCacheTTL}
-	if f.completionTimeout > 0 {
-		c.timeout = f.completionTimeout
+func newCompleter(f *Factory) *completer { return &completer{f: f} }
+
+// timeout is the deadline of one dynamic completion: completionTimeout unless a test set its own.
+func (c *completer) timeout() time.Duration {
+	if c.f.completionTimeout > 0 {
+		return c.f.completionTimeout
 	}
-	seen := map[*pflag.Flag]bool{}
-	var walk func(cmd *cobra.Command)
-	walk = func(cmd *cobra.Command) {
-		if cmd.ValidArgsFunction == nil {
-			topLevel := cmd.Parent() == root
-			switch {
-			case topLevel && cmd.Name() == "show":
-				cmd.ValidArgsFunction = c.keyArgs(false)
-			case topLevel && cmd.Name() == "delete":
-				cmd.ValidArgsFunction = c.keyArgs(true)
-			default:
-				if cmd.Runnable() && !cmd.HasSubCommands() {
-					cmd.ValidArgsFunction = cobra.NoFileCompletions
-				}
-			}
-		}
-		visit := func(fl *pflag.Flag) {
-			if seen[fl] {
-				return
-			}
-			seen[fl] = true
-			if fn := c.flagCompletion(cmd, fl); fn != nil {
-				// An error means the command registered its own completion: keep it.
-				_ = cmd.RegisterFlagCompletionFunc(fl.Name, fn)
-			}
-		}
-		cmd.PersistentFlags().VisitAll(visit)
-		cmd.Flags().VisitAll(visit)
-		for _, sub := range cmd.Commands() {
-			walk(sub)
-		}
-	}
-	walk(root)
+	return completionTimeout
 }
 
-// flagCompletion chooses the completion of one flag by its name (and, for --role, its command).
-func (c *completer) flagCompletion(cmd *cobra.Command, fl *pflag.Flag) cobra.CompletionFunc {
-	switch fl.Name {
-	case "output":
-		return fixedChoices(output.FormatNames())
-	case "profile":
-		return c.profiles
-	case "transfer-to":
-		return c.editors
-	case "columns":
-		return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			return columnCandidates(toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
-		}
-	case "hide":
-		return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			return listCandidates(toComplete, plainChoices(output.KeyFieldNames())), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
-		}
-	case "sort":
-		return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			return sortCandidates(toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
-		}
-	case "filter":
-		return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			return filterCandidates(toComplete)
-		}
-	case "role":
-		if cmd.Name() == "members" {
-			return fixedChoices([]string{"admin", output.RoleEditor, output.RoleViewer})
-		}
-		return fixedChoices([]string{output.RoleEditor, output.RoleViewer})
-	case "config":
-		return func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
-			return []cobra.Completion{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
-		}
+// completeFlag registers the completion of the flag name of cmd (its own or a persistent
+// one). A missing or doubly registered flag is a mistake in the command's wiring, found by
+// any test that builds the tree.
+func completeFlag(cmd *cobra.Command, name string, fn cobra.CompletionFunc) {
+	if err := cmd.RegisterFlagCompletionFunc(name, fn); err != nil {
+		panic(err)
 	}
-	if fl.Value.Type() == "bool" || takesFile(fl) {
-		return nil
-	}
-	return cobra.NoFileCompletions
 }
 
-// takesFile reports whether a flag names a file or directory, so the shell's own file name
-// completion is the right answer for it: the flags this package knows, plus any flag another
-// command adds whose name says so.
-func takesFile(fl *pflag.Flag) bool {
-	if _, annotated := fl.Annotations[cobra.BashCompFilenameExt]; annotated {
-		return true
+// completeFiles marks the flag name of cmd as taking a file, with one of exts when given: the
+// shell's own file name completion answers it.
+func completeFiles(cmd *cobra.Command, name string, exts ...string) {
+	var err error
+	if cmd.PersistentFlags().Lookup(name) != nil {
+		err = cmd.MarkPersistentFlagFilename(name, exts...)
+	} else {
+		err = cmd.MarkFlagFilename(name, exts...)
 	}
-	if _, annotated := fl.Annotations[cobra.BashCompSubdirsInDir]; annotated {
-		return true
+	if err != nil {
+		panic(err)
 	}
-	for _, word := range []string{"file", "path", "dir", "data"} {
-		if strings.Contains(fl.Name, word) {
-			return true
-		}
-	}
-	return false
+}
+
+// noValues completes a flag or argument that takes free text (a title, a duration, a URL):
+// nothing to offer, and no file names either.
+var noValues cobra.CompletionFunc = cobra.NoFileCompletions
+
+// completeFormat completes -o with the output formats.
+func completeFormat(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return fixedChoices(output.FormatNames())(cmd, args, toComplete)
+}
+
+// completeKeyRole completes a key's role (create --role).
+func completeKeyRole(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return fixedChoices([]string{output.RoleEditor, output.RoleViewer})(cmd, args, toComplete)
+}
+
+// completeMemberRole completes a member's role (members --role), administrators included.
+func completeMemberRole(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return fixedChoices([]string{"admin", output.RoleEditor, output.RoleViewer})(cmd, args, toComplete)
+}
+
+// completeColumns completes --columns.
+func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return columnCandidates(toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// completeHide completes --hide.
+func completeHide(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return listCandidates(toComplete, plainChoices(output.KeyFieldNames())), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// completeSort completes --sort.
+func completeSort(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return sortCandidates(toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+}
+
+// completeFilter completes --filter.
+func completeFilter(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return filterCandidates(toComplete)
 }
 
 // fixedChoices completes one of a fixed set of values.
@@ -235,12 +197,6 @@ func sortCandidates(toComplete string) []cobra.Completion {
 	return listCandidates(toComplete, choices)
 }
 
-// filterOperators are the --filter operators with what they mean, in the order offered.
-var filterOperators = []choice{
-	{"=", "equals"}, {"!=", "differs from"}, {"~", "contains, ignoring case"}, {"!~", "does not contain"},
-	{"<", "less than, before"}, {"<=", "at most"}, {">", "greater than, after"}, {">=", "at least"},
-}
-
 // filterValues are the values worth offering after a field's operator; the other fields take
 // free text or dates.
 var filterValues = map[string][]string{
@@ -266,8 +222,9 @@ func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDir
 		for _, name := range output.KeyFieldNames() {
 			switch {
 			case strings.EqualFold(name, field):
-				for _, op := range filterOperators {
-					out = append(out, withDesc(field+op.value, op.desc))
+				operators, _ := output.FilterOperators(name)
+				for _, op := range operators {
+					out = append(out, withDesc(field+op.Symbol, op.Meaning))
 				}
 			case hasPrefixFold(name, field):
 				out = append(out, name)
@@ -275,30 +232,34 @@ func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDir
 		}
 		return out, more
 	}
-	if !isField(field) {
+	operators, ok := output.FilterOperators(field)
+	if !ok {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	opText := strings.TrimLeft(rest, " ")
 	op := ""
-	for _, o := range filterOperators {
-		if strings.HasPrefix(opText, o.value) && len(o.value) > len(op) {
-			op = o.value
+	for _, o := range operators {
+		if strings.HasPrefix(opText, o.Symbol) && len(o.Symbol) > len(op) {
+			op = o.Symbol
 		}
 	}
 	value := strings.TrimLeft(opText[len(op):], " ")
 	if op == "" || value == "" {
 		// Offer the operators the text may still become ("!" → "!=", "!~"; "<" → "<", "<="),
 		// unless one operator is complete and nothing longer extends it: then the values.
-		var ops []choice
-		for _, o := range filterOperators {
-			if strings.HasPrefix(o.value, opText) {
+		var ops []output.FilterOperator
+		for _, o := range operators {
+			if strings.HasPrefix(o.Symbol, opText) {
 				ops = append(ops, o)
 			}
+		}
+		if op == "" && len(ops) == 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp // "expires~": no operator of the field starts so
 		}
 		if op == "" || len(ops) > 1 {
 			base := toComplete[:len(toComplete)-len(opText)]
 			for _, o := range ops {
-				out = append(out, withDesc(base+o.value, o.desc))
+				out = append(out, withDesc(base+o.Symbol, o.Meaning))
 			}
 			return out, more
 		}
@@ -310,15 +271,6 @@ func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDir
 		}
 	}
 	return out, cobra.ShellCompDirectiveNoFileComp
-}
-
-func isField(name string) bool {
-	for _, f := range output.KeyFieldNames() {
-		if strings.EqualFold(f, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // profiles completes --profile with the profiles of the configuration file (--config,
@@ -401,19 +353,11 @@ func (c *completer) editors(cmd *cobra.Command, _ []string, toComplete string) (
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// completionKey is what completion keeps of an API key: no secret, no email.
-type completionKey struct {
-	ID      string    `json:"id"`
-	Title   string    `json:"title"`
-	Role    string    `json:"role"`
-	Expires time.Time `json:"expires"`
-}
-
-// completionMember is what completion keeps of an Editor.
-type completionMember struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
-}
+// completionKey and completionMember are what completion keeps of a key and of an Editor.
+type (
+	completionKey    = compcache.Key
+	completionMember = compcache.Editor
+)
 
 // keyCandidates builds the KEY candidates matching toComplete: every ID, described as
 // "title · role · expiry", and every title that names one key only (an ambiguous title would
@@ -520,22 +464,32 @@ func (c *completer) keys(cmd *cobra.Command) ([]completionKey, error) {
 	if err := c.prepare(cmd); err != nil {
 		return nil, err
 	}
-	return withDeadline(cmd.Context(), c.timeout, func(ctx context.Context) ([]completionKey, error) {
-		var keys []completionKey
-		err := c.cached(ctx, "keys", &keys, func(ctx context.Context, s *Session) error {
-			list, err := s.ListKeys(ctx)
-			if err != nil {
-				return err
-			}
-			keys = make([]completionKey, 0, len(list))
-			for _, k := range list {
-				keys = append(keys, completionKey{ID: k.ID, Title: k.Title, Role: k.Role, Expires: k.ExpirationDate})
-			}
-			// Cached in candidate order, so that each later completion's sort finds it sorted.
-			slices.SortFunc(keys, compareCompletionKeys)
-			return nil
-		})
-		return keys, err
+	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completionKey, error) {
+		store, scope, err := c.cache()
+		if err != nil {
+			return nil, err
+		}
+		if keys, ok := store.LoadKeys(scope); ok {
+			return keys, nil
+		}
+		sess, err := c.f.Session(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := sess.ListKeys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keys := make([]completionKey, 0, len(list))
+		for _, k := range list {
+			keys = append(keys, completionKey{ID: k.ID, Title: k.Title, Role: k.Role, Expires: k.ExpirationDate})
+		}
+		// Cached in candidate order, so that each later completion's sort finds it sorted.
+		slices.SortFunc(keys, compareCompletionKeys)
+		if err := store.SaveKeys(scope, keys); err != nil {
+			completionDebug(err)
+		}
+		return keys, nil
 	})
 }
 
@@ -544,53 +498,65 @@ func (c *completer) editorMembers(cmd *cobra.Command) ([]completionMember, error
 	if err := c.prepare(cmd); err != nil {
 		return nil, err
 	}
-	return withDeadline(cmd.Context(), c.timeout, func(ctx context.Context) ([]completionMember, error) {
-		var members []completionMember
-		err := c.cached(ctx, "editors", &members, func(ctx context.Context, s *Session) error {
-			list, err := s.Members(ctx)
-			if err != nil {
-				return err
+	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completionMember, error) {
+		store, scope, err := c.cache()
+		if err != nil {
+			return nil, err
+		}
+		if editors, ok := store.LoadEditors(scope); ok {
+			return editors, nil
+		}
+		sess, err := c.f.Session(ctx)
+		if err != nil {
+			return nil, err
+		}
+		list, err := sess.Members(ctx)
+		if err != nil {
+			return nil, err
+		}
+		editors := []completionMember{}
+		for _, m := range list {
+			if m.HasRole(jmapcloud.RoleEditor) {
+				editors = append(editors, completionMember{Email: m.Email, Name: m.Name})
 			}
-			members = []completionMember{}
-			for _, m := range list {
-				if m.HasRole(jmapcloud.RoleEditor) {
-					members = append(members, completionMember{Email: m.Email, Name: m.Name})
-				}
-			}
-			sort.Slice(members, func(i, j int) bool { return members[i].Email < members[j].Email })
-			return nil
-		})
-		return members, err
+		}
+		sort.Slice(editors, func(i, j int) bool { return editors[i].Email < editors[j].Email })
+		if err := store.SaveEditors(scope, editors); err != nil {
+			completionDebug(err)
+		}
+		return editors, nil
 	})
 }
 
-// cached fills v from the cache entry kind of the current profile when it is fresh, else opens
-// the session, calls fetch (which fills v) and saves v.
-func (c *completer) cached(ctx context.Context, kind string, v any, fetch func(context.Context, *Session) error) error {
+// cache is the completion cache and the scope of the current settings. Without a cache
+// directory the store is disabled: completion still answers, by asking the API.
+func (c *completer) cache() (compcache.Store, compcache.Scope, error) {
 	s, err := c.f.Settings()
 	if err != nil {
-		return err
+		return compcache.Store{}, compcache.Scope{}, err
 	}
-	cache, err := c.newCache(s, kind)
-	if err != nil {
-		completionDebug(err) // no cache: still complete, by asking the API
+	store := compcache.Store{TTL: completionCacheTTL, Now: c.f.Now}
+	if store.Dir, err = compcache.DefaultDir(); err != nil {
+		completionDebug(err)
+		store.TTL = 0
 	}
-	if cache != nil && cache.load(v) {
-		return nil
-	}
-	sess, err := c.f.Session(ctx)
-	if err != nil {
-		return err
-	}
-	if err := fetch(ctx, sess); err != nil {
-		return err
-	}
-	if cache != nil {
-		if err := cache.save(v); err != nil {
-			completionDebug(err)
+	scope, err := completionScope(s)
+	return store, scope, err
+}
+
+// completionScope is whose lists the cache holds for the settings: the profile, API URL and
+// organization (and user, when credentials come from APIKEYS_USERNAME); the sandbox is known
+// by its data file.
+func completionScope(s *config.Settings) (compcache.Scope, error) {
+	api := s.APIURL
+	if s.Sandbox {
+		path, err := session.SandboxDataPath(s)
+		if err != nil {
+			return compcache.Scope{}, err
 		}
+		api = "sandbox:" + path
 	}
-	return nil
+	return compcache.Scope{Profile: s.Profile, API: api, Org: s.Org, Username: s.Username}, nil
 }
 
 // prepare readies the factory for a completion that may open a session: prompts are
@@ -599,161 +565,6 @@ func (c *completer) cached(ctx context.Context, kind string, v any, fetch func(c
 func (c *completer) prepare(*cobra.Command) error {
 	c.f.IO.SetPromptDisabled(true)
 	c.f.IO.Out = io.Discard
-	return nil
-}
-
-// completionCache is one cache entry: a file in the user's cache directory
-// ($XDG_CACHE_HOME/apikeys/completion), mode 0600, named after a hash of its scope. It holds
-// key IDs, titles, roles and expiry dates, or Editors' names and emails — never a token,
-// password or secret.
-type completionCache struct {
-	path  string
-	scope string
-	ttl   time.Duration
-	now   func() time.Time
-}
-
-// cacheHeader is the entry's first line; Scope is checked on load so that a hash collision or
-// a copied file never answers for another profile. The data follows on the next lines: one
-// line per key for key lists (decoding a JSON array of 1,000 keys was a third of a
-// completion's time), JSON for the rest.
-type cacheHeader struct {
-	Scope   string    `json:"scope"`
-	SavedAt time.Time `json:"savedAt"`
-}
-
-// appendKeyLines writes one key per line: ID, role, expiry (Unix seconds, empty for none) and
-// the title, quoted so that any title fits on one line.
-func appendKeyLines(b []byte, keys []completionKey) []byte {
-	for _, k := range keys {
-		b = append(b, k.ID...)
-		b = append(b, '\t')
-		b = append(b, k.Role...)
-		b = append(b, '\t')
-		if !k.Expires.IsZero() {
-			b = strconv.AppendInt(b, k.Expires.Unix(), 10)
-		}
-		b = append(b, '\t')
-		b = strconv.AppendQuote(b, k.Title)
-		b = append(b, '\n')
-	}
-	return b
-}
-
-// parseKeyLines reads what appendKeyLines wrote.
-func parseKeyLines(data []byte) ([]completionKey, error) {
-	keys := make([]completionKey, 0, bytes.Count(data, []byte{'\n'}))
-	for len(data) > 0 {
-		line, rest, _ := bytes.Cut(data, []byte{'\n'})
-		data = rest
-		f := strings.SplitN(string(line), "\t", 4)
-		if len(f) != 4 {
-			return nil, fmt.Errorf("malformed cache line %q", line)
-		}
-		title, err := strconv.Unquote(f[3])
-		if err != nil {
-			return nil, fmt.Errorf("malformed cache title %q", f[3])
-		}
-		k := completionKey{ID: f[0], Role: f[1], Title: title}
-		if f[2] != "" {
-			secs, err := strconv.ParseInt(f[2], 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("malformed cache expiry %q", f[2])
-			}
-			k.Expires = time.Unix(secs, 0).UTC()
-		}
-		keys = append(keys, k)
-	}
-	return keys, nil
-}
-
-// newCache names the cache entry of kind for the current profile, API URL and organization
-// (and user, when credentials come from APIKEYS_USERNAME); the sandbox is keyed by its file.
-func (c *completer) newCache(s *config.Settings, kind string) (*completionCache, error) {
-	if c.ttl <= 0 {
-		return nil, nil
-	}
-	api := s.APIURL
-	if s.Sandbox {
-		path, err := session.SandboxDataPath(s)
-		if err != nil {
-			return nil, err
-		}
-		api = "sandbox:" + path
-	}
-	scope := strings.Join([]string{kind, s.Profile, api, s.Org, s.Username}, "\x00")
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return nil, fmt.Errorf("no cache directory for completion: %w", err)
-	}
-	sum := sha256.Sum256([]byte(scope))
-	name := kind + "-" + hex.EncodeToString(sum[:12]) + ".cache"
-	return &completionCache{path: filepath.Join(dir, "apikeys", "completion", name), scope: scope, ttl: c.ttl, now: c.f.Now}, nil
-}
-
-// load fills v when the entry exists, belongs to this scope and is younger than the TTL.
-func (cc *completionCache) load(v any) bool {
-	b, err := os.ReadFile(cc.path)
-	if err != nil {
-		return false
-	}
-	head, data, _ := bytes.Cut(b, []byte{'\n'})
-	var h cacheHeader
-	if json.Unmarshal(head, &h) != nil || h.Scope != cc.scope {
-		return false
-	}
-	if age := cc.now().Sub(h.SavedAt); age < 0 || age > cc.ttl {
-		return false
-	}
-	if keys, ok := v.(*[]completionKey); ok {
-		parsed, err := parseKeyLines(data)
-		if err != nil {
-			return false
-		}
-		*keys = parsed
-		return true
-	}
-	return json.Unmarshal(data, v) == nil
-}
-
-// save writes the entry atomically (a temporary file renamed over it), so a concurrent
-// completion reads the old entry or the new, never a part.
-func (cc *completionCache) save(v any) error {
-	b, err := json.Marshal(cacheHeader{Scope: cc.scope, SavedAt: cc.now().UTC()})
-	if err != nil {
-		return err
-	}
-	b = append(b, '\n')
-	if keys, ok := v.(*[]completionKey); ok {
-		b = appendKeyLines(b, *keys)
-	} else {
-		data, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		b = append(b, data...)
-	}
-	dir := filepath.Dir(cc.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*") // mode 0600
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), cc.path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
 	return nil
 }
 
@@ -806,16 +617,20 @@ func hasPrefixFold(s, prefix string) bool {
 	return strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix))
 }
 
-// forgetCompletedKeys drops every cached key list after a create or delete, so the next TAB
-// offers the keys as they are now rather than as they were up to completionCacheTTL ago.
-// Best effort: a stale entry only costs a slightly old candidate list.
-func forgetCompletedKeys() {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		return
-	}
-	matches, _ := filepath.Glob(filepath.Join(dir, "apikeys", "completion", "keys-*"))
-	for _, m := range matches {
-		os.Remove(m)
+// forgetKeysAfter makes cmd (create, delete) drop the cached key list of the profile in use
+// once it has run, whatever the outcome (a delete that failed on one key may have deleted
+// others), so the next TAB offers the keys as they are now rather than as they were up to
+// completionCacheTTL ago. Other profiles' lists stay. Best effort: a stale entry only costs a
+// slightly old candidate list.
+func forgetKeysAfter(f *Factory, cmd *cobra.Command) {
+	run := cmd.RunE
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		err := run(cmd, args)
+		if store, scope, cerr := newCompleter(f).cache(); cerr == nil {
+			if ferr := store.ForgetKeys(scope); ferr != nil {
+				completionDebug(ferr)
+			}
+		}
+		return err
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,9 +15,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
@@ -71,7 +72,10 @@ func TestFilterCandidates(t *testing.T) {
 		{"", []string{"id", "title", "role", "creator", "email", "created", "expires", "status"}, more},
 		{"cr", []string{"creator", "created"}, more},
 		{"status", []string{"status=\tequals", "status!=\tdiffers from", "status~\tcontains, ignoring case", "status!~\tdoes not contain", "status<\tless than, before", "status<=\tat most", "status>\tgreater than, after", "status>=\tat least"}, more},
+		{"expires", []string{"expires=\tequals", "expires!=\tdiffers from", "expires<\tless than, before", "expires<=\tat most", "expires>\tgreater than, after", "expires>=\tat least"}, more},
 		{"expires<", []string{"expires<\tless than, before", "expires<=\tat most"}, more},
+		{"created!", []string{"created!=\tdiffers from"}, more},
+		{"expires~", nil, done},
 		{"role!", []string{"role!=\tdiffers from", "role!~\tdoes not contain"}, more},
 		{"role=", []string{"role=editor", "role=viewer"}, done},
 		{"role = v", []string{"role = viewer"}, done},
@@ -252,9 +256,10 @@ func TestCompleteAgainstTheSandbox(t *testing.T) {
 		}
 	})
 	t.Run("file flags keep file completion", func(t *testing.T) {
-		_, directive, _ := complete(t, newF(), "create", "--secret-file", "")
-		if directive != cobra.ShellCompDirectiveDefault {
-			t.Errorf("--secret-file: directive %d, want Default (files)", directive)
+		for _, args := range [][]string{{"create", "--secret-file", ""}, {"sandbox", "info", "--data", ""}, {"list", "--sandbox-data", ""}} {
+			if _, directive, _ := complete(t, newF(), args...); directive != cobra.ShellCompDirectiveDefault {
+				t.Errorf("%q: directive %d, want Default (files)", args, directive)
+			}
 		}
 		cands, directive, _ := complete(t, newF(), "list", "--config", "")
 		if directive != cobra.ShellCompDirectiveFilterFileExt || !slices.Equal(cands, []string{"yaml", "yml"}) {
@@ -531,6 +536,11 @@ printf '%s\n' "${COMPREPLY[@]}"
 		if got := comp(t, nil, "apikeys", "list", "--columns", "title,i"); !slices.Contains(got, `title\,id`) && !slices.Contains(got, "title,id") {
 			t.Errorf("--columns title,i<TAB>: got %q", got)
 		}
+		// A date offers the operators the parser takes for dates: no ~ or !~.
+		dateOps := []string{"expires=", "expires!=", "expires<", "expires<=", "expires>", "expires>="}
+		if got := comp(t, nil, "apikeys", "list", "--filter", "expires"); !slices.Equal(got, dateOps) {
+			t.Errorf("--filter expires<TAB>: got %q, want %q", got, dateOps)
+		}
 	})
 
 	t.Run("fish", func(t *testing.T) {
@@ -560,6 +570,13 @@ printf '%s\n' "${COMPREPLY[@]}"
 		}
 		if got := values(comp(t, "apikeys delete --transfer-to ")); !slices.Equal(got, seedEditorEmails) {
 			t.Errorf("--transfer-to <TAB>: got %q, want %q", got, seedEditorEmails)
+		}
+		// fish sorts the candidates.
+		if got := comp(t, "apikeys delete --filter expires"); !slices.Equal(got, []string{"expires!=\tdiffers from", "expires<\tless than, before", "expires<=\tat most", "expires=\tequals", "expires>\tgreater than, after", "expires>=\tat least"}) {
+			t.Errorf("--filter expires<TAB>: got %q", got)
+		}
+		if got := comp(t, "apikeys sandbox --data "+filepath.Join(scripts, "apikeys.f")); !slices.Equal(got, []string{filepath.Join(scripts, "apikeys.fish")}) {
+			t.Errorf("sandbox --data <TAB> does not complete file names: %q", got)
 		}
 		if got := values(comp(t, "apikeys list --sort=-e")); !slices.Equal(got, []string{"--sort=-email", "--sort=-expires"}) {
 			t.Errorf("--sort=-e<TAB>: got %q", got)
@@ -720,23 +737,174 @@ printf '%s\n' "${COMPREPLY[@]}"
 	})
 }
 
-// The key cache's line format keeps every title, whatever characters it holds.
-func TestKeyCacheLinesRoundTrip(t *testing.T) {
-	keys := []completionKey{
-		{ID: "a", Title: "tab\there, newline\nthere, quote \" and \\ backslash", Role: "ORG_EDITOR", Expires: time.Unix(1893456000, 0).UTC()},
-		{ID: "b", Title: "", Role: "ORG_VIEWER"},
-		{ID: "c", Title: "Montréal — 東京", Role: "ORG_VIEWER", Expires: time.Unix(1, 0).UTC()},
+// TestFilterCompletionsParse: completion offers exactly what the filter parser accepts. Every
+// field's operator candidates parse once given a value of the field's kind, every operator
+// the parser accepts for the field is offered, and every value candidate parses as it is.
+func TestFilterCompletionsParse(t *testing.T) {
+	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	sample := map[string]string{"role": "editor", "status": "active", "created": "2026-01-02", "expires": "30d"}
+	parses := func(expr string) bool {
+		_, err := output.ParseFilter(unquoteShellWord(expr), now)
+		return err == nil
 	}
-	got, err := parseKeyLines(appendKeyLines(nil, keys))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, keys) {
-		t.Fatalf("round trip:\n got %#v\nwant %#v", got, keys)
-	}
-	for _, bad := range []string{"a\tb\n", "a\tORG_EDITOR\tsoon\t\"t\"\n", "a\tORG_EDITOR\t1\tunquoted\n"} {
-		if _, err := parseKeyLines([]byte(bad)); err == nil {
-			t.Errorf("parsed a malformed line %q", bad)
+	for _, field := range output.KeyFieldNames() {
+		value := sample[field]
+		if value == "" {
+			value = "x"
 		}
+		offered := map[string]bool{}
+		// explore follows the completion as a user pressing TAB again would: a candidate
+		// that leaves the cursor on the word (NoSpace) is an operator still open, which
+		// must parse once a value follows; the others are whole expressions.
+		var explore func(typed string)
+		explore = func(typed string) {
+			cands, directive := filterCandidates(typed)
+			for _, expr := range values(cands) {
+				if directive&cobra.ShellCompDirectiveNoSpace == 0 {
+					if !parses(expr) {
+						t.Errorf("%q is offered after %q but does not parse", expr, typed)
+					}
+					continue
+				}
+				offered[expr] = true
+				if !parses(expr + value) {
+					t.Errorf("%q is offered after %q but %q does not parse", expr, typed, expr+value)
+				}
+				if expr != typed {
+					explore(expr)
+				}
+			}
+		}
+		explore(field)
+		for _, op := range []string{"=", "!=", "~", "!~", "<", "<=", ">", ">="} {
+			if parses(field+op+value) && !offered[field+op] {
+				t.Errorf("the parser accepts %q but completion does not offer %q", field+op+value, field+op)
+			}
+		}
+	}
+}
+
+// TestCompletionsAreRegisteredWhereCommandsAreBuilt: the tree as newRootCmd builds it, with
+// no completion run, already knows every argument's and flag's completion; file completion
+// is given to the flags that take a file, and to no other.
+func TestCompletionsAreRegisteredWhereCommandsAreBuilt(t *testing.T) {
+	streams, _, _, _ := iostreams.Test()
+	root := newRootCmd(newFactory(streams, "test", func(string) string { return "" }))
+	files := map[string][]string{}
+	var walk func(cmd *cobra.Command)
+	walk = func(cmd *cobra.Command) {
+		if cmd.Runnable() && cmd.ValidArgsFunction == nil && len(cmd.ValidArgs) == 0 {
+			t.Errorf("%s: no completion of its arguments", cmd.CommandPath())
+		}
+		visit := func(fl *pflag.Flag) {
+			if fl.Value.Type() == "bool" {
+				return // takes no value
+			}
+			name := cmd.CommandPath() + " --" + fl.Name
+			exts, isFile := fl.Annotations[cobra.BashCompFilenameExt]
+			_, hasFunc := cmd.GetFlagCompletionFunc(fl.Name)
+			switch {
+			case isFile && hasFunc:
+				t.Errorf("%s: both a file flag and a completion function", name)
+			case isFile:
+				files[name] = exts
+			case !hasFunc:
+				t.Errorf("%s: no completion of its value", name)
+			}
+		}
+		cmd.LocalNonPersistentFlags().VisitAll(visit)
+		cmd.PersistentFlags().VisitAll(visit)
+		for _, sub := range cmd.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	want := map[string][]string{
+		"apikeys --config":             {"yaml", "yml"},
+		"apikeys --sandbox-data":       nil,
+		"apikeys create --secret-file": nil,
+		"apikeys sandbox --data":       nil,
+	}
+	if len(files) != len(want) {
+		t.Errorf("file flags: got %q, want %q", files, want)
+	}
+	for name, exts := range want {
+		if got, ok := files[name]; !ok || !slices.Equal(got, exts) {
+			t.Errorf("%s: file extensions %q (file flag: %v), want %q", name, got, ok, exts)
+		}
+	}
+}
+
+// TestCreateAndDeleteForgetOnlyTheirProfilesKeys: after a create or delete, the next
+// completion in that profile asks the API again and shows the change; another profile's
+// cached list still answers.
+func TestCreateAndDeleteForgetOnlyTheirProfilesKeys(t *testing.T) {
+	ts := newTestSandbox(t)
+	// Completions see a stopped clock, so the cache stays fresh however slow the machine;
+	// create keeps the real one (the sandbox refuses an expiry that is not in its future).
+	start := time.Now()
+	factory := func() *Factory {
+		streams, _, _, _ := iostreams.Test()
+		f := ts.factory(streams, nil)
+		f.Now = func() time.Time { return start }
+		return f
+	}
+	requests := func() int64 { return ts.sb.Stats().Requests }
+	show := func(profile string) []string {
+		cands, _, _ := complete(t, factory(), "--profile", profile, "show", "Nightly")
+		return values(cands)
+	}
+	cacheEntries := func() []string {
+		entries, _ := os.ReadDir(filepath.Join(os.Getenv("XDG_CACHE_HOME"), "apikeys", "completion"))
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return names
+	}
+	if got := show("prod"); len(got) != 0 {
+		t.Fatalf("before the create, prod offers %q", got)
+	}
+	if got := show("staging"); len(got) != 0 {
+		t.Fatalf("before the create, staging offers %q", got)
+	}
+	if got := cacheEntries(); len(got) != 2 {
+		t.Fatalf("cache entries of the two profiles: %q", got)
+	}
+
+	streams, _, out, errOut := iostreams.Test()
+	if code := run(context.Background(), ts.factory(streams, nil), []string{"--profile", "prod", "create", "Nightly export", "--role", "viewer", "--expires", "30d"}); code != exitOK {
+		t.Fatalf("create: exit %d\n%s", code, errOut)
+	}
+	if out.Len() == 0 {
+		t.Fatal("create printed no secret")
+	}
+	if got := cacheEntries(); len(got) != 1 {
+		t.Errorf("after the create in prod, cache entries %q, want staging's only", got)
+	}
+
+	before := requests()
+	if got := show("staging"); len(got) != 0 || requests() != before {
+		t.Errorf("staging: offered %q with %d requests, want its cached list (no request, no new key)", got, requests()-before)
+	}
+	before = requests()
+	got := show("prod")
+	if requests() == before {
+		t.Error("prod was answered from the cache its create should have dropped")
+	}
+	if !slices.Equal(got, []string{"Nightly export"}) {
+		t.Errorf("prod after the create: got %q, want the new key", got)
+	}
+
+	// The same for a delete: prod's list (holding the key now) goes, staging's stays.
+	streams, _, _, errOut = iostreams.Test()
+	if code := run(context.Background(), ts.factory(streams, nil), []string{"--profile", "prod", "delete", "Nightly export", "--yes"}); code != exitOK {
+		t.Fatalf("delete: exit %d\n%s", code, errOut)
+	}
+	if got := cacheEntries(); len(got) != 1 {
+		t.Errorf("after the delete in prod, cache entries %q, want staging's only", got)
+	}
+	if got := show("prod"); len(got) != 0 {
+		t.Errorf("prod after the delete: got %q, want nothing", got)
 	}
 }

@@ -109,6 +109,13 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 	fl.BoolVar(&opts.Copy, "copy", false, "copy the secret to the clipboard (default when stdout is a terminal, without --secret-file)")
 	fl.BoolVar(&opts.NoCopy, "no-copy", false, "do not copy the secret to the clipboard")
 	durationVar(fl, &opts.ClearAfter, "clear-after", "45s", "clear the clipboard after this long if it still holds the secret (0: never)")
+	cmd.ValidArgsFunction = noValues // TITLE is new text
+	completeFlag(cmd, "title", noValues)
+	completeFlag(cmd, "role", completeKeyRole)
+	completeFlag(cmd, "expires", noValues)
+	completeFiles(cmd, "secret-file")
+	completeFlag(cmd, "clear-after", noValues)
+	forgetKeysAfter(f, cmd)
 	return cmd
 }
 
@@ -164,7 +171,6 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return createFailure(err, in.title)
 	}
-	forgetCompletedKeys()
 	if key.Secret == "" {
 		removeSecretFile()
 		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), key.Title, shellWord(sanitize.Text(key.ID)))

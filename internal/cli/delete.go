@@ -123,6 +123,11 @@ included, unless --all is given; --all alone selects every key.`,
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing")
 	fl.StringArrayVar(&opts.Filters, "filter", nil, "select keys with a list filter (FIELD OP VALUE); repeatable")
 	fl.BoolVar(&opts.All, "all", false, "select every key of the organization; also required when --filter selects every key")
+	c := newCompleter(f)
+	cmd.ValidArgsFunction = c.keyArgs(true)
+	completeFlag(cmd, "transfer-to", c.editors)
+	completeFlag(cmd, "filter", completeFilter)
+	forgetKeysAfter(f, cmd)
 	return cmd
 }
 
@@ -260,7 +265,6 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		}
 		e.Deleted = true
 	}
-	forgetCompletedKeys()
 	if err := printDeleteResult(opts.IO, fmtKind, plan, false); err != nil {
 		return err
 	}

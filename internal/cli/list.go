@@ -80,6 +80,12 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
 	fl.BoolVar(&opts.Expired, "expired", false, "only expired keys (status=expired)")
 	durationVar(fl, &opts.ExpiringWithin, "expiring-within", "", "only keys not yet expired that expire within DURATION (e.g. 30d)")
 	fl.BoolVar(&opts.NoHeaders, "no-headers", false, "omit the header row")
+	cmd.ValidArgsFunction = noValues
+	completeFlag(cmd, "columns", completeColumns)
+	completeFlag(cmd, "hide", completeHide)
+	completeFlag(cmd, "sort", completeSort)
+	completeFlag(cmd, "filter", completeFilter)
+	completeFlag(cmd, "expiring-within", noValues)
 	return cmd
 }
 

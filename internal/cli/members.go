@@ -52,6 +52,8 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 	}
 	cmd.Flags().StringVar(&opts.Role, "role", "", "only members holding this role: admin, editor or viewer")
 	cmd.Flags().BoolVar(&opts.NoHeaders, "no-headers", false, "omit the header row")
+	cmd.ValidArgsFunction = noValues
+	completeFlag(cmd, "role", completeMemberRole)
 	return cmd
 }
 

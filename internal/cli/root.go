@@ -62,10 +62,10 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	guard := guardCommands(root)
 	out := f.IO.Out
 	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
-		// Dynamic completion is set up only when the shell asks for it, and its answer,
-		// which cobra prints a line at a time, is written in a few large writes: 2,000
-		// candidates were 2,000 write calls (docs/performance.md).
-		registerCompletions(root, f)
+		// While answering the shell nothing may prompt and a saved session is not
+		// refreshed. The answer, which cobra prints a line at a time, is written in a few
+		// large writes: 2,000 candidates were 2,000 write calls (docs/performance.md).
+		f.completing = true
 		bw := bufio.NewWriter(out)
 		defer bw.Flush()
 		out = bw
@@ -174,6 +174,14 @@ Try it without an account against the built-in sandbox:
 	durationVar(pf, &timeout, "timeout", "", "timeout of each HTTP request (default 20s)")
 	_ = pf.MarkHidden("sandbox-data")
 	f.rootFlags = pf // what Settings reads, once the command line is parsed
+	c := newCompleter(f)
+	completeFlag(root, "profile", c.profiles)
+	completeFlag(root, "api-url", noValues)
+	completeFlag(root, "org", noValues)
+	completeFiles(root, "sandbox-data")
+	completeFlag(root, "output", completeFormat)
+	completeFiles(root, "config", "yaml", "yml")
+	completeFlag(root, "timeout", noValues)
 
 	root.AddCommand(
 		newListCmd(f, nil),
@@ -263,6 +271,7 @@ func newVersionCmd(f *Factory) *cobra.Command {
 			fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
 			return nil
 		},
+		ValidArgsFunction: noValues,
 	}
 }
 

@@ -74,6 +74,7 @@ point --api-url at it.`,
 	}
 	cmd.PersistentFlags().StringVar(&opts.Data, "data", "", "data file (default: APIKEYS_SANDBOX_DATA or the user's state directory)")
 	cmd.AddCommand(newSandboxServeCmd(opts), newSandboxResetCmd(opts), newSandboxInfoCmd(opts), newSandboxResourcesCmd(opts))
+	completeFiles(cmd, "data")
 	return cmd
 }
 
@@ -141,6 +142,10 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 	fl.Int64Var(&seed, "seed", 1, "seed of the fault sequence, for reproducible runs")
 	durationVar(fl, &ttl, "token-ttl", "", "access-token lifetime (default 1h); short values exercise refresh")
 	durationVar(fl, &slow, "slow-delay", "", "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
+	cmd.ValidArgsFunction = noValues
+	for _, name := range []string{"addr", "fault-rate", "faults", "seed", "token-ttl", "slow-delay"} {
+		completeFlag(cmd, name, noValues)
+	}
 	return cmd
 }
 
@@ -178,6 +183,8 @@ func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&extra, "keys", 0, "number of generated keys to add to the seed")
+	cmd.ValidArgsFunction = noValues
+	completeFlag(cmd, "keys", noValues)
 	return cmd
 }
 
@@ -191,6 +198,7 @@ func newSandboxInfoCmd(opts *sandboxOptions) *cobra.Command {
 				return printSandboxInfo(opts, sb.Info(), format)
 			})
 		},
+		ValidArgsFunction: noValues,
 	}
 }
 
@@ -225,6 +233,7 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return opts.read(printSandboxResources(opts))
 		},
+		ValidArgsFunction: noValues,
 	}
 }
 

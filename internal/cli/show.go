@@ -64,6 +64,7 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 		},
 	}
 	cmd.Flags().BoolVar(&opts.CopyEmail, "copy-email", false, "copy the key's email address to the clipboard")
+	cmd.ValidArgsFunction = newCompleter(f).keyArgs(false)
 	return cmd
 }
 

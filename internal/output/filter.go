@@ -16,10 +16,70 @@ type Filter interface {
 	Field() string
 }
 
-// operators in the order the parser tries them: longest first, so "<=" is
-// never read as "<" followed by "=".
-func operators() []string {
-	return []string{"!=", "!~", "<=", ">=", "=", "~", "<", ">"}
+// FilterOperator is one --filter operator: its symbol, what it means (completion shows it)
+// and whether it applies to dates. The parser and shell completion both read the table
+// below, so completion offers exactly the operators the parser accepts for a field.
+type FilterOperator struct {
+	Symbol  string
+	Meaning string
+	onDates bool
+}
+
+// filterOperators in the order they are shown (help, errors, completion). ~ and !~ compare
+// text, which a date is not.
+var filterOperators = []FilterOperator{
+	{"=", "equals", true},
+	{"!=", "differs from", true},
+	{"~", "contains, ignoring case", false},
+	{"!~", "does not contain", false},
+	{"<", "less than, before", true},
+	{"<=", "at most", true},
+	{">", "greater than, after", true},
+	{">=", "at least", true},
+}
+
+// appliesTo reports whether the operator may be used on a field of kind k.
+func (o FilterOperator) appliesTo(k fieldKind) bool { return o.onDates || k != kindDate }
+
+// FilterOperators returns the operators that apply to the field named field (any case), in
+// the order they are shown; ok is false for a name outside the key vocabulary.
+func FilterOperators(field string) (ops []FilterOperator, ok bool) {
+	id, ok := lookupField(field)
+	if !ok {
+		return nil, false
+	}
+	return operatorsFor(id.kind()), true
+}
+
+func operatorsFor(k fieldKind) []FilterOperator {
+	var ops []FilterOperator
+	for _, o := range filterOperators {
+		if o.appliesTo(k) {
+			ops = append(ops, o)
+		}
+	}
+	return ops
+}
+
+// operatorSymbols lists the symbols of ops as the messages show them: "= != < <= > >=".
+func operatorSymbols(ops []FilterOperator) string {
+	symbols := make([]string, len(ops))
+	for i, o := range ops {
+		symbols[i] = o.Symbol
+	}
+	return strings.Join(symbols, " ")
+}
+
+// leadingOperator is the longest operator of the table that s starts with, so "<=" is never
+// read as "<" followed by "="; nil when s starts with none.
+func leadingOperator(s string) *FilterOperator {
+	var best *FilterOperator
+	for i, o := range filterOperators {
+		if strings.HasPrefix(s, o.Symbol) && (best == nil || len(o.Symbol) > len(best.Symbol)) {
+			best = &filterOperators[i]
+		}
+	}
+	return best
 }
 
 // operatorChars start an operator. An unquoted value starting with one is
@@ -27,7 +87,8 @@ func operators() []string {
 // and reading it as a value ("=x") would silently select other keys.
 const operatorChars = "=!~<>"
 
-const operatorHelp = "= != ~ !~ < <= > >="
+// operatorHelp is every operator, for messages about a missing or unknown one.
+var operatorHelp = operatorSymbols(filterOperators)
 
 // ParseFilter reads one --filter expression, FIELD OP VALUE:
 //   - FIELD is a name of the key vocabulary (any case);
@@ -67,19 +128,14 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 	}
 
 	rest := strings.TrimLeft(s[n:], " \t")
-	op := ""
-	for _, candidate := range operators() {
-		if strings.HasPrefix(rest, candidate) {
-			op = candidate
-			break
-		}
-	}
-	if op == "" {
+	operator := leadingOperator(rest)
+	if operator == nil {
 		if rest == "" {
 			return nil, usageErrorf("invalid filter %q: missing operator after %q (use one of %s)", expr, name, operatorHelp)
 		}
 		return nil, usageErrorf("invalid filter %q: expected an operator after %q, not %q (use one of %s)", expr, name, rest, operatorHelp)
 	}
+	op := operator.Symbol
 	typed := strings.TrimSpace(rest[len(op):])
 	value := unquote(typed)
 	// An empty value is refused, so an unset shell variable cannot select every key; a
@@ -97,10 +153,10 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 		f.lower = strings.ToLower(value)
 		return f, nil
 	}
+	if !operator.appliesTo(id.kind()) {
+		return nil, usageErrorf("invalid filter %q: operator %q does not apply to dates (use %s)", expr, op, operatorSymbols(operatorsFor(kindDate)))
+	}
 	if op == "~" || op == "!~" {
-		if id.kind() == kindDate {
-			return nil, usageErrorf("invalid filter %q: operator %q does not apply to dates (use = != < <= > >=)", expr, op)
-		}
 		f.lower = strings.ToLower(value)
 		return f, nil
 	}

@@ -2,6 +2,7 @@ package output
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -317,4 +318,44 @@ func FuzzParseFilter(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The operator table is what the parser accepts: for every field, an operator FilterOperators
+// offers parses, and one it leaves out is refused.
+func TestFilterOperatorsAreWhatTheParserAccepts(t *testing.T) {
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	sample := map[string]string{"role": "editor", "status": "active", "created": "2026-01-02", "expires": "30d"}
+	all := []string{"=", "!=", "~", "!~", "<", "<=", ">", ">="}
+	for _, field := range KeyFieldNames() {
+		ops, ok := FilterOperators(strings.ToUpper(field))
+		if !ok {
+			t.Fatalf("FilterOperators(%q): unknown field", field)
+		}
+		offered := map[string]bool{}
+		for _, o := range ops {
+			offered[o.Symbol] = true
+		}
+		value := sample[field]
+		if value == "" {
+			value = "x"
+		}
+		for _, op := range all {
+			_, err := ParseFilter(field+op+value, now)
+			if (err == nil) != offered[op] {
+				t.Errorf("%s%s%s: offered %v, parse error %v", field, op, value, offered[op], err)
+			}
+		}
+	}
+	var dates []string
+	ops, _ := FilterOperators("expires")
+	for _, o := range ops {
+		dates = append(dates, o.Symbol+" "+o.Meaning)
+	}
+	want := []string{"= equals", "!= differs from", "< less than, before", "<= at most", "> greater than, after", ">= at least"}
+	if !slices.Equal(dates, want) {
+		t.Errorf("date operators: got %q, want %q", dates, want)
+	}
+	if ops, ok := FilterOperators("nosuch"); ok || ops != nil {
+		t.Errorf("unknown field: got %v, %v", ops, ok)
+	}
 }
