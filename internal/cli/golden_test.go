@@ -107,15 +107,17 @@ func formatCases(name string, args ...string) []goldenCase {
 	return cases
 }
 
-// Every format of list, show and members, byte for byte: the JSON and YAML key order (YAML in
-// the JSON's order, no longer alphabetical for show and members), the CSV and TSV headers,
-// the plain and terminal tables, and show's detail view.
+// Every format of list, show, members and a dry run of delete, byte for byte: the JSON and
+// YAML key order (YAML in the JSON's order, no longer alphabetical for show, members and
+// delete), the CSV and TSV headers, the plain and terminal tables, show's detail view and
+// delete's plan.
 func TestGoldenKeysAndMembers(t *testing.T) {
 	ts := goldenSandbox(t)
 	var cases []goldenCase
 	cases = append(cases, formatCases("list", "list")...)
 	cases = append(cases, formatCases("show", "show", "QGIS plugin")...)
 	cases = append(cases, formatCases("members", "members")...)
+	cases = append(cases, formatCases("delete-dry-run", "delete", "Drone imagery upload", "Legacy ETL", "--dry-run", "--transfer-to", "erin@acme.example")...)
 	cases = append(cases, goldenCase{name: "members.csv-no-headers", args: []string{"members", "--role", "editor", "-o", "csv", "--no-headers"}})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
