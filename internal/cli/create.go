@@ -95,6 +95,14 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 				}
 				opts.Title = args[0]
 			}
+			// Refused before any I/O, as flags are: a format create cannot print, and missing
+			// values with no terminal to ask for them on.
+			if _, err := newPrinter(opts.IO, opts.Format, createSpec(), false); err != nil {
+				return err
+			}
+			if missing := missingCreateFlags(opts); len(missing) > 0 && !opts.IO.CanPrompt() {
+				return errkind.Usagef("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -126,16 +134,18 @@ type createInput struct {
 	expires time.Time
 }
 
+// createSpec is what create prints: one new key and its secret, which no CSV line should carry
+// (read as the default, -o csv handed a script expecting a header row the bare secret).
+func createSpec() output.Spec {
+	return output.Spec{Command: "create", Shape: output.Object,
+		Advice: "use -o json (the row and its secret), or no -o to get the secret alone on stdout"}
+}
+
 func runCreate(ctx context.Context, opts *createOptions) error {
 	now := opts.Now()
-	fmtKind, err := opts.Format()
+	p, err := newPrinter(opts.IO, opts.Format, createSpec(), false)
 	if err != nil {
 		return err
-	}
-	// Refused before anything is created: read as the default, -o csv would hand a script
-	// expecting a header row the bare secret.
-	if fmtKind == output.CSV || fmtKind == output.TSV {
-		return errkind.Usagef("create prints the new key as table, json or yaml, not %s: use -o json (the row and its secret), or no -o to get the secret alone on stdout", fmtKind)
 	}
 	in, err := createInputs(opts, now)
 	if err != nil {
@@ -175,7 +185,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), key.Title, shellWord(sanitize.Text(key.ID)))
 	}
-	return deliverSecret(opts, key, fmtKind, secretFile, opts.ClearAfter, now)
+	return deliverSecret(opts, p, key, secretFile, opts.ClearAfter, now)
 }
 
 // shellWord is s as one word to paste into a POSIX shell: as is when it holds only characters
@@ -214,9 +224,8 @@ func createFailure(err error, title string) error {
 	return err
 }
 
-// createInputs validates flags and asks for what is missing, on a terminal only.
-func createInputs(opts *createOptions, now time.Time) (createInput, error) {
-	var in createInput
+// missingCreateFlags names the values create would have to ask for.
+func missingCreateFlags(opts *createOptions) []string {
 	var missing []string
 	if strings.TrimSpace(opts.Title) == "" {
 		missing = append(missing, "--title (or a TITLE argument)")
@@ -227,6 +236,14 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	if opts.Expires == "" {
 		missing = append(missing, "--expires")
 	}
+	return missing
+}
+
+// createInputs validates flags and asks for what is missing (on a terminal: RunE refused
+// missing values without one).
+func createInputs(opts *createOptions, now time.Time) (createInput, error) {
+	var in createInput
+	missing := missingCreateFlags(opts)
 	if len(missing) > 0 && !opts.IO.CanPrompt() {
 		return in, errkind.Usagef("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
 	}
@@ -313,9 +330,8 @@ type createdKey struct {
 	SecretFile string `json:"secretFile,omitempty"`
 }
 
-func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Format, secretFile *os.File, clearAfter time.Duration, now time.Time) error {
+func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey, secretFile *os.File, clearAfter time.Duration, now time.Time) error {
 	row := toOutputKey(key, now)
-	errOut := opts.IO.ErrOut
 	if secretFile != nil {
 		if _, err := io.WriteString(secretFile, key.Secret+"\n"); err != nil {
 			return fmt.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))
@@ -329,20 +345,22 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 	if copyWanted {
 		defer copySecret(opts, key.Secret, clearAfter)
 	}
-	switch format {
-	case output.JSON, output.YAML:
-		out := createdKey{Key: row}
-		if secretFile != nil {
-			out.SecretFile = opts.SecretFile
-		} else {
-			out.Secret = key.Secret
-		}
-		if format == output.JSON {
-			return output.PrintJSON(opts.IO.Out, out)
-		}
-		return output.PrintYAML(opts.IO.Out, out)
-	}
+	out := createdKey{Key: row}
 	if secretFile != nil {
+		out.SecretFile = opts.SecretFile
+	} else {
+		out.Secret = key.Secret
+	}
+	return p.Print(output.Result{Data: out, Text: func(w io.Writer) error {
+		return printCreated(w, opts, key, row, secretFile != nil)
+	}})
+}
+
+// printCreated is create's -o table, w its stdout: a note on stderr when the secret went to a file; the
+// secret alone on stdout when stdout is no terminal; else the panel, the secret sanitised.
+func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row output.Key, toFile bool) error {
+	errOut := opts.IO.ErrOut
+	if toFile {
 		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
 			key.Title, sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
 		return nil
@@ -350,15 +368,15 @@ func deliverSecret(opts *createOptions, key jmapcloud.APIKey, format output.Form
 	if !opts.IO.IsStdoutTTY() {
 		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
 			key.Title, sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
-		_, err := fmt.Fprintln(opts.IO.Out, key.Secret)
+		_, err := fmt.Fprintln(w, key.Secret)
 		return err
 	}
-	fmt.Fprintf(opts.IO.Out, "Created API key %q\n\n", key.Title)
-	output.PrintDetail(opts.IO.Out, [][2]string{
+	fmt.Fprintf(w, "Created API key %q\n\n", key.Title)
+	output.PrintDetail(w, [][2]string{
 		{"ID", key.ID}, {"Role", row.Role}, {"Expires", row.Expires.Format(time.RFC3339)},
 	})
 	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
-	fmt.Fprintf(opts.IO.Out, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
+	fmt.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
 	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once and cannot be retrieved later.")
 	fmt.Fprintln(errOut, "  Use it in the header   Api-Key: <secret>")
 	return nil

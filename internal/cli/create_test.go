@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 )
 
@@ -157,5 +161,68 @@ func TestCreateAndDeleteForgetTheCompletionCache(t *testing.T) {
 		if n := cached(); n != 0 {
 			t.Fatalf("%v left %d cached key lists", step, n)
 		}
+	}
+}
+
+// rootWith is the command tree with cmd in place of the command of the same name, so a test
+// can run cmd with a runF through the real root flags and hooks.
+func rootWith(f *Factory, cmd *cobra.Command) *cobra.Command {
+	root := newRootCmd(f)
+	for _, c := range root.Commands() {
+		if c.Name() == cmd.Name() {
+			root.RemoveCommand(c)
+		}
+	}
+	root.AddCommand(cmd)
+	return root
+}
+
+// create's flag/terminal matrix: what reaches the run function, and what RunE refuses before
+// any I/O (a format create cannot print, missing values with no terminal to ask on), so that
+// run never starts for those.
+func TestNewCmdCreate(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	tests := []struct {
+		name      string
+		args      []string
+		canPrompt bool
+		wantErr   string
+		wantTitle string
+	}{
+		{name: "all flags", args: []string{"CI", "--role", "viewer", "--expires", "30d"}, wantTitle: "CI"},
+		{name: "title flag", args: []string{"--title", "CI", "--role", "viewer", "--expires", "30d", "-o", "json"}, wantTitle: "CI"},
+		{name: "missing, no terminal", args: []string{"CI"}, wantErr: "missing --role, --expires: no terminal to ask on, so pass --role and --expires"},
+		{name: "missing, terminal", args: []string{}, canPrompt: true},
+		{name: "csv", args: []string{"CI", "--role", "viewer", "--expires", "30d", "-o", "csv"}, canPrompt: true,
+			wantErr: "create prints table, json or yaml, not csv: use -o json (the row and its secret), or no -o to get the secret alone on stdout"},
+		{name: "tsv before missing", args: []string{"-o", "tsv"},
+			wantErr: "create prints table, json or yaml, not tsv: use -o json (the row and its secret), or no -o to get the secret alone on stdout"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			streams, _, out, errOut := iostreams.Test()
+			streams.SetTTY(tt.canPrompt, tt.canPrompt, tt.canPrompt)
+			f := newFactory(streams, "test", func(string) string { return "" })
+			var got *createOptions
+			root := rootWith(f, newCreateCmd(f, func(_ context.Context, o *createOptions) error { got = o; return nil }))
+			root.SetArgs(append([]string{"create"}, tt.args...))
+			root.SetOut(out)
+			root.SetErr(errOut)
+			err := root.Execute()
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr || got != nil {
+					t.Fatalf("err %v, run called %v; want %q and no run", err, got != nil, tt.wantErr)
+				}
+				if exitCode(err) != exitUsage {
+					t.Fatalf("exit %d, want 2", exitCode(err))
+				}
+				return
+			}
+			if err != nil || got == nil || got.Title != tt.wantTitle {
+				t.Fatalf("err %v, options %+v; want a run with title %q", err, got, tt.wantTitle)
+			}
+		})
 	}
 }

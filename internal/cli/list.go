@@ -91,7 +91,9 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
 
 func runList(ctx context.Context, opts *listOptions) error {
 	now := opts.Now()
-	fmtKind, err := opts.Format()
+	// list prints every format, through output.PrintKeys: the key vocabulary's own printer,
+	// which streams JSON and prints CSV a chunk at a time (printKeyRows).
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders)
 	if err != nil {
 		return err
 	}
@@ -142,7 +144,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	}
 	output.SortKeys(rows, sortKeys)
 	err = printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
-		Format:          fmtKind,
+		Format:          p.Format(),
 		Columns:         columns,
 		ColumnsExplicit: opts.columnsGiven,
 		NoHeaders:       opts.NoHeaders,

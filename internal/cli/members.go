@@ -73,7 +73,7 @@ func memberRoleFilter(role string) (string, error) {
 }
 
 func runMembers(ctx context.Context, opts *membersOptions) error {
-	fmtKind, err := opts.Format()
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders)
 	if err != nil {
 		return err
 	}
@@ -99,16 +99,15 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 		}
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return strings.ToLower(kept[i].Name) < strings.ToLower(kept[j].Name) })
-	switch fmtKind {
-	case output.JSON:
-		return output.PrintJSON(opts.IO.Out, kept)
-	case output.YAML:
-		return output.PrintYAML(opts.IO.Out, kept)
+	return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
+}
+
+// memberColumns are the columns of `members`: the JSON keys, roles joined by commas.
+func memberColumns() []output.Column[jmapcloud.Member] {
+	return []output.Column[jmapcloud.Member]{
+		{Header: "id", Value: func(m jmapcloud.Member) string { return m.ID }},
+		{Header: "name", Value: func(m jmapcloud.Member) string { return m.Name }},
+		{Header: "email", Value: func(m jmapcloud.Member) string { return m.Email }},
+		{Header: "roles", Value: func(m jmapcloud.Member) string { return strings.Join(m.Roles, ",") }},
 	}
-	headers := []string{"id", "name", "email", "roles"}
-	rows := make([][]string, len(kept))
-	for i, m := range kept {
-		rows[i] = []string{m.ID, m.Name, m.Email, strings.Join(m.Roles, ",")}
-	}
-	return printRecords(opts.IO, fmtKind, headers, []string{"ID", "NAME", "EMAIL", "ROLES"}, rows, opts.NoHeaders)
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -21,6 +22,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
 
@@ -54,7 +56,7 @@ func endingSignals() []os.Signal {
 // run executes one command line with the given factory (tests pass their own).
 func run(ctx context.Context, f *Factory, args []string) int {
 	defer f.close()
-	if versionOnly(args) {
+	if versionOnly(args, f.Getenv) {
 		fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
 		return exitOK
 	}
@@ -116,8 +118,12 @@ func run(ctx context.Context, f *Factory, args []string) int {
 // versionOnly reports a command line that only asks for the version (`apikeys version`,
 // `apikeys --version`): it is answered before the command tree is built, so it costs little
 // more than the process's start (docs/performance.md). The output is cobra's, to the byte.
-func versionOnly(args []string) bool {
-	return len(args) == 1 && (args[0] == "version" || args[0] == "--version")
+// `version` with APIKEYS_OUTPUT set goes through the command, which prints that format.
+func versionOnly(args []string, getenv func(string) string) bool {
+	if len(args) != 1 {
+		return false
+	}
+	return args[0] == "--version" || (args[0] == "version" && getenv(config.EnvName("output")) == "")
 }
 
 // flagError marks cobra's own parse errors so they exit 2. usageOf, when set, is the
@@ -266,13 +272,41 @@ func newVersionCmd(f *Factory) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
-		Args:  cobra.NoArgs,
+		Long: `Print the version: "apikeys VERSION", or with -o json or -o yaml a record
+{"version": "VERSION"}.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
-			return nil
+			format := func() (output.Format, error) { return versionFormat(cmd, f.Getenv) }
+			p, err := newPrinter(f.IO, format, output.Spec{Command: "version", Shape: output.Object}, false)
+			if err != nil {
+				return err
+			}
+			return p.Print(output.Result{
+				Data: versionRecord{Version: f.Version},
+				Text: func(w io.Writer) error {
+					_, err := fmt.Fprintf(w, "apikeys %s\n", f.Version)
+					return err
+				},
+			})
 		},
 		ValidArgsFunction: noValues,
 	}
+}
+
+// versionRecord is what `version -o json|yaml` prints.
+type versionRecord struct {
+	Version string `json:"version"`
+}
+
+// versionFormat is -o for version, from the flag or APIKEYS_OUTPUT, the only places -o comes
+// from (the profile file has no output key): version reads no configuration, so a broken
+// file does not hide the version of the program that could read it.
+func versionFormat(cmd *cobra.Command, getenv func(string) string) (output.Format, error) {
+	value := getenv(config.EnvName("output"))
+	if fl := cmd.Flags().Lookup("output"); fl != nil && (fl.Changed || value == "") {
+		value = fl.Value.String()
+	}
+	return output.ParseFormat(value)
 }
 
 // resolveVersion prefers the ldflags value, then the module version of the build.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -36,9 +37,10 @@ func (o *sandboxOptions) dataPath() (string, error) {
 	return session.SandboxDataPath(s)
 }
 
-// read runs fn on the opened sandbox with the parsed -o, closing it after.
-func (o *sandboxOptions) read(fn func(*sandbox.Sandbox, output.Format) error) error {
-	format, err := o.f.format()
+// read checks -o against spec, then runs fn on the opened sandbox with the command's printer,
+// closing the sandbox after.
+func (o *sandboxOptions) read(spec output.Spec, fn func(*sandbox.Sandbox, *output.Printer) error) error {
+	p, err := newPrinter(o.f.IO, o.f.format, spec, false)
 	if err != nil {
 		return err
 	}
@@ -47,7 +49,7 @@ func (o *sandboxOptions) read(fn func(*sandbox.Sandbox, output.Format) error) er
 		return err
 	}
 	defer sb.Close()
-	return fn(sb, format)
+	return fn(sb, p)
 }
 
 // open opens the sandbox's data file with the given options (Path filled in).
@@ -194,33 +196,41 @@ func newSandboxInfoCmd(opts *sandboxOptions) *cobra.Command {
 		Short: "Print the sandbox's logins, password, organization and data path",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return opts.read(func(sb *sandbox.Sandbox, format output.Format) error {
-				return printSandboxInfo(opts, sb.Info(), format)
+			// An organization with a list of logins is no CSV line: table, JSON or YAML.
+			spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
+			return opts.read(spec, func(sb *sandbox.Sandbox, p *output.Printer) error {
+				return p.Print(sandboxInfoResult(sb.Info(), opts.f.IO.IsStdoutTTY()))
 			})
 		},
 		ValidArgsFunction: noValues,
 	}
 }
 
-func printSandboxInfo(opts *sandboxOptions, info sandbox.Info, format output.Format) error {
-	out := opts.f.IO.Out
-	switch format {
-	case output.JSON:
-		return output.PrintJSON(out, info)
-	case output.YAML:
-		return output.PrintYAML(out, info)
+// sandboxInfoResult is the sandbox's info as JSON and YAML print it, and for a person a
+// detail view followed by the table of logins.
+func sandboxInfoResult(info sandbox.Info, tty bool) output.Result {
+	return output.Result{
+		Data: info,
+		Text: func(w io.Writer) error {
+			output.PrintDetail(w, [][2]string{
+				{"Organization", fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
+				{"Password", info.Password + " (every login)"},
+				{"Data", info.DataPath},
+			})
+			fmt.Fprintln(w)
+			logins := output.TableOf(loginColumns(), info.Logins)
+			return output.PrintRows(w, logins, output.TableOptions{TTY: tty})
+		},
 	}
-	output.PrintDetail(out, [][2]string{
-		{"Organization", fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
-		{"Password", info.Password + " (every login)"},
-		{"Data", info.DataPath},
-	})
-	fmt.Fprintln(out)
-	rows := make([][]string, len(info.Logins))
-	for i, l := range info.Logins {
-		rows[i] = []string{l.Email, l.Name, strings.Join(l.Roles, ",")}
+}
+
+// loginColumns head sandbox info's table of logins.
+func loginColumns() []output.Column[sandbox.Login] {
+	return []output.Column[sandbox.Login]{
+		{Header: "email", Title: "LOGIN", Value: func(l sandbox.Login) string { return l.Email }},
+		{Header: "name", Value: func(l sandbox.Login) string { return l.Name }},
+		{Header: "roles", Value: func(l sandbox.Login) string { return strings.Join(l.Roles, ",") }},
 	}
-	return output.PrintTable(out, []string{"LOGIN", "NAME", "ROLES"}, rows, output.TableOptions{TTY: opts.f.IO.IsStdoutTTY()})
 }
 
 func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
@@ -231,33 +241,31 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 (a member or an API key), so you can see where a deleted key's resources went.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return opts.read(printSandboxResources(opts))
+			return opts.read(output.Spec{Command: "sandbox resources", Shape: output.Records}, printSandboxResources)
 		},
 		ValidArgsFunction: noValues,
 	}
 }
 
-func printSandboxResources(opts *sandboxOptions) func(*sandbox.Sandbox, output.Format) error {
-	return func(sb *sandbox.Sandbox, format output.Format) error {
-		res, err := sb.Resources()
-		if err != nil {
-			return err
-		}
-		if res == nil {
-			res = []sandbox.Resource{}
-		}
-		out := opts.f.IO.Out
-		switch format {
-		case output.JSON:
-			return output.PrintJSON(out, res)
-		case output.YAML:
-			return output.PrintYAML(out, res)
-		}
-		headers := []string{"id", "type", "name", "ownerKind", "ownerId", "ownerName"}
-		rows := make([][]string, len(res))
-		for i, r := range res {
-			rows[i] = []string{r.ID, r.Type, r.Name, r.OwnerKind, r.OwnerID, r.OwnerName}
-		}
-		return printRecords(opts.f.IO, format, headers, []string{"ID", "TYPE", "NAME", "OWNER KIND", "OWNER ID", "OWNER"}, rows, false)
+func printSandboxResources(sb *sandbox.Sandbox, p *output.Printer) error {
+	res, err := sb.Resources()
+	if err != nil {
+		return err
+	}
+	if res == nil {
+		res = []sandbox.Resource{}
+	}
+	return p.Print(output.Result{Data: res, Rows: output.TableOf(resourceColumns(), res)})
+}
+
+// resourceColumns are the columns of sandbox resources: the JSON keys.
+func resourceColumns() []output.Column[sandbox.Resource] {
+	return []output.Column[sandbox.Resource]{
+		{Header: "id", Value: func(r sandbox.Resource) string { return r.ID }},
+		{Header: "type", Value: func(r sandbox.Resource) string { return r.Type }},
+		{Header: "name", Value: func(r sandbox.Resource) string { return r.Name }},
+		{Header: "ownerKind", Title: "OWNER KIND", Value: func(r sandbox.Resource) string { return r.OwnerKind }},
+		{Header: "ownerId", Title: "OWNER ID", Value: func(r sandbox.Resource) string { return r.OwnerID }},
+		{Header: "ownerName", Title: "OWNER", Value: func(r sandbox.Resource) string { return r.OwnerName }},
 	}
 }

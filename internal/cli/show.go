@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"regexp"
 	"sync"
 	"time"
@@ -109,7 +110,9 @@ func findKey(ctx context.Context, api keyGetter, ref string, warn *keyWarnings) 
 
 func runShow(ctx context.Context, opts *showOptions) error {
 	now := opts.Now()
-	fmtKind, err := opts.Format()
+	// One key is a row of list's table: every format, CSV and TSV the header and one row, as
+	// `list --columns all` prints them.
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false)
 	if err != nil {
 		return err
 	}
@@ -127,41 +130,52 @@ func runShow(ctx context.Context, opts *showOptions) error {
 		return err
 	}
 	row := toOutputKey(key, now)
-	switch fmtKind {
-	case output.JSON:
-		err = output.PrintJSON(opts.IO.Out, row)
-	case output.YAML:
-		err = output.PrintYAML(opts.IO.Out, row)
-	case output.CSV, output.TSV:
-		err = output.PrintKeys(opts.IO.Out, []output.Key{row}, output.KeyPrintOptions{Format: fmtKind, Columns: output.KeyFieldNames(), Now: now, TTY: opts.IO.IsStdoutTTY()})
-	default:
-		output.PrintDetail(opts.IO.Out, [][2]string{
-			{"Title", row.Title},
-			{"ID", row.ID},
-			{"Role", row.Role},
-			{"Creator", row.Creator},
-			{"Email", row.Email},
-			{"Created", detailDate(row.Created, key.Problems().CreationDate)},
-			{"Expires", detailDate(row.Expires, key.Problems().ExpirationDate)},
-			{"Status", row.Status},
-		})
-	}
-	if err != nil {
+	if err := p.Print(showResult(row, key.Problems())); err != nil {
 		return err
 	}
 	if opts.CopyEmail {
-		if row.Email == "" {
-			fmt.Fprintln(opts.IO.ErrOut, "Note: this key has no email address to copy.")
-		} else if !sanitize.Safe(row.Email) {
-			// No address holds control characters; a paste into a terminal would act on them.
-			fmt.Fprintf(opts.IO.ErrOut, "Note: %s was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n", sanitize.Text(row.Email))
-		} else if method, err := opts.Copy(row.Email); err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
-		} else {
-			fmt.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(row.Email), method)
-		}
+		copyEmail(opts, row.Email)
 	}
 	return nil
+}
+
+// showResult is one key: its row (JSON keeps time.Time's form, as it always had), and the
+// detail view a person reads.
+func showResult(row output.Key, problems jmapcloud.KeyProblems) output.Result {
+	return output.Result{
+		Data: row,
+		Rows: output.TableOf(output.KeyColumns(), []output.Key{row}),
+		Text: func(w io.Writer) error {
+			output.PrintDetail(w, [][2]string{
+				{"Title", row.Title},
+				{"ID", row.ID},
+				{"Role", row.Role},
+				{"Creator", row.Creator},
+				{"Email", row.Email},
+				{"Created", detailDate(row.Created, problems.CreationDate)},
+				{"Expires", detailDate(row.Expires, problems.ExpirationDate)},
+				{"Status", row.Status},
+			})
+			return nil
+		},
+	}
+}
+
+// copyEmail copies the shown key's email, best effort: every outcome is a note on stderr.
+func copyEmail(opts *showOptions, email string) {
+	switch {
+	case email == "":
+		fmt.Fprintln(opts.IO.ErrOut, "Note: this key has no email address to copy.")
+	case !sanitize.Safe(email):
+		// No address holds control characters; a paste into a terminal would act on them.
+		fmt.Fprintf(opts.IO.ErrOut, "Note: %s was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n", sanitize.Text(email))
+	default:
+		if method, err := opts.Copy(email); err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
+		} else {
+			fmt.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(email), method)
+		}
+	}
 }
 
 // detailDate is a date of show's detail view; problem is why the server's value was unreadable.

@@ -387,7 +387,7 @@ func TestEveryRunnableCommandDeclaresItsArguments(t *testing.T) {
 // print the bare secret, which a script expecting a header row would store as one.
 func TestUnsupportedOutputFormatsExit2(t *testing.T) {
 	createAs := func(format string) string {
-		return "Error: create prints the new key as table, json or yaml, not " + format + ": use -o json (the row and its secret), or no -o to get the secret alone on stdout\n"
+		return "Error: create prints table, json or yaml, not " + format + ": use -o json (the row and its secret), or no -o to get the secret alone on stdout\n"
 	}
 	runTypoCases(t, []typoCase{
 		{name: "create csv", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "-o", "csv"}, code: 2, stderr: createAs("csv")},

@@ -271,3 +271,26 @@ func RelativeTime(t, now time.Time) string {
 	}
 	return fmt.Sprintf("%d %s ago", n, unit)
 }
+
+// KeyColumns are the key vocabulary as typed columns, in canonical order (KeyFieldNames),
+// with cells as machine output shows them: RFC 3339 UTC dates, empty when unset. They make
+// the row `show -o csv` prints, the same `list --columns all -o csv` prints for that key.
+// Give them keys as NormalizeKey returns them.
+func KeyColumns() []Column[Key] {
+	cols := make([]Column[Key], 0, numFields)
+	for id := range numFields {
+		cols = append(cols, Column[Key]{Header: id.name(), Title: id.header(), Value: func(k Key) string { return machineCell(&k, id) }})
+	}
+	return cols
+}
+
+// machineCell is one cell of k as CSV, TSV and plain text show it.
+func machineCell(k *Key, id fieldID) string {
+	if id.kind() != kindDate {
+		return id.str(k)
+	}
+	if t := id.date(k); !t.IsZero() {
+		return t.Format(time.RFC3339)
+	}
+	return ""
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -14,7 +15,7 @@ import (
 	"github.com/clipperhouse/displaywidth"
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
-	"sigs.k8s.io/yaml"
+	yamlv2 "go.yaml.in/yaml/v2"
 
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -41,11 +42,13 @@ func PrintJSON(w io.Writer, v any) error {
 	return err
 }
 
-// PrintYAML writes v as YAML through its JSON form (sigs.k8s.io/yaml), so
-// YAML keys are exactly the JSON keys. A nil slice prints as []. The JSON
-// form is escaped as PrintJSON's before it is read as YAML: the YAML parser
-// refuses raw C1 controls and DEL (the whole output failed on one such title),
-// and given them escaped the YAML writer writes them escaped in turn ("\x9B").
+// PrintYAML writes v as YAML through its JSON form, so YAML keys are exactly
+// the JSON keys, in the JSON order (the order of the struct's fields, as a
+// reader of the JSON sees them: a map would sort them). A nil slice prints as
+// []. The JSON form is escaped as PrintJSON's before it is read as YAML: the
+// YAML parser refuses raw C1 controls and DEL (the whole output failed on one
+// such title), and given them escaped the YAML writer writes them escaped in
+// turn ("\x9B").
 func PrintYAML(w io.Writer, v any) error {
 	if isNilSlice(v) {
 		_, err := io.WriteString(w, "[]\n")
@@ -55,12 +58,33 @@ func PrintYAML(w io.Writer, v any) error {
 	if err != nil {
 		return fmt.Errorf("error marshaling into JSON: %w", err)
 	}
-	b, err := yaml.JSONToYAML(escapeTerminalRunes(j))
+	b, err := jsonToOrderedYAML(escapeTerminalRunes(j))
 	if err != nil {
 		return err
 	}
 	_, err = w.Write(b)
 	return err
+}
+
+// jsonToOrderedYAML converts a JSON document to YAML keeping every object's
+// key order. JSON is YAML, so the YAML decoder reads it, as sigs.k8s.io/yaml's
+// JSONToYAML does (same scalars, same number types); but into a MapSlice,
+// which makes the decoder build every nested object as a MapSlice too, in
+// document order. The document is wrapped as the value of a one-key object
+// because its top level may be an array.
+func jsonToOrderedYAML(j []byte) ([]byte, error) {
+	wrapped := make([]byte, 0, len(j)+6)
+	wrapped = append(wrapped, `{"v":`...)
+	wrapped = append(wrapped, j...)
+	wrapped = append(wrapped, '}')
+	var doc yamlv2.MapSlice
+	if err := yamlv2.Unmarshal(wrapped, &doc); err != nil {
+		return nil, fmt.Errorf("error converting JSON to YAML: %w", err)
+	}
+	if len(doc) != 1 {
+		return nil, errors.New("error converting JSON to YAML: not one document")
+	}
+	return yamlv2.Marshal(doc[0].Value)
 }
 
 // escapeTerminalRunes rewrites, in encoded JSON, each character that

@@ -1,0 +1,180 @@
+package output
+
+import (
+	"errors"
+	"io"
+	"strings"
+)
+
+// Column is one column of a table of T. Header names it in CSV and TSV, where scripts read
+// it, and is the JSON key of the field it shows; Title heads it in a table (Header in upper
+// case when empty). Value gives the cell of one item as machine output shows it.
+type Column[T any] struct {
+	Header string
+	Title  string
+	Value  func(T) string
+}
+
+// Rows are records as cells: what CSV and TSV print, and the table when a result has no
+// text of its own. Build them with TableOf.
+type Rows struct {
+	headers []string
+	titles  []string
+	cells   [][]string
+}
+
+// TableOf renders items under columns, in order.
+func TableOf[T any](columns []Column[T], items []T) Rows {
+	r := Rows{headers: make([]string, len(columns)), titles: make([]string, len(columns)), cells: make([][]string, len(items))}
+	for i, c := range columns {
+		r.headers[i] = c.Header
+		r.titles[i] = c.Title
+		if c.Title == "" {
+			r.titles[i] = strings.ToUpper(c.Header)
+		}
+	}
+	for i, item := range items {
+		row := make([]string, len(columns))
+		for j, c := range columns {
+			row[j] = c.Value(item)
+		}
+		r.cells[i] = row
+	}
+	return r
+}
+
+// Shape is what kind of result a command prints, which decides the formats it can print.
+type Shape uint8
+
+const (
+	// Records are rows of one kind (a list, or show's one key, a row of list's table): every
+	// format, CSV and TSV one line per record.
+	Records Shape = iota
+	// Object is one record that no CSV line would hold faithfully (nested lists, a secret, a
+	// version): table, JSON and YAML. CSV and TSV are refused.
+	Object
+)
+
+// Formats lists the formats a shape prints, in FormatNames order.
+func (s Shape) Formats() []Format {
+	if s == Object {
+		return []Format{Table, JSON, YAML}
+	}
+	return []Format{Table, JSON, YAML, CSV, TSV}
+}
+
+func (s Shape) prints(f Format) bool {
+	for _, g := range s.Formats() {
+		if g == f {
+			return true
+		}
+	}
+	return false
+}
+
+// Spec says what one command prints: its name (for the refusal of a format), its shape and,
+// optionally, advice appended to a refusal (what to use instead).
+type Spec struct {
+	Command string
+	Shape   Shape
+	Advice  string
+}
+
+// Check refuses a format the command cannot print, with one wording for every command:
+// "create prints table, json or yaml, not csv", then ": " and the advice if any. It is a
+// *UsageError (exit 2). Commands call it before any I/O, so a refused format costs nothing.
+func (s Spec) Check(f Format) error {
+	if f == "" || s.Shape.prints(f) {
+		return nil
+	}
+	names := s.Shape.Formats()
+	list := make([]string, len(names))
+	for i, n := range names {
+		list[i] = string(n)
+	}
+	msg := s.Command + " prints " + strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1] + ", not " + string(f)
+	if s.Advice != "" {
+		msg += ": " + s.Advice
+	}
+	return &UsageError{Msg: msg}
+}
+
+// Printer prints one command's result in the format -o chose. Build it with NewPrinter, which
+// checks the format first.
+type Printer struct {
+	spec      Spec
+	format    Format
+	out       io.Writer
+	tty       bool
+	noHeaders bool
+}
+
+// PrinterOptions are where and how a Printer writes.
+type PrinterOptions struct {
+	Out io.Writer
+	// TTY is set when Out is a terminal: tables are drawn, and CSV and TSV cells are shown
+	// escaped as table cells are (TerminalRows).
+	TTY       bool
+	NoHeaders bool // the table, CSV and TSV leave out their header line
+}
+
+// NewPrinter checks format against spec (see Spec.Check) and returns the printer of the
+// command's result; "" is Table.
+func NewPrinter(spec Spec, format Format, opts PrinterOptions) (*Printer, error) {
+	if format == "" {
+		format = Table
+	}
+	if err := spec.Check(format); err != nil {
+		return nil, err
+	}
+	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders}, nil
+}
+
+// Format is the format the printer prints.
+func (p *Printer) Format() Format { return p.format }
+
+// Result is what one command prints, whatever the format.
+type Result struct {
+	// Data is what JSON and YAML print: a typed value marshalled by its json tags (PrintJSON,
+	// PrintYAML; YAML keeps the JSON key order).
+	Data any
+	// Text, when set, is -o table: the view written for a person (a detail view, a panel, a
+	// plan), which prints its own lines. When nil, -o table is Rows as a table.
+	Text func(w io.Writer) error
+	// Rows are the records CSV and TSV print, and the table when Text is nil. A result of
+	// Shape Object needs none.
+	Rows Rows
+}
+
+// Print writes r in the printer's format.
+func (p *Printer) Print(r Result) error {
+	switch p.format {
+	case JSON:
+		return PrintJSON(p.out, r.Data)
+	case YAML:
+		return PrintYAML(p.out, r.Data)
+	case CSV, TSV:
+		if p.spec.Shape != Records {
+			return errors.New("internal error: " + p.spec.Command + " has no records to print as " + string(p.format))
+		}
+		cells := r.Rows.cells
+		if p.tty {
+			cells = TerminalRows(cells)
+		}
+		sep := ','
+		if p.format == TSV {
+			sep = '\t'
+		}
+		return PrintDelimited(p.out, r.Rows.headers, cells, sep, p.noHeaders)
+	}
+	if r.Text != nil {
+		return r.Text(p.out)
+	}
+	return PrintTable(p.out, r.Rows.titles, r.Rows.cells, TableOptions{TTY: p.tty, NoHeaders: p.noHeaders})
+}
+
+// PrintRows prints rows as a table under their titles, for a view that holds a table among
+// other lines (PrintTable otherwise).
+func PrintRows(w io.Writer, r Rows, opts TableOptions) error {
+	return PrintTable(w, r.titles, r.cells, opts)
+}
