@@ -302,13 +302,17 @@ func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
 // selectKeys resolves KEY arguments and --filter (or everyKey: --all) into a de-duplicated
 // list, in order. It warns about the malformed keys chosen, and refuses a selection that an
 // unreadable field leaves uncertain (a filter cannot tell whether a key matches) or holds a
-// key without an ID, which cannot be deleted: nothing is deleted then.
+// key without an ID, which cannot be deleted: nothing is deleted then. KEYs alone are
+// fetched by ID where they are IDs; --filter and --all choose among every key, so with them
+// the organization is listed first and the KEYs are found in that list.
 func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
-	all, err := api.ListKeys(ctx)
-	if err != nil {
-		return nil, err
+	keys := &keyFinder{api: api}
+	if everyKey || len(filters) > 0 {
+		if _, err := keys.list(ctx); err != nil {
+			return nil, err
+		}
 	}
-	chosen, err := selectAmong(all, refs, filters, everyKey, now, warn)
+	chosen, err := selectAmong(ctx, keys, refs, filters, everyKey, now, warn)
 	if err != nil {
 		return nil, err
 	}
@@ -320,10 +324,12 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 	return chosen, nil
 }
 
-func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+// selectAmong chooses the keys; keys is already listed when everyKey or filters are given.
+func selectAmong(ctx context.Context, keys *keyFinder, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
 	seen := map[string]bool{}
 	var chosen []jmapcloud.APIKey
 	if everyKey && len(refs) == 0 && len(filters) == 0 {
+		all := keys.all
 		for i := range all {
 			if malformed(&all[i]) {
 				warn.add(&all[i], "")
@@ -337,7 +343,7 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 	}
 	var unknown []string
 	for _, ref := range refs {
-		k, err := resolveKey(all, ref)
+		k, err := keys.find(ctx, ref)
 		if err != nil {
 			if errkind.Is(err, errkind.NotFound) {
 				unknown = append(unknown, ref)
@@ -354,10 +360,11 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 		}
 	}
 	if len(unknown) > 0 {
-		warnUnreadableTitles(all, warn)
+		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
 		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
 	}
 	if len(filters) > 0 {
+		all := keys.all
 		undecided := 0
 		rows := filterKeyRows(all, filters, now, func(k *jmapcloud.APIKey, field string) {
 			if field != "" {
