@@ -15,7 +15,7 @@ import (
 // maxRecordedRequests bounds what one test's recording server answers.
 const maxRecordedRequests = 200
 
-// requestLog is what a recording server was asked, as "METHOD /path".
+// requestLog is what a recording server was asked, as "METHOD /path?query".
 type requestLog struct {
 	mu   sync.Mutex
 	seen []string
@@ -36,7 +36,7 @@ func recordRequests(ts *testSandbox) *requestLog {
 	next := ts.sb.Handler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		log.mu.Lock()
-		log.seen = append(log.seen, r.Method+" "+r.URL.Path)
+		log.seen = append(log.seen, r.Method+" "+r.URL.RequestURI())
 		n := len(log.seen)
 		log.mu.Unlock()
 		if n > maxRecordedRequests {
@@ -50,16 +50,33 @@ func recordRequests(ts *testSandbox) *requestLog {
 	return log
 }
 
-// keyRequests keeps the requests under …/api-keys, the organization path cut off.
+// keyRequests keeps the requests under …/api-keys, the organization path and the query cut
+// off.
 func keyRequests(seen []string) []string {
 	var keys []string
-	for _, s := range seen {
-		if i := strings.Index(s, "/api-keys"); i >= 0 {
-			method, _, _ := strings.Cut(s, " ")
-			keys = append(keys, method+" "+s[i:])
+	for _, s := range orgRequests(seen) {
+		if s, _, _ = strings.Cut(s, "?"); strings.Contains(s, " /api-keys") {
+			keys = append(keys, s)
 		}
 	}
 	return keys
+}
+
+// orgRequests keeps the requests for the organization's keys and members, the organization
+// path cut off: "GET /members", "DELETE /api-keys/ID?transferTo=M".
+func orgRequests(seen []string) []string {
+	var kept []string
+	for _, s := range seen {
+		method, uri, _ := strings.Cut(s, " ")
+		_, rest, ok := strings.Cut(uri, "/organizations/")
+		if !ok {
+			continue
+		}
+		if _, rest, ok = strings.Cut(rest, "/"); ok && (strings.HasPrefix(rest, "api-keys") || rest == "members") {
+			kept = append(kept, method+" /"+rest)
+		}
+	}
+	return kept
 }
 
 // TestKeyIDsAreFetchedNotListed: show and delete given a key ID fetch that key (GET
