@@ -127,6 +127,8 @@ included, unless --all is given; --all alone selects every key.`,
 	return cmd
 }
 
+// runDelete plans (the keys and what they own), decides who inherits their resources,
+// confirms, deletes and reports. RunE has already refused what needs no server to refuse.
 func runDelete(ctx context.Context, opts *deleteOptions) error {
 	now := opts.Now()
 	fmtKind, err := opts.Format()
@@ -239,21 +241,12 @@ type heirDecision struct {
 // even when no key owns anything), --no-transfer, or on a terminal the picker, shown after
 // the plan. Without a terminal a dry run leaves it undecided and a real run is refused.
 func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan []*planEntry) (heirDecision, error) {
-	heir := heirDecision{noTransfer: opts.NoTransfer}
 	owning := countOwning(plan)
-	var editors []jmapcloud.Member
-	if opts.TransferTo != "" || (owning > 0 && !opts.NoTransfer) {
-		members, err := api.Members(ctx)
-		if err != nil {
-			return heir, fmt.Errorf("reading the organization's members: %w", err)
-		}
-		editors = editorsOf(members)
-		if opts.TransferTo != "" {
-			if heir.target, err = resolveTransferTarget(members, editors, opts.TransferTo); err != nil {
-				return heir, err
-			}
-		}
+	target, editors, err := transferCandidates(ctx, api, opts, owning)
+	if err != nil {
+		return heirDecision{}, err
 	}
+	heir := heirDecision{target: target, noTransfer: opts.NoTransfer}
 	if owning == 0 || heir.target != nil || heir.noTransfer {
 		return heir, nil
 	}
@@ -264,8 +257,31 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan [
 	case !canPrompt:
 		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
 	}
+	return pickHeir(opts, plan, editors)
+}
+
+// transferCandidates reads the members when someone may inherit (--transfer-to, or keys that
+// own resources without --no-transfer): the Editors, and the member --transfer-to names.
+func transferCandidates(ctx context.Context, api keyDeleter, opts *deleteOptions, owning int) (*planMember, []jmapcloud.Member, error) {
+	if opts.TransferTo == "" && (owning == 0 || opts.NoTransfer) {
+		return nil, nil, nil
+	}
+	members, err := api.Members(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the organization's members: %w", err)
+	}
+	editors := editorsOf(members)
+	if opts.TransferTo == "" {
+		return nil, editors, nil
+	}
+	target, err := resolveTransferTarget(members, editors, opts.TransferTo)
+	return target, editors, err
+}
+
+// pickHeir lists the resources, then asks who inherits them.
+func pickHeir(opts *deleteOptions, plan []*planEntry, editors []jmapcloud.Member) (heirDecision, error) {
 	printPlan(opts.IO.ErrOut, plan, false)
-	heir.planShown = true
+	heir := heirDecision{planShown: true}
 	chosen, err := chooseHeir(opts.Prompter(), editors)
 	if err != nil {
 		return heir, err
