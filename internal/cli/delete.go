@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,9 @@ const (
 	actionTransfer        = "transfer"
 	actionDeleteResources = "delete-resources"
 	actionNone            = "none"
+	// actionUndecided is a dry run's action for a key that owns resources when nobody was
+	// chosen to inherit them (no terminal, neither --transfer-to nor --no-transfer).
+	actionUndecided = "undecided"
 )
 
 // planMember is who inherits resources, as the JSON output names them.
@@ -104,11 +108,8 @@ included, unless --all is given; --all alone selects every key.`,
   apikeys delete --all --no-transfer --dry-run`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
-			if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
-				return errkind.Usagef("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
-			}
-			if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
-				return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
+			if err := checkDeleteFlags(opts); err != nil {
+				return err
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -131,153 +132,241 @@ included, unless --all is given; --all alone selects every key.`,
 	return cmd
 }
 
+// runDelete plans (the keys and what they own), decides who inherits their resources,
+// confirms, deletes and reports. RunE has already refused what needs no server to refuse.
 func runDelete(ctx context.Context, opts *deleteOptions) error {
 	now := opts.Now()
 	fmtKind, err := opts.Format()
 	if err != nil {
 		return err
 	}
-	// A wrong filter is reported before the missing --yes: told only to add --yes, a script
-	// author would fix that first and meet the filter error on the next run.
 	filters, err := parseFilters(opts.Filters, now)
 	if err != nil {
 		return err
 	}
-	canPrompt := opts.IO.CanPrompt()
-	if !opts.DryRun && !opts.Yes && !canPrompt {
-		return errkind.Usagef("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
-	}
-
 	api, err := opts.API(ctx)
 	if err != nil {
 		return err
 	}
+	plan, err := planDelete(ctx, api, opts, filters, now)
+	if err != nil {
+		return err
+	}
+	if len(plan) == 0 {
+		return reportNothingMatched(opts.IO, fmtKind, opts.DryRun)
+	}
+	heir, err := decideHeir(ctx, api, opts, plan)
+	if err != nil {
+		return err
+	}
+	heir.assignActions(plan)
+	if opts.DryRun {
+		return printDeleteResult(opts.IO, fmtKind, plan, true)
+	}
+	if !opts.Yes {
+		if err := confirmPlan(opts, plan, heir.planShown); err != nil {
+			return err
+		}
+	}
+	executePlan(ctx, api, plan)
+	return reportOutcome(ctx, opts.IO, fmtKind, plan)
+}
+
+// checkDeleteFlags applies, in RunE, the rules that need no server, so a refused command
+// opens no session and fetches nothing. The rule for keys that own resources without a
+// terminal needs to know what they own: decideHeir applies it, after the plan is read.
+func checkDeleteFlags(opts *deleteOptions) error {
+	if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
+		return errkind.Usagef("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
+	}
+	if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
+		return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
+	}
+	if _, err := opts.Format(); err != nil {
+		return err
+	}
+	// A wrong filter is reported before the missing --yes: told only to add --yes, a script
+	// author would fix that first and meet the filter error on the next run.
+	if _, err := parseFilters(opts.Filters, opts.Now()); err != nil {
+		return err
+	}
+	if !opts.DryRun && !opts.Yes && !opts.IO.CanPrompt() {
+		return errkind.Usagef("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
+	}
+	return nil
+}
+
+// planDelete selects the keys and reads what each owns: the plan, before anyone is chosen to
+// inherit. The warnings about malformed keys are written whether or not the selection stands.
+func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filters []output.Filter, now time.Time) ([]*planEntry, error) {
 	var warn keyWarnings
 	keys, err := selectKeys(ctx, api, opts.Refs, filters, opts.All, now, &warn)
 	warn.write(opts.IO.ErrOut)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if len(keys) == 0 {
-		fmt.Fprintln(opts.IO.ErrOut, "No API key matched: nothing to delete.")
-		switch fmtKind {
-		case output.JSON:
-			return output.PrintJSON(opts.IO.Out, []planEntry{})
-		case output.YAML:
-			return output.PrintYAML(opts.IO.Out, []planEntry{})
-		case output.CSV, output.TSV:
-			return printDeleteResult(opts.IO, fmtKind, nil, opts.DryRun) // the header row, as list prints
-		}
-		return nil
-	}
-
 	plan := make([]*planEntry, len(keys))
-	owning := 0
 	for i, k := range keys {
 		res, err := api.KeyResources(ctx, k.ID)
 		if err != nil {
-			return fmt.Errorf("reading what key %q owns: %w", k.Title, err)
+			return nil, fmt.Errorf("reading what key %q owns: %w", k.Title, err)
 		}
 		if res == nil {
 			res = []jmapcloud.Resource{}
 		}
 		plan[i] = &planEntry{ID: k.ID, Title: k.Title, Resources: res, Action: actionNone}
-		if len(res) > 0 {
+	}
+	return plan, nil
+}
+
+// reportNothingMatched says that nothing was selected; machine formats still print an empty
+// list (CSV and TSV their header row, as list does).
+func reportNothingMatched(streams *iostreams.IOStreams, fmtKind output.Format, dryRun bool) error {
+	fmt.Fprintln(streams.ErrOut, "No API key matched: nothing to delete.")
+	switch fmtKind {
+	case output.JSON:
+		return output.PrintJSON(streams.Out, []planEntry{})
+	case output.YAML:
+		return output.PrintYAML(streams.Out, []planEntry{})
+	case output.CSV, output.TSV:
+		return printDeleteResult(streams, fmtKind, nil, dryRun)
+	}
+	return nil
+}
+
+// heirDecision is what becomes of the resources of the keys that own some.
+type heirDecision struct {
+	target     *planMember // who inherits them; nil when nobody does
+	noTransfer bool        // they are deleted with the keys
+	planShown  bool        // the resources were listed before the picker: not listed again
+}
+
+// decideHeir settles who inherits the resources: --transfer-to (checked to be an Editor,
+// even when no key owns anything), --no-transfer, or on a terminal the picker, shown after
+// the plan. Without a terminal a dry run leaves it undecided and a real run is refused.
+func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan []*planEntry) (heirDecision, error) {
+	owning := countOwning(plan)
+	target, editors, err := transferCandidates(ctx, api, opts, owning)
+	if err != nil {
+		return heirDecision{}, err
+	}
+	heir := heirDecision{target: target, noTransfer: opts.NoTransfer}
+	if owning == 0 || heir.target != nil || heir.noTransfer {
+		return heir, nil
+	}
+	canPrompt := opts.IO.CanPrompt()
+	switch {
+	case opts.DryRun && !canPrompt:
+		return heir, nil // the plan still shows what each key owns; the action stays undecided
+	case !canPrompt:
+		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
+	}
+	return pickHeir(opts, plan, editors)
+}
+
+// transferCandidates reads the members when someone may inherit (--transfer-to, or keys that
+// own resources without --no-transfer): the Editors, and the member --transfer-to names.
+func transferCandidates(ctx context.Context, api keyDeleter, opts *deleteOptions, owning int) (*planMember, []jmapcloud.Member, error) {
+	if opts.TransferTo == "" && (owning == 0 || opts.NoTransfer) {
+		return nil, nil, nil
+	}
+	members, err := api.Members(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading the organization's members: %w", err)
+	}
+	editors := editorsOf(members)
+	if opts.TransferTo == "" {
+		return nil, editors, nil
+	}
+	target, err := resolveTransferTarget(members, editors, opts.TransferTo)
+	return target, editors, err
+}
+
+// pickHeir lists the resources, then asks who inherits them.
+func pickHeir(opts *deleteOptions, plan []*planEntry, editors []jmapcloud.Member) (heirDecision, error) {
+	printPlan(opts.IO.ErrOut, plan, false)
+	heir := heirDecision{planShown: true}
+	chosen, err := chooseHeir(opts.Prompter(), editors)
+	if err != nil {
+		return heir, err
+	}
+	if chosen == nil {
+		heir.noTransfer = true
+	} else {
+		heir.target = chosen
+	}
+	return heir, nil
+}
+
+// countOwning counts the keys of the plan that own resources.
+func countOwning(plan []*planEntry) int {
+	owning := 0
+	for _, e := range plan {
+		if len(e.Resources) > 0 {
 			owning++
 		}
 	}
+	return owning
+}
 
-	var target *planMember
-	var editors []jmapcloud.Member
-	if opts.TransferTo != "" || (owning > 0 && !opts.NoTransfer) {
-		members, err := api.Members(ctx)
-		if err != nil {
-			return fmt.Errorf("reading the organization's members: %w", err)
-		}
-		editors = editorsOf(members)
-		if opts.TransferTo != "" {
-			m, err := resolveTransferTarget(members, editors, opts.TransferTo)
-			if err != nil {
-				return err
-			}
-			target = m
-		}
-	}
-	noTransfer := opts.NoTransfer
-	planShown := false // the resources were listed before the picker: do not list them again
-	if owning > 0 && target == nil && !noTransfer {
-		if opts.DryRun && !canPrompt {
-			// The plan still shows what each key owns; the action stays undecided.
-		} else if !canPrompt {
-			return errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
-		} else {
-			printPlan(opts.IO.ErrOut, plan, false)
-			planShown = true
-			chosen, err := chooseHeir(opts.Prompter(), editors)
-			if err != nil {
-				return err
-			}
-			if chosen == nil {
-				noTransfer = true
-			} else {
-				target = chosen
-			}
-		}
-	}
+// assignActions writes the decision into each key of the plan.
+func (h heirDecision) assignActions(plan []*planEntry) {
 	for _, e := range plan {
 		switch {
 		case len(e.Resources) == 0:
 			e.Action = actionNone
-		case target != nil:
-			e.Action, e.TransferTo = actionTransfer, target
-		case noTransfer:
+		case h.target != nil:
+			e.Action, e.TransferTo = actionTransfer, h.target
+		case h.noTransfer:
 			e.Action = actionDeleteResources
 		default:
-			e.Action = "undecided"
+			e.Action = actionUndecided
 		}
 	}
+}
 
-	if opts.DryRun {
-		return printDeleteResult(opts.IO, fmtKind, plan, true)
+// confirmPlan states what will happen, then asks the final yes.
+func confirmPlan(opts *deleteOptions, plan []*planEntry, planShown bool) error {
+	if planShown {
+		printActions(opts.IO.ErrOut, plan)
+	} else {
+		printPlan(opts.IO.ErrOut, plan, true)
 	}
-	if !opts.Yes {
-		if planShown {
-			printActions(opts.IO.ErrOut, plan)
-		} else {
-			printPlan(opts.IO.ErrOut, plan, true)
-		}
-		if err := confirmDelete(opts.Prompter(), plan); err != nil {
-			return err
-		}
-	}
+	return confirmDelete(opts.Prompter(), plan)
+}
 
-	failed := 0
+// executePlan deletes the keys in order, recording each outcome in the plan. A failure does
+// not stop the others; once the context is cancelled, the keys left are not attempted.
+func executePlan(ctx context.Context, api keyDeleter, plan []*planEntry) {
 	for _, e := range plan {
 		if ctx.Err() != nil {
 			e.Error = "not attempted: interrupted"
-			failed++
 			continue
 		}
 		if err := deleteOne(ctx, api, e); err != nil {
 			e.Error = err.Error()
-			failed++
 			continue
 		}
 		e.Deleted = true
 	}
-	if err := printDeleteResult(opts.IO, fmtKind, plan, false); err != nil {
+}
+
+// reportOutcome prints each key's outcome; after failures, a table is followed by the count
+// of what was and was not deleted, and the command fails (exit 3 when interrupted, else 1).
+func reportOutcome(ctx context.Context, streams *iostreams.IOStreams, fmtKind output.Format, plan []*planEntry) error {
+	if err := printDeleteResult(streams, fmtKind, plan, false); err != nil {
 		return err
 	}
-	if failed > 0 {
-		if fmtKind == output.Table {
-			fmt.Fprintln(opts.IO.ErrOut, failureSummary(plan))
-		}
-		if ctx.Err() != nil {
-			return &errkind.Reported{Kind: errkind.Cancelled}
-		}
-		return &errkind.Reported{Kind: errkind.Failed}
+	if !slices.ContainsFunc(plan, func(e *planEntry) bool { return !e.Deleted }) {
+		return nil
 	}
-	return nil
+	if fmtKind == output.Table {
+		fmt.Fprintln(streams.ErrOut, failureSummary(plan))
+	}
+	if ctx.Err() != nil {
+		return &errkind.Reported{Kind: errkind.Cancelled}
+	}
+	return &errkind.Reported{Kind: errkind.Failed}
 }
 
 // deleteOne deletes a key as planned. A key planned as owning nothing is checked again
@@ -306,13 +395,17 @@ func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
 // selectKeys resolves KEY arguments and --filter (or everyKey: --all) into a de-duplicated
 // list, in order. It warns about the malformed keys chosen, and refuses a selection that an
 // unreadable field leaves uncertain (a filter cannot tell whether a key matches) or holds a
-// key without an ID, which cannot be deleted: nothing is deleted then.
+// key without an ID, which cannot be deleted: nothing is deleted then. KEYs alone are
+// fetched by ID where they are IDs; --filter and --all choose among every key, so with them
+// the organization is listed first and the KEYs are found in that list.
 func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
-	all, err := api.ListKeys(ctx)
-	if err != nil {
-		return nil, err
+	keys := &keyFinder{api: api}
+	if everyKey || len(filters) > 0 {
+		if _, err := keys.list(ctx); err != nil {
+			return nil, err
+		}
 	}
-	chosen, err := selectAmong(all, refs, filters, everyKey, now, warn)
+	chosen, err := selectAmong(ctx, keys, refs, filters, everyKey, now, warn)
 	if err != nil {
 		return nil, err
 	}
@@ -324,10 +417,12 @@ func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []out
 	return chosen, nil
 }
 
-func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
+// selectAmong chooses the keys; keys is already listed when everyKey or filters are given.
+func selectAmong(ctx context.Context, keys *keyFinder, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
 	seen := map[string]bool{}
 	var chosen []jmapcloud.APIKey
 	if everyKey && len(refs) == 0 && len(filters) == 0 {
+		all := keys.all
 		for i := range all {
 			if malformed(&all[i]) {
 				warn.add(&all[i], "")
@@ -341,7 +436,7 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 	}
 	var unknown []string
 	for _, ref := range refs {
-		k, err := resolveKey(all, ref)
+		k, err := keys.find(ctx, ref)
 		if err != nil {
 			if errkind.Is(err, errkind.NotFound) {
 				unknown = append(unknown, ref)
@@ -358,10 +453,11 @@ func selectAmong(all []jmapcloud.APIKey, refs []string, filters []output.Filter,
 		}
 	}
 	if len(unknown) > 0 {
-		warnUnreadableTitles(all, warn)
+		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
 		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
 	}
 	if len(filters) > 0 {
+		all := keys.all
 		undecided := 0
 		rows := filterKeyRows(all, filters, now, func(k *jmapcloud.APIKey, field string) {
 			if field != "" {

@@ -481,3 +481,103 @@ func TestFailureSummaryCountsWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// runDeleteCmd runs a delete command line through the root command, with runF in place of
+// runDelete: the seam shows what RunE decides before anything is opened or fetched.
+func runDeleteCmd(t *testing.T, tty bool, runF func(context.Context, *deleteOptions) error, args ...string) (stderr string, err error) {
+	t.Helper()
+	streams, _, _, errOut := iostreams.Test()
+	streams.SetTTY(tty, tty, tty)
+	f := newFactory(streams, "test", func(string) string { return "" })
+	f.Session = func(context.Context) (*Session, error) {
+		t.Errorf("%q opened a session", args)
+		return nil, errors.New("no session in this test")
+	}
+	root := newRootCmd(f)
+	shipped, _, _ := root.Find([]string{"delete"})
+	root.RemoveCommand(shipped)
+	root.AddCommand(newDeleteCmd(f, runF))
+	root.SetArgs(append([]string{"delete"}, args...))
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	err = root.ExecuteContext(context.Background())
+	return errOut.String(), err
+}
+
+// TestNewCmdDeleteRefusesBeforeAnyIO: without a terminal and without --yes (or --dry-run),
+// RunE refuses before the run function is called, so no session is opened and nothing is
+// fetched; a wrong -o or filter is named first. Otherwise the run gets the flags as given.
+func TestNewCmdDeleteRefusesBeforeAnyIO(t *testing.T) {
+	const noYes = "deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan"
+	for _, tc := range []struct {
+		args    []string
+		tty     bool
+		wantErr string // empty: the run function is called
+		want    deleteOptions
+	}{
+		{args: []string{"K"}, wantErr: noYes},
+		{args: []string{"K", "--transfer-to", "erin@acme.example"}, wantErr: noYes},
+		{args: []string{"K", "--no-transfer"}, wantErr: noYes},
+		{args: []string{"--filter", "status=expired"}, wantErr: noYes},
+		{args: []string{"--all", "--no-transfer"}, wantErr: noYes},
+		{args: []string{"K", "-o", "xml"}, wantErr: "xml"},
+		{args: []string{"--filter", "colour=red"}, wantErr: "colour"},
+		{args: []string{}, wantErr: "--filter"},
+		{args: []string{"K", "--all"}, wantErr: "contradict"},
+		{args: []string{"K", "--yes"}, want: deleteOptions{Refs: []string{"K"}, Yes: true}},
+		{args: []string{"K", "L", "--dry-run"}, want: deleteOptions{Refs: []string{"K", "L"}, DryRun: true}},
+		{args: []string{"K", "--transfer-to", "erin@acme.example"}, tty: true, want: deleteOptions{Refs: []string{"K"}, TransferTo: "erin@acme.example"}},
+		{args: []string{"--filter", "status=expired", "--all", "--no-transfer", "-y"}, want: deleteOptions{Filters: []string{"status=expired"}, All: true, NoTransfer: true, Yes: true}},
+	} {
+		var got *deleteOptions
+		_, err := runDeleteCmd(t, tc.tty, func(_ context.Context, opts *deleteOptions) error {
+			got = opts
+			return nil
+		}, tc.args...)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) || exitCode(err) != exitUsage || got != nil {
+				t.Errorf("%q (terminal %v): err %v (exit %d), run called %v; want exit 2 naming %q, no run", tc.args, tc.tty, err, exitCode(err), got != nil, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got == nil {
+			t.Errorf("%q (terminal %v): err %v, run called %v; want the run", tc.args, tc.tty, err, got != nil)
+			continue
+		}
+		if len(got.Refs) == 0 {
+			got.Refs = nil
+		}
+		flags := deleteOptions{Refs: got.Refs, Filters: got.Filters, TransferTo: got.TransferTo, NoTransfer: got.NoTransfer, Yes: got.Yes, DryRun: got.DryRun, All: got.All}
+		if !reflect.DeepEqual(flags, tc.want) {
+			t.Errorf("%q: run got %+v, want %+v", tc.args, flags, tc.want)
+		}
+	}
+}
+
+// TestDeleteCallsInOrder pins the requests of a multi-key delete: select, read what each key
+// owns, the members once, then each key in turn; a key planned as owning nothing is checked
+// again just before its delete.
+func TestDeleteCallsInOrder(t *testing.T) {
+	ts := newTestSandbox(t)
+	ci, legacy, partner := ts.keyID("CI pipeline"), ts.keyID("Legacy ETL"), ts.keyID("Partner feed — CityData")
+	erin := ts.memberID("erin@acme.example")
+	log := recordRequests(ts)
+	code, _, errOut := ts.run("delete", "CI pipeline", "Legacy ETL", partner, "--transfer-to", "erin@acme.example", "--yes")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := []string{
+		"GET /api-keys?page=0&size=1000",
+		"GET /api-keys/" + ci + "/resources",
+		"GET /api-keys/" + legacy + "/resources",
+		"GET /api-keys/" + partner + "/resources",
+		"GET /members",
+		"DELETE /api-keys/" + ci + "?transferTo=" + erin,
+		"DELETE /api-keys/" + legacy + "?transferTo=" + erin,
+		"GET /api-keys/" + partner + "/resources",
+		"DELETE /api-keys/" + partner,
+	}
+	if got := orgRequests(log.take()); !slices.Equal(got, want) {
+		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
@@ -36,6 +38,76 @@ func toOutputKey(k jmapcloud.APIKey, now time.Time) output.Key {
 
 type keyLister interface {
 	ListKeys(ctx context.Context) ([]jmapcloud.APIKey, error)
+}
+
+// uuidPattern is the shape of the API's key IDs (UUIDs, API.md).
+var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
+
+// keyFinder resolves KEY arguments as resolveKey does among every key, listing the
+// organization only when it must: a KEY shaped as an ID is fetched by that ID (one small
+// request; the list of 100,000 keys is 24 MB), and the list, fetched once, serves titles and
+// the IDs the server does not know by that spelling (a title may look like a UUID, and
+// resolveKey matches IDs case-insensitively).
+type keyFinder struct {
+	api    keyGetter
+	all    []jmapcloud.APIKey // every key, once listed
+	listed bool
+}
+
+// list returns every key of the organization, asking the server the first time only.
+func (f *keyFinder) list(ctx context.Context) ([]jmapcloud.APIKey, error) {
+	if !f.listed {
+		keys, err := f.api.ListKeys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.all, f.listed = keys, true
+	}
+	return f.all, nil
+}
+
+// find resolves one KEY: by ID first, then by exact title (see resolveKey).
+func (f *keyFinder) find(ctx context.Context, ref string) (jmapcloud.APIKey, error) {
+	if ref == "" {
+		return resolveKey(nil, ref) // a usage error, before any request
+	}
+	if !f.listed && uuidPattern().MatchString(ref) {
+		k, err := f.api.GetKey(ctx, ref)
+		switch {
+		case err == nil:
+			return k, checkFetchedKey(k, ref)
+		case !jmapcloud.IsNotFound(err):
+			return jmapcloud.APIKey{}, err
+		}
+	}
+	all, err := f.list(ctx)
+	if err != nil {
+		return jmapcloud.APIKey{}, err
+	}
+	return resolveKey(all, ref)
+}
+
+// checkFetchedKey refuses an answer to GET …/api-keys/ID that is another key: delete would
+// then read and delete that other key. A key sent without an ID is left to the callers, which
+// warn about it (show) or refuse it (delete), as they do for a listed one.
+func checkFetchedKey(k jmapcloud.APIKey, id string) error {
+	if k.ID == "" || strings.EqualFold(k.ID, id) {
+		return nil
+	}
+	return fmt.Errorf("asked for API key %s, the server answered with API key %s; nothing was done\nrun the command again, or name the key by title", id, sanitize.Text(k.ID))
+}
+
+// findKey resolves show's KEY. When no key has it as ID or title, the keys whose title is
+// unreadable are warned about: ref may be one.
+func findKey(ctx context.Context, api keyGetter, ref string, warn *keyWarnings) (jmapcloud.APIKey, error) {
+	keys := &keyFinder{api: api}
+	k, err := keys.find(ctx, ref)
+	if errkind.Is(err, errkind.NotFound) {
+		warnUnreadableTitles(keys.all, warn)
+	}
+	return k, err
 }
 
 // resolveKey finds a key by ID or by exact, case-insensitive title among keys.

@@ -268,12 +268,12 @@ func TestEveryKeySelectedCountsKeysNotListEntries(t *testing.T) {
 		t.Fatal(err)
 	}
 	var warn keyWarnings
-	chosen, err := selectAmong(all, nil, []output.Filter{f}, false, now, &warn)
+	chosen, err := selectAmong(context.Background(), &keyFinder{all: all, listed: true}, nil, []output.Filter{f}, false, now, &warn)
 	if exitCode(err) != exitUsage || !strings.Contains(fmt.Sprint(err), "matches every key of the organization (2)") {
 		t.Fatalf("selected %d keys, err %v; want exit 2 asking for --all", len(chosen), err)
 	}
 	// --all alone selects each key once.
-	chosen, err = selectAmong(all, nil, nil, true, now, &warn)
+	chosen, err = selectAmong(context.Background(), &keyFinder{all: all, listed: true}, nil, nil, true, now, &warn)
 	if err != nil || len(chosen) != 2 || chosen[0].ID != "k-1" || chosen[1].ID != "k-2" {
 		t.Fatalf("--all selected %v (err %v), want k-1 and k-2 once each", chosen, err)
 	}

@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"regexp"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
@@ -79,33 +76,6 @@ func oneKeyArg(_ *cobra.Command, args []string) error {
 		return argsError("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))
 	}
 	return nil
-}
-
-var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-})
-
-// findKey looks a key up by ID directly when ref looks like one, else among all keys by title.
-// When no title matches, the keys whose title is unreadable are warned about: ref may be one.
-func findKey(ctx context.Context, api keyGetter, ref string, warn *keyWarnings) (jmapcloud.APIKey, error) {
-	if uuidPattern().MatchString(ref) {
-		k, err := api.GetKey(ctx, ref)
-		if err == nil {
-			return k, nil
-		}
-		if !jmapcloud.IsNotFound(err) {
-			return k, err
-		}
-	}
-	keys, err := api.ListKeys(ctx)
-	if err != nil {
-		return jmapcloud.APIKey{}, err
-	}
-	k, err := resolveKey(keys, ref)
-	if errkind.Is(err, errkind.NotFound) {
-		warnUnreadableTitles(keys, warn)
-	}
-	return k, err
 }
 
 func runShow(ctx context.Context, opts *showOptions) error {
