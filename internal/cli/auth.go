@@ -328,27 +328,19 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	format, err := opts.Format()
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "auth status", Shape: output.Object}, false)
 	if err != nil {
 		return err
 	}
-	if format == output.CSV || format == output.TSV {
-		return errkind.Usagef("auth status prints table, json or yaml, not %s", format)
-	}
 	st, loadErr := opts.Sessions().Status(s)
-	switch format {
-	case output.JSON:
-		if err := output.PrintJSON(opts.IO.Out, st); err != nil {
-			return err
-		}
-	case output.YAML:
-		if err := output.PrintYAML(opts.IO.Out, st); err != nil {
-			return err
-		}
-	default:
+	err = p.Print(output.Result{Data: st, Text: func(w io.Writer) error {
 		if loadErr == nil {
-			printAuthStatus(opts.IO.Out, st, opts.Now())
+			printAuthStatus(w, st, opts.Now())
 		}
+		return nil
+	}})
+	if err != nil {
+		return err
 	}
 	return loadErr
 }

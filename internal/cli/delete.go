@@ -136,7 +136,7 @@ included, unless --all is given; --all alone selects every key.`,
 // confirms, deletes and reports. RunE has already refused what needs no server to refuse.
 func runDelete(ctx context.Context, opts *deleteOptions) error {
 	now := opts.Now()
-	fmtKind, err := opts.Format()
+	p, err := newPrinter(opts.IO, opts.Format, deleteSpec, false)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		return err
 	}
 	if len(plan) == 0 {
-		return reportNothingMatched(opts.IO, fmtKind, opts.DryRun)
+		return reportNothingMatched(p, opts.IO, opts.DryRun)
 	}
 	heir, err := decideHeir(ctx, api, opts, plan)
 	if err != nil {
@@ -161,7 +161,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	heir.assignActions(plan)
 	if opts.DryRun {
-		return printDeleteResult(opts.IO, fmtKind, plan, true)
+		return printDeleteResult(p, opts.IO, plan, true)
 	}
 	if !opts.Yes {
 		if err := confirmPlan(opts, plan, heir.planShown); err != nil {
@@ -169,7 +169,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		}
 	}
 	executePlan(ctx, api, plan)
-	return reportOutcome(ctx, opts.IO, fmtKind, plan)
+	return reportOutcome(ctx, p, opts.IO, plan)
 }
 
 // checkDeleteFlags applies, in RunE, the rules that need no server, so a refused command
@@ -182,7 +182,7 @@ func checkDeleteFlags(opts *deleteOptions) error {
 	if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
 		return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
 	}
-	if _, err := opts.Format(); err != nil {
+	if _, err := newPrinter(opts.IO, opts.Format, deleteSpec, false); err != nil {
 		return err
 	}
 	// A wrong filter is reported before the missing --yes: told only to add --yes, a script
@@ -221,17 +221,12 @@ func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filter
 
 // reportNothingMatched says that nothing was selected; machine formats still print an empty
 // list (CSV and TSV their header row, as list does).
-func reportNothingMatched(streams *iostreams.IOStreams, fmtKind output.Format, dryRun bool) error {
+func reportNothingMatched(p *output.Printer, streams *iostreams.IOStreams, dryRun bool) error {
 	fmt.Fprintln(streams.ErrOut, "No API key matched: nothing to delete.")
-	switch fmtKind {
-	case output.JSON:
-		return output.PrintJSON(streams.Out, []planEntry{})
-	case output.YAML:
-		return output.PrintYAML(streams.Out, []planEntry{})
-	case output.CSV, output.TSV:
-		return printDeleteResult(streams, fmtKind, nil, dryRun)
+	if p.Format() == output.Table {
+		return nil
 	}
-	return nil
+	return printDeleteResult(p, streams, []*planEntry{}, dryRun)
 }
 
 // heirDecision is what becomes of the resources of the keys that own some.
@@ -353,14 +348,14 @@ func executePlan(ctx context.Context, api keyDeleter, plan []*planEntry) {
 
 // reportOutcome prints each key's outcome; after failures, a table is followed by the count
 // of what was and was not deleted, and the command fails (exit 3 when interrupted, else 1).
-func reportOutcome(ctx context.Context, streams *iostreams.IOStreams, fmtKind output.Format, plan []*planEntry) error {
-	if err := printDeleteResult(streams, fmtKind, plan, false); err != nil {
+func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IOStreams, plan []*planEntry) error {
+	if err := printDeleteResult(p, streams, plan, false); err != nil {
 		return err
 	}
 	if !slices.ContainsFunc(plan, func(e *planEntry) bool { return !e.Deleted }) {
 		return nil
 	}
-	if fmtKind == output.Table {
+	if p.Format() == output.Table {
 		fmt.Fprintln(streams.ErrOut, failureSummary(plan))
 	}
 	if ctx.Err() != nil {
@@ -702,45 +697,53 @@ func printActions(w io.Writer, plan []*planEntry) {
 	}
 }
 
-func printDeleteResult(streams *iostreams.IOStreams, format output.Format, plan []*planEntry, dryRun bool) error {
-	switch format {
-	case output.JSON:
-		return output.PrintJSON(streams.Out, plan)
-	case output.YAML:
-		return output.PrintYAML(streams.Out, plan)
-	}
+// printDeleteResult prints the plan of a dry run (the plan for a person, or one record per
+// key) or the outcome of a real run.
+func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan []*planEntry, dryRun bool) error {
+	r := output.Result{Data: plan, Rows: output.TableOf(outcomeColumns(), plan)}
 	if dryRun {
-		if format == output.CSV || format == output.TSV {
-			return printDryRunRecords(streams, format, plan)
+		r.Rows = output.TableOf(dryRunColumns(), plan)
+		r.Text = func(w io.Writer) error {
+			printPlan(w, plan, true)
+			fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
+			return nil
 		}
-		printPlan(streams.Out, plan, true)
-		fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
-		return nil
 	}
-	headers := []string{"id", "title", "action", "outcome"}
-	rows := make([][]string, len(plan))
-	for i, e := range plan {
-		outcome := "deleted"
-		if !e.Deleted {
-			outcome = "FAILED: " + e.Error
-		}
-		rows[i] = []string{e.ID, e.Title, e.Action, outcome}
-	}
-	return printRecords(streams, format, headers, []string{"ID", "TITLE", "ACTION", "OUTCOME"}, rows, false)
+	return p.Print(r)
 }
 
-// printDryRunRecords prints a dry run's plan as CSV or TSV, one record per key: how many
-// resources it owns, the action and the heir's email (empty unless transferred), so a
-// script asking for -o csv gets records, not the plan written for a person.
-func printDryRunRecords(streams *iostreams.IOStreams, format output.Format, plan []*planEntry) error {
-	headers := []string{"id", "title", "resources", "action", "transferTo"}
-	rows := make([][]string, len(plan))
-	for i, e := range plan {
-		heir := ""
-		if e.TransferTo != nil {
-			heir = e.TransferTo.Email
-		}
-		rows[i] = []string{e.ID, e.Title, strconv.Itoa(len(e.Resources)), e.Action, heir}
+// deleteSpec: delete prints records, one per key, in every format.
+var deleteSpec = output.Spec{Command: "delete", Shape: output.Records}
+
+// outcomeColumns are a real run's records: what happened to each key.
+func outcomeColumns() []output.Column[*planEntry] {
+	return []output.Column[*planEntry]{
+		{Header: "id", Value: func(e *planEntry) string { return e.ID }},
+		{Header: "title", Value: func(e *planEntry) string { return e.Title }},
+		{Header: "action", Value: func(e *planEntry) string { return e.Action }},
+		{Header: "outcome", Value: func(e *planEntry) string {
+			if e.Deleted {
+				return "deleted"
+			}
+			return "FAILED: " + e.Error
+		}},
 	}
-	return printRecords(streams, format, headers, nil, rows, false)
+}
+
+// dryRunColumns are a dry run's records, one per key: how many resources it owns, the action
+// and the heir's email (empty unless transferred), so a script asking for -o csv gets
+// records, not the plan written for a person.
+func dryRunColumns() []output.Column[*planEntry] {
+	return []output.Column[*planEntry]{
+		{Header: "id", Value: func(e *planEntry) string { return e.ID }},
+		{Header: "title", Value: func(e *planEntry) string { return e.Title }},
+		{Header: "resources", Value: func(e *planEntry) string { return strconv.Itoa(len(e.Resources)) }},
+		{Header: "action", Value: func(e *planEntry) string { return e.Action }},
+		{Header: "transferTo", Value: func(e *planEntry) string {
+			if e.TransferTo == nil {
+				return ""
+			}
+			return e.TransferTo.Email
+		}},
+	}
 }
