@@ -51,9 +51,9 @@ func newGoldenEnv(t *testing.T) *goldenEnv {
 	if r, err := filepath.EvalSymlinks(root); err == nil {
 		root = r
 	}
-	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"} {
-		t.Setenv(v, filepath.Join(root, strings.ToLower(strings.TrimPrefix(v, "XDG_"))))
-	}
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(root, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(root, "state"))
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(root, "cache"))
 	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(root, "sandbox.db"), Now: func() time.Time { return goldenNow }})
 	if err != nil {
 		t.Fatal(err)
@@ -408,4 +408,21 @@ func TestGoldenDeletePickerScreen(t *testing.T) {
 		t.Errorf("Ctrl-C at the picker: exit %d, want %d", code, exitCancelled)
 	}
 	checkGolden(t, "delete-picker-screen.txt", e.placeholders(screen+"\n"))
+}
+
+// members and the sandbox's own views: the other tables and details a person reads.
+func TestGoldenMembersAndSandbox(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+		args   []string
+	}{
+		{"members-terminal.txt", tty, []string{"members"}},
+		{"members-piped.txt", piped, []string{"members"}},
+		{"sandbox-info-piped.txt", piped, []string{"sandbox", "info"}},
+		{"sandbox-resources-terminal.txt", tty, []string{"sandbox", "resources"}},
+	} {
+		checkGolden(t, tc.golden, e.text(e.run(tc.term, nil, "", tc.args...)))
+	}
 }
