@@ -144,13 +144,12 @@ func (e *goldenEnv) factory(streams *iostreams.IOStreams, p prompt.Prompter) *Fa
 }
 
 // login logs the sandbox's administrator in, as a script would.
-func (e *goldenEnv) login() goldenRun {
+func (e *goldenEnv) login() {
 	e.t.Helper()
 	r := e.run(piped, nil, sandbox.Password+"\n", "auth", "login", "--api-url", e.url, "--username", sandbox.AdminEmail, "--password-stdin")
-	if r.code != exitOK {
-		e.t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	if r.code != exitOK || r.stdout != "" || r.stderr != "" {
+		e.t.Fatalf("login: exit %d, want 0 and silence\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
-	return r
 }
 
 // text renders runs as a golden file does: for each, the command line, its terminals, its
