@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -12,215 +11,417 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rogpeppe/go-internal/txtar"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
+	"github.com/rogpeppe/go-internal/diff"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
-	"github.com/k2geospatial/apikeys/internal/jmapcloud"
-	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
-// updateGolden rewrites the expected outputs under testdata/golden: go test ./internal/cli
-// -run Golden -update, then read the diff.
-var updateGolden = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+// The golden tests pin, byte for byte, what a person reads: tables, panels, plans, prompts.
+// A change of wording or layout is then a visible diff in testdata/golden, accepted with
+//
+//	go test ./internal/cli -run Golden -update
+var update = flag.Bool("update", false, "rewrite the golden files of the Golden tests with the current output")
 
-// goldenNow is the clock of every golden run: the sandbox seeds its keys from it and the
-// commands date them from it, so dates and statuses are the same on every run.
-var goldenNow = time.Date(2026, time.November, 24, 12, 0, 0, 0, time.UTC)
+// goldenNow is the one clock of the golden tests: the sandbox seeds its keys and stamps its
+// tokens by it, and the commands compute relative dates and statuses from it.
+var goldenNow = time.Date(2026, time.March, 1, 12, 0, 0, 0, time.UTC)
 
-// goldenRun is what one command line did: its exit code and both streams.
+// goldenEnv is a seeded sandbox whose clock is goldenNow, served on loopback, with a
+// configuration directory of its own in which the administrator is logged in.
+type goldenEnv struct {
+	t         *testing.T
+	root      string // temporary directory of everything: shown as $TMP
+	url       string // the sandbox's URL: shown as $API_URL
+	cfg       string
+	clipboard *fakeClipboard
+	// replace are further placeholders (a new key's ID and secret), applied before the
+	// golden comparison.
+	replace []string
+}
+
+func newGoldenEnv(t *testing.T) *goldenEnv {
+	t.Helper()
+	hermeticEnv(t)
+	root := t.TempDir()
+	// The directories in the output, not the platform's spelling of them (macOS's /private).
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(root, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(root, "state"))
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(root, "cache"))
+	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(root, "sandbox.db"), Now: func() time.Time { return goldenNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sb.Handler())
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	e := &goldenEnv{t: t, root: root, url: srv.URL, cfg: filepath.Join(root, "config", "apikeys", "config.yaml"), clipboard: &fakeClipboard{}}
+	e.login()
+	return e
+}
+
+// hermeticEnv unsets, for the test, every variable of the environment that could change
+// what a command prints: the APIKEYS_ settings (a developer's own APIKEYS_TOKEN, say),
+// NO_COLOR, and the terminal's width. Tablewriter decided at start-up, from the locale,
+// whether ambiguous-width characters (the seeds' "—") are wide: a CJK locale would widen
+// the table, so the golden tests measure them narrow, as every other locale does.
+func hermeticEnv(t *testing.T) {
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "APIKEYS_") || name == "NO_COLOR" || name == "COLUMNS" || name == "LINES" {
+			t.Setenv(name, "") // restores it when the test ends
+			os.Unsetenv(name)
+		}
+	}
+	if twwidth.IsEastAsian() {
+		twwidth.SetEastAsian(false)
+		t.Cleanup(func() { twwidth.SetEastAsian(true) })
+	}
+}
+
+// terminal says which of a run's streams are terminals.
+type terminal int
+
+const (
+	piped     terminal = iota // no terminal: what a script or a pipe gets
+	tty                       // stdin, stdout and stderr are a terminal, without colour
+	colourTTY                 // the same, with colour
+)
+
+func (k terminal) String() string {
+	return [...]string{"no terminal", "a terminal, no colour", "a terminal, colour"}[k]
+}
+
+// goldenRun is one command line's outcome, as the golden file records it.
 type goldenRun struct {
-	code        int
-	out, errOut string
+	args           []string
+	term           terminal
+	code           int
+	stdout, stderr string
+	prompts        []prompt.Call // the questions asked, when a scripted prompter answered
 }
 
-// txtar is the run as a golden file: the exit code as its comment, then stdout and stderr.
-func (r goldenRun) txtar() []byte {
-	return txtar.Format(&txtar.Archive{
-		Comment: fmt.Appendf(nil, "exit %d\n", r.code),
-		Files:   []txtar.File{{Name: "stdout", Data: []byte(r.out)}, {Name: "stderr", Data: []byte(r.errOut)}},
-	})
+// run executes one command line in process, against the sandbox's stored session, with the
+// fixed clock and the fake clipboard. p answers prompts (nil: none expected).
+func (e *goldenEnv) run(term terminal, p prompt.Prompter, stdin string, args ...string) goldenRun {
+	e.t.Helper()
+	streams, in, out, errOut := iostreams.Test()
+	in.WriteString(stdin)
+	if term != piped {
+		streams.SetTTY(true, true, true)
+	}
+	if term == tty {
+		streams.DisableColor()
+	}
+	code := run(context.Background(), e.factory(streams, p), append([]string{"--config", e.cfg}, args...))
+	r := goldenRun{args: args, term: term, code: code, stdout: out.String(), stderr: errOut.String()}
+	if s, ok := p.(*prompt.Scripted); ok {
+		r.prompts = s.Calls()
+		if err := s.Done(); err != nil {
+			e.t.Error(err)
+		}
+	}
+	return r
 }
 
-// checkGolden compares got with testdata/golden/name, or writes it there with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
+// factory is a real Factory with the fixed clock and the fake clipboard; p answers prompts
+// (nil: none expected, and one asked is answered by a Scripted with no answers, which fails).
+func (e *goldenEnv) factory(streams *iostreams.IOStreams, p prompt.Prompter) *Factory {
+	f := newFactory(streams, "test", func(string) string { return "" })
+	f.Now = func() time.Time { return goldenNow }
+	f.Clipboard = e.clipboard
+	f.retrySleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	if p == nil {
+		p = prompt.NewScripted()
+	}
+	f.Prompter = func() prompt.Prompter { return p }
+	return f
+}
+
+// login logs the sandbox's administrator in, as a script would.
+func (e *goldenEnv) login() {
+	e.t.Helper()
+	r := e.run(piped, nil, sandbox.Password+"\n", "auth", "login", "--api-url", e.url, "--username", sandbox.AdminEmail, "--password-stdin")
+	if r.code != exitOK || r.stdout != "" || r.stderr != "" {
+		e.t.Fatalf("login: exit %d, want 0 and silence\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// text renders runs as a golden file does: for each, the command line, its terminals, its
+// exit code, the questions it asked and its two streams, with the placeholders put in.
+func (e *goldenEnv) text(runs ...goldenRun) string {
+	var b strings.Builder
+	for i, r := range runs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "$ apikeys %s\n# %s; exit %d\n", shellLine(r.args), r.term, r.code)
+		for _, c := range r.prompts {
+			fmt.Fprintf(&b, "-- prompt: %s %q (default %v) --\n", c.Kind, c.Message, c.Default)
+			for j, o := range c.Options {
+				fmt.Fprintf(&b, "%d. %s\n", j, o)
+			}
+			for _, msg := range c.Rejected {
+				fmt.Fprintf(&b, "rejected: %s\n", msg)
+			}
+		}
+		section(&b, "stdout", r.stdout)
+		section(&b, "stderr", r.stderr)
+	}
+	return e.placeholders(b.String())
+}
+
+// section writes one stream; one that does not end its last line says so, since a prompt
+// would then follow on that line.
+func section(b *strings.Builder, name, s string) {
+	fmt.Fprintf(b, "-- %s --\n", name)
+	b.WriteString(s)
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		b.WriteString("\n[no final newline]\n")
+	}
+}
+
+// shellLine quotes the words that need it, for reading.
+func shellLine(args []string) string {
+	words := make([]string, len(args))
+	for i, a := range args {
+		words[i] = shellWord(a)
+	}
+	return strings.Join(words, " ")
+}
+
+// placeholders replaces what differs from one run or machine to the next.
+func (e *goldenEnv) placeholders(s string) string {
+	pairs := append([]string{e.root, "$TMP", e.url, "$API_URL"}, e.replace...)
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// checkGolden compares got with testdata/golden/name, or rewrites the file under -update.
+// A mismatch shows a line diff, terminal escapes written out so the log stays readable.
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
-	if *updateGolden {
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (go test ./internal/cli -run %s -update writes it)", err, t.Name())
+		t.Fatalf("%v\nrun `go test ./internal/cli -run Golden -update` to write it", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from %s (-update rewrites it after a deliberate change)\n--- got ---\n%s\n--- want ---\n%s", t.Name(), path, got, want)
+	if string(want) == got {
+		return
 	}
+	d := diff.Diff(path, want, "got", []byte(got))
+	t.Errorf("output differs from %s (- golden, + got); if the change is meant, run `go test ./internal/cli -run Golden -update` and review the diff:\n%s",
+		path, visibleEscapes(string(d)))
 }
 
-// goldenSandbox is a sandbox seeded at goldenNow, served on loopback.
-func goldenSandbox(t *testing.T) *testSandbox {
-	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
-	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(dir, "sandbox.db"), Now: func() time.Time { return goldenNow }})
-	if err != nil {
-		t.Fatal(err)
+func visibleEscapes(s string) string {
+	return strings.NewReplacer("\x1b", `\x1b`, "\r", `\r`).Replace(s)
+}
+
+// newKeyPlaceholders records a created key's ID and secret, which the sandbox draws at
+// random, as $KEY_ID and $SECRET.
+func (e *goldenEnv) newKeyPlaceholders(title string) {
+	e.t.Helper()
+	r := e.run(piped, nil, "", "list", "-o", "tsv", "--columns", "id,title", "--no-headers")
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if id, t, ok := strings.Cut(line, "\t"); ok && t == title {
+			e.replace = append(e.replace, id, "$KEY_ID")
+		}
 	}
-	srv := httptest.NewServer(sb.Handler())
-	t.Cleanup(func() { srv.Close(); sb.Close() })
-	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}
-}
-
-// runGolden runs one command line against ts at goldenNow, stdout a terminal when tty.
-func runGolden(ts *testSandbox, tty bool, args ...string) goldenRun {
-	ts.t.Helper()
-	streams, _, out, errOut := iostreams.Test()
-	streams.SetTTY(false, tty, false)
-	f := ts.factory(streams, nil)
-	f.Now = func() time.Time { return goldenNow }
-	code := run(context.Background(), f, args)
-	return goldenRun{code, out.String(), errOut.String()}
-}
-
-// goldenCase is one command line whose whole output is pinned in a golden file.
-type goldenCase struct {
-	name string
-	tty  bool
-	args []string
-}
-
-// formatCases are args under each -o, in plain text, and the table on a terminal too.
-func formatCases(name string, args ...string) []goldenCase {
-	cases := []goldenCase{{name: name + ".table-tty", tty: true, args: args}}
-	for _, f := range output.FormatNames() {
-		cases = append(cases, goldenCase{name: name + "." + f, args: append(append([]string(nil), args...), "-o", f)})
+	copies := e.clipboard.copies
+	if len(copies) != 1 {
+		e.t.Fatalf("the clipboard got %d copies, want the new secret once", len(copies))
 	}
-	return cases
+	e.replace = append(e.replace, copies[0], "$SECRET")
 }
 
-// Every format of list, show, members and a dry run of delete, byte for byte: the JSON and
-// YAML key order (YAML in the JSON's order, no longer alphabetical for show, members and
-// delete), the CSV and TSV headers, the plain and terminal tables, show's detail view and
-// delete's plan.
-func TestGoldenKeysAndMembers(t *testing.T) {
-	ts := goldenSandbox(t)
-	var cases []goldenCase
-	cases = append(cases, formatCases("list", "list")...)
-	cases = append(cases, formatCases("show", "show", "QGIS plugin")...)
-	cases = append(cases, formatCases("members", "members")...)
-	cases = append(cases, formatCases("delete-dry-run", "delete", "Drone imagery upload", "Legacy ETL", "--dry-run", "--transfer-to", "erin@acme.example")...)
-	cases = append(cases, goldenCase{name: "members.csv-no-headers", args: []string{"members", "--role", "editor", "-o", "csv", "--no-headers"}})
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := runGolden(ts, c.tty, c.args...)
-			checkGolden(t, c.name+".txtar", r.txtar())
-		})
-	}
-}
-
-// The sandbox's info and resources in every format they print, and the refusal of the ones
-// info cannot (a list of logins is no CSV line). The data path, a temporary directory, reads
-// $DATA.
-func TestGoldenSandbox(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	data := filepath.Join(dir, "sandbox.db")
-	ts := &testSandbox{t: t, clipboard: &fakeClipboard{}}
-	var cases []goldenCase
-	cases = append(cases, formatCases("sandbox-info", "sandbox", "info", "--data", data)...)
-	cases = append(cases, formatCases("sandbox-resources", "sandbox", "resources", "--data", data)...)
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := runGolden(ts, c.tty, c.args...)
-			r.out = strings.ReplaceAll(r.out, data, "$DATA")
-			checkGolden(t, c.name+".txtar", r.txtar())
-		})
-	}
-}
-
-// version prints its text, or {"version": ...} in JSON and YAML, and refuses CSV and TSV;
-// `version` alone is answered before the command tree is built, APIKEYS_OUTPUT=json is not.
-func TestGoldenVersion(t *testing.T) {
-	cases := formatCases("version", "version")
-	cases = append(cases, goldenCase{name: "version.flag", args: []string{"--version"}})
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			streams, _, out, errOut := iostreams.Test()
-			streams.SetTTY(false, c.tty, false)
-			code := run(context.Background(), newFactory(streams, "1.2.3", func(string) string { return "" }), c.args)
-			checkGolden(t, c.name+".txtar", goldenRun{code, out.String(), errOut.String()}.txtar())
-		})
-	}
-	streams, _, out, errOut := iostreams.Test()
-	env := map[string]string{"APIKEYS_OUTPUT": "yaml"}
-	code := run(context.Background(), newFactory(streams, "1.2.3", func(k string) string { return env[k] }), []string{"version"})
-	if code != 0 || out.String() != "version: 1.2.3\n" || errOut.Len() != 0 {
-		t.Fatalf("APIKEYS_OUTPUT=yaml version: exit %d, stdout %q, stderr %q", code, out.String(), errOut.String())
-	}
-}
-
-// fixedCreator creates every key with the same ID, dates and secret, so create's output is
-// the same on every run.
-type fixedCreator struct{}
-
-func (fixedCreator) CreateKey(_ context.Context, req jmapcloud.CreateAPIKeyRequest) (jmapcloud.APIKey, error) {
-	return jmapcloud.APIKey{
-		ID: "0b9f6c1e-3a5d-4e2f-9c7b-1d2e3f4a5b6c", Title: req.Title, Role: req.Role,
-		Email: "apikey-0b9f6c1e@acme.example", CreatedBy: "Ada Admin",
-		CreationDate: goldenNow, ExpirationDate: req.ExpirationDate, Secret: "jmk_golden-secret-0123456789",
-	}, nil
-}
-
-// create's every output, the secret included where it is shown: the JSON and YAML record
-// (row, then secret or secretFile, in that order in both), the bare secret on a pipe, the
-// terminal panel.
-func TestGoldenCreate(t *testing.T) {
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	cases := []struct {
-		name       string
-		format     output.Format
-		tty        bool
-		secretFile bool
+func TestGoldenList(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+		args   []string
 	}{
-		{name: "create.table", format: output.Table},
-		{name: "create.table-tty", format: output.Table, tty: true},
-		{name: "create.json", format: output.JSON},
-		{name: "create.yaml", format: output.YAML},
-		{name: "create.json-secret-file", format: output.JSON, secretFile: true},
-		{name: "create.yaml-secret-file", format: output.YAML, secretFile: true},
+		{"list-terminal.txt", tty, []string{"list"}},
+		{"list-terminal-colour.txt", colourTTY, []string{"list", "--columns", "title,role,status,expires"}},
+		{"list-piped.txt", piped, []string{"list"}},
+		{"list-all-columns-terminal.txt", tty, []string{"list", "--columns", "all", "--sort", "title"}},
+		{"list-all-columns-piped.txt", piped, []string{"list", "--columns", "all", "--sort", "title"}},
+	} {
+		checkGolden(t, tc.golden, e.text(e.run(tc.term, nil, "", tc.args...)))
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			streams, _, out, errOut := iostreams.Test()
-			streams.SetTTY(false, c.tty, false)
-			opts := &createOptions{
-				IO:        streams,
-				Keys:      func(context.Context) (keyCreator, error) { return fixedCreator{}, nil },
-				Clipboard: &fakeClipboard{},
-				Now:       func() time.Time { return goldenNow },
-				Format:    func() (output.Format, error) { return c.format, nil },
-				Title:     "CI deploy", Role: "viewer", Expires: "30d", NoCopy: true,
+}
+
+func TestGoldenShow(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+	}{
+		{"show-terminal.txt", tty},
+		{"show-piped.txt", piped},
+	} {
+		checkGolden(t, tc.golden, e.text(e.run(tc.term, nil, "", "show", "GeoServer sync"), e.run(tc.term, nil, "", "show", "Tableau dashboard")))
+	}
+}
+
+func TestGoldenCreate(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+	}{
+		{"create-terminal.txt", tty},
+		{"create-piped.txt", piped},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			e := newGoldenEnv(t)
+			args := []string{"create", "Golden key", "--role", "editor", "--expires", "90d"}
+			if tc.term == piped {
+				args = append(args, "--copy") // the secret is on stdout; the copy gives the placeholder
 			}
-			dir := t.TempDir()
-			if c.secretFile {
-				opts.SecretFile = filepath.Join(dir, "new.key")
-			}
-			err := runCreate(context.Background(), opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := strings.ReplaceAll(out.String(), dir, "$DIR")
-			checkGolden(t, c.name+".txtar", goldenRun{0, got, strings.ReplaceAll(errOut.String(), dir, "$DIR")}.txtar())
+			r := e.run(tc.term, nil, "", args...)
+			e.newKeyPlaceholders("Golden key")
+			checkGolden(t, tc.golden, e.text(r))
 		})
+	}
+}
+
+// The terminal prompts of create, as the prompter is asked them.
+func TestGoldenCreatePrompts(t *testing.T) {
+	e := newGoldenEnv(t)
+	p := prompt.NewScripted("Prompted key", 0, "past", "2026-06-01")
+	r := e.run(tty, p, "", "create")
+	e.newKeyPlaceholders("Prompted key")
+	checkGolden(t, "create-prompts.txt", e.text(r))
+}
+
+func TestGoldenDeletePlan(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+		p      func() prompt.Prompter
+		args   []string
+	}{
+		// The dry runs' plan: one heir for every key, and no heir chosen yet.
+		{golden: "delete-dry-run-transfer.txt", term: piped, args: []string{"delete", "GeoServer sync", "Field app — Android", "--transfer-to", "eddie@acme.example", "--dry-run"}},
+		{golden: "delete-dry-run-undecided.txt", term: piped, args: []string{"delete", "--filter", "role=editor", "--dry-run"}},
+		{golden: "delete-dry-run-no-transfer.txt", term: tty, args: []string{"delete", "QGIS plugin", "--no-transfer", "--dry-run"}},
+		// On a terminal: the plan, the picker's choices, the confirmation. Each answers no
+		// at the end, so the keys are there for the next case.
+		{golden: "delete-picker-declined.txt", term: tty, p: func() prompt.Prompter { return prompt.NewScripted(1, false) },
+			args: []string{"delete", "GeoServer sync"}},
+		{golden: "delete-picker-nobody.txt", term: tty, p: func() prompt.Prompter { return prompt.NewScripted(4, false, 0, false) },
+			args: []string{"delete", "CI pipeline", "Drone imagery upload"}},
+		{golden: "delete-confirm-owns-nothing.txt", term: tty, p: func() prompt.Prompter { return prompt.NewScripted(false) },
+			args: []string{"delete", "Field app — Android"}},
+	} {
+		var p prompt.Prompter
+		if tc.p != nil {
+			p = tc.p()
+		}
+		checkGolden(t, tc.golden, e.text(e.run(tc.term, p, "", tc.args...)))
+	}
+}
+
+// A delete carried out: the outcome table on a terminal and in a pipe.
+func TestGoldenDeleteOutcome(t *testing.T) {
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+	}{
+		{"delete-outcome-terminal.txt", tty},
+		{"delete-outcome-piped.txt", piped},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			e := newGoldenEnv(t)
+			var p prompt.Prompter
+			if tc.term == tty {
+				p = prompt.NewScripted(0, true)
+			}
+			args := []string{"delete", "GeoServer sync", "Field app — Android"}
+			if tc.term == piped {
+				args = append(args, "--transfer-to", "admin@acme.example", "--yes")
+			}
+			checkGolden(t, tc.golden, e.text(e.run(tc.term, p, "", args...)))
+		})
+	}
+}
+
+func TestGoldenAuthStatus(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+	}{
+		{"auth-status-terminal.txt", tty},
+		{"auth-status-piped.txt", piped},
+	} {
+		checkGolden(t, tc.golden, e.text(e.run(tc.term, nil, "", "auth", "status")))
+	}
+}
+
+// The golden text itself: placeholders, sections, a missing final newline, escapes.
+func TestGoldenRendering(t *testing.T) {
+	e := &goldenEnv{root: "/tmp/x", url: "http://127.0.0.1:1", replace: []string{"k-1", "$KEY_ID"}}
+	got := e.text(goldenRun{args: []string{"show", "a b"}, term: tty, code: 5, stdout: "k-1 at http://127.0.0.1:1 in /tmp/x/y\n", stderr: "no newline"})
+	want := "$ apikeys show 'a b'\n# a terminal, no colour; exit 5\n-- stdout --\n$KEY_ID at $API_URL in $TMP/y\n-- stderr --\nno newline\n[no final newline]\n"
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
+	}
+	if got := visibleEscapes("\x1b[31mred\x1b[0m\r"); got != `\x1b[31mred\x1b[0m\r` {
+		t.Errorf("visibleEscapes: %q", got)
+	}
+}
+
+// The picker as a person sees it: the plan, then survey's list of Editors, drawn in a real
+// pseudo-terminal of 80×24 and read from its emulated screen once the last choice is drawn.
+func TestGoldenDeletePickerScreen(t *testing.T) {
+	e := newGoldenEnv(t)
+	c := ptytest.New(t, ptytest.WithSize(80, 24))
+	tty := c.Tty()
+	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
+	streams.SetTTY(true, true, true)
+	streams.DisableColor()
+	f := e.factory(streams, prompt.NewSurvey(tty, tty, tty))
+	var code int
+	wait := c.Go(func() { code = run(context.Background(), f, []string{"--config", e.cfg, "delete", "GeoServer sync"}) })
+	c.ExpectString("nobody — delete the resources")
+	screen := c.Screen()
+	c.Send(ptytest.KeyCtrlC)
+	wait()
+	if code != exitCancelled {
+		t.Errorf("Ctrl-C at the picker: exit %d, want %d", code, exitCancelled)
+	}
+	checkGolden(t, "delete-picker-screen.txt", e.placeholders(screen+"\n"))
+}
+
+// members and the sandbox's own views: the other tables and details a person reads.
+func TestGoldenMembersAndSandbox(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		golden string
+		term   terminal
+		args   []string
+	}{
+		{"members-terminal.txt", tty, []string{"members"}},
+		{"members-piped.txt", piped, []string{"members"}},
+		{"sandbox-info-piped.txt", piped, []string{"sandbox", "info"}},
+		{"sandbox-resources-terminal.txt", tty, []string{"sandbox", "resources"}},
+	} {
+		checkGolden(t, tc.golden, e.text(e.run(tc.term, nil, "", tc.args...)))
 	}
 }
