@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/output"
+)
+
+var listUnderTest = cmdUnderTest[listOptions]{
+	build: func(f *Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
+		return newListCmd(f, runF)
+	},
+	flagFields: func(o listOptions) listOptions {
+		o.IO, o.Keys, o.Now, o.Format = nil, nil, nil, nil
+		return o
+	},
+	format: func(o *listOptions) func() (output.Format, error) { return o.Format },
+}
+
+func TestNewCmdList(t *testing.T) {
+	const day = 24 * time.Hour
+	testNewCmd(t, listUnderTest, []flagRow[listOptions]{
+		{name: "defaults", argv: []string{"list"}, want: listOptions{}, format: "table"},
+		{name: "alias ls", argv: []string{"ls"}, want: listOptions{}},
+		{name: "terminal changes nothing at flag time", argv: []string{"list"}, tty: true, want: listOptions{}, format: "table"},
+		{name: "columns", argv: []string{"list", "--columns", "title,role"}, want: listOptions{Columns: "title,role", columnsGiven: true}},
+		{name: "columns all", argv: []string{"list", "--columns=all"}, want: listOptions{Columns: "all", columnsGiven: true}},
+		{name: "hide", argv: []string{"list", "--hide", "email,creator"}, want: listOptions{Hide: "email,creator"}},
+		{name: "sort", argv: []string{"list", "--sort", "-expires,title"}, want: listOptions{Sort: "-expires,title"}},
+		{name: "one filter", argv: []string{"list", "--filter", "role=editor"}, want: listOptions{Filters: []string{"role=editor"}}},
+		{name: "filters repeat and keep their commas", argv: []string{"list", "--filter", "title~a,b", "--filter", "expires<30d"},
+			want: listOptions{Filters: []string{"title~a,b", "expires<30d"}}},
+		{name: "expired", argv: []string{"list", "--expired"}, want: listOptions{Expired: true}},
+		{name: "expired=yes", argv: []string{"list", "--expired=yes"}, want: listOptions{Expired: true}},
+		{name: "expired=OFF", argv: []string{"list", "--expired=OFF"}, want: listOptions{}},
+		{name: "expiring-within", argv: []string{"list", "--expiring-within", "30d"}, want: listOptions{ExpiringWithin: 30 * day, withinGiven: true}},
+		{name: "expiring-within 0 is given", argv: []string{"list", "--expiring-within=0"}, want: listOptions{withinGiven: true}},
+		{name: "expiring-within in minutes", argv: []string{"list", "--expiring-within", "90min"}, want: listOptions{ExpiringWithin: 90 * time.Minute, withinGiven: true}},
+		{name: "expired=false does not contradict", argv: []string{"list", "--expired=false", "--expiring-within", "2w"},
+			want: listOptions{ExpiringWithin: 14 * day, withinGiven: true}},
+		{name: "no-headers", argv: []string{"list", "--no-headers"}, want: listOptions{NoHeaders: true}},
+		{name: "output json", argv: []string{"list", "-o", "json"}, want: listOptions{}, format: "json"},
+		{name: "output from the environment", argv: []string{"list"}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{}, format: "yaml"},
+		{name: "flag beats the environment", argv: []string{"list", "--output", "csv"}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{}, format: "csv"},
+		{name: "unknown output reaches the run", argv: []string{"list", "-o", "xml"}, want: listOptions{},
+			format: `error: unknown output format "xml" (valid: table, json, yaml, csv, tsv)`},
+		// --filter is a string array: its empty value is not refused at flag time, unlike
+		// every string flag's (the filter parser refuses it in the run).
+		{name: "empty filter reaches the run", argv: []string{"list", "--filter", ""}, want: listOptions{Filters: []string{""}}},
+
+		{name: "expired and expiring-within", argv: []string{"list", "--expired", "--expiring-within", "30d"},
+			err: "--expired and --expiring-within contradict each other: give one", kind: errkind.Usage, code: exitUsage},
+		{name: "empty columns", argv: []string{"list", "--columns", ""}, err: emptyFlagMsg("columns"), kind: errkind.Usage, code: exitUsage},
+		{name: "blank sort", argv: []string{"list", "--sort= "}, err: emptyFlagMsg("sort"), kind: errkind.Usage, code: exitUsage},
+		{name: "empty hide", argv: []string{"list", "--hide="}, err: emptyFlagMsg("hide"), kind: errkind.Usage, code: exitUsage},
+		{name: "empty expiring-within", argv: []string{"list", "--expiring-within", ""}, err: emptyFlagMsg("expiring-within"), kind: errkind.Usage, code: exitUsage},
+		{name: "expiring-within in m", argv: []string{"list", "--expiring-within", "5m"}, err: `invalid --expiring-within "5m": m could mean minutes or months: write min for minutes, or days such as 30d`, kind: errkind.Usage, code: exitUsage},
+		{name: "expiring-within not a duration", argv: []string{"list", "--expiring-within", "soon"}, err: `invalid --expiring-within "soon": ` + msgNotADuration, kind: errkind.Usage, code: exitUsage},
+		{name: "expired=maybe", argv: []string{"list", "--expired=maybe"}, err: invalidBoolMsg("expired", "maybe"), kind: errkind.Usage, code: exitUsage},
+		{name: "an argument", argv: []string{"list", "CI"}, err: strayArgMsg("CI", "apikeys list"), kind: errkind.Usage, code: exitUsage},
+		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums", kind: errkind.Usage, code: exitUsage},
+		{name: "short flag that is not", argv: []string{"list", "-c", "id"}, err: "unknown shorthand flag: 'c' in -c", kind: errkind.Usage, code: exitUsage},
+	})
+}
