@@ -96,7 +96,7 @@ func testNewCmd[O any](t *testing.T, c cmdUnderTest[O], rows []flagRow[O]) {
 				t.Fatalf("apikeys %q: runF was not called", row.argv)
 			}
 			if fields := c.flagFields(*got); !reflect.DeepEqual(fields, row.want) {
-				t.Errorf("apikeys %q: options\n%+v\nwant\n%+v", row.argv, fields, row.want)
+				t.Errorf("apikeys %q: options\n%#v\nwant\n%#v", row.argv, fields, row.want)
 			}
 			if row.format != "" && gotFormat != row.format {
 				t.Errorf("apikeys %q: format %q, want %q", row.argv, gotFormat, row.format)
