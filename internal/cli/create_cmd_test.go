@@ -2,13 +2,18 @@ package cli
 
 import (
 	"context"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/prompt"
 )
 
 var createUnderTest = cmdUnderTest[createOptions]{
@@ -67,4 +72,83 @@ func TestNewCmdCreate(t *testing.T) {
 			err: `invalid --clear-after "banana": ` + msgNotADuration, kind: errkind.Usage, code: exitUsage},
 		{name: "copy=sometimes", argv: []string{"create", "--copy=sometimes"}, err: invalidBoolMsg("copy", "sometimes"), kind: errkind.Usage, code: exitUsage},
 	})
+}
+
+// runCreate against a fake keys API and clipboard: input it refuses costs no key and opens
+// no session; without a terminal stdout carries the secret alone and nothing is copied
+// unless --copy; on a terminal the secret is copied unless --no-copy, and the clear is
+// scheduled after --clear-after.
+func TestRunCreateWithAFakeAPI(t *testing.T) {
+	isolateConfig(t, nil) // a created key forgets the completion cache
+	const secret = "sk-0123456789abcdef"
+	type result struct {
+		out, errOut string
+		err         error
+		opened      int
+		api         *fakeAPI
+		clip        clipboardRecord
+	}
+	run := func(opts createOptions, tty bool, fmtKind output.Format) result {
+		t.Helper()
+		streams, _, out, errOut := iostreams.Test()
+		streams.SetTTY(tty, tty, tty)
+		api := &fakeAPI{secret: secret}
+		var o opener
+		clip := &fakeClipboard{}
+		opts.IO, opts.Now, opts.Format, opts.Clipboard = streams, func() time.Time { return fakeNow }, fixedFormat(fmtKind), clip
+		opts.Keys = openFake[keyCreator](&o, api)
+		opts.Prompter = func() prompt.Prompter { t.Error("a prompt was asked for"); return noTerminal{} }
+		err := runCreate(context.Background(), &opts)
+		return result{out.String(), errOut.String(), err, o.opened, api, clip.record()}
+	}
+	refused := func(name string, r result, want string) {
+		t.Helper()
+		if r.err == nil || r.err.Error() != want || exitCode(r.err) != exitUsage || r.opened != 0 || len(r.api.creates) != 0 || r.out != "" {
+			t.Errorf("%s: %v (exit %d), opened %d, created %d, stdout %q\nwant %q, exit 2, nothing opened or created", name, r.err, exitCode(r.err), r.opened, len(r.api.creates), r.out, want)
+		}
+	}
+	full := createOptions{Title: " CI deploy ", Role: "manager", Expires: "90d", ClearAfter: 45 * time.Second}
+
+	refused("-o csv", run(full, false, output.CSV),
+		"create prints the new key as table, json or yaml, not csv: use -o json (the row and its secret), or no -o to get the secret alone on stdout")
+	refused("missing role and expires, no terminal", run(createOptions{Title: "x"}, false, output.Table),
+		"missing --role, --expires: no terminal to ask on, so pass --role and --expires")
+	past := full
+	past.Expires = "2020-01-01"
+	refused("expiry in the past", run(past, false, output.Table),
+		"invalid --expires: the expiration 2020-01-01T00:00:00Z is in the past: give a future date (YYYY-MM-DD) or a duration such as 90d")
+	badRole := full
+	badRole.Role = "owner"
+	if r := run(badRole, false, output.Table); exitCode(r.err) != exitUsage || r.opened != 0 {
+		t.Errorf("--role owner: %v (exit %d), opened %d; want exit 2, nothing opened", r.err, exitCode(r.err), r.opened)
+	}
+
+	r := run(full, false, output.Table)
+	wantReq := []jmapcloud.CreateAPIKeyRequest{{Title: "CI deploy", Role: jmapcloud.RoleEditor, ExpirationDate: fakeNow.Add(90 * 24 * time.Hour)}}
+	if r.err != nil || r.out != secret+"\n" || !reflect.DeepEqual(r.api.creates, wantReq) || strings.Contains(r.errOut, secret) ||
+		!reflect.DeepEqual(r.clip, clipboardRecord{}) {
+		t.Errorf("no terminal: %v\ncreated %+v, want %+v\nstdout %q, want the secret alone\nstderr %q\nclipboard %+v, want nothing", r.err, r.api.creates, wantReq, r.out, r.errOut, r.clip)
+	}
+
+	withCopy := full
+	withCopy.Copy, withCopy.ClearAfter = true, 2*time.Minute
+	r = run(withCopy, false, output.Table)
+	if want := (clipboardRecord{Copies: []string{secret}, Clears: []scheduledClear{{secret, 2 * time.Minute}}}); r.err != nil || !reflect.DeepEqual(r.clip, want) {
+		t.Errorf("--copy --clear-after 2min without a terminal: %v, clipboard %+v, want %+v", r.err, r.clip, want)
+	}
+
+	r = run(full, true, output.Table)
+	if want := (clipboardRecord{Copies: []string{secret}, Clears: []scheduledClear{{secret, 45 * time.Second}}}); r.err != nil || !reflect.DeepEqual(r.clip, want) {
+		t.Errorf("on a terminal: %v, clipboard %+v, want %+v", r.err, r.clip, want)
+	}
+	noCopy := full
+	noCopy.NoCopy = true
+	if r = run(noCopy, true, output.Table); r.err != nil || !reflect.DeepEqual(r.clip, clipboardRecord{}) {
+		t.Errorf("--no-copy on a terminal: %v, clipboard %+v, want nothing", r.err, r.clip)
+	}
+	noClear := full
+	noClear.ClearAfter = 0
+	if r = run(noClear, true, output.Table); r.err != nil || !reflect.DeepEqual(r.clip, clipboardRecord{Copies: []string{secret}}) {
+		t.Errorf("--clear-after 0 on a terminal: %v, clipboard %+v, want one copy and no clear", r.err, r.clip)
+	}
 }

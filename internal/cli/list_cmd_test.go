@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -66,4 +67,58 @@ func TestNewCmdList(t *testing.T) {
 		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums", kind: errkind.Usage, code: exitUsage},
 		{name: "short flag that is not", argv: []string{"list", "-c", "id"}, err: "unknown shorthand flag: 'c' in -c", kind: errkind.Usage, code: exitUsage},
 	})
+}
+
+// runList against a fake keys API: the shortcuts filter as their documented filters do on
+// the run's clock, and a bad format, column, sort or filter is refused before the API is
+// opened.
+func TestRunListWithAFakeAPI(t *testing.T) {
+	run := func(opts listOptions, fmtKind output.Format) (string, string, int, error) {
+		t.Helper()
+		streams, _, out, errOut := iostreams.Test()
+		var o opener
+		opts.IO, opts.Now, opts.Format = streams, func() time.Time { return fakeNow }, fixedFormat(fmtKind)
+		opts.Keys = openFake[keyLister](&o, &fakeAPI{keys: fakeKeys()})
+		err := runList(context.Background(), &opts)
+		return out.String(), errOut.String(), o.opened, err
+	}
+	for _, tc := range []struct {
+		name string
+		opts listOptions
+		want string
+	}{
+		{"every key, by expiry", listOptions{Columns: "title,status", columnsGiven: true}, "title,status\nold export,expired\nQGIS plugin,expiring\nCI deploy,active\n"},
+		{"expired", listOptions{Columns: "title", columnsGiven: true, Expired: true}, "title\nold export\n"},
+		{"expiring within 30d", listOptions{Columns: "title", columnsGiven: true, ExpiringWithin: 30 * 24 * time.Hour, withinGiven: true}, "title\nQGIS plugin\n"},
+		{"expiring within 0: nothing not yet expired", listOptions{Columns: "title", columnsGiven: true, withinGiven: true}, "title\n"},
+		{"a filter, no headers, sorted by title descending, whatever the case", listOptions{Columns: "id", columnsGiven: true, NoHeaders: true, Sort: "-title", Filters: []string{"role=viewer"}},
+			"22222222-2222-4222-8222-222222222222\n33333333-3333-4333-8333-333333333333\n"},
+	} {
+		out, errOut, _, err := run(tc.opts, output.CSV)
+		if err != nil || out != tc.want || errOut != "" {
+			t.Errorf("%s: %v\nstdout:\n%s\nwant:\n%s\nstderr %q", tc.name, err, out, tc.want, errOut)
+		}
+	}
+
+	badFormat := func() (output.Format, error) { return output.ParseFormat("xml") }
+	for _, tc := range []struct {
+		name string
+		opts listOptions
+	}{
+		{"unknown column", listOptions{Columns: "colour"}},
+		{"unknown sort key", listOptions{Sort: "size"}},
+		{"empty filter", listOptions{Filters: []string{""}}},
+		{"bad filter", listOptions{Filters: []string{"expires<soon"}}},
+	} {
+		out, _, opened, err := run(tc.opts, output.Table)
+		if exitCode(err) != exitUsage || out != "" || opened != 0 {
+			t.Errorf("%s: %v (exit %d), stdout %q, API opened %d times; want exit 2 before opening it", tc.name, err, exitCode(err), out, opened)
+		}
+	}
+	streams, _, _, _ := iostreams.Test()
+	var o opener
+	err := runList(context.Background(), &listOptions{IO: streams, Now: func() time.Time { return fakeNow }, Format: badFormat, Keys: openFake[keyLister](&o, &fakeAPI{})})
+	if exitCode(err) != exitUsage || o.opened != 0 {
+		t.Errorf("-o xml: %v (exit %d), API opened %d times; want exit 2 before opening it", err, exitCode(err), o.opened)
+	}
 }
