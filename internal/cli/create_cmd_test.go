@@ -7,8 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -17,9 +15,7 @@ import (
 )
 
 var createUnderTest = cmdUnderTest[createOptions]{
-	build: func(f *Factory, runF func(context.Context, *createOptions) error) *cobra.Command {
-		return newCreateCmd(f, runF)
-	},
+	build: newCreateCmd,
 	flagFields: func(o createOptions) createOptions {
 		o.IO, o.Keys, o.Prompter, o.Clipboard, o.Now, o.Format = nil, nil, nil, nil, nil, nil
 		return o

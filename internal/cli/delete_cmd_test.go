@@ -1,19 +1,14 @@
 package cli
 
 import (
-	"context"
 	"testing"
-
-	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 var deleteUnderTest = cmdUnderTest[deleteOptions]{
-	build: func(f *Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {
-		return newDeleteCmd(f, runF)
-	},
+	build: newDeleteCmd,
 	flagFields: func(o deleteOptions) deleteOptions {
 		o.IO, o.API, o.Prompter, o.Now, o.Format = nil, nil, nil, nil, nil
 		return o

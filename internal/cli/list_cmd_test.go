@@ -5,17 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 var listUnderTest = cmdUnderTest[listOptions]{
-	build: func(f *Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
-		return newListCmd(f, runF)
-	},
+	build: newListCmd,
 	flagFields: func(o listOptions) listOptions {
 		o.IO, o.Keys, o.Now, o.Format = nil, nil, nil, nil
 		return o

@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/spf13/cobra"
-
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -13,9 +11,7 @@ import (
 )
 
 var membersUnderTest = cmdUnderTest[membersOptions]{
-	build: func(f *Factory, runF func(context.Context, *membersOptions) error) *cobra.Command {
-		return newMembersCmd(f, runF)
-	},
+	build: newMembersCmd,
 	flagFields: func(o membersOptions) membersOptions {
 		o.IO, o.API, o.Format = nil, nil, nil
 		return o

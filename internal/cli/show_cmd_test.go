@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/spf13/cobra"
-
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -17,9 +15,7 @@ import (
 )
 
 var showUnderTest = cmdUnderTest[showOptions]{
-	build: func(f *Factory, runF func(context.Context, *showOptions) error) *cobra.Command {
-		return newShowCmd(f, runF)
-	},
+	build: newShowCmd,
 	flagFields: func(o showOptions) showOptions {
 		o.IO, o.Keys, o.Copy, o.Now, o.Format = nil, nil, nil, nil, nil
 		return o
