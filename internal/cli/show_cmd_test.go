@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
+)
+
+var showUnderTest = cmdUnderTest[showOptions]{
+	build: newShowCmd,
+	flagFields: func(o showOptions) showOptions {
+		o.IO, o.Keys, o.Copy, o.Now, o.Format = nil, nil, nil, nil, nil
+		return o
+	},
+	format: func(o *showOptions) func() (output.Format, error) { return o.Format },
+}
+
+func TestNewCmdShow(t *testing.T) {
+	const id = "5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1"
+	testNewCmd(t, showUnderTest, []flagRow[showOptions]{
+		{name: "an ID", argv: []string{"show", id}, want: showOptions{Ref: id}, format: "table"},
+		{name: "alias get", argv: []string{"get", id}, want: showOptions{Ref: id}},
+		{name: "a title with spaces, quoted", argv: []string{"show", "CI deploy"}, want: showOptions{Ref: "CI deploy"}},
+		{name: "on a terminal", argv: []string{"show", "CI deploy"}, tty: true, want: showOptions{Ref: "CI deploy"}},
+		{name: "copy-email", argv: []string{"show", "CI deploy", "--copy-email"}, want: showOptions{Ref: "CI deploy", CopyEmail: true}},
+		{name: "copy-email=on", argv: []string{"show", "--copy-email=on", "CI deploy"}, want: showOptions{Ref: "CI deploy", CopyEmail: true}},
+		{name: "copy-email=0", argv: []string{"show", "CI deploy", "--copy-email=0"}, want: showOptions{Ref: "CI deploy"}},
+		{name: "output yaml", argv: []string{"show", id, "-o", "yaml"}, want: showOptions{Ref: id}, format: "yaml"},
+		// Unlike create's empty TITLE, an empty KEY is not refused at flag time: the run
+		// refuses it (resolveKey), once it has opened the session.
+		{name: "empty KEY reaches the run", argv: []string{"show", ""}, want: showOptions{Ref: ""}},
+		{name: "a KEY is kept as given", argv: []string{"show", " CI deploy "}, want: showOptions{Ref: " CI deploy "}},
+		{name: "a KEY starting with a dash, after --", argv: []string{"show", "--", "-old"}, want: showOptions{Ref: "-old"}},
+
+		{name: "no KEY", argv: []string{"show"}, err: "missing KEY: an API key ID or exact title", kind: errkind.Usage, code: exitUsage},
+		{name: "no KEY on a terminal", argv: []string{"show"}, tty: true, err: "missing KEY: an API key ID or exact title", kind: errkind.Usage, code: exitUsage},
+		{name: "a title with spaces, unquoted", argv: []string{"show", "CI", "deploy"},
+			err: "show takes one KEY (an API key ID or exact title), not 2 arguments: quote a title that has spaces", kind: errkind.Usage, code: exitUsage},
+		{name: "copy-email=please", argv: []string{"show", "x", "--copy-email=please"}, err: invalidBoolMsg("copy-email", "please"), kind: errkind.Usage, code: exitUsage},
+		{name: "a copy flag show does not have", argv: []string{"show", "x", "--copy"}, err: "unknown flag: --copy", kind: errkind.Usage, code: exitUsage},
+	})
+}
+
+// runShow against a fake keys API: an ID is fetched alone (no list), a title is looked up in
+// the list, an unknown ID is exit 5 after the list found no title either, another failure of
+// the fetch is the error as it is, and --copy-email copies the address.
+func TestRunShowWithAFakeAPI(t *testing.T) {
+	keys := fakeKeys()
+	type result struct {
+		out, errOut string
+		err         error
+		api         *fakeAPI
+		copied      []string
+	}
+	run := func(ref string, fmtKind output.Format, copyEmail bool, getErr error) result {
+		t.Helper()
+		streams, _, out, errOut := iostreams.Test()
+		api := &fakeAPI{keys: keys, getErr: getErr}
+		var o opener
+		var copied []string
+		err := runShow(context.Background(), &showOptions{IO: streams, Now: func() time.Time { return fakeNow }, Format: fixedFormat(fmtKind),
+			Keys: openFake[keyGetter](&o, api), Ref: ref, CopyEmail: copyEmail,
+			Copy: func(s string) (string, error) { copied = append(copied, s); return "fake", nil }})
+		return result{out.String(), errOut.String(), err, api, copied}
+	}
+
+	r := run(strings.ToUpper(keys[1].ID), output.JSON, false, nil)
+	want := `{
+  "id": "22222222-2222-4222-8222-222222222222",
+  "title": "QGIS plugin",
+  "role": "viewer",
+  "creator": "Erin Editor",
+  "email": "qgis@keys.example",
+  "created": "2026-01-10T12:00:00Z",
+  "expires": "2026-03-11T12:00:00Z",
+  "status": "expiring"
+}
+`
+	if r.err != nil || r.out != want || !reflect.DeepEqual(r.api.gets, []string{strings.ToUpper(keys[1].ID)}) || r.api.lists != 0 {
+		t.Errorf("show ID -o json: %v, fetched %q, listed %d times\nstdout:\n%s\nwant:\n%s", r.err, r.api.gets, r.api.lists, r.out, want)
+	}
+
+	r = run("qgis PLUGIN", output.CSV, false, nil)
+	want = "id,title,role,creator,email,created,expires,status\n" +
+		"22222222-2222-4222-8222-222222222222,QGIS plugin,viewer,Erin Editor,qgis@keys.example,2026-01-10T12:00:00Z,2026-03-11T12:00:00Z,expiring\n"
+	if r.err != nil || r.out != want || len(r.api.gets) != 0 || r.api.lists != 1 {
+		t.Errorf("show TITLE -o csv: %v, fetched %q, listed %d times\nstdout:\n%s\nwant:\n%s", r.err, r.api.gets, r.api.lists, r.out, want)
+	}
+
+	const unknown = "00000000-0000-4000-8000-000000000000"
+	r = run(unknown, output.Table, false, nil)
+	if want := "no API key with ID or title \"" + unknown + "\"\nrun `apikeys list` to see the keys"; r.err == nil || r.err.Error() != want || exitCode(r.err) != exitNotFound || r.out != "" || r.api.lists != 1 {
+		t.Errorf("show unknown ID: %v (exit %d), listed %d times, stdout %q; want %q, exit 5", r.err, exitCode(r.err), r.api.lists, r.out, want)
+	}
+
+	down := &jmapcloud.APIError{Method: "GET", Path: "/api-keys/" + keys[0].ID, StatusCode: 503}
+	r = run(keys[0].ID, output.Table, false, down)
+	if !errors.Is(r.err, down) || exitCode(r.err) != exitError || r.api.lists != 0 || r.out != "" {
+		t.Errorf("show ID, fetch failing with 503: %v (exit %d), listed %d times; want the 503 itself, exit 1, no list", r.err, exitCode(r.err), r.api.lists)
+	}
+
+	r = run("", output.Table, false, nil)
+	if want := "an empty KEY: give an API key ID or exact title"; r.err == nil || r.err.Error() != want || exitCode(r.err) != exitUsage {
+		t.Errorf("show \"\": %v (exit %d), want %q, exit 2", r.err, exitCode(r.err), want)
+	}
+
+	r = run("CI deploy", output.JSON, true, nil)
+	if want := "Copied ci@keys.example to the clipboard (fake).\n"; r.err != nil || r.errOut != want || !reflect.DeepEqual(r.copied, []string{"ci@keys.example"}) {
+		t.Errorf("show --copy-email: %v, copied %q, stderr %q; want %q", r.err, r.copied, r.errOut, want)
+	}
+	r = run("old export", output.JSON, true, nil)
+	if want := "Note: this key has no email address to copy.\n"; r.err != nil || r.errOut != want || len(r.copied) != 0 {
+		t.Errorf("show --copy-email, no email: %v, copied %q, stderr %q; want %q", r.err, r.copied, r.errOut, want)
+	}
+}
