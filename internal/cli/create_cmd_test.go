@@ -23,11 +23,13 @@ var createUnderTest = cmdUnderTest[createOptions]{
 	format: func(o *createOptions) func() (output.Format, error) { return o.Format },
 }
 
+const createCSVMsg = "create prints table, json or yaml, not csv: use -o json (the row and its secret), or no -o to get the secret alone on stdout"
+
 func TestNewCmdCreate(t *testing.T) {
 	const clear = 45 * time.Second // --clear-after's default
 	full := createOptions{Title: "CI deploy", Role: "editor", Expires: "90d", ClearAfter: clear}
 	testNewCmd(t, createUnderTest, []flagRow[createOptions]{
-		{name: "defaults", argv: []string{"create"}, want: createOptions{ClearAfter: clear}, format: "table"},
+		{name: "defaults", tty: true, argv: []string{"create"}, want: createOptions{ClearAfter: clear}, format: "table"},
 		// What is missing is asked for or refused in the run, terminal or not.
 		{name: "nothing given on a terminal", argv: []string{"create"}, tty: true, want: createOptions{ClearAfter: clear}},
 		{name: "title argument", argv: []string{"create", "CI deploy", "--role", "editor", "--expires", "90d"}, want: full},
@@ -35,15 +37,16 @@ func TestNewCmdCreate(t *testing.T) {
 		{name: "title twice, the same", argv: []string{"create", "CI deploy", "--title", "CI deploy", "--role", "editor", "--expires", "90d"}, want: full},
 		{name: "flags as given, checked in the run", argv: []string{"create", "x", "--role", "ORG_VIEWER", "--expires", "2027-01-31"},
 			want: createOptions{Title: "x", Role: "ORG_VIEWER", Expires: "2027-01-31", ClearAfter: clear}},
-		{name: "a title argument with spaces around it", argv: []string{"create", " padded "}, want: createOptions{Title: " padded ", ClearAfter: clear}},
-		{name: "secret-file", argv: []string{"create", "--secret-file", "./k.key"}, want: createOptions{SecretFile: "./k.key", ClearAfter: clear}},
-		{name: "copy", argv: []string{"create", "--copy"}, want: createOptions{Copy: true, ClearAfter: clear}},
-		{name: "copy=y", argv: []string{"create", "--copy=y"}, want: createOptions{Copy: true, ClearAfter: clear}},
-		{name: "no-copy", argv: []string{"create", "--no-copy"}, want: createOptions{NoCopy: true, ClearAfter: clear}},
-		{name: "copy=false does not contradict no-copy", argv: []string{"create", "--copy=false", "--no-copy"}, want: createOptions{NoCopy: true, ClearAfter: clear}},
-		{name: "clear-after", argv: []string{"create", "--clear-after", "2min"}, want: createOptions{ClearAfter: 2 * time.Minute}},
-		{name: "clear-after 0", argv: []string{"create", "--clear-after=0"}, want: createOptions{}},
-		{name: "output csv reaches the run", argv: []string{"create", "-o", "csv"}, want: createOptions{ClearAfter: clear}, format: "csv"},
+		{name: "a title argument with spaces around it", tty: true, argv: []string{"create", " padded "}, want: createOptions{Title: " padded ", ClearAfter: clear}},
+		{name: "secret-file", tty: true, argv: []string{"create", "--secret-file", "./k.key"}, want: createOptions{SecretFile: "./k.key", ClearAfter: clear}},
+		{name: "copy", tty: true, argv: []string{"create", "--copy"}, want: createOptions{Copy: true, ClearAfter: clear}},
+		{name: "copy=y", tty: true, argv: []string{"create", "--copy=y"}, want: createOptions{Copy: true, ClearAfter: clear}},
+		{name: "no-copy", tty: true, argv: []string{"create", "--no-copy"}, want: createOptions{NoCopy: true, ClearAfter: clear}},
+		{name: "copy=false does not contradict no-copy", tty: true, argv: []string{"create", "--copy=false", "--no-copy"}, want: createOptions{NoCopy: true, ClearAfter: clear}},
+		{name: "clear-after", tty: true, argv: []string{"create", "--clear-after", "2min"}, want: createOptions{ClearAfter: 2 * time.Minute}},
+		{name: "clear-after 0", tty: true, argv: []string{"create", "--clear-after=0"}, want: createOptions{}},
+		{name: "output csv", argv: []string{"create", "-o", "csv"}, tty: true, err: createCSVMsg, kind: errkind.Usage, code: exitUsage},
+		{name: "missing values without a terminal", argv: []string{"create", " padded "}, err: "missing --role, --expires: no terminal to ask on, so pass --role and --expires", kind: errkind.Usage, code: exitUsage},
 
 		{name: "copy and no-copy", argv: []string{"create", "--copy", "--no-copy"},
 			err: "--copy and --no-copy contradict each other: give one", kind: errkind.Usage, code: exitUsage},
@@ -106,7 +109,7 @@ func TestRunCreateWithAFakeAPI(t *testing.T) {
 	full := createOptions{Title: " CI deploy ", Role: "manager", Expires: "90d", ClearAfter: 45 * time.Second}
 
 	refused("-o csv", run(full, false, output.CSV),
-		"create prints the new key as table, json or yaml, not csv: use -o json (the row and its secret), or no -o to get the secret alone on stdout")
+		createCSVMsg)
 	refused("missing role and expires, no terminal", run(createOptions{Title: "x"}, false, output.Table),
 		"missing --role, --expires: no terminal to ask on, so pass --role and --expires")
 	past := full

@@ -180,7 +180,7 @@ func rootWith(f *Factory, cmd *cobra.Command) *cobra.Command {
 // create's flag/terminal matrix: what reaches the run function, and what RunE refuses before
 // any I/O (a format create cannot print, missing values with no terminal to ask on), so that
 // run never starts for those.
-func TestNewCmdCreate(t *testing.T) {
+func TestNewCmdCreateRefusesBeforeAnyIO(t *testing.T) {
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))

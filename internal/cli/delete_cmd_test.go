@@ -17,44 +17,46 @@ var deleteUnderTest = cmdUnderTest[deleteOptions]{
 }
 
 func TestNewCmdDelete(t *testing.T) {
+	const noTerminalMsg = "deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan"
 	const nameThem = "name the keys to delete (ID or title), select them with --filter, or pass --all for every key"
 	testNewCmd(t, deleteUnderTest, []flagRow[deleteOptions]{
-		{name: "one key", argv: []string{"delete", "old CI key"}, want: deleteOptions{Refs: []string{"old CI key"}}, format: "table"},
-		{name: "alias rm", argv: []string{"rm", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
-		{name: "several keys", argv: []string{"delete", "k1", "k2", "k3"}, want: deleteOptions{Refs: []string{"k1", "k2", "k3"}}},
-		{name: "filter", argv: []string{"delete", "--filter", "status=expired"}, want: deleteOptions{Refs: []string{}, Filters: []string{"status=expired"}}},
-		{name: "filters", argv: []string{"delete", "--filter", "status=expired", "--filter", "title~a,b"},
+		{name: "one key", tty: true, argv: []string{"delete", "old CI key"}, want: deleteOptions{Refs: []string{"old CI key"}}, format: "table"},
+		{name: "alias rm", tty: true, argv: []string{"rm", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
+		{name: "several keys", tty: true, argv: []string{"delete", "k1", "k2", "k3"}, want: deleteOptions{Refs: []string{"k1", "k2", "k3"}}},
+		{name: "filter", tty: true, argv: []string{"delete", "--filter", "status=expired"}, want: deleteOptions{Refs: []string{}, Filters: []string{"status=expired"}}},
+		{name: "filters", tty: true, argv: []string{"delete", "--filter", "status=expired", "--filter", "title~a,b"},
 			want: deleteOptions{Refs: []string{}, Filters: []string{"status=expired", "title~a,b"}}},
-		{name: "keys and a filter", argv: []string{"delete", "k1", "--filter", "role=viewer"},
+		{name: "keys and a filter", tty: true, argv: []string{"delete", "k1", "--filter", "role=viewer"},
 			want: deleteOptions{Refs: []string{"k1"}, Filters: []string{"role=viewer"}}},
-		{name: "all", argv: []string{"delete", "--all"}, want: deleteOptions{Refs: []string{}, All: true}},
-		{name: "all with a filter", argv: []string{"delete", "--all", "--filter", "status=expired"},
+		{name: "all", tty: true, argv: []string{"delete", "--all"}, want: deleteOptions{Refs: []string{}, All: true}},
+		{name: "all with a filter", tty: true, argv: []string{"delete", "--all", "--filter", "status=expired"},
 			want: deleteOptions{Refs: []string{}, All: true, Filters: []string{"status=expired"}}},
 		// --all and KEY are refused together unless a --filter is given too; the run then
 		// decides.
-		{name: "all, keys and a filter", argv: []string{"delete", "--all", "k1", "--filter", "status=expired"},
+		{name: "all, keys and a filter", tty: true, argv: []string{"delete", "--all", "k1", "--filter", "status=expired"},
 			want: deleteOptions{All: true, Refs: []string{"k1"}, Filters: []string{"status=expired"}}},
-		{name: "all=false with keys", argv: []string{"delete", "--all=false", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
-		{name: "transfer-to", argv: []string{"delete", "k1", "--transfer-to", "erin@acme.example"},
+		{name: "all=false with keys", tty: true, argv: []string{"delete", "--all=false", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
+		{name: "transfer-to", tty: true, argv: []string{"delete", "k1", "--transfer-to", "erin@acme.example"},
 			want: deleteOptions{Refs: []string{"k1"}, TransferTo: "erin@acme.example"}},
-		{name: "no-transfer", argv: []string{"delete", "k1", "--no-transfer"}, want: deleteOptions{Refs: []string{"k1"}, NoTransfer: true}},
-		{name: "no-transfer=false does not contradict transfer-to", argv: []string{"delete", "k1", "--no-transfer=false", "--transfer-to", "m1"},
+		{name: "no-transfer", tty: true, argv: []string{"delete", "k1", "--no-transfer"}, want: deleteOptions{Refs: []string{"k1"}, NoTransfer: true}},
+		{name: "no-transfer=false does not contradict transfer-to", tty: true, argv: []string{"delete", "k1", "--no-transfer=false", "--transfer-to", "m1"},
 			want: deleteOptions{Refs: []string{"k1"}, TransferTo: "m1"}},
 		{name: "yes", argv: []string{"delete", "k1", "--yes"}, want: deleteOptions{Refs: []string{"k1"}, Yes: true}},
 		{name: "y", argv: []string{"delete", "k1", "-y"}, want: deleteOptions{Refs: []string{"k1"}, Yes: true}},
 		{name: "yes=yes", argv: []string{"delete", "k1", "--yes=yes"}, want: deleteOptions{Refs: []string{"k1"}, Yes: true}},
-		{name: "yes=n", argv: []string{"delete", "k1", "--yes=n"}, want: deleteOptions{Refs: []string{"k1"}}},
+		{name: "yes=n", tty: true, argv: []string{"delete", "k1", "--yes=n"}, want: deleteOptions{Refs: []string{"k1"}}},
 		{name: "dry-run", argv: []string{"delete", "--all", "--dry-run"}, want: deleteOptions{Refs: []string{}, All: true, DryRun: true}},
 		{name: "everything", argv: []string{"delete", "--filter", "expires<-90d", "--transfer-to", "erin@acme.example", "-y", "--dry-run", "-o", "json"},
 			want: deleteOptions{Refs: []string{}, Filters: []string{"expires<-90d"}, TransferTo: "erin@acme.example", Yes: true, DryRun: true}, format: "json"},
-		// The "no terminal and no --yes" rule is applied in the run, after the filters are
-		// parsed: at flag time a terminal changes nothing.
-		{name: "no terminal, no yes", argv: []string{"delete", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
+		// Without a terminal, a delete that is neither --yes nor --dry-run is refused in RunE,
+		// before any session or request: the rows above that reach the run have a terminal.
+		{name: "no terminal, no yes", argv: []string{"delete", "k1"}, err: noTerminalMsg, kind: errkind.Usage, code: exitUsage},
+		{name: "no terminal, dry run", argv: []string{"delete", "k1", "--dry-run"}, want: deleteOptions{Refs: []string{"k1"}, DryRun: true}},
 		{name: "a terminal, no yes", argv: []string{"delete", "k1"}, tty: true, want: deleteOptions{Refs: []string{"k1"}}},
-		// Empty values a string flag would refuse at flag time reach the run here: --filter
-		// is a string array, and a KEY argument is not a flag.
-		{name: "empty filter reaches the run", argv: []string{"delete", "--filter", ""}, want: deleteOptions{Refs: []string{}, Filters: []string{""}}},
-		{name: "empty KEY reaches the run", argv: []string{"delete", ""}, want: deleteOptions{Refs: []string{""}}},
+		// An empty --filter (a string array, which the empty-value check of string flags
+		// skips) is refused by the filter parser in RunE; a KEY argument is not a flag.
+		{name: "empty filter", argv: []string{"delete", "--filter", ""}, err: `invalid filter "": it must start with a field name (fields: id, title, role, creator, email, created, expires, status)`, kind: errkind.Usage, code: exitUsage},
+		{name: "empty KEY reaches the run", tty: true, argv: []string{"delete", ""}, want: deleteOptions{Refs: []string{""}}},
 
 		{name: "nothing named", argv: []string{"delete"}, err: nameThem, kind: errkind.Usage, code: exitUsage},
 		{name: "nothing named, with yes", argv: []string{"delete", "--yes", "--no-transfer"}, err: nameThem, kind: errkind.Usage, code: exitUsage},
