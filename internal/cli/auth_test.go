@@ -39,8 +39,6 @@ type authClock struct {
 	t  time.Time
 }
 
-func newAuthClock() *authClock { return &authClock{t: time.Now().UTC().Truncate(time.Second)} }
-
 func (c *authClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()

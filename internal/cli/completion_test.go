@@ -610,7 +610,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 			return string(out)
 		}
 		tm("new-session", "-d", "-x", "160", "-y", "40", "-s", "t", zsh+" -i")
-		t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() })
+		t.Cleanup(func() { _ = exec.Command(tmux, "-S", sock, "kill-server").Run() }) // a server already gone is fine
 		// typeAndWait types keys and waits until the screen shows want.
 		typeAndWait := func(t *testing.T, want []string, keys ...string) string {
 			t.Helper()
@@ -681,7 +681,7 @@ printf '%s\n' "${COMPREPLY[@]}"
 		}
 		url, err := bufio.NewReader(stdout).ReadString('\n')
 		if err != nil {
-			serve.Process.Kill()
+			_ = serve.Process.Kill() // the test fails either way; Kill only spares the process
 			t.Fatalf("sandbox serve printed no URL: %v", err)
 		}
 		url = strings.TrimSpace(url)
@@ -690,8 +690,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 		if cands, _, _ := parseCompletion(t, out); !slices.Equal(values(cands), []string{"GeoServer sync"}) {
 			t.Fatalf("while serving: %q", cands)
 		}
-		serve.Process.Signal(os.Interrupt)
-		serve.Wait()
+		if err := serve.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		_ = serve.Wait() // interrupted: its exit status says nothing
 		// A fresh cache, so the stopped server is asked.
 		client = env(t, "APIKEYS_API_URL="+url, "APIKEYS_USERNAME="+sandbox.AdminEmail, "APIKEYS_PASSWORD="+sandbox.Password)
 		out, took := runBin(t, client, cobra.ShellCompRequestCmd, "show", "")

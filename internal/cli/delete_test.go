@@ -263,7 +263,9 @@ func TestDeleteUnderFaultsIsAllOrNothingPerKey(t *testing.T) {
 		if ts.sb.Stats().FaultsInjected == 0 {
 			t.Fatalf("seed %d: no fault was injected, so the test proved nothing", seed)
 		}
-		ts.sb.SetFaults(sandbox.Faults{})
+		if err := ts.sb.SetFaults(sandbox.Faults{}); err != nil {
+			t.Fatal(err)
+		}
 		if code != exitOK && code != exitError {
 			t.Fatalf("seed %d: exit %d: %s", seed, code, errOut)
 		}
@@ -272,8 +274,8 @@ func TestDeleteUnderFaultsIsAllOrNothingPerKey(t *testing.T) {
 		for id, owned := range owners {
 			left := ts.resourcesOf(id)
 			showCode, _, _ := ts.run("show", id)
-			switch {
-			case showCode == exitNotFound: // deleted: everything must be Erin's now
+			switch showCode {
+			case exitNotFound: // deleted: everything must be Erin's now
 				if len(left) != 0 {
 					t.Errorf("seed %d: deleted key %s still owns %v", seed, id, left)
 				}
@@ -283,7 +285,7 @@ func TestDeleteUnderFaultsIsAllOrNothingPerKey(t *testing.T) {
 					}
 				}
 				expected += len(owned)
-			case showCode == exitOK: // untouched
+			case exitOK: // untouched
 				if !reflect.DeepEqual(left, owned) {
 					t.Errorf("seed %d: surviving key %s owns %v, had %v", seed, id, left, owned)
 				}

@@ -139,8 +139,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		shownUnknown = append(shownUnknown, unreadableFields(k)...)
 	})
 	if large {
-		keys = nil
-		runtime.GC()
+		runtime.GC() // keys is no longer live here: its array is garbage
 	}
 	output.SortKeys(rows, sortKeys)
 	err = printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{

@@ -5,40 +5,16 @@ import (
 	"net/http"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
-
-// dropAnswer closes the client's connection without an answer.
-func dropAnswer(w http.ResponseWriter) {
-	if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-		conn.Close()
-	}
-}
 
 // answerStatus writes an error answer with status.
 func answerStatus(w http.ResponseWriter, status int) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	fmt.Fprintf(w, `{"message":"injected fault","status":%d}`, status)
-}
-
-// onPath returns a hook that applies fault to requests whose path ends with suffix while
-// active is set, counting them in n.
-func onPath(suffix string, n *atomic.Int64, active *atomic.Bool, fault func(w http.ResponseWriter, r *http.Request)) func(http.ResponseWriter, *http.Request) bool {
-	return func(w http.ResponseWriter, r *http.Request) bool {
-		if !strings.HasSuffix(r.URL.Path, suffix) {
-			return false
-		}
-		n.Add(1)
-		if !active.Load() {
-			return false
-		}
-		fault(w, r)
-		return true
-	}
 }
 
 // A configuration directory others can write is refused with exit 2 naming the chmod to run,

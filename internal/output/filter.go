@@ -148,8 +148,7 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 	}
 
 	f := &keyFilter{field: id, op: op, raw: value, now: now}
-	switch id.kind() {
-	case kindString:
+	if id.kind() == kindString {
 		f.lower = strings.ToLower(value)
 		return f, nil
 	}
