@@ -1,7 +1,9 @@
 package output
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -206,6 +208,33 @@ func TestCompareFold(t *testing.T) {
 	}
 }
 
+// stableSortKeys is the plain version of SortKeys: slices.SortStableFunc over the keys
+// themselves, with the same criteria. TestSortKeysMatchesStableSort checks that the two
+// agree, and BenchmarkSortKeys times both.
+func stableSortKeys(keys []Key, by []SortKey) {
+	type criterion struct {
+		id   fieldID
+		desc bool
+	}
+	var crit []criterion
+	for _, s := range append(slices.Clone(by), SortKey{Field: "expires"}, SortKey{Field: "title"}, SortKey{Field: "id"}) {
+		if id, ok := lookupField(s.Field); ok {
+			crit = append(crit, criterion{id, s.Desc})
+		}
+	}
+	slices.SortStableFunc(keys, func(a, b Key) int {
+		for _, c := range crit {
+			if r := compareField(c.id, &a, &b); r != 0 {
+				if c.desc {
+					return -r
+				}
+				return r
+			}
+		}
+		return 0
+	})
+}
+
 // TestSortKeysMatchesStableSort compares SortKeys (pointer sort plus an
 // in-place permutation) with a plain stable sort over the same criteria, on
 // many keys with many ties.
@@ -224,21 +253,45 @@ func TestSortKeysMatchesStableSort(t *testing.T) {
 		SortKeys(got, by)
 
 		want := slices.Clone(keys)
-		full := append(slices.Clone(by), SortKey{Field: "expires"}, SortKey{Field: "title"}, SortKey{Field: "id"})
-		slices.SortStableFunc(want, func(a, b Key) int {
-			for _, s := range full {
-				id, _ := lookupField(s.Field)
-				if c := compareField(id, &a, &b); c != 0 {
-					if s.Desc {
-						return -c
-					}
-					return c
-				}
-			}
-			return 0
-		})
+		stableSortKeys(want, by)
 		if !slices.Equal(got, want) {
 			t.Errorf("sort %q differs from a stable sort", spec)
+		}
+	}
+}
+
+// TestSortKeysTiesKeepInputOrder sorts many keys that are equal on every criterion in
+// groups (same id, title and expiry; only the creator, which records the input position,
+// differs), and checks that each group comes out in input order, whatever the sort.
+func TestSortKeysTiesKeepInputOrder(t *testing.T) {
+	exp := testNow.Add(50 * day)
+	var keys []Key
+	for i := range 600 {
+		g := (i * 7) % 12 // 12 groups of 50, interleaved in the input
+		keys = append(keys, Key{
+			ID:      string(rune('a' + g%3)),
+			Title:   []string{"Prod", "prod", "CI", "Été"}[g/3],
+			Role:    []string{RoleEditor, RoleViewer}[g%2],
+			Expires: exp.Add(time.Duration(g%3) * day),
+			Creator: fmt.Sprintf("%04d", i),
+		})
+	}
+	for _, spec := range []string{"", "-expires", "title", "-role,-title", "-id"} {
+		by, err := ParseSort(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Clone(keys)
+		SortKeys(got, by)
+		for i := 1; i < len(got); i++ {
+			a, b := got[i-1], got[i]
+			sameGroup := a.ID == b.ID && a.Title == b.Title && a.Role == b.Role && a.Expires.Equal(b.Expires)
+			if sameGroup && a.Creator >= b.Creator {
+				t.Fatalf("sort %q: tied keys out of input order at %d: input positions %s then %s", spec, i, a.Creator, b.Creator)
+			}
+		}
+		if seen := len(slices.CompactFunc(slices.SortedFunc(slices.Values(got), func(a, b Key) int { return strings.Compare(a.Creator, b.Creator) }), func(a, b Key) bool { return a.Creator == b.Creator })); seen != len(keys) {
+			t.Fatalf("sort %q: %d distinct keys out of %d", spec, seen, len(keys))
 		}
 	}
 }

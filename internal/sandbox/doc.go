@@ -19,6 +19,13 @@
 // authorization checks it depends on; every read runs in one db.View. Secrets are never
 // stored: tokens and API-key secrets are kept only as their SHA-256 digests.
 //
+// bbolt cannot seek to the n-th key, so the sandbox keeps in memory, per organization, the
+// sorted ids of its API keys: a page of the api-keys list takes its total and its first key
+// from there, then reads its own keys from the store, at a cost that depends on the page's
+// size and not on the organization's. The index is built from the store on the first page
+// asked for, follows each creation and deletion once it commits, and is dropped by Reset;
+// pages are served in parallel, never during a key's creation or deletion.
+//
 // # Seed
 //
 // An empty file is seeded with one organization (Acme Geospatial), fixed UUIDs and names,

@@ -474,43 +474,46 @@ func parsePaging(r *http.Request) (page, size int, paged bool, err error) {
 	return page, size, true, nil
 }
 
+// handleListKeys answers the whole list as a bare array, or one page through the key index
+// (keyindex.go), which a page holds for reading during its transaction.
 func (s *Sandbox) handleListKeys(w http.ResponseWriter, r *http.Request) {
 	page, size, paged, perr := parsePaging(r)
-	s.viewJSON(w, func(tx *bolt.Tx) (any, error) {
+	view := s.db.View
+	if paged {
+		view = s.viewKeys
+	}
+	var out any
+	err := view(func(tx *bolt.Tx) error {
 		m, err := s.requireAdmin(tx, r, r.PathValue("org"))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if perr != nil {
-			return nil, perr
+			return perr
 		}
-		out := []apiKeyJSON{}
-		total := 0
-		prefix := []byte(m.OrgID + "/")
-		c := tx.Bucket(bucketKeys).Cursor()
-		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-			// Only the keys of the page asked for are decoded. total/size is the page of
-			// key number total, which, unlike page*size, cannot overflow for a huge ?page=.
-			if !paged || total/size == page {
-				var rec keyRecord
-				if err := decode(v, &rec); err != nil {
-					return nil, err
-				}
-				out = append(out, keyJSON(rec))
-			}
-			total++
+		if paged {
+			out, err = s.keyPage(tx, m.OrgID, page, size)
+		} else {
+			out, err = allKeys(tx, m.OrgID)
 		}
-		if !paged {
-			return out, nil
-		}
-		return pageJSON{
-			Content:       out,
-			TotalElements: total,
-			TotalPages:    (total + size - 1) / size,
-			Page:          page,
-			Size:          size,
-		}, nil
+		return err
 	})
+	reply(w, out, err)
+}
+
+// allKeys reads every key of the organization, in storage order.
+func allKeys(tx *bolt.Tx, orgID string) ([]apiKeyJSON, error) {
+	out := []apiKeyJSON{}
+	prefix := []byte(orgID + "/")
+	c := tx.Bucket(bucketKeys).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		var rec keyRecord
+		if err := decode(v, &rec); err != nil {
+			return nil, err
+		}
+		out = append(out, keyJSON(rec))
+	}
+	return out, nil
 }
 
 // parseExpiration accepts RFC 3339 with or without a fraction, and a bare YYYY-MM-DD
@@ -535,7 +538,8 @@ func (s *Sandbox) handleCreateKey(w http.ResponseWriter, r *http.Request) {
 	secret := newKeySecret()
 	var out apiKeyJSON
 	var orgID string
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	var change keyChange
+	err := s.updateKeys(&change, func(tx *bolt.Tx) error {
 		m, err := s.requireAdmin(tx, r, r.PathValue("org"))
 		if err != nil {
 			return err
@@ -590,6 +594,7 @@ func (s *Sandbox) handleCreateKey(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		out, orgID = keyJSON(rec), rec.OrgID
+		change = keyChange{orgID: rec.OrgID, added: rec.ID}
 		return nil
 	})
 	if err != nil {
@@ -667,7 +672,8 @@ func (s *Sandbox) handleKeyResources(w http.ResponseWriter, r *http.Request) {
 // error rolls everything back.
 func (s *Sandbox) handleDeleteKey(w http.ResponseWriter, r *http.Request) {
 	var moved, deleted int
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	var change keyChange
+	err := s.updateKeys(&change, func(tx *bolt.Tx) error {
 		m, err := s.requireAdmin(tx, r, r.PathValue("org"))
 		if err != nil {
 			return err
@@ -726,6 +732,7 @@ func (s *Sandbox) handleDeleteKey(w http.ResponseWriter, r *http.Request) {
 				return err
 			}
 		}
+		change = keyChange{orgID: k.OrgID, removed: k.ID}
 		return tx.Bucket(bucketKeys).Delete(orgKey(k.OrgID, k.ID))
 	})
 	if err != nil {

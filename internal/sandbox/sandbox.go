@@ -147,6 +147,8 @@ type Sandbox struct {
 
 	statsMu sync.Mutex
 	stats   Stats
+
+	keyIndex keyIndex // where each page of an organization's api-keys list starts
 }
 
 // DefaultDataPath is where the sandbox keeps its data when no path is given: the XDG state

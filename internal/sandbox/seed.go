@@ -105,6 +105,10 @@ func (s *Sandbox) Reset(extra int) error {
 	if extra < 0 {
 		return fmt.Errorf("cannot generate %d keys: the count must not be negative", extra)
 	}
+	// Listings wait for the whole reset, then rebuild their index from the new keys.
+	s.keyIndex.mu.Lock()
+	defer s.keyIndex.mu.Unlock()
+	s.keyIndex.reset()
 	t0 := s.now().Truncate(time.Second)
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		for _, name := range allBuckets {
