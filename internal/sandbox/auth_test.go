@@ -279,7 +279,9 @@ func TestAccessTokenExpires(t *testing.T) {
 	// A login purges expired tokens and their sessions.
 	e.authenticate(AdminEmail)
 	n := 0
-	e.sb.db.View(func(tx *boltTx) error { n = tx.Bucket(bucketTokens).Stats().KeyN; return nil })
+	if err := e.sb.db.View(func(tx *boltTx) error { n = tx.Bucket(bucketTokens).Stats().KeyN; return nil }); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2 {
 		t.Errorf("%d tokens stored after the purge, want the 2 of the new login", n)
 	}
