@@ -118,9 +118,14 @@ type wireKeys struct {
 }
 
 func (l *wireKeys) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	if dec.PeekKind() != '[' {
-		var v jsontext.Value
-		return json.UnmarshalDecode(dec, &v) // words the error (or takes null) as the decoder does
+	switch kind := dec.PeekKind(); kind {
+	case 'n':
+		*l = wireKeys{}
+		_, err := dec.ReadToken()
+		return err
+	case '[':
+	default:
+		return fmt.Errorf("the list of API keys is %s, not an array", jsonKind(byte(kind)))
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return err
@@ -538,16 +543,20 @@ func (r *wireRoles) UnmarshalJSON(data []byte) error {
 
 // notAString words a non-string value by its first byte.
 func notAString(name string, first byte) string {
-	kind := "a number"
+	return name + ": " + jsonKind(first) + ", not a string"
+}
+
+// jsonKind words the kind of a value that is not a string by its first byte.
+func jsonKind(first byte) string {
 	switch first {
 	case '{':
-		kind = "an object"
+		return "an object"
 	case '[':
-		kind = "an array"
+		return "an array"
 	case 't', 'f':
-		kind = "a boolean"
+		return "a boolean"
 	}
-	return name + ": " + kind + ", not a string"
+	return "a number"
 }
 
 // notADate words a date that ParseTime does not read.
