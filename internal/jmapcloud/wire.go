@@ -478,6 +478,22 @@ type wireDate struct {
 }
 
 func (d *wireDate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == '"' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		// The usual form, RFC 3339 without escapes, is read from the bytes: no string is
+		// allocated for a date that is read.
+		var t time.Time
+		if bytes.IndexByte(v, '\\') < 0 && t.UnmarshalText(v[1:len(v)-1]) == nil {
+			*d = wireDate{text: wireText{set: true}, time: t.UTC()}
+			return nil
+		}
+		d.text = wireText{value: knownText(v), set: true}
+		d.parse(func() string { return dec.StackPointer().LastToken() })
+		return nil
+	}
 	if err := d.text.UnmarshalJSONFrom(dec); err != nil {
 		return err
 	}
