@@ -169,29 +169,32 @@ func (l *wireKeys) report(seen *unexpectedMembers) {
 // object, either one possibly in the envelope.
 func decodeKeyPage(body []byte, seen *unexpectedMembers) (pageOf[APIKey], error) {
 	if firstByte(body) == '[' {
-		var l wireKeys
-		err := unmarshal(body, &l)
-		l.report(seen)
-		return pageOf[APIKey]{Items: l.keys}, err
+		return decodeKeyArray(body, seen)
 	}
 	env, err := decodeEnvelope[wireKeyPage](body)
-	if err != nil {
+	switch {
+	case err != nil:
 		return pageOf[APIKey]{}, err
-	}
-	if env.inner == nil {
+	case env.inner == nil:
 		return env.Payload.page(seen)
-	}
-	if firstByte(env.inner) == '[' {
-		var l wireKeys
-		err := unmarshal(env.inner, &l)
-		l.report(seen)
-		return pageOf[APIKey]{Items: l.keys}, err
+	case firstByte(env.inner) == '[':
+		return decodeKeyArray(env.inner, seen)
 	}
 	var w wireKeyPage
 	if err := unmarshal(env.inner, &w); err != nil {
 		return pageOf[APIKey]{}, err
 	}
 	return w.page(seen)
+}
+
+// decodeKeyArray reads a bare array of keys: the whole list, not a page.
+func decodeKeyArray(body []byte, seen *unexpectedMembers) (pageOf[APIKey], error) {
+	var l wireKeys
+	if err := unmarshal(body, &l); err != nil {
+		return pageOf[APIKey]{}, err
+	}
+	l.report(seen)
+	return pageOf[APIKey]{Items: l.keys}, nil
 }
 
 // wireMember is a member of an organization.
@@ -295,8 +298,8 @@ type wireErrorItem struct {
 // apiError fills e's message and details from w.
 func (w *wireError) apiError(e *APIError) {
 	for _, t := range []*wireText{&w.Message, &w.Error, &w.Detail} {
-		if t.problem == "" && t.value != "" {
-			e.Message = t.value
+		if t.value() != "" {
+			e.Message = t.value()
 			break
 		}
 	}
@@ -311,8 +314,8 @@ func (w *wireError) apiError(e *APIError) {
 			continue
 		}
 		var obj wireErrorItem
-		if unmarshal(item, &obj) == nil && obj.Message.set && obj.Message.problem == "" {
-			e.Details = append(e.Details, obj.Message.value)
+		if unmarshal(item, &obj) == nil && obj.Message.state == textRead {
+			e.Details = append(e.Details, obj.Message.text)
 		}
 	}
 }
@@ -398,12 +401,40 @@ func firstByte(body []byte) byte {
 	return 0
 }
 
-// wireText is a member meant to hold a string. set says it was present and not null; problem,
-// that its value is of another type (the value is then empty).
+// wireText is a member meant to hold a string: absent (or null), read, or unreadable (of
+// another type, or for a date not a date). text is the string read, or why it is unreadable:
+// one string, since a key holds a dozen of these and each is cleared for every key.
 type wireText struct {
-	value   string
-	set     bool
-	problem string
+	text  string
+	state uint8
+}
+
+const (
+	textAbsent uint8 = iota
+	textRead
+	textUnreadable
+)
+
+func readText(s string) wireText         { return wireText{text: s, state: textRead} }
+func unreadableText(why string) wireText { return wireText{text: why, state: textUnreadable} }
+
+// set says the member was present and not null.
+func (t *wireText) set() bool { return t.state != textAbsent }
+
+// value is the string read, "" for one absent or unreadable.
+func (t *wireText) value() string {
+	if t.state != textRead {
+		return ""
+	}
+	return t.text
+}
+
+// problem is why the value is unreadable, "" for one absent or read.
+func (t *wireText) problem() string {
+	if t.state != textUnreadable {
+		return ""
+	}
+	return t.text
 }
 
 func (t *wireText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
@@ -413,7 +444,7 @@ func (t *wireText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		if err != nil {
 			return err
 		}
-		*t = wireText{value: knownText(v), set: true}
+		*t = readText(knownText(v))
 		return nil
 	case 'n':
 		*t = wireText{}
@@ -421,7 +452,7 @@ func (t *wireText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return err
 	default:
 		name := dec.StackPointer().LastToken()
-		*t = wireText{set: true, problem: notAString(name, byte(kind))}
+		*t = unreadableText(notAString(name, byte(kind)))
 		return dec.SkipValue()
 	}
 }
@@ -431,12 +462,14 @@ func (t *wireText) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 func (t *wireText) UnmarshalJSON(data []byte) error {
 	switch data[0] {
 	case '"':
-		*t = wireText{set: true}
-		return unmarshal(data, &t.value)
+		var s string
+		err := unmarshal(data, &s)
+		*t = readText(s)
+		return err
 	case 'n':
 		*t = wireText{}
 	default:
-		*t = wireText{set: true, problem: notAString("", data[0])}
+		*t = unreadableText(notAString("", data[0]))
 	}
 	return nil
 }
@@ -463,9 +496,9 @@ func knownText(v jsontext.Value) string {
 // firstText is the value of the first of texts that is set, and records its problem.
 func firstText(problem *string, texts ...*wireText) string {
 	for _, t := range texts {
-		if t.set {
-			*problem = t.problem
-			return t.value
+		if t.set() {
+			*problem = t.problem()
+			return t.value()
 		}
 	}
 	return ""
@@ -487,10 +520,10 @@ func (d *wireDate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		// allocated for a date that is read.
 		var t time.Time
 		if bytes.IndexByte(v, '\\') < 0 && t.UnmarshalText(v[1:len(v)-1]) == nil {
-			*d = wireDate{text: wireText{set: true}, time: t.UTC()}
+			*d = wireDate{text: readText(""), time: t.UTC()}
 			return nil
 		}
-		d.text = wireText{value: knownText(v), set: true}
+		d.text = readText(knownText(v))
 		d.parse(func() string { return dec.StackPointer().LastToken() })
 		return nil
 	}
@@ -512,13 +545,12 @@ func (d *wireDate) UnmarshalJSON(data []byte) error {
 // parse reads the date; name, called only for a date it cannot read, is its member's name.
 func (d *wireDate) parse(name func() string) {
 	d.time = time.Time{}
-	if d.text.value == "" {
+	if d.text.value() == "" {
 		return
 	}
-	t, err := ParseTime(d.text.value)
+	t, err := ParseTime(d.text.text)
 	if err != nil {
-		d.text.problem = notADate(name(), d.text.value)
-		d.text.value = ""
+		d.text = unreadableText(notADate(name(), d.text.text))
 		return
 	}
 	d.time = t
@@ -527,8 +559,8 @@ func (d *wireDate) parse(name func() string) {
 // firstDate is the first of dates that is set, and records its problem.
 func firstDate(problem *string, dates ...*wireDate) time.Time {
 	for _, d := range dates {
-		if d.text.set {
-			*problem = d.text.problem
+		if d.text.set() {
+			*problem = d.text.problem()
 			return d.time
 		}
 	}
