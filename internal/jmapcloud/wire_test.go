@@ -134,7 +134,8 @@ func TestKeyPageDecoding(t *testing.T) {
 }
 
 // TestUnreadableFieldsAreNamed: a key with values of the wrong type or unreadable dates is
-// kept, those fields empty and each named with the member the server used, by both decoders.
+// kept, those fields empty and each named with the member the server used, by the list's
+// decoder and by APIKey.UnmarshalJSON.
 func TestUnreadableFieldsAreNamed(t *testing.T) {
 	body := `[{"id":"x","title":true,"name":"n","email":{"a":[1]},"createdBy":[],"creationDate":12,"expiresAt":"soon","apiKey":false},` +
 		`{"uuid":"y","role":"ORG_VIEWER","created":"` + strings.Repeat("é", 70) + `"}]`
