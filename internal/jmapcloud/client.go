@@ -155,7 +155,7 @@ func (c *Client) BaseURL() string { return c.base.String() }
 func (c *Client) Authenticate(ctx context.Context, username, password string) (Tokens, error) {
 	var t Tokens
 	c.secrets.add(password)
-	body := map[string]string{"username": username, "password": password}
+	body := wireLogin{Username: username, Password: password}
 	err := c.do(ctx, http.MethodPost, pathAuthenticate(), nil, body, tokensAnswer(&t), false)
 	c.secrets.add(t.AccessToken, t.RefreshToken)
 	return t, err
@@ -165,14 +165,14 @@ func (c *Client) Authenticate(ctx context.Context, username, password string) (T
 func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID string) (Tokens, error) {
 	var t Tokens
 	c.secrets.add(refreshToken)
-	body := map[string]string{"refreshToken": refreshToken}
+	body := wireRefresh{RefreshToken: refreshToken}
 	if organizationID != "" {
 		// Refused before the single-use token is spent: the session would be bound to an
 		// organization no later request can name.
 		if _, err := pathOrg(organizationID); err != nil {
 			return t, err
 		}
-		body["organizationId"] = organizationID
+		body.OrganizationID = organizationID
 	}
 	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, tokensAnswer(&t), false)
 	c.secrets.add(t.AccessToken, t.RefreshToken)
@@ -182,7 +182,7 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID 
 // RevokeToken logs out.
 func (c *Client) RevokeToken(ctx context.Context, refreshToken string) error {
 	c.secrets.add(refreshToken)
-	return c.do(ctx, http.MethodPost, pathRevokeToken(), nil, map[string]string{"refreshToken": refreshToken}, nil, false)
+	return c.do(ctx, http.MethodPost, pathRevokeToken(), nil, wireRefresh{RefreshToken: refreshToken}, nil, false)
 }
 
 // UserSelf describes the logged-in user and their organizations.
@@ -280,11 +280,7 @@ func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyR
 	if err != nil {
 		return k, err
 	}
-	body := map[string]string{
-		"title":          req.Title,
-		"role":           req.Role,
-		"expirationDate": FormatTime(req.ExpirationDate),
-	}
+	body := wireNewKey{Title: req.Title, Role: req.Role, ExpirationDate: FormatTime(req.ExpirationDate)}
 	err = c.do(ctx, http.MethodPost, path, nil, body, keyAnswer(&k), true)
 	c.secrets.add(k.Secret)
 	return k, err

@@ -636,6 +636,24 @@ func pageTotal(f float64) (int, error) {
 	return int(f), nil
 }
 
+// The request bodies the client sends, encoded by encoding/json (Client.do). Their fields are
+// in the order of the names, the order the maps they replace were encoded in.
+type (
+	wireLogin struct {
+		Password string `json:"password"`
+		Username string `json:"username"`
+	}
+	wireRefresh struct {
+		OrganizationID string `json:"organizationId,omitempty"` // the organization the new pair is bound to
+		RefreshToken   string `json:"refreshToken"`
+	}
+	wireNewKey struct {
+		ExpirationDate string `json:"expirationDate"`
+		Role           string `json:"role"`
+		Title          string `json:"title"`
+	}
+)
+
 // answer decodes a whole 2xx body, envelope included, into what a call returns, noting in
 // seen the members it did not expect.
 type answer func(body []byte, seen *unexpectedMembers) error

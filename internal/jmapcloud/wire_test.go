@@ -162,3 +162,22 @@ func TestUnreadableFieldsAreNamed(t *testing.T) {
 		t.Errorf("encoding/json v1 into []APIKey: %v\n%+v\nwant\n%+v", err, v1, want)
 	}
 }
+
+// TestRequestBodies: the request bodies are the bytes the client sent when they were maps
+// (encoding/json sorts a map's keys).
+func TestRequestBodies(t *testing.T) {
+	for _, tt := range []struct {
+		body any
+		want string
+	}{
+		{wireLogin{Username: "u@x.io", Password: "p"}, `{"password":"p","username":"u@x.io"}`},
+		{wireRefresh{RefreshToken: "r"}, `{"refreshToken":"r"}`},
+		{wireRefresh{RefreshToken: "r", OrganizationID: "o"}, `{"organizationId":"o","refreshToken":"r"}`},
+		{wireNewKey{Title: "t", Role: RoleViewer, ExpirationDate: "2030-01-01T00:00:00Z"}, `{"expirationDate":"2030-01-01T00:00:00Z","role":"ORG_VIEWER","title":"t"}`},
+	} {
+		got, err := json.Marshal(tt.body)
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%T: %s, %v; want %s", tt.body, got, err, tt.want)
+		}
+	}
+}
