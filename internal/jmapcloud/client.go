@@ -76,20 +76,22 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	secrets := newSecretSet()
-	hc := httpClient(opts, secrets)
+	hc, trace := httpClient(opts, secrets)
+	unexpected := newUnexpectedMembers()
+	unexpected.trace = trace
 	size := opts.PageSize
 	if size <= 0 {
 		size = 1000
 	}
 	retry := opts.Retry.orDefault()
-	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry, secrets: secrets, unexpected: newUnexpectedMembers()}, nil
+	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry, secrets: secrets, unexpected: unexpected}, nil
 }
 
 // httpClient is a copy of opts.HTTPClient (or a new client) that follows no redirect, sends
-// nothing outside the https-or-loopback rule, and traces when asked. A redirect is answered
+// nothing outside the https-or-loopback rule, and traces when asked (the trace, nil if not). A redirect is answered
 // as it came (send turns it into a RedirectError): following it would re-send the password,
 // the refresh token or the Bearer token to wherever the server pointed.
-func httpClient(opts Options, secrets *secretSet) *http.Client {
+func httpClient(opts Options, secrets *secretSet) (*http.Client, *TraceTransport) {
 	var hc http.Client
 	if opts.HTTPClient != nil {
 		hc = *opts.HTTPClient
@@ -109,12 +111,14 @@ func httpClient(opts Options, secrets *secretSet) *http.Client {
 		next = t
 	}
 	var rt http.RoundTripper = urlPolicy{next: next}
+	var trace *TraceTransport
 	if opts.Trace != nil {
-		rt = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
+		trace = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
+		rt = trace
 	}
 	hc.Transport = redirectShield{next: rt}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &hc
+	return &hc, trace
 }
 
 // unfollowedLocation is where redirectShield puts a redirect's Location.

@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // maxUnexpected bounds the unexpected member names a client keeps, and maxUnexpectedName the
@@ -21,6 +23,7 @@ const (
 type unexpectedMembers struct {
 	mu    sync.Mutex
 	names map[string]bool
+	trace *TraceTransport // non-nil → each name is also written to the --debug trace, once
 }
 
 func newUnexpectedMembers() *unexpectedMembers {
@@ -43,7 +46,11 @@ func (u *unexpectedMembers) note(object string, unknown jsontext.Value) {
 		if err != nil {
 			return
 		}
-		u.names[object+": "+cutAt(tok.String(), maxUnexpectedName)] = true // before SkipValue voids tok
+		name := object + ": " + cutAt(tok.String(), maxUnexpectedName) // before SkipValue voids tok
+		if !u.names[name] && u.trace != nil {
+			u.trace.write("< (a member apikeys does not read: " + sanitize.Text(name) + ")\n")
+		}
+		u.names[name] = true
 		if dec.SkipValue() != nil {
 			return
 		}

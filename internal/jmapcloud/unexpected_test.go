@@ -1,11 +1,13 @@
 package jmapcloud_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,7 +29,8 @@ func TestUnexpectedMembersAreListed(t *testing.T) {
 		}
 	}))
 	defer srv.Close()
-	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Tokens: jmapcloud.StaticToken("t")})
+	var trace bytes.Buffer
+	c, err := jmapcloud.New(jmapcloud.Options{BaseURL: srv.URL, Tokens: jmapcloud.StaticToken("t"), Trace: &trace})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,6 +47,17 @@ func TestUnexpectedMembersAreListed(t *testing.T) {
 	want := []string{"API key: lastUsed", "API key: " + long[:64], "member: status", "page: totalPages"}
 	if got := c.UnexpectedMembers(); !reflect.DeepEqual(got, want) {
 		t.Fatalf("unexpected members\n got %q\nwant %q", got, want)
+	}
+	// The --debug trace names each once, after the answer it came in, and never its value.
+	var traced []string
+	for _, line := range strings.Split(trace.String(), "\n") {
+		if name, ok := strings.CutPrefix(line, "< (a member apikeys does not read: "); ok {
+			traced = append(traced, strings.TrimSuffix(name, ")"))
+		}
+	}
+	slices.Sort(traced)
+	if !reflect.DeepEqual(traced, want) || strings.Count(trace.String(), "SECRET-VALUE") > 1 {
+		t.Fatalf("traced %q, want %q; trace:\n%s", traced, want, trace.String())
 	}
 }
 
