@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -60,6 +59,8 @@ type Client struct {
 	pageSize  int
 	retry     RetryPolicy
 	secrets   *secretSet // shared by the copies WithTokens makes, and by the trace
+	// unexpected collects the members no wire struct names, for every copy.
+	unexpected *unexpectedMembers
 }
 
 // DefaultTimeout bounds every request unless Options.Timeout says otherwise.
@@ -75,20 +76,22 @@ func New(opts Options) (*Client, error) {
 		return nil, err
 	}
 	secrets := newSecretSet()
-	hc := httpClient(opts, secrets)
+	hc, trace := httpClient(opts, secrets)
+	unexpected := newUnexpectedMembers()
+	unexpected.trace = trace
 	size := opts.PageSize
 	if size <= 0 {
 		size = 1000
 	}
 	retry := opts.Retry.orDefault()
-	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry, secrets: secrets}, nil
+	return &Client{base: base, http: hc, tokens: opts.Tokens, userAgent: opts.UserAgent, pageSize: size, retry: retry, secrets: secrets, unexpected: unexpected}, nil
 }
 
 // httpClient is a copy of opts.HTTPClient (or a new client) that follows no redirect, sends
-// nothing outside the https-or-loopback rule, and traces when asked. A redirect is answered
+// nothing outside the https-or-loopback rule, and traces when asked (the trace, nil if not). A redirect is answered
 // as it came (send turns it into a RedirectError): following it would re-send the password,
 // the refresh token or the Bearer token to wherever the server pointed.
-func httpClient(opts Options, secrets *secretSet) *http.Client {
+func httpClient(opts Options, secrets *secretSet) (*http.Client, *TraceTransport) {
 	var hc http.Client
 	if opts.HTTPClient != nil {
 		hc = *opts.HTTPClient
@@ -108,12 +111,14 @@ func httpClient(opts Options, secrets *secretSet) *http.Client {
 		next = t
 	}
 	var rt http.RoundTripper = urlPolicy{next: next}
+	var trace *TraceTransport
 	if opts.Trace != nil {
-		rt = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
+		trace = &TraceTransport{Next: rt, W: opts.Trace, known: secrets}
+		rt = trace
 	}
 	hc.Transport = redirectShield{next: rt}
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &hc
+	return &hc, trace
 }
 
 // unfollowedLocation is where redirectShield puts a redirect's Location.
@@ -154,8 +159,8 @@ func (c *Client) BaseURL() string { return c.base.String() }
 func (c *Client) Authenticate(ctx context.Context, username, password string) (Tokens, error) {
 	var t Tokens
 	c.secrets.add(password)
-	body := map[string]string{"username": username, "password": password}
-	err := c.do(ctx, http.MethodPost, pathAuthenticate(), nil, body, &t, false)
+	body := wireLogin{Username: username, Password: password}
+	err := c.do(ctx, http.MethodPost, pathAuthenticate(), nil, body, tokensAnswer(&t), false)
 	c.secrets.add(t.AccessToken, t.RefreshToken)
 	return t, err
 }
@@ -164,16 +169,16 @@ func (c *Client) Authenticate(ctx context.Context, username, password string) (T
 func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID string) (Tokens, error) {
 	var t Tokens
 	c.secrets.add(refreshToken)
-	body := map[string]string{"refreshToken": refreshToken}
+	body := wireRefresh{RefreshToken: refreshToken}
 	if organizationID != "" {
 		// Refused before the single-use token is spent: the session would be bound to an
 		// organization no later request can name.
 		if _, err := pathOrg(organizationID); err != nil {
 			return t, err
 		}
-		body["organizationId"] = organizationID
+		body.OrganizationID = organizationID
 	}
-	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, &t, false)
+	err := c.do(ctx, http.MethodPost, pathRefreshToken(), nil, body, tokensAnswer(&t), false)
 	c.secrets.add(t.AccessToken, t.RefreshToken)
 	return t, err
 }
@@ -181,13 +186,13 @@ func (c *Client) RefreshToken(ctx context.Context, refreshToken, organizationID 
 // RevokeToken logs out.
 func (c *Client) RevokeToken(ctx context.Context, refreshToken string) error {
 	c.secrets.add(refreshToken)
-	return c.do(ctx, http.MethodPost, pathRevokeToken(), nil, map[string]string{"refreshToken": refreshToken}, nil, false)
+	return c.do(ctx, http.MethodPost, pathRevokeToken(), nil, wireRefresh{RefreshToken: refreshToken}, nil, false)
 }
 
 // UserSelf describes the logged-in user and their organizations.
 func (c *Client) UserSelf(ctx context.Context) (User, error) {
 	var u User
-	err := c.do(ctx, http.MethodGet, pathUserSelf(), nil, nil, &u, true)
+	err := c.do(ctx, http.MethodGet, pathUserSelf(), nil, nil, userAnswer(&u), true)
 	return u, err
 }
 
@@ -198,7 +203,7 @@ func (c *Client) MemberSelf(ctx context.Context, org string) (Member, error) {
 	if err != nil {
 		return m, err
 	}
-	err = c.do(ctx, http.MethodGet, path, nil, nil, &m, true)
+	err = c.do(ctx, http.MethodGet, path, nil, nil, memberAnswer(&m), true)
 	return m, err
 }
 
@@ -209,7 +214,7 @@ func (c *Client) Members(ctx context.Context, org string) ([]Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = c.do(ctx, http.MethodGet, path, nil, nil, &members, true)
+	err = c.do(ctx, http.MethodGet, path, nil, nil, membersAnswer(&members), true)
 	return members, err
 }
 
@@ -256,13 +261,13 @@ func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits)
 
 // listKeysPage fetches one page of the key list.
 func (c *Client) listKeysPage(ctx context.Context, org string, page int) (pageOf[APIKey], error) {
-	var p keyPage
+	var p pageOf[APIKey]
 	path, err := pathAPIKeys(org)
 	if err != nil {
-		return p.pageOf, err
+		return p, err
 	}
-	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, &p, true)
-	return p.pageOf, err
+	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, keyPageAnswer(&p), true)
+	return p, err
 }
 
 // CreateAPIKeyRequest is what Create sends.
@@ -279,12 +284,8 @@ func (c *Client) CreateAPIKey(ctx context.Context, org string, req CreateAPIKeyR
 	if err != nil {
 		return k, err
 	}
-	body := map[string]string{
-		"title":          req.Title,
-		"role":           req.Role,
-		"expirationDate": FormatTime(req.ExpirationDate),
-	}
-	err = c.do(ctx, http.MethodPost, path, nil, body, &k, true)
+	body := wireNewKey{Title: req.Title, Role: req.Role, ExpirationDate: FormatTime(req.ExpirationDate)}
+	err = c.do(ctx, http.MethodPost, path, nil, body, keyAnswer(&k), true)
 	c.secrets.add(k.Secret)
 	return k, err
 }
@@ -296,7 +297,7 @@ func (c *Client) GetAPIKey(ctx context.Context, org, id string) (APIKey, error) 
 	if err != nil {
 		return k, err
 	}
-	err = c.do(ctx, http.MethodGet, path, nil, nil, &k, true)
+	err = c.do(ctx, http.MethodGet, path, nil, nil, keyAnswer(&k), true)
 	k.Secret = ""
 	return k, err
 }
@@ -308,7 +309,7 @@ func (c *Client) APIKeyResources(ctx context.Context, org, id string) ([]Resourc
 	if err != nil {
 		return nil, err
 	}
-	err = c.do(ctx, http.MethodGet, path, nil, nil, &rs, true)
+	err = c.do(ctx, http.MethodGet, path, nil, nil, resourcesAnswer(&rs), true)
 	return rs, err
 }
 
@@ -325,7 +326,7 @@ func (c *Client) DeleteAPIKey(ctx context.Context, org, id, transferTo string) e
 // do sends one request and decodes the answer into out, unwrapping the result envelope.
 // With auth, a 401 triggers one refresh and one resend. Calls are retried as far as their
 // kind allows (see retry.go); a create is never sent twice.
-func (c *Client) do(ctx context.Context, method, path string, query url.Values, body, out any, auth bool) error {
+func (c *Client) do(ctx context.Context, method, path string, query url.Values, body any, out answer, auth bool) error {
 	var payload []byte
 	if body != nil {
 		var err error
@@ -344,12 +345,12 @@ func (c *Client) do(ctx context.Context, method, path string, query url.Values, 
 
 // attempts sends a request, sending it again on transient failures when its kind allows
 // (see kindOf). It returns the access token the last attempt carried, for a refresh after a 401.
-func (c *Client) attempts(ctx context.Context, method, path string, query url.Values, payload []byte, out any, auth bool) (string, error) {
+func (c *Client) attempts(ctx context.Context, method, path string, query url.Values, payload []byte, out answer, auth bool) (string, error) {
 	kind := kindOf(method, path)
 	for attempt := 1; ; attempt++ {
 		resp, err := c.send(ctx, method, path, query, payload, auth)
 		if err == nil {
-			err = resp.result(method, path, out)
+			err = resp.result(method, path, out, c.unexpected)
 		}
 		err = c.redactError(err)
 		if err == nil {
@@ -371,7 +372,7 @@ func (c *Client) attempts(ctx context.Context, method, path string, query url.Va
 }
 
 // result checks the status and decodes the body.
-func (r response) result(method, path string, out any) error {
+func (r response) result(method, path string, out answer, seen *unexpectedMembers) error {
 	if r.status < 200 || r.status > 299 {
 		return decodeError(method, path, r.status, r.body)
 	}
@@ -381,21 +382,10 @@ func (r response) result(method, path string, out any) error {
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
 	}
-	var err error
-	if d, ok := out.(bodyDecoder); ok {
-		err = d.decodeBody(r.body)
-	} else {
-		err = json.Unmarshal(unwrapResult(r.body), out)
-	}
-	if err != nil {
+	if err := out(r.body, seen); err != nil {
 		return &DecodeError{Method: method, Path: path, Err: err}
 	}
 	return nil
-}
-
-// bodyDecoder is a result that decodes the whole body itself, envelope included (keyPage).
-type bodyDecoder interface {
-	decodeBody(body []byte) error
 }
 
 type response struct {
@@ -581,78 +571,3 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
-
-// unwrapResult returns the payload inside {"message", "result"} when present.
-func unwrapResult(body []byte) []byte {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return body
-	}
-	var env map[string]json.RawMessage
-	if json.Unmarshal(trimmed, &env) != nil {
-		return body
-	}
-	if r, ok := env["result"]; ok && len(env) <= 3 && string(r) != "null" {
-		return r
-	}
-	return body
-}
-
-// pageOf decodes either a bare array or a page object (content/items + totalElements/total).
-type pageOf[T any] struct {
-	Items []T
-	Total int
-	Paged bool
-}
-
-func (p *pageOf[T]) UnmarshalJSON(data []byte) error {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '[' {
-		return json.Unmarshal(trimmed, &p.Items)
-	}
-	var obj struct {
-		Content       []T     `json:"content"`
-		Items         []T     `json:"items"`
-		TotalElements float64 `json:"totalElements"`
-		Total         float64 `json:"total"`
-	}
-	if err := json.Unmarshal(trimmed, &obj); err != nil {
-		return err
-	}
-	// An object with no list in it ({"message":"ok"}, {"result":null}) is not an empty page:
-	// taking it for one would report an organization without keys.
-	if obj.Content == nil && obj.Items == nil {
-		return errors.New("neither a list nor a page object (no content or items)")
-	}
-	p.Paged = true
-	p.Items = obj.Content
-	if p.Items == nil {
-		p.Items = obj.Items
-	}
-	total := obj.TotalElements
-	if total == 0 {
-		total = obj.Total
-	}
-	n, err := pageTotal(total)
-	p.Total = n
-	return err
-}
-
-// maxStatedTotal is the largest total a page may state and be taken at its word: far past
-// what a key list may hold (see maxListKeys), so that a total of 1e9 or 1e300 reads as a
-// number the walk then refuses instead of overflowing an int.
-const maxStatedTotal = 1 << 40
-
-// pageTotal is a page's stated total as a count: a whole number (1e9 is one, as JSON allows),
-// not negative, at most maxStatedTotal.
-func pageTotal(f float64) (int, error) {
-	switch {
-	case f < 0:
-		return 0, fmt.Errorf("page object with a negative total (%v)", f)
-	case f != math.Trunc(f):
-		return 0, fmt.Errorf("page object with a total that is not a whole number (%v)", f)
-	case f > maxStatedTotal:
-		return maxStatedTotal, nil
-	}
-	return int(f), nil
-}

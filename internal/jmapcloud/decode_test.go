@@ -58,15 +58,15 @@ func TestAPIKeyLenientDecoding(t *testing.T) {
 func TestUnwrapResultAndPages(t *testing.T) {
 	var tok Tokens
 	body := `{"message":"ok","result":{"accessToken":"a","refreshToken":"r","accessTokenExpireAt":"2022-12-24T17:31:33.429+00:00","accessTokenExpiration":3600}}`
-	if err := json.Unmarshal(unwrapResult([]byte(body)), &tok); err != nil || tok.AccessToken != "a" || tok.RefreshToken != "r" || tok.ExpiresAt.Year() != 2022 {
+	if err := tokensAnswer(&tok)([]byte(body), nil); err != nil || tok.AccessToken != "a" || tok.RefreshToken != "r" || tok.ExpiresAt.Year() != 2022 {
 		t.Fatalf("tokens = %+v, %v", tok, err)
 	}
-	var p pageOf[Resource]
-	if err := json.Unmarshal([]byte(`[{"id":"1","type":"LAYER","name":"roads"}]`), &p); err != nil || p.Paged || len(p.Items) != 1 {
+	p, err := decodeKeyPage([]byte(`[{"id":"1","type":"LAYER","name":"roads"}]`), nil)
+	if err != nil || p.Paged || len(p.Items) != 1 {
 		t.Fatalf("array page = %+v, %v", p, err)
 	}
-	p = pageOf[Resource]{}
-	if err := json.Unmarshal([]byte(`{"items":[{"id":"1"},{"id":"2"}],"total":7}`), &p); err != nil || !p.Paged || len(p.Items) != 2 || p.Total != 7 {
+	p, err = decodeKeyPage([]byte(`{"items":[{"id":"1"},{"id":"2"}],"total":7}`), nil)
+	if err != nil || !p.Paged || len(p.Items) != 2 || p.Total != 7 {
 		t.Fatalf("object page = %+v, %v", p, err)
 	}
 }

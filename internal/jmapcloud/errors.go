@@ -1,7 +1,6 @@
 package jmapcloud
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -99,34 +98,9 @@ func IsNotFound(err error) bool { return StatusCode(err) == http.StatusNotFound 
 // decodeError reads the error body leniently: message, error or detail; errors[] as details.
 func decodeError(method, path string, status int, body []byte) *APIError {
 	e := &APIError{Method: method, Path: path, StatusCode: status}
-	var raw map[string]json.RawMessage
-	if json.Unmarshal(body, &raw) != nil {
-		return e
-	}
-	for _, name := range []string{"message", "error", "detail"} {
-		var s string
-		if v, ok := raw[name]; ok && json.Unmarshal(v, &s) == nil && s != "" {
-			e.Message = s
-			break
-		}
-	}
-	if v, ok := raw["errors"]; ok {
-		var list []json.RawMessage
-		if json.Unmarshal(v, &list) == nil {
-			for _, item := range list {
-				var s string
-				if json.Unmarshal(item, &s) == nil {
-					e.Details = append(e.Details, s)
-					continue
-				}
-				var obj map[string]any
-				if json.Unmarshal(item, &obj) == nil {
-					if m, ok := obj["message"].(string); ok {
-						e.Details = append(e.Details, m)
-					}
-				}
-			}
-		}
+	var w wireError
+	if unmarshal(body, &w) == nil {
+		w.apiError(e)
 	}
 	return e
 }

@@ -7,4 +7,7 @@ const MaxBody = maxBody
 
 // PolicyClient is the http.Client New would build around hc: no redirects, the
 // https-or-loopback rule on every request.
-func PolicyClient(hc *http.Client) *http.Client { return httpClient(Options{HTTPClient: hc}, nil) }
+func PolicyClient(hc *http.Client) *http.Client {
+	c, _ := httpClient(Options{HTTPClient: hc}, nil)
+	return c
+}

@@ -1,7 +1,6 @@
 package jmapcloud
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -50,80 +49,15 @@ type KeyProblems struct {
 // Any reports whether some field could not be read.
 func (p KeyProblems) Any() bool { return p != KeyProblems{} }
 
-// notAString words a non-string value by its first byte, the same way for both decoders.
-func notAString(name string, first byte) string {
-	kind := "a number"
-	switch first {
-	case '{':
-		kind = "an object"
-	case '[':
-		kind = "an array"
-	case 't', 'f':
-		kind = "a boolean"
-	}
-	return name + ": " + kind + ", not a string"
-}
-
-// notADate words a date that ParseTime does not read, the same way for both decoders.
-func notADate(name, value string) string { return name + ": not a date: " + quoteServerText(value) }
-
-// UnmarshalJSON accepts the field-name variants API.md lists, since the key fields are assumed.
-// A field whose value is not a string, or not a date, is left empty and named in Unreadable;
-// only a key that is not an object at all is an error.
+// UnmarshalJSON reads one key as the client does (wire.go): a field whose value is not a
+// string, or not a date, is left empty and named in Unreadable; only a key that is not an
+// object at all is an error.
 func (k *APIKey) UnmarshalJSON(data []byte) error {
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
+	var w wireKey
+	if err := unmarshal(data, &w); err != nil {
 		return err
 	}
-	// str reads the first present, non-null name; its problem is "" when it was read.
-	str := func(names ...string) (value, name, problem string) {
-		for _, n := range names {
-			if v, ok := raw[n]; ok && string(v) != "null" {
-				var s string
-				if json.Unmarshal(v, &s) != nil {
-					return "", n, notAString(n, v[0])
-				}
-				return s, n, ""
-			}
-		}
-		return "", "", ""
-	}
-	date := func(names ...string) (time.Time, string) {
-		s, name, problem := str(names...)
-		if s == "" {
-			return time.Time{}, problem
-		}
-		t, err := ParseTime(s)
-		if err != nil {
-			return time.Time{}, notADate(name, s)
-		}
-		return t, ""
-	}
-	var p KeyProblems
-	k.ID, _, p.ID = str("id", "uuid")
-	k.Title, _, p.Title = str("title", "name")
-	k.Role, _, p.Role = str("role")
-	if k.Role == "" {
-		if v, ok := raw["roles"]; ok {
-			var roles []string
-			if e := json.Unmarshal(v, &roles); e == nil {
-				k.Role = HighestRole(roles)
-			}
-		}
-	}
-	if k.Role != "" {
-		p.Role = "" // an unreadable role, but roles tells it
-	}
-	k.Email, _, p.Email = str("email")
-	k.CreatedBy, _, p.CreatedBy = str("createdBy", "creator")
-	k.CreationDate, p.CreationDate = date("creationDate", "createdAt", "created")
-	k.ExpirationDate, p.ExpirationDate = date("expirationDate", "expiration", "expiresAt")
-	k.Secret, _, p.Secret = str("apiKey", "key", "secret", "value")
-	k.Unreadable = nil
-	if p.Any() {
-		problems := p
-		k.Unreadable = &problems
-	}
+	*k = w.apiKey()
 	return nil
 }
 
@@ -175,29 +109,13 @@ type Tokens struct {
 
 // UnmarshalJSON reads accessTokenExpireAt, falling back to the deprecated seconds field.
 func (t *Tokens) UnmarshalJSON(data []byte) error {
-	var raw struct {
-		AccessToken           string          `json:"accessToken"`
-		RefreshToken          string          `json:"refreshToken"`
-		AccessTokenExpireAt   string          `json:"accessTokenExpireAt"`
-		AccessTokenExpiration json.RawMessage `json:"accessTokenExpiration"`
-	}
-	if err := json.Unmarshal(data, &raw); err != nil {
+	var w wireTokens
+	if err := unmarshal(data, &w); err != nil {
 		return err
 	}
-	t.AccessToken, t.RefreshToken = raw.AccessToken, raw.RefreshToken
-	if raw.AccessTokenExpireAt != "" {
-		at, err := ParseTime(raw.AccessTokenExpireAt)
-		if err != nil {
-			return err
-		}
-		t.ExpiresAt = at
-	} else if len(raw.AccessTokenExpiration) > 0 {
-		var secs float64
-		if err := json.Unmarshal(raw.AccessTokenExpiration, &secs); err == nil && secs > 0 {
-			t.ExpiresAt = time.Now().Add(time.Duration(secs * float64(time.Second)))
-		}
-	}
-	return nil
+	var err error
+	*t, err = w.tokens(nil)
+	return err
 }
 
 // HighestRole picks the strongest of a role list: ORG_ADMIN > ORG_EDITOR > ORG_VIEWER.

@@ -1,0 +1,132 @@
+package jmapcloud
+
+import (
+	"fmt"
+	"hash/maphash"
+	"slices"
+)
+
+// The limits of one walk of the key list, whatever the server states or sends: ten times
+// the largest organization measured (100,000 keys, docs/performance.md), and pages enough
+// for it with a server that caps its pages at 100 keys. Past either, the walk is an error.
+const (
+	maxListKeys  = 1_000_000
+	maxListPages = 10_000
+)
+
+// listLimits are the limits of one walk: maxListKeys and maxListPages, lower in tests.
+type listLimits struct{ keys, pages int }
+
+// maxKeysPrealloc caps the room reserved from a page's total, which the server states: enough
+// for the largest organization measured, 21 MB of keys at most before a single one arrived.
+const maxKeysPrealloc = 1 << 17
+
+// PagingError is a key list whose pages cannot make one complete list: a page repeats keys
+// already read (a server that ignores ?page=), the pages end before the total they state,
+// or the list goes on past the walk's limits. The walk stops at the first such page.
+type PagingError struct {
+	Path   string
+	Page   int
+	Reason string
+}
+
+func (e *PagingError) Error() string {
+	return fmt.Sprintf("GET %s (page %d): %s", e.Path, e.Page, e.Reason)
+}
+
+// keyWalk collects the pages of one key list and decides, page by page, whether the list
+// is complete, goes on, or cannot be read as one list.
+type keyWalk struct {
+	path      string
+	limits    listLimits
+	keys      []APIKey
+	pageStart []int // pageStart[p] is the index in keys of page p's first key
+	firstSize int   // the keys on page 0: the server's page size
+	// seen maps the hash of each key ID read to its index in keys. A hash, not the ID: on
+	// 100,000 keys the map of IDs took half the time of the rest of the walk. Two IDs of
+	// the same hash are told apart by comparing the IDs themselves.
+	seen map[uint64]int32
+	seed maphash.Seed
+}
+
+// add takes page number page. done says the list is complete; an error, that the pages
+// cannot make one.
+func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
+	fail := func(format string, args ...any) (bool, error) {
+		return false, &PagingError{Path: w.path, Page: page, Reason: fmt.Sprintf(format, args...)}
+	}
+	if p.Total > w.limits.keys {
+		return fail("the server states %d API keys, more than apikeys reads in one list (%d)", p.Total, w.limits.keys)
+	}
+	if page == 0 {
+		w.firstSize = len(p.Items)
+		w.keys = make([]APIKey, 0, min(max(p.Total, len(p.Items)), maxKeysPrealloc))
+		if p.Paged { // a bare array is the whole list: it has no pages to repeat keys of
+			w.seen = make(map[uint64]int32, cap(w.keys))
+			w.seed = maphash.MakeSeed()
+		}
+	}
+	if w.seen != nil {
+		if j, i, ok := w.repeated(p.Items); ok {
+			first, found := slices.BinarySearch(w.pageStart, j)
+			if !found {
+				first--
+			}
+			if j >= len(w.keys) {
+				first = page
+			}
+			return fail("the key list repeats itself: key %s is on page %d and again on page %d\n"+
+				"the server ignores paging, or the list changed while it was read: try again", quoteServerText(p.Items[i].ID), first, page)
+		}
+	}
+	w.pageStart = append(w.pageStart, len(w.keys))
+	w.keys = append(w.keys, p.Items...)
+	if len(w.keys) > w.limits.keys {
+		return fail("the key list goes on past %d API keys, more than apikeys reads in one list", w.limits.keys)
+	}
+	switch {
+	case !p.Paged:
+		return true, nil // a bare array: a server that does not page answered everything
+	case p.Total > 0 && len(w.keys) >= p.Total:
+		return true, nil
+	case p.Total > 0 && len(p.Items) < w.firstSize:
+		return fail("the key list ends early: the server states %d keys, but page %d holds %d where page 0 held %d, after %d keys in all\n"+
+			"the list may have changed while it was read: try again", p.Total, page, len(p.Items), w.firstSize, len(w.keys))
+	case len(p.Items) == 0 && p.Total > 0:
+		return fail("the key list ends early: the server states %d keys, but page %d is empty after %d\n"+
+			"the list may have changed while it was read: try again", p.Total, page, len(w.keys))
+	case len(p.Items) == 0:
+		// Without a stated total, only an empty page ends the walk: a server may cap its page
+		// size below the one asked for, so a short page proves nothing.
+		return true, nil
+	case page+1 >= w.limits.pages:
+		return fail("the key list goes on past %d pages, more than apikeys reads in one list", w.limits.pages)
+	}
+	return false, nil
+}
+
+// repeated finds the first of items whose ID was read before, at items[i], and where it
+// was read: keys[j], or items[j-len(keys)] earlier on the same page. It records the others.
+func (w *keyWalk) repeated(items []APIKey) (j, i int, ok bool) {
+	idAt := func(j int) string {
+		if j < len(w.keys) {
+			return w.keys[j].ID
+		}
+		return items[j-len(w.keys)].ID
+	}
+	for i := range items {
+		id := items[i].ID
+		if id == "" {
+			continue // a key without an ID cannot repeat one; the limits still bound such pages
+		}
+		h := maphash.String(w.seed, id)
+		if j, ok := w.seen[h]; ok {
+			if idAt(int(j)) == id {
+				return int(j), i, true
+			}
+			continue // another ID of the same hash: too rare to be worth a second map
+		}
+		w.seen[h] = int32(len(w.keys) + i)
+	}
+	return 0, 0, false
+}
