@@ -116,7 +116,9 @@ func TestRetriedDeleteTreats404AsDone(t *testing.T) {
 		defer close(healed)
 		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 			if sb.Stats().KeysDeleted == 1 {
-				sb.SetFaults(sandbox.Faults{})
+				if err := sb.SetFaults(sandbox.Faults{}); err != nil {
+					t.Error(err)
+				}
 				return
 			}
 		}

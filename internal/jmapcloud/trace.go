@@ -233,7 +233,7 @@ func (b *tracedBody) emit() {
 func (t *TraceTransport) write(s string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	io.WriteString(t.W, s)
+	_, _ = io.WriteString(t.W, s) // a trace that cannot be written has nowhere to report it
 }
 
 func redactURL(u *url.URL) string {

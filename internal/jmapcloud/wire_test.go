@@ -120,10 +120,14 @@ func TestKeyPageDecoding(t *testing.T) {
 	}
 	for i, w := range wantPages {
 		var name struct{ Name string }
-		json.Unmarshal(w, &name)
+		if err := json.Unmarshal(w, &name); err != nil {
+			t.Fatal(err)
+		}
 		g, _ := json.MarshalIndent(got[min(i, len(got)-1)], "", "  ")
 		var e bytes.Buffer
-		json.Indent(&e, w, "", "  ")
+		if err := json.Indent(&e, w, "", "  "); err != nil {
+			t.Fatal(err)
+		}
 		if i >= len(got) || !bytes.Equal(g, e.Bytes()) {
 			t.Errorf("%s:\ngot  %s\nwant %s", name.Name, g, e.Bytes())
 		}
