@@ -29,6 +29,36 @@ var (
 	seedViewerEmail  = "vera@acme.example"
 )
 
+// TestCandidatesReachCobra: the adapters write a candidate as "value" or "value\tdescription"
+// and give the directive of what was completed: a list item or an open filter expression
+// keeps the cursor on the word, a whole value does not; none falls back to file names.
+func TestCandidatesReachCobra(t *testing.T) {
+	const more = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	const done = cobra.ShellCompDirectiveNoFileComp
+	for _, tt := range []struct {
+		name      string
+		fn        cobra.CompletionFunc
+		typed     string
+		want      []string
+		directive cobra.ShellCompDirective
+	}{
+		{"columns", completeColumns, "a", []string{"all\tevery column"}, more},
+		{"hide", completeHide, "title,st", []string{"title,status"}, more},
+		{"sort", completeSort, "-ti", []string{"-title\tdescending"}, more},
+		{"filter operator", completeFilter, "created!", []string{"created!=\tdiffers from"}, more},
+		{"filter value", completeFilter, "role=v", []string{"role=viewer"}, done},
+		{"filter, unknown field", completeFilter, "nosuch=", nil, done},
+		{"format", completeFormat, "y", []string{"yaml"}, done},
+		{"key role", completeKeyRole, "", []string{"editor", "viewer"}, done},
+		{"member role", completeMemberRole, "A", []string{"admin"}, done},
+	} {
+		got, directive := tt.fn(nil, nil, tt.typed)
+		if !slices.Equal(got, tt.want) || directive != tt.directive {
+			t.Errorf("%s %q: got %q (directive %d), want %q (directive %d)", tt.name, tt.typed, got, directive, tt.want, tt.directive)
+		}
+	}
+}
+
 // complete runs `apikeys __complete args...` in process and returns the candidates (with
 // descriptions), the directive and the whole stdout.
 func complete(t *testing.T, f *Factory, args ...string) ([]string, cobra.ShellCompDirective, string) {

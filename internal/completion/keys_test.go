@@ -48,3 +48,62 @@ func TestKeyCandidates(t *testing.T) {
 		}
 	}
 }
+
+func TestEditors(t *testing.T) {
+	editors := []Editor{
+		{Email: "erin@acme.example", Name: "Erin Editor"},
+		{Email: "", Name: "No Email"},
+		{Email: "evil\x1b]52;c;@acme.example", Name: "Evil"}, // would act on the terminal
+		{Email: "Eddie@acme.example", Name: "Eddie\tTab\nNewline"},
+		{Email: "ops@acme.example"},
+	}
+	got := texts(Editors(editors, "e"))
+	want := []string{"erin@acme.example\tErin Editor", "Eddie@acme.example\tEddie\\tTab\\nNewline"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := texts(Editors(editors, "OPS")); !slices.Equal(got, []string{"ops@acme.example"}) {
+		t.Errorf("a member without a name: got %q, want the bare email", got)
+	}
+	if got := Editors(editors, "nobody"); got != nil {
+		t.Errorf("no match: got %q, want nil", got)
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	profiles := map[string]string{
+		"staging":        "https://staging.example\n",
+		"prod":           "https://api.example",
+		"Personal":       "",
+		"bad\x1b[2Jname": "https://x.example",
+	}
+	got := texts(Profiles(profiles, ""))
+	want := []string{"Personal", "prod\thttps://api.example", "staging\thttps://staging.example\\n"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got := texts(Profiles(profiles, "p")); !slices.Equal(got, want[:2]) {
+		t.Errorf("prefix p, any case: got %q, want %q", got, want[:2])
+	}
+}
+
+func TestFixed(t *testing.T) {
+	if got := texts(Fixed([]string{"admin", "editor", "viewer"}, "E")); !slices.Equal(got, []string{"editor"}) {
+		t.Errorf("got %q", got)
+	}
+	if got := Fixed([]string{"json", "yaml"}, "x"); got != nil {
+		t.Errorf("no match: got %q, want nil", got)
+	}
+}
+
+func TestCompareKeys(t *testing.T) {
+	keys := []Key{{ID: "2", Title: "b"}, {ID: "3", Title: "A"}, {ID: "1", Title: "B"}}
+	slices.SortFunc(keys, CompareKeys)
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, k.ID)
+	}
+	if !slices.Equal(ids, []string{"3", "1", "2"}) {
+		t.Errorf("order %q, want title ignoring case, then ID", ids)
+	}
+}
