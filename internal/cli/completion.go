@@ -7,18 +7,16 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/compcache"
+	"github.com/k2geospatial/apikeys/internal/completion"
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
-	"github.com/k2geospatial/apikeys/internal/sanitize"
 	"github.com/k2geospatial/apikeys/internal/session"
 )
 
@@ -75,6 +73,14 @@ func completeFiles(cmd *cobra.Command, name string, exts ...string) {
 // nothing to offer, and no file names either.
 var noValues cobra.CompletionFunc = cobra.NoFileCompletions
 
+// The directives of the candidates: a whole value, after which the shell adds a space, or
+// part of a value still being typed (a list's item, a filter's field or operator), which
+// leaves the cursor on the word. Neither falls back to file names.
+const (
+	valueDone = cobra.ShellCompDirectiveNoFileComp
+	valueMore = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+)
+
 // completeFormat completes -o with the output formats.
 func completeFormat(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	return fixedChoices(output.FormatNames())(cmd, args, toComplete)
@@ -92,185 +98,33 @@ func completeMemberRole(cmd *cobra.Command, args []string, toComplete string) ([
 
 // completeColumns completes --columns.
 func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return columnCandidates(toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	return cobraCompletions(completion.Columns(toComplete)), valueMore
 }
 
 // completeHide completes --hide.
 func completeHide(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return listCandidates(toComplete, plainChoices(output.KeyFieldNames())), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	return cobraCompletions(completion.Fields(toComplete)), valueMore
 }
 
 // completeSort completes --sort.
 func completeSort(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return sortCandidates(toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	return cobraCompletions(completion.Sort(toComplete)), valueMore
 }
 
 // completeFilter completes --filter.
 func completeFilter(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return filterCandidates(toComplete)
+	cands, more := completion.Filter(toComplete)
+	if more {
+		return cobraCompletions(cands), valueMore
+	}
+	return cobraCompletions(cands), valueDone
 }
 
 // fixedChoices completes one of a fixed set of values.
 func fixedChoices(choices []string) cobra.CompletionFunc {
 	return func(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		var out []cobra.Completion
-		for _, ch := range choices {
-			if hasPrefixFold(ch, toComplete) {
-				out = append(out, ch)
-			}
-		}
-		return out, cobra.ShellCompDirectiveNoFileComp
+		return cobraCompletions(completion.Fixed(choices, toComplete)), valueDone
 	}
-}
-
-// choice is one candidate item of a list, with an optional description.
-type choice struct{ value, desc string }
-
-func plainChoices(values []string) []choice {
-	out := make([]choice, len(values))
-	for i, v := range values {
-		out[i] = choice{value: v}
-	}
-	return out
-}
-
-// splitLast splits a comma-separated list being typed into what is complete (up to and
-// including the last comma) and the item being typed.
-func splitLast(toComplete string) (head, cur string) {
-	if i := strings.LastIndexByte(toComplete, ','); i >= 0 {
-		return toComplete[:i+1], toComplete[i+1:]
-	}
-	return "", toComplete
-}
-
-// usedItems are the list items already given, lower-cased, with any '-' of a sort key removed.
-func usedItems(head string) map[string]bool {
-	used := map[string]bool{}
-	for item := range strings.SplitSeq(head, ",") {
-		item = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(item), "-"))
-		if item != "" {
-			used[item] = true
-		}
-	}
-	return used
-}
-
-// listCandidates completes the item after the last comma of a list: each candidate is the
-// whole list so far plus one item not yet listed, so the shell replaces the word as usual.
-func listCandidates(toComplete string, choices []choice) []cobra.Completion {
-	head, cur := splitLast(toComplete)
-	used := usedItems(head)
-	var out []cobra.Completion
-	for _, ch := range choices {
-		if used[strings.ToLower(strings.TrimPrefix(ch.value, "-"))] || !hasPrefixFold(ch.value, cur) {
-			continue
-		}
-		out = append(out, withDesc(head+ch.value, ch.desc))
-	}
-	return out
-}
-
-// columnCandidates completes --columns: the key vocabulary, or "all" as the only item.
-func columnCandidates(toComplete string) []cobra.Completion {
-	choices := plainChoices(output.KeyFieldNames())
-	if !strings.Contains(toComplete, ",") {
-		choices = append(choices, choice{value: "all", desc: "every column"})
-	}
-	return listCandidates(toComplete, choices)
-}
-
-// sortCandidates completes --sort: each key ascending, or descending with a '-' prefix. The
-// descending forms are offered once the item being typed starts with '-', or when it is empty.
-func sortCandidates(toComplete string) []cobra.Completion {
-	_, cur := splitLast(toComplete)
-	var choices []choice
-	for _, name := range output.KeyFieldNames() {
-		if !strings.HasPrefix(cur, "-") {
-			choices = append(choices, choice{value: name, desc: "ascending"})
-		}
-	}
-	if cur == "" || strings.HasPrefix(cur, "-") {
-		for _, name := range output.KeyFieldNames() {
-			choices = append(choices, choice{value: "-" + name, desc: "descending"})
-		}
-	}
-	return listCandidates(toComplete, choices)
-}
-
-// filterValues are the values worth offering after a field's operator; the other fields take
-// free text or dates.
-var filterValues = map[string][]string{
-	"role":   {output.RoleEditor, output.RoleViewer},
-	"status": {output.StatusActive, output.StatusExpiring, output.StatusExpired},
-}
-
-// filterCandidates completes a --filter expression in three steps: the field name, then the
-// field with each operator, then (for role and status) the value. The first two leave the
-// cursor on the word (no space), since the expression goes on.
-func filterCandidates(toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	const more = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
-	// Operators are shell metacharacters, so the expression is often quoted; fish passes the
-	// quotes on (see unquoteShellWord).
-	toComplete = unquoteShellWord(toComplete)
-	n := 0
-	for n < len(toComplete) && unicode.IsLetter(rune(toComplete[n])) {
-		n++
-	}
-	field, rest := toComplete[:n], toComplete[n:]
-	var out []cobra.Completion
-	if rest == "" {
-		for _, name := range output.KeyFieldNames() {
-			switch {
-			case strings.EqualFold(name, field):
-				operators, _ := output.FilterOperators(name)
-				for _, op := range operators {
-					out = append(out, withDesc(field+op.Symbol, op.Meaning))
-				}
-			case hasPrefixFold(name, field):
-				out = append(out, name)
-			}
-		}
-		return out, more
-	}
-	operators, ok := output.FilterOperators(field)
-	if !ok {
-		return nil, cobra.ShellCompDirectiveNoFileComp
-	}
-	opText := strings.TrimLeft(rest, " ")
-	op := ""
-	for _, o := range operators {
-		if strings.HasPrefix(opText, o.Symbol) && len(o.Symbol) > len(op) {
-			op = o.Symbol
-		}
-	}
-	value := strings.TrimLeft(opText[len(op):], " ")
-	if op == "" || value == "" {
-		// Offer the operators the text may still become ("!" → "!=", "!~"; "<" → "<", "<="),
-		// unless one operator is complete and nothing longer extends it: then the values.
-		var ops []output.FilterOperator
-		for _, o := range operators {
-			if strings.HasPrefix(o.Symbol, opText) {
-				ops = append(ops, o)
-			}
-		}
-		if op == "" && len(ops) == 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp // "expires~": no operator of the field starts so
-		}
-		if op == "" || len(ops) > 1 {
-			base := toComplete[:len(toComplete)-len(opText)]
-			for _, o := range ops {
-				out = append(out, withDesc(base+o.Symbol, o.Meaning))
-			}
-			return out, more
-		}
-	}
-	prefix := toComplete[:len(toComplete)-len(value)]
-	for _, v := range filterValues[strings.ToLower(field)] {
-		if hasPrefixFold(v, value) {
-			out = append(out, prefix+v)
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
 // profiles completes --profile with the profiles of the configuration file (--config,
@@ -288,18 +142,11 @@ func (c *completer) profiles(cmd *cobra.Command, _ []string, toComplete string) 
 		completionDebug(err)
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	names := make([]string, 0)
+	apiURLs := map[string]string{}
 	for name := range v.GetStringMap("profiles") {
-		names = append(names, name)
+		apiURLs[name] = v.GetString("profiles." + name + ".api-url")
 	}
-	sort.Strings(names)
-	var out []cobra.Completion
-	for _, name := range names {
-		if sanitize.Safe(name) && hasPrefixFold(name, toComplete) {
-			out = append(out, withDesc(name, oneLine(v.GetString("profiles."+name+".api-url"))))
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
+	return cobraCompletions(completion.Profiles(apiURLs, toComplete)), valueDone
 }
 
 // configPath is the configuration file completion reads: --config, APIKEYS_CONFIG, else the
@@ -330,141 +177,27 @@ func (c *completer) keyArgs(multi bool) cobra.CompletionFunc {
 			completionDebug(err)
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return keyCandidates(keys, args, toComplete, c.f.Now()), cobra.ShellCompDirectiveNoFileComp
+		return cobraCompletions(completion.Keys(keys, args, toComplete, c.f.Now())), valueDone
 	}
 }
 
 // editors completes --transfer-to with the emails of the members holding ORG_EDITOR
-// (administrators included, roles being additive), described by their names. An email the
-// terminal would act on is not offered: escaped it would name nobody, raw it would reach the
-// shell and the screen.
+// (administrators included, roles being additive), described by their names.
 func (c *completer) editors(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	members, err := c.editorMembers(cmd)
 	if err != nil {
 		completionDebug(err)
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	var out []cobra.Completion
-	for _, m := range members {
-		if m.Email != "" && sanitize.Safe(m.Email) && hasPrefixFold(m.Email, toComplete) {
-			out = append(out, withDesc(m.Email, oneLine(m.Name)))
-		}
-	}
-	return out, cobra.ShellCompDirectiveNoFileComp
-}
-
-// completionKey and completionMember are what completion keeps of a key and of an Editor.
-type (
-	completionKey    = compcache.Key
-	completionMember = compcache.Editor
-)
-
-// keyCandidates builds the KEY candidates matching toComplete: every ID, described as
-// "title · role · expiry", and every title that names one key only (an ambiguous title would
-// be refused by the command), described as "role · expiry · ID". Keys already in taken are
-// left out. Titles a shell cannot take as one word safely (control or bidi characters, a
-// leading '-') are offered by ID only, and an ID that is not safe text is not offered.
-func keyCandidates(keys []completionKey, taken []string, toComplete string, now time.Time) []cobra.Completion {
-	given := map[string]bool{}
-	for _, t := range taken {
-		given[strings.ToLower(t)] = true
-	}
-	// Lower-case each title once: sorting with ToLower in the comparison was most of the time
-	// a completion of 1,000 keys took.
-	type entry struct {
-		key   completionKey
-		lower string
-	}
-	sorted := make([]entry, len(keys))
-	titles := make(map[string]int, len(keys))
-	for i, k := range keys {
-		sorted[i] = entry{key: k, lower: strings.ToLower(k.Title)}
-		titles[sorted[i].lower]++
-	}
-	// (title, ID) is a total order, IDs being unique, so an unstable sort is deterministic.
-	slices.SortFunc(sorted, func(a, b entry) int {
-		if c := strings.Compare(a.lower, b.lower); c != 0 {
-			return c
-		}
-		return strings.Compare(a.key.ID, b.key.ID)
-	})
-	unquoted := unquoteShellWord(toComplete)
-	var byTitle, byID []cobra.Completion
-	for _, e := range sorted {
-		k := e.key
-		if len(given) > 0 && (given[strings.ToLower(k.ID)] || given[e.lower]) {
-			continue
-		}
-		role, expiry := output.RoleName(k.Role), expiryText(k.Expires, now)
-		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, toComplete) || hasPrefixFold(k.Title, unquoted)) {
-			desc := role + " · " + expiry
-			if k.ID != "" {
-				desc += " · " + k.ID
-			}
-			byTitle = append(byTitle, withDesc(k.Title, oneLine(desc)))
-		}
-		if k.ID != "" && sanitize.Safe(k.ID) && hasPrefixFold(k.ID, toComplete) {
-			byID = append(byID, withDesc(k.ID, oneLine(k.Title+" · "+role+" · "+expiry)))
-		}
-	}
-	return append(byTitle, byID...)
-}
-
-// compareCompletionKeys is the candidates' order: title case-insensitively, then ID.
-func compareCompletionKeys(a, b completionKey) int {
-	if c := strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)); c != 0 {
-		return c
-	}
-	return strings.Compare(a.ID, b.ID)
-}
-
-// unquoteShellWord removes the shell quoting of a word being typed: backslash escapes and
-// single or double quotes, closed or not. Bash and zsh's cobra scripts pass the word unquoted,
-// but fish's passes it as typed ("GeoServer\ s", "'Public web"), so a title with spaces
-// would otherwise stop completing after its first word in fish.
-func unquoteShellWord(s string) string {
-	var b strings.Builder
-	var quote rune
-	escaped := false
-	for _, r := range s {
-		switch {
-		case escaped:
-			b.WriteRune(r)
-			escaped = false
-		case r == '\\' && quote != '\'':
-			escaped = true
-		case quote == 0 && (r == '\'' || r == '"'):
-			quote = r
-		case quote != 0 && r == quote:
-			quote = 0
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
-func usableTitle(t string) bool {
-	return t != "" && !strings.HasPrefix(t, "-") && sanitize.Safe(t)
-}
-
-// expiryText says when a key expires, as a date (descriptions stay short and stable).
-func expiryText(t, now time.Time) string {
-	switch {
-	case t.IsZero():
-		return "no expiry"
-	case !t.After(now):
-		return "expired " + t.UTC().Format("2006-01-02")
-	}
-	return "expires " + t.UTC().Format("2006-01-02")
+	return cobraCompletions(completion.Editors(members, toComplete)), valueDone
 }
 
 // keys returns the organization's keys for completion, from the cache when fresh.
-func (c *completer) keys(cmd *cobra.Command) ([]completionKey, error) {
+func (c *completer) keys(cmd *cobra.Command) ([]completion.Key, error) {
 	if err := c.prepare(cmd); err != nil {
 		return nil, err
 	}
-	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completionKey, error) {
+	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completion.Key, error) {
 		store, scope, err := c.cache()
 		if err != nil {
 			return nil, err
@@ -480,12 +213,12 @@ func (c *completer) keys(cmd *cobra.Command) ([]completionKey, error) {
 		if err != nil {
 			return nil, err
 		}
-		keys := make([]completionKey, 0, len(list))
+		keys := make([]completion.Key, 0, len(list))
 		for _, k := range list {
-			keys = append(keys, completionKey{ID: k.ID, Title: k.Title, Role: k.Role, Expires: k.ExpirationDate})
+			keys = append(keys, completion.Key{ID: k.ID, Title: k.Title, Role: k.Role, Expires: k.ExpirationDate})
 		}
 		// Cached in candidate order, so that each later completion's sort finds it sorted.
-		slices.SortFunc(keys, compareCompletionKeys)
+		slices.SortFunc(keys, completion.CompareKeys)
 		if err := store.SaveKeys(scope, keys); err != nil {
 			completionDebug(err)
 		}
@@ -494,11 +227,11 @@ func (c *completer) keys(cmd *cobra.Command) ([]completionKey, error) {
 }
 
 // editorMembers returns the members holding ORG_EDITOR, from the cache when fresh.
-func (c *completer) editorMembers(cmd *cobra.Command) ([]completionMember, error) {
+func (c *completer) editorMembers(cmd *cobra.Command) ([]completion.Editor, error) {
 	if err := c.prepare(cmd); err != nil {
 		return nil, err
 	}
-	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completionMember, error) {
+	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completion.Editor, error) {
 		store, scope, err := c.cache()
 		if err != nil {
 			return nil, err
@@ -514,10 +247,10 @@ func (c *completer) editorMembers(cmd *cobra.Command) ([]completionMember, error
 		if err != nil {
 			return nil, err
 		}
-		editors := []completionMember{}
+		editors := []completion.Editor{}
 		for _, m := range list {
 			if m.HasRole(jmapcloud.RoleEditor) {
-				editors = append(editors, completionMember{Email: m.Email, Name: m.Name})
+				editors = append(editors, completion.Editor{Email: m.Email, Name: m.Name})
 			}
 		}
 		sort.Slice(editors, func(i, j int) bool { return editors[i].Email < editors[j].Email })
@@ -601,20 +334,21 @@ func completionDebug(err error) {
 	cobra.CompDebugln("apikeys completion: "+err.Error(), false)
 }
 
-func withDesc(value, desc string) cobra.Completion {
-	if desc == "" {
-		return value
+// cobraCompletions gives the candidates to cobra: "value", or "value\tdescription" when
+// there is one (descriptions are already on one line, so the tab cannot split one).
+func cobraCompletions(cands []completion.Candidate) []cobra.Completion {
+	if cands == nil {
+		return nil
 	}
-	return cobra.CompletionWithDesc(value, desc)
-}
-
-// oneLine keeps a description on one line, as the completion protocol needs (a tab or line
-// break would split the candidate), and shows server text safely, as everywhere else.
-func oneLine(s string) string { return sanitize.Text(s) }
-
-// hasPrefixFold reports whether s starts with prefix, ignoring case.
-func hasPrefixFold(s, prefix string) bool {
-	return strings.HasPrefix(strings.ToLower(s), strings.ToLower(prefix))
+	out := make([]cobra.Completion, len(cands))
+	for i, c := range cands {
+		if c.Desc == "" {
+			out[i] = c.Value
+		} else {
+			out[i] = cobra.CompletionWithDesc(c.Value, c.Desc)
+		}
+	}
+	return out
 }
 
 // forgetKeysAfter makes cmd (create, delete) drop the cached key list of the profile in use

@@ -19,7 +19,6 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
-	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
@@ -30,119 +29,32 @@ var (
 	seedViewerEmail  = "vera@acme.example"
 )
 
-func TestListCandidates(t *testing.T) {
-	tests := []struct {
-		name, toComplete string
-		complete         func(string) []cobra.Completion
-		want             []string
-	}{
-		{"columns, first item", "t", columnCandidates, []string{"title"}},
-		{"columns, all only alone", "a", columnCandidates, []string{"all\tevery column"}},
-		{"columns, after a comma", "title,c", columnCandidates, []string{"title,creator", "title,created"}},
-		{"columns, listed items left out", "title,id,", columnCandidates, []string{"title,id,role", "title,id,creator", "title,id,email", "title,id,created", "title,id,expires", "title,id,status"}},
-		{"columns, any case", "TITLE,EX", columnCandidates, []string{"TITLE,expires"}},
-		{"sort, ascending and descending", "ex", sortCandidates, []string{"expires\tascending"}},
-		{"sort, descending", "-ex", sortCandidates, []string{"-expires\tdescending"}},
-		{"sort, after a comma", "-expires,t", sortCandidates, []string{"-expires,title\tascending"}},
-		{"sort, a key is used once whichever way", "title,-t", sortCandidates, nil},
-		{"hide", "title,s", func(s string) []cobra.Completion {
-			return listCandidates(s, plainChoices([]string{"id", "title", "status"}))
-		}, []string{"title,status"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if got := tt.complete(tt.toComplete); !slices.Equal(got, tt.want) {
-				t.Errorf("%q: got %q, want %q", tt.toComplete, got, tt.want)
-			}
-		})
-	}
-	if got := sortCandidates(""); len(got) != 16 {
-		t.Errorf("sort with nothing typed: got %d candidates, want the 8 keys both ways: %q", len(got), got)
-	}
-}
-
-func TestFilterCandidates(t *testing.T) {
+// TestCandidatesReachCobra: the adapters write a candidate as "value" or "value\tdescription"
+// and give the directive of what was completed: a list item or an open filter expression
+// keeps the cursor on the word, a whole value does not; none falls back to file names.
+func TestCandidatesReachCobra(t *testing.T) {
 	const more = cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	const done = cobra.ShellCompDirectiveNoFileComp
-	tests := []struct {
-		toComplete string
-		want       []string
-		directive  cobra.ShellCompDirective
-	}{
-		{"", []string{"id", "title", "role", "creator", "email", "created", "expires", "status"}, more},
-		{"cr", []string{"creator", "created"}, more},
-		{"status", []string{"status=\tequals", "status!=\tdiffers from", "status~\tcontains, ignoring case", "status!~\tdoes not contain", "status<\tless than, before", "status<=\tat most", "status>\tgreater than, after", "status>=\tat least"}, more},
-		{"expires", []string{"expires=\tequals", "expires!=\tdiffers from", "expires<\tless than, before", "expires<=\tat most", "expires>\tgreater than, after", "expires>=\tat least"}, more},
-		{"expires<", []string{"expires<\tless than, before", "expires<=\tat most"}, more},
-		{"created!", []string{"created!=\tdiffers from"}, more},
-		{"expires~", nil, done},
-		{"role!", []string{"role!=\tdiffers from", "role!~\tdoes not contain"}, more},
-		{"role=", []string{"role=editor", "role=viewer"}, done},
-		{"role = v", []string{"role = viewer"}, done},
-		{"status!=exp", []string{"status!=expiring", "status!=expired"}, done},
-		{"'status=a", []string{"status=active"}, done}, // fish passes the quote on
-		{"title~", nil, done},
-		{"expires<=30d", nil, done},
-		{"nosuch=", nil, done},
-	}
-	for _, tt := range tests {
-		got, directive := filterCandidates(tt.toComplete)
-		if !slices.Equal(got, tt.want) || directive != tt.directive {
-			t.Errorf("%q: got %q (directive %d), want %q (directive %d)", tt.toComplete, got, directive, tt.want, tt.directive)
-		}
-	}
-}
-
-func TestKeyCandidates(t *testing.T) {
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	keys := []completionKey{
-		{ID: "bbbb-2", Title: "Power BI", Role: "ORG_VIEWER", Expires: now.AddDate(0, 1, 0)},
-		{ID: "aaaa-1", Title: "power bi", Role: "ORG_EDITOR", Expires: now.AddDate(0, 2, 0)},
-		{ID: "cccc-3", Title: "CI deploy", Role: "ORG_EDITOR", Expires: now.AddDate(0, 0, -3)},
-		{ID: "dddd-4", Title: "-dash", Role: "ORG_EDITOR"},
-		{ID: "eeee-5", Title: "two\nlines", Role: "ORG_VIEWER", Expires: now.AddDate(1, 0, 0)},
-		{ID: "", Title: "no ID sent", Role: "ORG_VIEWER", Expires: now.AddDate(0, 1, 0)}, // by title only
-	}
-	got := keyCandidates(keys, nil, "", now)
-	want := []string{
-		"CI deploy\teditor · expired 2026-05-29 · cccc-3",
-		"no ID sent\tviewer · expires 2026-07-01",
-		"dddd-4\t-dash · editor · no expiry",
-		"cccc-3\tCI deploy · editor · expired 2026-05-29",
-		"aaaa-1\tpower bi · editor · expires 2026-08-01",
-		"bbbb-2\tPower BI · viewer · expires 2026-07-01",
-		"eeee-5\ttwo\\nlines · viewer · expires 2027-06-01",
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("all keys:\n got %q\nwant %q", got, want)
-	}
-	// Already named (by ID or by title, any case) → left out; prefixes match ignoring case
-	// and shell quoting as fish passes it.
 	for _, tt := range []struct {
-		taken      []string
-		toComplete string
-		want       []string
+		name      string
+		fn        cobra.CompletionFunc
+		typed     string
+		want      []string
+		directive cobra.ShellCompDirective
 	}{
-		{[]string{"ci DEPLOY"}, "c", nil},
-		{[]string{"cccc-3", "aaaa-1"}, "", []string{"no ID sent\tviewer · expires 2026-07-01", "dddd-4\t-dash · editor · no expiry", "bbbb-2\tPower BI · viewer · expires 2026-07-01", "eeee-5\ttwo\\nlines · viewer · expires 2027-06-01"}},
-		{nil, "ci\\ d", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
-		{nil, "'CI de", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
-		{nil, "\"ci", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
-		{nil, "CCC", []string{"cccc-3\tCI deploy · editor · expired 2026-05-29"}},
+		{"columns", completeColumns, "a", []string{"all\tevery column"}, more},
+		{"hide", completeHide, "title,st", []string{"title,status"}, more},
+		{"sort", completeSort, "-ti", []string{"-title\tdescending"}, more},
+		{"filter operator", completeFilter, "created!", []string{"created!=\tdiffers from"}, more},
+		{"filter value", completeFilter, "role=v", []string{"role=viewer"}, done},
+		{"filter, unknown field", completeFilter, "nosuch=", nil, done},
+		{"format", completeFormat, "y", []string{"yaml"}, done},
+		{"key role", completeKeyRole, "", []string{"editor", "viewer"}, done},
+		{"member role", completeMemberRole, "A", []string{"admin"}, done},
 	} {
-		if got := keyCandidates(keys, tt.taken, tt.toComplete, now); !slices.Equal(got, tt.want) {
-			t.Errorf("taken %q, typed %q:\n got %q\nwant %q", tt.taken, tt.toComplete, got, tt.want)
-		}
-	}
-}
-
-func TestUnquoteShellWord(t *testing.T) {
-	for in, want := range map[string]string{
-		`GeoServer\ s`: "GeoServer s", `'Public web`: "Public web", `"a b" c`: "a b c",
-		`'it\'`: `it\`, `plain`: "plain", `a\\b`: `a\b`, ``: ``,
-	} {
-		if got := unquoteShellWord(in); got != want {
-			t.Errorf("unquoteShellWord(%q) = %q, want %q", in, got, want)
+		got, directive := tt.fn(nil, nil, tt.typed)
+		if !slices.Equal(got, tt.want) || directive != tt.directive {
+			t.Errorf("%s %q: got %q (directive %d), want %q (directive %d)", tt.name, tt.typed, got, directive, tt.want, tt.directive)
 		}
 	}
 }
@@ -737,53 +649,6 @@ printf '%s\n' "${COMPREPLY[@]}"
 			t.Errorf("took %v, want about %v", took, completionTimeout)
 		}
 	})
-}
-
-// TestFilterCompletionsParse: completion offers exactly what the filter parser accepts. Every
-// field's operator candidates parse once given a value of the field's kind, every operator
-// the parser accepts for the field is offered, and every value candidate parses as it is.
-func TestFilterCompletionsParse(t *testing.T) {
-	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	sample := map[string]string{"role": "editor", "status": "active", "created": "2026-01-02", "expires": "30d"}
-	parses := func(expr string) bool {
-		_, err := output.ParseFilter(unquoteShellWord(expr), now)
-		return err == nil
-	}
-	for _, field := range output.KeyFieldNames() {
-		value := sample[field]
-		if value == "" {
-			value = "x"
-		}
-		offered := map[string]bool{}
-		// explore follows the completion as a user pressing TAB again would: a candidate
-		// that leaves the cursor on the word (NoSpace) is an operator still open, which
-		// must parse once a value follows; the others are whole expressions.
-		var explore func(typed string)
-		explore = func(typed string) {
-			cands, directive := filterCandidates(typed)
-			for _, expr := range values(cands) {
-				if directive&cobra.ShellCompDirectiveNoSpace == 0 {
-					if !parses(expr) {
-						t.Errorf("%q is offered after %q but does not parse", expr, typed)
-					}
-					continue
-				}
-				offered[expr] = true
-				if !parses(expr + value) {
-					t.Errorf("%q is offered after %q but %q does not parse", expr, typed, expr+value)
-				}
-				if expr != typed {
-					explore(expr)
-				}
-			}
-		}
-		explore(field)
-		for _, op := range []string{"=", "!=", "~", "!~", "<", "<=", ">", ">="} {
-			if parses(field+op+value) && !offered[field+op] {
-				t.Errorf("the parser accepts %q but completion does not offer %q", field+op+value, field+op)
-			}
-		}
-	}
 }
 
 // TestCompletionsAreRegisteredWhereCommandsAreBuilt: the tree as newRootCmd builds it, with

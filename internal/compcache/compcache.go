@@ -1,8 +1,8 @@
 // Package compcache is the shell completion cache: the key and Editor lists that answer TAB
 // without a request while they are fresh. Each entry is a file of the user's cache directory,
 // mode 0600, named after a hash of its kind and scope, written atomically. It holds key IDs,
-// titles, roles and expiry dates, or Editors' names and emails: never a token, password or
-// secret.
+// titles, roles and expiry dates, or Editors' names and emails (completion.Key and
+// completion.Editor, what the candidates are computed from): never a token, password or secret.
 package compcache
 
 import (
@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k2geospatial/apikeys/internal/completion"
 	"github.com/k2geospatial/apikeys/internal/config"
 )
 
@@ -30,20 +31,6 @@ type Scope struct {
 	API      string
 	Org      string
 	Username string
-}
-
-// Key is what completion keeps of an API key: no secret, no email.
-type Key struct {
-	ID      string    `json:"id"`
-	Title   string    `json:"title"`
-	Role    string    `json:"role"`
-	Expires time.Time `json:"expires"`
-}
-
-// Editor is what completion keeps of a member holding the Editor role.
-type Editor struct {
-	Email string `json:"email"`
-	Name  string `json:"name"`
 }
 
 // The kinds of entry, each a file name prefix.
@@ -71,7 +58,7 @@ func DefaultDir() (string, error) {
 }
 
 // LoadKeys returns the scope's key list when its entry is fresh.
-func (s Store) LoadKeys(scope Scope) ([]Key, bool) {
+func (s Store) LoadKeys(scope Scope) ([]completion.Key, bool) {
 	data, ok := s.load(kindKeys, scope)
 	if !ok {
 		return nil, false
@@ -81,7 +68,7 @@ func (s Store) LoadKeys(scope Scope) ([]Key, bool) {
 }
 
 // SaveKeys saves the scope's key list.
-func (s Store) SaveKeys(scope Scope, keys []Key) error {
+func (s Store) SaveKeys(scope Scope, keys []completion.Key) error {
 	return s.save(kindKeys, scope, appendKeyLines(nil, keys))
 }
 
@@ -97,19 +84,19 @@ func (s Store) ForgetKeys(scope Scope) error {
 }
 
 // LoadEditors returns the scope's Editors when their entry is fresh.
-func (s Store) LoadEditors(scope Scope) ([]Editor, bool) {
+func (s Store) LoadEditors(scope Scope) ([]completion.Editor, bool) {
 	data, ok := s.load(kindEditors, scope)
 	if !ok {
 		return nil, false
 	}
-	var editors []Editor
+	var editors []completion.Editor
 	return editors, json.Unmarshal(data, &editors) == nil
 }
 
 // SaveEditors saves the scope's Editors.
-func (s Store) SaveEditors(scope Scope, editors []Editor) error {
+func (s Store) SaveEditors(scope Scope, editors []completion.Editor) error {
 	if editors == nil {
-		editors = []Editor{}
+		editors = []completion.Editor{}
 	}
 	data, err := json.Marshal(editors)
 	if err != nil {
@@ -176,7 +163,7 @@ func (s Store) save(kind string, sc Scope, data []byte) error {
 
 // appendKeyLines writes one key per line: ID, role, expiry (Unix seconds, empty for none) and
 // the title, quoted so that any title fits on one line.
-func appendKeyLines(b []byte, keys []Key) []byte {
+func appendKeyLines(b []byte, keys []completion.Key) []byte {
 	for _, k := range keys {
 		b = append(b, k.ID...)
 		b = append(b, '\t')
@@ -193,8 +180,8 @@ func appendKeyLines(b []byte, keys []Key) []byte {
 }
 
 // parseKeyLines reads what appendKeyLines wrote.
-func parseKeyLines(data []byte) ([]Key, error) {
-	keys := make([]Key, 0, bytes.Count(data, []byte{'\n'}))
+func parseKeyLines(data []byte) ([]completion.Key, error) {
+	keys := make([]completion.Key, 0, bytes.Count(data, []byte{'\n'}))
 	for len(data) > 0 {
 		line, rest, _ := bytes.Cut(data, []byte{'\n'})
 		data = rest
@@ -206,7 +193,7 @@ func parseKeyLines(data []byte) ([]Key, error) {
 		if err != nil {
 			return nil, fmt.Errorf("malformed cache title %q", f[3])
 		}
-		k := Key{ID: f[0], Role: f[1], Title: title}
+		k := completion.Key{ID: f[0], Role: f[1], Title: title}
 		if f[2] != "" {
 			secs, err := strconv.ParseInt(f[2], 10, 64)
 			if err != nil {

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/completion"
 )
 
 func testStore(t *testing.T, now *time.Time) Store {
@@ -14,7 +16,7 @@ func testStore(t *testing.T, now *time.Time) Store {
 
 // The key cache's line format keeps every title, whatever characters it holds.
 func TestKeyLinesRoundTrip(t *testing.T) {
-	keys := []Key{
+	keys := []completion.Key{
 		{ID: "a", Title: "tab\there, newline\nthere, quote \" and \\ backslash", Role: "ORG_EDITOR", Expires: time.Unix(1893456000, 0).UTC()},
 		{ID: "b", Title: "", Role: "ORG_VIEWER"},
 		{ID: "c", Title: "Montréal — 東京", Role: "ORG_VIEWER", Expires: time.Unix(1, 0).UTC()},
@@ -40,9 +42,9 @@ func TestStoreScopesAndForget(t *testing.T) {
 	s := testStore(t, &now)
 	prod := Scope{Profile: "prod", API: "https://api.example", Org: "o1"}
 	staging := Scope{Profile: "staging", API: "https://api.example", Org: "o1"}
-	prodKeys := []Key{{ID: "p1", Title: "prod key", Role: "ORG_EDITOR"}}
-	stagingKeys := []Key{{ID: "s1", Title: "staging key", Role: "ORG_VIEWER", Expires: time.Unix(2000000000, 0).UTC()}}
-	editors := []Editor{{Email: "erin@acme.example", Name: "Erin Editor"}}
+	prodKeys := []completion.Key{{ID: "p1", Title: "prod key", Role: "ORG_EDITOR"}}
+	stagingKeys := []completion.Key{{ID: "s1", Title: "staging key", Role: "ORG_VIEWER", Expires: time.Unix(2000000000, 0).UTC()}}
+	editors := []completion.Editor{{Email: "erin@acme.example", Name: "Erin Editor"}}
 	for _, err := range []error{s.SaveKeys(prod, prodKeys), s.SaveKeys(staging, stagingKeys), s.SaveEditors(prod, editors)} {
 		if err != nil {
 			t.Fatal(err)
@@ -90,7 +92,7 @@ func TestStoreFiles(t *testing.T) {
 	now := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	s := testStore(t, &now)
 	a, b := Scope{Profile: "a"}, Scope{Profile: "b"}
-	if err := s.SaveKeys(a, []Key{{ID: "1"}}); err != nil {
+	if err := s.SaveKeys(a, []completion.Key{{ID: "1"}}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(s.path(kindKeys, a))
@@ -120,7 +122,7 @@ func TestStoreFiles(t *testing.T) {
 		t.Errorf("cache directory: %v %v", info, err)
 	}
 	off := Store{Dir: filepath.Join(t.TempDir(), "off"), Now: s.Now}
-	if err := off.SaveKeys(a, []Key{{ID: "1"}}); err != nil {
+	if err := off.SaveKeys(a, []completion.Key{{ID: "1"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(off.Dir); !os.IsNotExist(err) {
