@@ -179,8 +179,15 @@ func checkDeleteFlags(opts *deleteOptions) error {
 	if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
 		return errkind.Usagef("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
 	}
-	if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
+	// KEYs named one by one never need --all, and with --filter the every-key rule judges the
+	// filters' own matches (checkEveryKeySelected): --all beside KEYs is never meaningful.
+	if opts.All && len(opts.Refs) > 0 {
 		return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
+	}
+	for _, ref := range opts.Refs {
+		if err := checkRef(ref); err != nil {
+			return err
+		}
 	}
 	if _, err := newPrinter(opts.IO, opts.Format, deleteSpec, false); err != nil {
 		return err
@@ -470,14 +477,17 @@ func selectAmong(ctx context.Context, keys *keyFinder, refs []string, filters []
 			byID[k.ID] = k
 		}
 		output.SortKeys(rows, nil)
+		matched := map[string]bool{}
 		for _, r := range rows {
+			matched[r.ID] = true
 			if !seen[r.ID] {
 				seen[r.ID] = true
 				chosen = append(chosen, byID[r.ID])
 			}
 		}
-		// Against the keys, not the list's entries: a bare array may name a key twice.
-		if err := checkEveryKeySelected(len(chosen), len(byID), everyKey); err != nil {
+		// The filters' matches, not the KEYs beside them, and against the keys, not the
+		// list's entries: a bare array may name a key twice.
+		if err := checkEveryKeySelected(len(matched), len(byID), everyKey); err != nil {
 			return nil, err
 		}
 	}

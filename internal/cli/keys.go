@@ -113,8 +113,8 @@ func findKey(ctx context.Context, api keyGetter, ref string, warn *keyWarnings) 
 // resolveKey finds a key by ID or by exact, case-insensitive title among keys.
 // Ambiguity is exit 2 listing the matches; no match is exit 5.
 func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
-	if ref == "" {
-		return jmapcloud.APIKey{}, errkind.Usagef("an empty KEY: give an API key ID or exact title")
+	if err := checkRef(ref); err != nil {
+		return jmapcloud.APIKey{}, err
 	}
 	for _, k := range keys {
 		if strings.EqualFold(k.ID, ref) {
@@ -139,6 +139,14 @@ func resolveKey(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, %s)", m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)))
 	}
 	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+}
+
+// checkRef refuses an empty KEY, which no key is named by.
+func checkRef(ref string) error {
+	if ref == "" {
+		return errkind.Usagef("an empty KEY: give an API key ID or exact title")
+	}
+	return nil
 }
 
 // expiryNote says when k expires, as the ambiguity list shows it.

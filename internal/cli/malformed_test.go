@@ -272,6 +272,13 @@ func TestEveryKeySelectedCountsKeysNotListEntries(t *testing.T) {
 	if exitCode(err) != exitUsage || !strings.Contains(fmt.Sprint(err), "matches every key of the organization (2)") {
 		t.Fatalf("selected %d keys, err %v; want exit 2 asking for --all", len(chosen), err)
 	}
+	// KEYs named beside a filter are not counted by the every-key rule (--all cannot be given
+	// with KEYs): the filter matching one key of two, the KEY the other, is no mistake.
+	editor := append(all[:2:2], jmapcloud.APIKey{ID: "k-3", Title: "c", Role: "ORG_EDITOR"})
+	chosen, err = selectAmong(context.Background(), &keyFinder{all: editor, listed: true}, []string{"c"}, []output.Filter{f}, false, now, &warn)
+	if err != nil || len(chosen) != 3 || chosen[0].ID != "k-3" || chosen[1].ID != "k-1" || chosen[2].ID != "k-2" {
+		t.Fatalf("KEY c and role=viewer selected %v (err %v), want k-3, k-1, k-2", chosen, err)
+	}
 	// --all alone selects each key once.
 	chosen, err = selectAmong(context.Background(), &keyFinder{all: all, listed: true}, nil, nil, true, now, &warn)
 	if err != nil || len(chosen) != 2 || chosen[0].ID != "k-1" || chosen[1].ID != "k-2" {
