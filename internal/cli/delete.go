@@ -15,6 +15,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -185,7 +186,7 @@ func checkDeleteFlags(opts *deleteOptions) error {
 		return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
 	}
 	for _, ref := range opts.Refs {
-		if err := checkRef(ref); err != nil {
+		if err := keyselect.CheckRef(ref); err != nil {
 			return err
 		}
 	}
@@ -206,9 +207,8 @@ func checkDeleteFlags(opts *deleteOptions) error {
 // planDelete selects the keys and reads what each owns: the plan, before anyone is chosen to
 // inherit. The warnings about malformed keys are written whether or not the selection stands.
 func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filters []output.Filter, now time.Time) ([]*planEntry, error) {
-	var warn keyWarnings
-	keys, err := selectKeys(ctx, api, opts.Refs, filters, opts.All, now, &warn)
-	warn.write(opts.IO.ErrOut)
+	keys, warn, err := keyselect.Select(ctx, api, keyselect.Selection{Refs: opts.Refs, Filters: filters, All: opts.All}, now)
+	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return nil, err
 	}
@@ -392,125 +392,6 @@ func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
 		return fmt.Errorf("the key no longer exists (deleted meanwhile?)")
 	}
 	return err
-}
-
-// selectKeys resolves KEY arguments and --filter (or everyKey: --all) into a de-duplicated
-// list, in order. It warns about the malformed keys chosen, and refuses a selection that an
-// unreadable field leaves uncertain (a filter cannot tell whether a key matches) or holds a
-// key without an ID, which cannot be deleted: nothing is deleted then. KEYs alone are
-// fetched by ID where they are IDs; --filter and --all choose among every key, so with them
-// the organization is listed first and the KEYs are found in that list.
-func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
-	keys := &keyFinder{api: api}
-	if everyKey || len(filters) > 0 {
-		if _, err := keys.list(ctx); err != nil {
-			return nil, err
-		}
-	}
-	chosen, err := selectAmong(ctx, keys, refs, filters, everyKey, now, warn)
-	if err != nil {
-		return nil, err
-	}
-	for i := range chosen {
-		if chosen[i].ID == "" {
-			return nil, fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))
-		}
-	}
-	return chosen, nil
-}
-
-// selectAmong chooses the keys; keys is already listed when everyKey or filters are given.
-func selectAmong(ctx context.Context, keys *keyFinder, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
-	seen := map[string]bool{}
-	var chosen []jmapcloud.APIKey
-	if everyKey && len(refs) == 0 && len(filters) == 0 {
-		all := keys.all
-		for i := range all {
-			if malformed(&all[i]) {
-				warn.add(&all[i], "")
-			}
-			if !seen[all[i].ID] { // a bare array may name a key twice: delete it once
-				seen[all[i].ID] = true
-				chosen = append(chosen, all[i])
-			}
-		}
-		return chosen, nil
-	}
-	var unknown []string
-	for _, ref := range refs {
-		k, err := keys.find(ctx, ref)
-		if err != nil {
-			if errkind.Is(err, errkind.NotFound) {
-				unknown = append(unknown, ref)
-				continue
-			}
-			return nil, err
-		}
-		if !seen[k.ID] {
-			seen[k.ID] = true
-			chosen = append(chosen, k)
-			if malformed(&k) {
-				warn.add(&chosen[len(chosen)-1], "")
-			}
-		}
-	}
-	if len(unknown) > 0 {
-		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
-		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
-	}
-	if len(filters) > 0 {
-		all := keys.all
-		undecided := 0
-		rows := filterKeyRows(all, filters, now, func(k *jmapcloud.APIKey, field string) {
-			if field != "" {
-				warn.add(k, "a filter on "+field+" cannot tell whether it matches")
-				undecided++
-			} else {
-				warn.add(k, "")
-			}
-		})
-		if undecided > 0 {
-			return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))
-		}
-		byID := map[string]jmapcloud.APIKey{}
-		for _, k := range all {
-			byID[k.ID] = k
-		}
-		output.SortKeys(rows, nil)
-		matched := map[string]bool{}
-		for _, r := range rows {
-			matched[r.ID] = true
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				chosen = append(chosen, byID[r.ID])
-			}
-		}
-		// The filters' matches, not the KEYs beside them, and against the keys, not the
-		// list's entries: a bare array may name a key twice.
-		if err := checkEveryKeySelected(len(matched), len(byID), everyKey); err != nil {
-			return nil, err
-		}
-	}
-	return chosen, nil
-}
-
-// checkEveryKeySelected refuses a --filter selection that is every key of the organization
-// unless --all says so (as kubectl asks): a filter that matches everything is more often a
-// mistake (an unset variable, a wrong field) than a wish. Dry runs are refused too, so a
-// script tried with --dry-run behaves the same once the flag is removed.
-func checkEveryKeySelected(selected, total int, everyKey bool) error {
-	if everyKey || total == 0 || selected < total {
-		return nil
-	}
-	return errkind.Usagef("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
-}
-
-func quoteList(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }
 
 // editorsOf returns members holding ORG_EDITOR (admins included), by name.
