@@ -459,31 +459,6 @@ func TestDeleteOwningKeysWithoutTerminalNeedsAnHeir(t *testing.T) {
 	}
 }
 
-// TestFailureSummaryCountsWhatHappened: after failures the summary says what was and was not
-// deleted; "the others were" was false of a single key and of keys an interruption left untried.
-func TestFailureSummaryCountsWhatHappened(t *testing.T) {
-	entries := func(deleted ...bool) []*planEntry {
-		plan := make([]*planEntry, len(deleted))
-		for i, d := range deleted {
-			plan[i] = &planEntry{Deleted: d}
-		}
-		return plan
-	}
-	for _, tt := range []struct {
-		plan []*planEntry
-		want string
-	}{
-		{entries(false), "The key was not deleted."},
-		{entries(false, false), "None of the 2 keys was deleted."},
-		{entries(true, false, true), "1 key of 3 not deleted; 2 deleted."},
-		{entries(true, false, false), "2 keys of 3 not deleted; 1 deleted."},
-	} {
-		if got := failureSummary(tt.plan); got != tt.want {
-			t.Errorf("failureSummary = %q, want %q", got, tt.want)
-		}
-	}
-}
-
 // runDeleteCmd runs a delete command line through the root command, with runF in place of
 // runDelete: the seam shows what RunE decides before anything is opened or fetched.
 func runDeleteCmd(t *testing.T, tty bool, runF func(context.Context, *deleteOptions) error, args ...string) (stderr string, err error) {

@@ -183,6 +183,13 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 	return errors.New(strings.Join(msgs, "\n"))
 }
 
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
 // listFilters parses --filter and turns the shortcuts into the same filters.
 func listFilters(opts *listOptions, now time.Time) ([]output.Filter, error) {
 	exprs := append([]string(nil), opts.Filters...)
