@@ -43,7 +43,7 @@ func newMalformedServer(t *testing.T) *malformedServer {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet && r.URL.Path == keys:
-			w.Write([]byte(malformedKeys))
+			_, _ = w.Write([]byte(malformedKeys))
 		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/resources"):
 			w.Write([]byte(`[]`))
 		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, keys+"/"):

@@ -218,7 +218,7 @@ func TestEveryKeySelectedCountsKeysNotListEntries(t *testing.T) {
 	}
 	// KEYs named beside a filter are not counted by the every-key rule (All cannot be given
 	// with KEYs): the filter matching one key of two, the KEY the other, is no mistake.
-	withEditor := append(all[:2:2], jmapcloud.APIKey{ID: "k-3", Title: "c", Role: "ORG_EDITOR"})
+	withEditor := []jmapcloud.APIKey{all[0], all[1], {ID: "k-3", Title: "c", Role: "ORG_EDITOR"}}
 	chosen, _, err = Select(context.Background(), &org{keys: withEditor}, Selection{Refs: []string{"c"}, Filters: viewers}, now)
 	if err != nil || ids(chosen) != "k-3,k-1,k-2" {
 		t.Fatalf("KEY c and role=viewer selected %q (err %v), want k-3,k-1,k-2", ids(chosen), err)
