@@ -45,7 +45,7 @@ func newMalformedServer(t *testing.T) *malformedServer {
 		case r.Method == http.MethodGet && r.URL.Path == keys:
 			_, _ = w.Write([]byte(malformedKeys))
 		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/resources"):
-			w.Write([]byte(`[]`))
+			_, _ = w.Write([]byte(`[]`))
 		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, keys+"/"):
 			ms.mu.Lock()
 			ms.deletes = append(ms.deletes, strings.TrimPrefix(r.URL.Path, keys+"/"))
