@@ -16,6 +16,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -331,7 +332,7 @@ type createdKey struct {
 }
 
 func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey, secretFile *os.File, clearAfter time.Duration, now time.Time) error {
-	row := toOutputKey(key, now)
+	row := keyselect.Row(key, now)
 	if secretFile != nil {
 		if _, err := io.WriteString(secretFile, key.Secret+"\n"); err != nil {
 			return fmt.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))

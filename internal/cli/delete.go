@@ -4,27 +4,24 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/deleteplan"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
-	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
+// keyDeleter is the organization's API as delete consumes it: choosing the keys, then the plan.
 type keyDeleter interface {
-	keyGetter
-	memberLister
-	KeyResources(ctx context.Context, id string) ([]jmapcloud.Resource, error)
-	DeleteKey(ctx context.Context, id, transferTo string) error
+	keyselect.Source
+	deleteplan.API
 }
 
 // deleteOptions are the inputs of `apikeys delete`.
@@ -42,34 +39,6 @@ type deleteOptions struct {
 	Yes        bool
 	DryRun     bool
 	All        bool
-}
-
-// Actions of a delete plan (the JSON contract).
-const (
-	actionTransfer        = "transfer"
-	actionDeleteResources = "delete-resources"
-	actionNone            = "none"
-	// actionUndecided is a dry run's action for a key that owns resources when nobody was
-	// chosen to inherit them (no terminal, neither --transfer-to nor --no-transfer).
-	actionUndecided = "undecided"
-)
-
-// planMember is who inherits resources, as the JSON output names them.
-type planMember struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Email string `json:"email"`
-}
-
-// planEntry is one key of a delete plan, and after the run, its outcome.
-type planEntry struct {
-	ID         string               `json:"id"`
-	Title      string               `json:"title"`
-	Resources  []jmapcloud.Resource `json:"resources"`
-	Action     string               `json:"action"`
-	TransferTo *planMember          `json:"transferTo"`
-	Deleted    bool                 `json:"deleted"`
-	Error      string               `json:"error,omitempty"`
 }
 
 func newDeleteCmd(f *Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {
@@ -159,7 +128,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
-	heir.assignActions(plan)
+	heir.Assign(plan)
 	if opts.DryRun {
 		return printDeleteResult(p, opts.IO, plan, true)
 	}
@@ -168,7 +137,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 			return err
 		}
 	}
-	executePlan(ctx, api, plan)
+	deleteplan.Execute(ctx, api, plan)
 	return reportOutcome(ctx, p, opts.IO, plan)
 }
 
@@ -179,8 +148,15 @@ func checkDeleteFlags(opts *deleteOptions) error {
 	if len(opts.Refs) == 0 && len(opts.Filters) == 0 && !opts.All {
 		return errkind.Usagef("name the keys to delete (ID or title), select them with --filter, or pass --all for every key")
 	}
-	if opts.All && len(opts.Refs) > 0 && len(opts.Filters) == 0 {
+	// KEYs named one by one never need --all, and with --filter the every-key rule judges the
+	// filters' own matches (checkEveryKeySelected): --all beside KEYs is never meaningful.
+	if opts.All && len(opts.Refs) > 0 {
 		return errkind.Usagef("--all and KEY arguments contradict each other: give the keys, or --all for every key")
+	}
+	for _, ref := range opts.Refs {
+		if err := keyselect.CheckRef(ref); err != nil {
+			return err
+		}
 	}
 	if _, err := newPrinter(opts.IO, opts.Format, deleteSpec, false); err != nil {
 		return err
@@ -198,25 +174,13 @@ func checkDeleteFlags(opts *deleteOptions) error {
 
 // planDelete selects the keys and reads what each owns: the plan, before anyone is chosen to
 // inherit. The warnings about malformed keys are written whether or not the selection stands.
-func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filters []output.Filter, now time.Time) ([]*planEntry, error) {
-	var warn keyWarnings
-	keys, err := selectKeys(ctx, api, opts.Refs, filters, opts.All, now, &warn)
-	warn.write(opts.IO.ErrOut)
+func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filters []output.Filter, now time.Time) (deleteplan.Plan, error) {
+	keys, warn, err := keyselect.Select(ctx, api, keyselect.Selection{Refs: opts.Refs, Filters: filters, All: opts.All}, now)
+	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return nil, err
 	}
-	plan := make([]*planEntry, len(keys))
-	for i, k := range keys {
-		res, err := api.KeyResources(ctx, k.ID)
-		if err != nil {
-			return nil, fmt.Errorf("reading what key %q owns: %w", k.Title, err)
-		}
-		if res == nil {
-			res = []jmapcloud.Resource{}
-		}
-		plan[i] = &planEntry{ID: k.ID, Title: k.Title, Resources: res, Action: actionNone}
-	}
-	return plan, nil
+	return deleteplan.Read(ctx, api, keys)
 }
 
 // reportNothingMatched says that nothing was selected; machine formats still print an empty
@@ -226,27 +190,27 @@ func reportNothingMatched(p *output.Printer, streams *iostreams.IOStreams, dryRu
 	if p.Format() == output.Table {
 		return nil
 	}
-	return printDeleteResult(p, streams, []*planEntry{}, dryRun)
+	return printDeleteResult(p, streams, deleteplan.Plan{}, dryRun)
 }
 
-// heirDecision is what becomes of the resources of the keys that own some.
+// heirDecision is what becomes of the resources, and whether the person deciding on a
+// terminal has seen them listed already (before the picker): then they are not listed again.
 type heirDecision struct {
-	target     *planMember // who inherits them; nil when nobody does
-	noTransfer bool        // they are deleted with the keys
-	planShown  bool        // the resources were listed before the picker: not listed again
+	deleteplan.Heir
+	planShown bool
 }
 
 // decideHeir settles who inherits the resources: --transfer-to (checked to be an Editor,
 // even when no key owns anything), --no-transfer, or on a terminal the picker, shown after
 // the plan. Without a terminal a dry run leaves it undecided and a real run is refused.
-func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan []*planEntry) (heirDecision, error) {
-	owning := countOwning(plan)
-	target, editors, err := transferCandidates(ctx, api, opts, owning)
+func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan deleteplan.Plan) (heirDecision, error) {
+	owning := plan.Owning()
+	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, owning > 0 && !opts.NoTransfer)
 	if err != nil {
 		return heirDecision{}, err
 	}
-	heir := heirDecision{target: target, noTransfer: opts.NoTransfer}
-	if owning == 0 || heir.target != nil || heir.noTransfer {
+	heir := heirDecision{Heir: deleteplan.Heir{Target: cands.Target, NoTransfer: opts.NoTransfer}}
+	if owning == 0 || heir.Target != nil || heir.NoTransfer {
 		return heir, nil
 	}
 	canPrompt := opts.IO.CanPrompt()
@@ -254,109 +218,48 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan [
 	case opts.DryRun && !canPrompt:
 		return heir, nil // the plan still shows what each key owns; the action stays undecided
 	case !canPrompt:
-		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", owningKeys(owning, len(plan)), editorEmails(editors))
+		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(), deleteplan.EditorEmails(cands.Editors))
 	}
-	return pickHeir(opts, plan, editors)
-}
-
-// transferCandidates reads the members when someone may inherit (--transfer-to, or keys that
-// own resources without --no-transfer): the Editors, and the member --transfer-to names.
-func transferCandidates(ctx context.Context, api keyDeleter, opts *deleteOptions, owning int) (*planMember, []jmapcloud.Member, error) {
-	if opts.TransferTo == "" && (owning == 0 || opts.NoTransfer) {
-		return nil, nil, nil
-	}
-	members, err := api.Members(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("reading the organization's members: %w", err)
-	}
-	editors := editorsOf(members)
-	if opts.TransferTo == "" {
-		return nil, editors, nil
-	}
-	target, err := resolveTransferTarget(members, editors, opts.TransferTo)
-	return target, editors, err
+	return pickHeir(opts, plan, cands.Editors)
 }
 
 // pickHeir lists the resources, then asks who inherits them.
-func pickHeir(opts *deleteOptions, plan []*planEntry, editors []jmapcloud.Member) (heirDecision, error) {
-	printPlan(opts.IO.ErrOut, plan, false)
+func pickHeir(opts *deleteOptions, plan deleteplan.Plan, editors []jmapcloud.Member) (heirDecision, error) {
+	plan.WriteText(opts.IO.ErrOut, false)
 	heir := heirDecision{planShown: true}
 	chosen, err := chooseHeir(opts.Prompter(), editors)
 	if err != nil {
 		return heir, err
 	}
 	if chosen == nil {
-		heir.noTransfer = true
+		heir.NoTransfer = true
 	} else {
-		heir.target = chosen
+		heir.Target = chosen
 	}
 	return heir, nil
 }
 
-// countOwning counts the keys of the plan that own resources.
-func countOwning(plan []*planEntry) int {
-	owning := 0
-	for _, e := range plan {
-		if len(e.Resources) > 0 {
-			owning++
-		}
-	}
-	return owning
-}
-
-// assignActions writes the decision into each key of the plan.
-func (h heirDecision) assignActions(plan []*planEntry) {
-	for _, e := range plan {
-		switch {
-		case len(e.Resources) == 0:
-			e.Action = actionNone
-		case h.target != nil:
-			e.Action, e.TransferTo = actionTransfer, h.target
-		case h.noTransfer:
-			e.Action = actionDeleteResources
-		default:
-			e.Action = actionUndecided
-		}
-	}
-}
-
 // confirmPlan states what will happen, then asks the final yes.
-func confirmPlan(opts *deleteOptions, plan []*planEntry, planShown bool) error {
+func confirmPlan(opts *deleteOptions, plan deleteplan.Plan, planShown bool) error {
 	if planShown {
-		printActions(opts.IO.ErrOut, plan)
+		plan.WriteActions(opts.IO.ErrOut)
 	} else {
-		printPlan(opts.IO.ErrOut, plan, true)
+		plan.WriteText(opts.IO.ErrOut, true)
 	}
 	return confirmDelete(opts.Prompter(), plan)
 }
 
-// executePlan deletes the keys in order, recording each outcome in the plan. A failure does
-// not stop the others; once the context is cancelled, the keys left are not attempted.
-func executePlan(ctx context.Context, api keyDeleter, plan []*planEntry) {
-	for _, e := range plan {
-		if ctx.Err() != nil {
-			e.Error = "not attempted: interrupted"
-			continue
-		}
-		if err := deleteOne(ctx, api, e); err != nil {
-			e.Error = err.Error()
-			continue
-		}
-		e.Deleted = true
-	}
-}
-
 // reportOutcome prints each key's outcome; after failures, a table is followed by the count
 // of what was and was not deleted, and the command fails (exit 3 when interrupted, else 1).
-func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IOStreams, plan []*planEntry) error {
+func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) error {
 	if err := printDeleteResult(p, streams, plan, false); err != nil {
 		return err
 	}
-	if !slices.ContainsFunc(plan, func(e *planEntry) bool { return !e.Deleted }) {
+	if plan.AllDeleted() {
 		return nil
 	}
 	if p.Format() == output.Table {
-		fmt.Fprintln(streams.ErrOut, failureSummary(plan))
+		fmt.Fprintln(streams.ErrOut, plan.FailureSummary())
 	}
 	if ctx.Err() != nil {
 		return &errkind.Reported{Kind: errkind.Cancelled}
@@ -364,183 +267,8 @@ func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IO
 	return &errkind.Reported{Kind: errkind.Failed}
 }
 
-// deleteOne deletes a key as planned. A key planned as owning nothing is checked again
-// first: resources it gained since the plan must not be deleted unconfirmed.
-func deleteOne(ctx context.Context, api keyDeleter, e *planEntry) error {
-	transferTo := ""
-	switch e.Action {
-	case actionTransfer:
-		transferTo = e.TransferTo.ID
-	case actionNone:
-		res, err := api.KeyResources(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		if len(res) > 0 {
-			return fmt.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
-		}
-	}
-	err := api.DeleteKey(ctx, e.ID, transferTo)
-	if jmapcloud.IsNotFound(err) {
-		return fmt.Errorf("the key no longer exists (deleted meanwhile?)")
-	}
-	return err
-}
-
-// selectKeys resolves KEY arguments and --filter (or everyKey: --all) into a de-duplicated
-// list, in order. It warns about the malformed keys chosen, and refuses a selection that an
-// unreadable field leaves uncertain (a filter cannot tell whether a key matches) or holds a
-// key without an ID, which cannot be deleted: nothing is deleted then. KEYs alone are
-// fetched by ID where they are IDs; --filter and --all choose among every key, so with them
-// the organization is listed first and the KEYs are found in that list.
-func selectKeys(ctx context.Context, api keyGetter, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
-	keys := &keyFinder{api: api}
-	if everyKey || len(filters) > 0 {
-		if _, err := keys.list(ctx); err != nil {
-			return nil, err
-		}
-	}
-	chosen, err := selectAmong(ctx, keys, refs, filters, everyKey, now, warn)
-	if err != nil {
-		return nil, err
-	}
-	for i := range chosen {
-		if chosen[i].ID == "" {
-			return nil, fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))
-		}
-	}
-	return chosen, nil
-}
-
-// selectAmong chooses the keys; keys is already listed when everyKey or filters are given.
-func selectAmong(ctx context.Context, keys *keyFinder, refs []string, filters []output.Filter, everyKey bool, now time.Time, warn *keyWarnings) ([]jmapcloud.APIKey, error) {
-	seen := map[string]bool{}
-	var chosen []jmapcloud.APIKey
-	if everyKey && len(refs) == 0 && len(filters) == 0 {
-		all := keys.all
-		for i := range all {
-			if malformed(&all[i]) {
-				warn.add(&all[i], "")
-			}
-			if !seen[all[i].ID] { // a bare array may name a key twice: delete it once
-				seen[all[i].ID] = true
-				chosen = append(chosen, all[i])
-			}
-		}
-		return chosen, nil
-	}
-	var unknown []string
-	for _, ref := range refs {
-		k, err := keys.find(ctx, ref)
-		if err != nil {
-			if errkind.Is(err, errkind.NotFound) {
-				unknown = append(unknown, ref)
-				continue
-			}
-			return nil, err
-		}
-		if !seen[k.ID] {
-			seen[k.ID] = true
-			chosen = append(chosen, k)
-			if malformed(&k) {
-				warn.add(&chosen[len(chosen)-1], "")
-			}
-		}
-	}
-	if len(unknown) > 0 {
-		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
-		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
-	}
-	if len(filters) > 0 {
-		all := keys.all
-		undecided := 0
-		rows := filterKeyRows(all, filters, now, func(k *jmapcloud.APIKey, field string) {
-			if field != "" {
-				warn.add(k, "a filter on "+field+" cannot tell whether it matches")
-				undecided++
-			} else {
-				warn.add(k, "")
-			}
-		})
-		if undecided > 0 {
-			return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))
-		}
-		byID := map[string]jmapcloud.APIKey{}
-		for _, k := range all {
-			byID[k.ID] = k
-		}
-		output.SortKeys(rows, nil)
-		for _, r := range rows {
-			if !seen[r.ID] {
-				seen[r.ID] = true
-				chosen = append(chosen, byID[r.ID])
-			}
-		}
-		// Against the keys, not the list's entries: a bare array may name a key twice.
-		if err := checkEveryKeySelected(len(chosen), len(byID), everyKey); err != nil {
-			return nil, err
-		}
-	}
-	return chosen, nil
-}
-
-// checkEveryKeySelected refuses a --filter selection that is every key of the organization
-// unless --all says so (as kubectl asks): a filter that matches everything is more often a
-// mistake (an unset variable, a wrong field) than a wish. Dry runs are refused too, so a
-// script tried with --dry-run behaves the same once the flag is removed.
-func checkEveryKeySelected(selected, total int, everyKey bool) error {
-	if everyKey || total == 0 || selected < total {
-		return nil
-	}
-	return errkind.Usagef("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
-}
-
-func quoteList(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
-}
-
-// editorsOf returns members holding ORG_EDITOR (admins included), by name.
-func editorsOf(members []jmapcloud.Member) []jmapcloud.Member {
-	var eds []jmapcloud.Member
-	for _, m := range members {
-		if m.HasRole(jmapcloud.RoleEditor) {
-			eds = append(eds, m)
-		}
-	}
-	sort.SliceStable(eds, func(i, j int) bool { return strings.ToLower(eds[i].Name) < strings.ToLower(eds[j].Name) })
-	return eds
-}
-
-func editorEmails(editors []jmapcloud.Member) string {
-	if len(editors) == 0 {
-		return "none in this organization"
-	}
-	var s []string
-	for _, e := range editors {
-		s = append(s, sanitize.Text(e.Email))
-	}
-	return strings.Join(s, ", ")
-}
-
-// resolveTransferTarget finds --transfer-to by ID or email and insists on the Editor role.
-func resolveTransferTarget(members, editors []jmapcloud.Member, ref string) (*planMember, error) {
-	for _, m := range members {
-		if strings.EqualFold(m.ID, ref) || strings.EqualFold(m.Email, ref) {
-			if !m.HasRole(jmapcloud.RoleEditor) {
-				return nil, errkind.Usagef("%s (%s) does not hold the Editor role and cannot inherit resources; nothing was deleted\nchoose one of: %s", sanitize.Text(m.Name), sanitize.Text(m.Email), editorEmails(editors))
-			}
-			return &planMember{ID: m.ID, Name: m.Name, Email: m.Email}, nil
-		}
-	}
-	return nil, errkind.NotFoundf("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", ref, editorEmails(editors))
-}
-
 // chooseHeir asks who inherits the resources; nil means nobody (after a second warning).
-func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*planMember, error) {
+func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Member, error) {
 	options := make([]string, 0, len(editors)+1)
 	for _, e := range editors {
 		options = append(options, fmt.Sprintf("%s <%s>", e.Name, e.Email))
@@ -552,8 +280,7 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*planMember, err
 			return nil, err
 		}
 		if i < len(editors) {
-			e := editors[i]
-			return &planMember{ID: e.ID, Name: e.Name, Email: e.Email}, nil
+			return deleteplan.MemberOf(editors[i]), nil
 		}
 		ok, err := p.Confirm("The resources will be PERMANENTLY DELETED with the keys. Delete them?", false)
 		if err != nil {
@@ -566,7 +293,7 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*planMember, err
 }
 
 // confirmDelete is the final, explicit yes.
-func confirmDelete(p prompt.Prompter, plan []*planEntry) error {
+func confirmDelete(p prompt.Prompter, plan deleteplan.Plan) error {
 	var msg string
 	if len(plan) == 1 {
 		msg = fmt.Sprintf("Delete API key %q (%s)? This cannot be undone.", plan[0].Title, plan[0].ID)
@@ -583,128 +310,14 @@ func confirmDelete(p prompt.Prompter, plan []*planEntry) error {
 	return nil
 }
 
-// resourceSummary counts a key's resources by type: "2 data sources, 1 project".
-func resourceSummary(res []jmapcloud.Resource) string {
-	if len(res) == 0 {
-		return "no resources"
-	}
-	counts := map[string]int{}
-	for _, r := range res {
-		counts[r.Type]++
-	}
-	var parts []string
-	for _, t := range []string{"DATASOURCE", "PROJECT", "LAYER", "TABLE"} {
-		if n := counts[t]; n > 0 {
-			parts = append(parts, plural(n, resourceNoun(t)))
-			delete(counts, t)
-		}
-	}
-	var rest []string
-	for t := range counts {
-		rest = append(rest, t)
-	}
-	sort.Strings(rest)
-	for _, t := range rest {
-		parts = append(parts, plural(counts[t], resourceNoun(t)))
-	}
-	return strings.Join(parts, ", ")
-}
-
-func resourceNoun(t string) string {
-	switch t {
-	case "DATASOURCE":
-		return "data source"
-	case "PROJECT":
-		return "project"
-	case "LAYER":
-		return "layer"
-	case "TABLE":
-		return "table"
-	}
-	return sanitize.Text(strings.ToLower(t)) // a type we do not know, as the server named it
-}
-
-// owningKeys says how many of the selected keys own resources, in English.
-func owningKeys(owning, selected int) string {
-	switch {
-	case selected == 1:
-		return "the key owns resources"
-	case owning == 1:
-		return fmt.Sprintf("1 of the %d keys owns resources", selected)
-	case owning == selected:
-		return fmt.Sprintf("all %d keys own resources", selected)
-	}
-	return fmt.Sprintf("%d of the %d keys own resources", owning, selected)
-}
-
-// failureSummary counts what a delete with failures did: "the others were" would be false of
-// one key, or of keys an interruption left untried.
-func failureSummary(plan []*planEntry) string {
-	deleted := 0
-	for _, e := range plan {
-		if e.Deleted {
-			deleted++
-		}
-	}
-	notDeleted := len(plan) - deleted
-	switch {
-	case len(plan) == 1:
-		return "The key was not deleted."
-	case deleted == 0:
-		return fmt.Sprintf("None of the %d keys was deleted.", len(plan))
-	}
-	return fmt.Sprintf("%s of %d not deleted; %d deleted.", plural(notDeleted, "key"), len(plan), deleted)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
-func actionText(e *planEntry) string {
-	switch e.Action {
-	case actionTransfer:
-		return fmt.Sprintf("resources move to %s <%s>", sanitize.Text(e.TransferTo.Name), sanitize.Text(e.TransferTo.Email))
-	case actionDeleteResources:
-		return "resources are DELETED with the key"
-	case actionNone:
-		return "owns nothing"
-	}
-	return "who inherits the resources is not chosen (pass --transfer-to or --no-transfer)"
-}
-
-// printPlan writes the human plan: each key, what it owns, what will happen. Every string
-// from the server is sanitised (titles are %q-quoted, which escapes them too): a resource
-// name must not write the clipboard or redraw the screen right before an irreversible delete.
-func printPlan(w io.Writer, plan []*planEntry, withActions bool) {
-	for _, e := range plan {
-		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, sanitize.Text(e.ID), resourceSummary(e.Resources))
-		for _, r := range e.Resources {
-			fmt.Fprintf(w, "  - %-11s %s\n", resourceNoun(r.Type), sanitize.Text(r.Name))
-		}
-		if withActions {
-			fmt.Fprintf(w, "  → key deleted; %s\n", actionText(e))
-		}
-	}
-}
-
-// printActions restates only what will happen, once the resources have been listed.
-func printActions(w io.Writer, plan []*planEntry) {
-	for _, e := range plan {
-		fmt.Fprintf(w, "API key %q will be deleted; %s\n", e.Title, actionText(e))
-	}
-}
-
 // printDeleteResult prints the plan of a dry run (the plan for a person, or one record per
 // key) or the outcome of a real run.
-func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan []*planEntry, dryRun bool) error {
+func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan, dryRun bool) error {
 	r := output.Result{Data: plan, Rows: output.TableOf(outcomeColumns(), plan)}
 	if dryRun {
 		r.Rows = output.TableOf(dryRunColumns(), plan)
 		r.Text = func(w io.Writer) error {
-			printPlan(w, plan, true)
+			plan.WriteText(w, true)
 			fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
 			return nil
 		}
@@ -716,12 +329,12 @@ func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan []*
 var deleteSpec = output.Spec{Command: "delete", Shape: output.Records}
 
 // outcomeColumns are a real run's records: what happened to each key.
-func outcomeColumns() []output.Column[*planEntry] {
-	return []output.Column[*planEntry]{
-		{Header: "id", Value: func(e *planEntry) string { return e.ID }},
-		{Header: "title", Value: func(e *planEntry) string { return e.Title }},
-		{Header: "action", Value: func(e *planEntry) string { return e.Action }},
-		{Header: "outcome", Value: func(e *planEntry) string {
+func outcomeColumns() []output.Column[*deleteplan.Entry] {
+	return []output.Column[*deleteplan.Entry]{
+		{Header: "id", Value: func(e *deleteplan.Entry) string { return e.ID }},
+		{Header: "title", Value: func(e *deleteplan.Entry) string { return e.Title }},
+		{Header: "action", Value: func(e *deleteplan.Entry) string { return string(e.Action) }},
+		{Header: "outcome", Value: func(e *deleteplan.Entry) string {
 			if e.Deleted {
 				return "deleted"
 			}
@@ -733,13 +346,13 @@ func outcomeColumns() []output.Column[*planEntry] {
 // dryRunColumns are a dry run's records, one per key: how many resources it owns, the action
 // and the heir's email (empty unless transferred), so a script asking for -o csv gets
 // records, not the plan written for a person.
-func dryRunColumns() []output.Column[*planEntry] {
-	return []output.Column[*planEntry]{
-		{Header: "id", Value: func(e *planEntry) string { return e.ID }},
-		{Header: "title", Value: func(e *planEntry) string { return e.Title }},
-		{Header: "resources", Value: func(e *planEntry) string { return strconv.Itoa(len(e.Resources)) }},
-		{Header: "action", Value: func(e *planEntry) string { return e.Action }},
-		{Header: "transferTo", Value: func(e *planEntry) string {
+func dryRunColumns() []output.Column[*deleteplan.Entry] {
+	return []output.Column[*deleteplan.Entry]{
+		{Header: "id", Value: func(e *deleteplan.Entry) string { return e.ID }},
+		{Header: "title", Value: func(e *deleteplan.Entry) string { return e.Title }},
+		{Header: "resources", Value: func(e *deleteplan.Entry) string { return strconv.Itoa(len(e.Resources)) }},
+		{Header: "action", Value: func(e *deleteplan.Entry) string { return string(e.Action) }},
+		{Header: "transferTo", Value: func(e *deleteplan.Entry) string {
 			if e.TransferTo == nil {
 				return ""
 			}

@@ -19,6 +19,8 @@ var deleteUnderTest = cmdUnderTest[deleteOptions]{
 func TestNewCmdDelete(t *testing.T) {
 	const noTerminalMsg = "deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan"
 	const nameThem = "name the keys to delete (ID or title), select them with --filter, or pass --all for every key"
+	const allAndKeys = "--all and KEY arguments contradict each other: give the keys, or --all for every key"
+	const emptyKey = "an empty KEY: give an API key ID or exact title"
 	testNewCmd(t, deleteUnderTest, []flagRow[deleteOptions]{
 		{name: "one key", tty: true, argv: []string{"delete", "old CI key"}, want: deleteOptions{Refs: []string{"old CI key"}}, format: "table"},
 		{name: "alias rm", tty: true, argv: []string{"rm", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
@@ -31,10 +33,11 @@ func TestNewCmdDelete(t *testing.T) {
 		{name: "all", tty: true, argv: []string{"delete", "--all"}, want: deleteOptions{Refs: []string{}, All: true}},
 		{name: "all with a filter", tty: true, argv: []string{"delete", "--all", "--filter", "status=expired"},
 			want: deleteOptions{Refs: []string{}, All: true, Filters: []string{"status=expired"}}},
-		// --all and KEY are refused together unless a --filter is given too; the run then
-		// decides.
+		// --all and KEY are refused together, a --filter given or not: KEYs never need --all.
 		{name: "all, keys and a filter", tty: true, argv: []string{"delete", "--all", "k1", "--filter", "status=expired"},
-			want: deleteOptions{All: true, Refs: []string{"k1"}, Filters: []string{"status=expired"}}},
+			err: allAndKeys, kind: errkind.Usage, code: exitUsage},
+		{name: "all, keys and a filter, dry run", argv: []string{"delete", "k1", "--filter", "status=expired", "--dry-run", "--all"},
+			err: allAndKeys, kind: errkind.Usage, code: exitUsage},
 		{name: "all=false with keys", tty: true, argv: []string{"delete", "--all=false", "k1"}, want: deleteOptions{Refs: []string{"k1"}}},
 		{name: "transfer-to", tty: true, argv: []string{"delete", "k1", "--transfer-to", "erin@acme.example"},
 			want: deleteOptions{Refs: []string{"k1"}, TransferTo: "erin@acme.example"}},
@@ -56,13 +59,16 @@ func TestNewCmdDelete(t *testing.T) {
 		// An empty --filter (a string array, which the empty-value check of string flags
 		// skips) is refused by the filter parser in RunE; a KEY argument is not a flag.
 		{name: "empty filter", argv: []string{"delete", "--filter", ""}, err: `invalid filter "": it must start with a field name (fields: id, title, role, creator, email, created, expires, status)`, kind: errkind.Usage, code: exitUsage},
-		{name: "empty KEY reaches the run", tty: true, argv: []string{"delete", ""}, want: deleteOptions{Refs: []string{""}}},
+		// An empty KEY names no key: refused in RunE, before any session or request.
+		{name: "empty KEY", tty: true, argv: []string{"delete", ""}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
+		{name: "empty KEY after a key", tty: true, argv: []string{"delete", "k1", "", "--dry-run"}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
+		{name: "empty KEY with a filter", argv: []string{"delete", "--filter", "status=expired", "", "--yes"}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
+		{name: "blank KEY is a title", tty: true, argv: []string{"delete", " "}, want: deleteOptions{Refs: []string{" "}}},
 
 		{name: "nothing named", argv: []string{"delete"}, err: nameThem, kind: errkind.Usage, code: exitUsage},
 		{name: "nothing named, with yes", argv: []string{"delete", "--yes", "--no-transfer"}, err: nameThem, kind: errkind.Usage, code: exitUsage},
 		{name: "nothing named, all=no", argv: []string{"delete", "--all=no"}, err: nameThem, kind: errkind.Usage, code: exitUsage},
-		{name: "all and keys", argv: []string{"delete", "--all", "k1"},
-			err: "--all and KEY arguments contradict each other: give the keys, or --all for every key", kind: errkind.Usage, code: exitUsage},
+		{name: "all and keys", argv: []string{"delete", "--all", "k1"}, err: allAndKeys, kind: errkind.Usage, code: exitUsage},
 		{name: "transfer-to and no-transfer", argv: []string{"delete", "k1", "--transfer-to", "m1", "--no-transfer"},
 			err: "--transfer-to and --no-transfer contradict each other: give one", kind: errkind.Usage, code: exitUsage},
 		// The flags' own checks come before the command's argument rules.

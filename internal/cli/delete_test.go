@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/deleteplan"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
@@ -459,31 +460,6 @@ func TestDeleteOwningKeysWithoutTerminalNeedsAnHeir(t *testing.T) {
 	}
 }
 
-// TestFailureSummaryCountsWhatHappened: after failures the summary says what was and was not
-// deleted; "the others were" was false of a single key and of keys an interruption left untried.
-func TestFailureSummaryCountsWhatHappened(t *testing.T) {
-	entries := func(deleted ...bool) []*planEntry {
-		plan := make([]*planEntry, len(deleted))
-		for i, d := range deleted {
-			plan[i] = &planEntry{Deleted: d}
-		}
-		return plan
-	}
-	for _, tt := range []struct {
-		plan []*planEntry
-		want string
-	}{
-		{entries(false), "The key was not deleted."},
-		{entries(false, false), "None of the 2 keys was deleted."},
-		{entries(true, false, true), "1 key of 3 not deleted; 2 deleted."},
-		{entries(true, false, false), "2 keys of 3 not deleted; 1 deleted."},
-	} {
-		if got := failureSummary(tt.plan); got != tt.want {
-			t.Errorf("failureSummary = %q, want %q", got, tt.want)
-		}
-	}
-}
-
 // runDeleteCmd runs a delete command line through the root command, with runF in place of
 // runDelete: the seam shows what RunE decides before anything is opened or fetched.
 func runDeleteCmd(t *testing.T, tty bool, runF func(context.Context, *deleteOptions) error, args ...string) (stderr string, err error) {
@@ -581,5 +557,23 @@ func TestDeleteCallsInOrder(t *testing.T) {
 	}
 	if got := orgRequests(log.take()); !slices.Equal(got, want) {
 		t.Errorf("requests:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestDeleteKeysBesideAFilterNeedNoAll: the every-key rule judges what the filter matches, so
+// a KEY plus a filter matching every other key is planned without --all (which KEYs refuse),
+// while the filter alone matching every key still needs it.
+func TestDeleteKeysBesideAFilterNeedNoAll(t *testing.T) {
+	ts := newTestSandbox(t)
+	_, keys, _ := ts.run("list", "-o", "csv", "--columns", "id", "--no-headers")
+	total := len(strings.Fields(keys))
+	code, out, errOut := ts.run("delete", "GeoServer sync", "--filter", "title!=GeoServer sync", "--no-transfer", "--dry-run", "-o", "json")
+	var plan []deleteplan.Entry
+	if code != exitOK || json.Unmarshal([]byte(out), &plan) != nil || len(plan) != total || plan[0].Title != "GeoServer sync" {
+		t.Fatalf("KEY and a filter matching the others: exit %d, %d entries (want %d, GeoServer sync first), stderr %q", code, len(plan), total, errOut)
+	}
+	code, _, errOut = ts.run("delete", "GeoServer sync", "--filter", `title!=""`, "--no-transfer", "--dry-run")
+	if want := fmt.Sprintf("Error: the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter\n", total); code != exitUsage || errOut != want {
+		t.Errorf("KEY and a filter matching every key: exit %d, stderr %q; want exit 2, %q", code, errOut, want)
 	}
 }

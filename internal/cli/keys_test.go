@@ -1,15 +1,11 @@
 package cli
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
-
-	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 )
 
 // maxRecordedRequests bounds what one test's recording server answers.
@@ -121,32 +117,5 @@ func TestKeyIDsAreFetchedNotListed(t *testing.T) {
 		if got := keyRequests(log.take()); strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 			t.Errorf("%q asked:\n%s\nwant:\n%s", tc.args, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 		}
-	}
-}
-
-// otherKeyServer answers every GET of a key with another key.
-type otherKeyServer struct{ staticKeys }
-
-func (otherKeyServer) GetKey(context.Context, string) (jmapcloud.APIKey, error) {
-	return jmapcloud.APIKey{ID: "bbbe313b-41dd-463c-95f4-e437d004de68", Title: "someone else"}, nil
-}
-
-// TestFetchedKeyMustBeTheOneAskedFor: an answer to GET …/api-keys/ID that is another key is
-// refused, so delete never goes on to delete that other key.
-func TestFetchedKeyMustBeTheOneAskedFor(t *testing.T) {
-	const asked = "d8158cb8-613f-40cc-b0c4-e56a007ef53d"
-	var warn keyWarnings
-	_, err := findKey(context.Background(), otherKeyServer{}, asked, &warn)
-	want := "asked for API key " + asked + ", the server answered with API key bbbe313b-41dd-463c-95f4-e437d004de68; nothing was done\nrun the command again, or name the key by title"
-	if err == nil || err.Error() != want {
-		t.Errorf("show: %v, want %q", err, want)
-	}
-	keys, err := selectKeys(context.Background(), otherKeyServer{}, []string{asked}, nil, false, time.Now(), &warn)
-	if err == nil || err.Error() != want || keys != nil {
-		t.Errorf("delete selected %v, err %v; want none and %q", keys, err, want)
-	}
-	// The ID as the server spells it is the same key.
-	if _, err := findKey(context.Background(), otherKeyServer{}, "BBBE313B-41DD-463C-95F4-E437D004DE68", &warn); err != nil {
-		t.Errorf("the same ID in capitals: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -127,16 +128,16 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if large {
 		runtime.GC()
 	}
-	var warn keyWarnings
+	var warn keyselect.Warnings
 	var shownUnknown, undecided []string // per malformed key: the fields it cannot tell
-	rows := filterKeyRows(keys, filters, now, func(k *jmapcloud.APIKey, field string) {
+	rows := keyselect.FilterRows(keys, filters, now, func(k *jmapcloud.APIKey, field string) {
 		if field != "" {
-			warn.add(k, "left out: the filter on "+field+" needs it")
+			warn.Add(k, "left out: the filter on "+field+" needs it")
 			undecided = append(undecided, field)
 			return
 		}
-		warn.add(k, "")
-		shownUnknown = append(shownUnknown, unreadableFields(k)...)
+		warn.Add(k, "")
+		shownUnknown = append(shownUnknown, keyselect.UnreadableFields(k)...)
 	})
 	if large {
 		runtime.GC() // keys is no longer live here: its array is garbage
@@ -151,7 +152,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		Color:           opts.IO.ColorEnabled(),
 		Now:             now,
 	})
-	warn.write(opts.IO.ErrOut)
+	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return err
 	}
@@ -180,6 +181,13 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "\n"))
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // listFilters parses --filter and turns the shortcuts into the same filters.
@@ -230,34 +238,4 @@ func printKeyRows(w io.Writer, rows []output.Key, opts output.KeyPrintOptions) e
 		opts.NoHeaders = true
 	}
 	return nil
-}
-
-// filterKeyRows converts and filters in one pass, as output.FilterKeys over every converted
-// key would, without a second slice of every key: on 100,000 keys that copy alone is 14 MB of
-// the command's peak memory (docs/performance.md). Malformed keys (see matchMalformed) are
-// told to malformedKey: kept ones with field "", left-out undecided ones with the field a
-// filter needed.
-func filterKeyRows(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time, malformedKey func(k *jmapcloud.APIKey, field string)) []output.Key {
-	rows := make([]output.Key, 0, len(keys))
-next:
-	for i := range keys {
-		row := toOutputKey(keys[i], now)
-		if malformed(&keys[i]) {
-			keep, field := matchMalformed(&keys[i], row, filters)
-			if keep || field != "" {
-				malformedKey(&keys[i], field)
-			}
-			if keep {
-				rows = append(rows, row)
-			}
-			continue
-		}
-		for _, f := range filters {
-			if !f.Match(row) {
-				continue next
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows
 }

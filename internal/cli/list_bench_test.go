@@ -10,6 +10,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -127,17 +128,17 @@ func TestFilterOutputKeys(t *testing.T) {
 	}
 }
 
-// filterOutputKeys is filterKeyRows without the malformed-key callback, as the benchmarks
+// filterOutputKeys is keyselect.FilterRows without the malformed-key callback, as the benchmarks
 // measure it.
 func filterOutputKeys(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time) []output.Key {
-	return filterKeyRows(keys, filters, now, func(*jmapcloud.APIKey, string) {})
+	return keyselect.FilterRows(keys, filters, now, func(*jmapcloud.APIKey, string) {})
 }
 
-// toOutputKeys converts every key, the second slice filterKeyRows avoids.
+// toOutputKeys converts every key, the second slice keyselect.FilterRows avoids.
 func toOutputKeys(keys []jmapcloud.APIKey, now time.Time) []output.Key {
 	rows := make([]output.Key, len(keys))
 	for i, k := range keys {
-		rows[i] = toOutputKey(k, now)
+		rows[i] = keyselect.Row(k, now)
 	}
 	return rows
 }

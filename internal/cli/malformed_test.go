@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
-	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 const (
@@ -45,9 +43,9 @@ func newMalformedServer(t *testing.T) *malformedServer {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch {
 		case r.Method == http.MethodGet && r.URL.Path == keys:
-			w.Write([]byte(malformedKeys))
+			_, _ = w.Write([]byte(malformedKeys))
 		case r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/resources"):
-			w.Write([]byte(`[]`))
+			_, _ = w.Write([]byte(`[]`))
 		case r.Method == http.MethodDelete && strings.HasPrefix(r.URL.Path, keys+"/"):
 			ms.mu.Lock()
 			ms.deletes = append(ms.deletes, strings.TrimPrefix(r.URL.Path, keys+"/"))
@@ -210,71 +208,5 @@ func TestMalformedKeyOnATerminal(t *testing.T) {
 	}
 	if line == "" || strings.Contains(line, "never") || !strings.Contains(line, "unknown") {
 		t.Fatalf("the row of the key with an unreadable expiry: %q\n%s", line, out)
-	}
-}
-
-// TestAmbiguousTitleListsExpiriesAsKnown: the list of keys sharing a title says "expiry
-// unreadable" or "never expires" rather than printing the zero date 0001-01-01.
-func TestAmbiguousTitleListsExpiriesAsKnown(t *testing.T) {
-	keys := []jmapcloud.APIKey{
-		{ID: "k-1", Title: "dup", Role: "ORG_EDITOR", ExpirationDate: time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC)},
-		{ID: "k-2", Title: "Dup", Role: "ORG_VIEWER", Unreadable: &jmapcloud.KeyProblems{ExpirationDate: `expirationDate: not a date: "x"`}},
-		{ID: "k-3", Title: "DUP", Role: "ORG_VIEWER"},
-	}
-	_, err := resolveKey(keys, "dup")
-	want := "3 API keys are titled \"dup\"; name one by ID:\n" +
-		"  k-1  dup  (editor, expires 2027-06-01)\n" +
-		"  k-2  Dup  (viewer, expiry unreadable)\n" +
-		"  k-3  DUP  (viewer, never expires)"
-	if err == nil || err.Error() != want || exitCode(err) != exitUsage {
-		t.Fatalf("got %v (exit %d)\nwant:\n%s", err, exitCode(err), want)
-	}
-	if _, err := resolveKey([]jmapcloud.APIKey{{Title: "no id"}}, ""); err == nil || exitCode(err) != exitUsage {
-		t.Fatalf("an empty KEY matched a key without an ID: %v", err)
-	}
-}
-
-// TestUnreadableSecretFieldIsNoWarning: a listed key whose secret-named field is not a string
-// (the list never shows a secret) is read whole for every command: no warning, and above
-// all no empty one ("Warning: API key ID: " and nothing after it).
-func TestUnreadableSecretFieldIsNoWarning(t *testing.T) {
-	keys := []jmapcloud.APIKey{
-		{ID: goodKeyID, Title: "odd", Role: "ORG_VIEWER", Unreadable: &jmapcloud.KeyProblems{Secret: "apiKey: a boolean, not a string"}},
-	}
-	if malformed(&keys[0]) {
-		t.Errorf("a key whose only unreadable field is its secret counts as malformed: %q", keyWarning(&keys[0], ""))
-	}
-	var warn keyWarnings
-	rows := filterKeyRows(keys, nil, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), func(k *jmapcloud.APIKey, field string) { warn.add(k, "") })
-	var stderr strings.Builder
-	warn.write(&stderr)
-	if len(rows) != 1 || stderr.Len() != 0 {
-		t.Errorf("%d rows, warnings %q; want the key and no warning", len(rows), stderr.String())
-	}
-}
-
-// TestEveryKeySelectedCountsKeysNotListEntries: a list that names a key twice (a bare array
-// is not checked for repeats) still has every key selected by a filter that matches them
-// all: --all is required, as for a list without repeats.
-func TestEveryKeySelectedCountsKeysNotListEntries(t *testing.T) {
-	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
-	all := []jmapcloud.APIKey{
-		{ID: "k-1", Title: "a", Role: "ORG_VIEWER"},
-		{ID: "k-2", Title: "b", Role: "ORG_VIEWER"},
-		{ID: "k-1", Title: "a", Role: "ORG_VIEWER"},
-	}
-	f, err := output.ParseFilter("role=viewer", now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var warn keyWarnings
-	chosen, err := selectAmong(context.Background(), &keyFinder{all: all, listed: true}, nil, []output.Filter{f}, false, now, &warn)
-	if exitCode(err) != exitUsage || !strings.Contains(fmt.Sprint(err), "matches every key of the organization (2)") {
-		t.Fatalf("selected %d keys, err %v; want exit 2 asking for --all", len(chosen), err)
-	}
-	// --all alone selects each key once.
-	chosen, err = selectAmong(context.Background(), &keyFinder{all: all, listed: true}, nil, nil, true, now, &warn)
-	if err != nil || len(chosen) != 2 || chosen[0].ID != "k-1" || chosen[1].ID != "k-2" {
-		t.Fatalf("--all selected %v (err %v), want k-1 and k-2 once each", chosen, err)
 	}
 }

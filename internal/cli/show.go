@@ -10,6 +10,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -90,16 +91,12 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	var warn keyWarnings
-	key, err := findKey(ctx, api, opts.Ref, &warn)
-	if err == nil && malformed(&key) {
-		warn.add(&key, "")
-	}
-	warn.write(opts.IO.ErrOut)
+	key, warn, err := keyselect.Find(ctx, api, opts.Ref)
+	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return err
 	}
-	row := toOutputKey(key, now)
+	row := keyselect.Row(key, now)
 	if err := p.Print(showResult(row, key.Problems())); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/deleteplan"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
@@ -129,7 +130,7 @@ func TestDeleteSelectingEveryKeyNeedsAll(t *testing.T) {
 
 	// With --all the same dry run shows every key; --all alone selects every key.
 	code, out, errOut := ts.run("delete", "--filter", "title!=no such title", "--all", "--dry-run", "-o", "json")
-	var plan []planEntry
+	var plan []deleteplan.Entry
 	if code != exitOK || json.Unmarshal([]byte(out), &plan) != nil || len(plan) != total {
 		t.Fatalf("--filter --all --dry-run: exit %d, %d entries, stderr %s", code, len(plan), errOut)
 	}

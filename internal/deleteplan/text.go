@@ -1,0 +1,128 @@
+package deleteplan
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
+)
+
+// WriteText writes the plan for a person: each key, what it owns, and with withActions what
+// will happen. Every string from the server is sanitised (titles are %q-quoted, which escapes
+// them too): a resource name must not write the clipboard or redraw the screen right before
+// an irreversible delete.
+func (p Plan) WriteText(w io.Writer, withActions bool) {
+	for _, e := range p {
+		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, sanitize.Text(e.ID), resourceSummary(e.Resources))
+		for _, r := range e.Resources {
+			fmt.Fprintf(w, "  - %-11s %s\n", resourceNoun(r.Type), sanitize.Text(r.Name))
+		}
+		if withActions {
+			fmt.Fprintf(w, "  → key deleted; %s\n", actionText(e))
+		}
+	}
+}
+
+// WriteActions restates only what will happen, once the resources have been listed.
+func (p Plan) WriteActions(w io.Writer) {
+	for _, e := range p {
+		fmt.Fprintf(w, "API key %q will be deleted; %s\n", e.Title, actionText(e))
+	}
+}
+
+func actionText(e *Entry) string {
+	switch e.Action {
+	case Transfer:
+		return fmt.Sprintf("resources move to %s <%s>", sanitize.Text(e.TransferTo.Name), sanitize.Text(e.TransferTo.Email))
+	case DeleteResources:
+		return "resources are DELETED with the key"
+	case None:
+		return "owns nothing"
+	}
+	return "who inherits the resources is not chosen (pass --transfer-to or --no-transfer)"
+}
+
+// resourceSummary counts a key's resources by type: "2 data sources, 1 project".
+func resourceSummary(res []jmapcloud.Resource) string {
+	if len(res) == 0 {
+		return "no resources"
+	}
+	counts := map[string]int{}
+	for _, r := range res {
+		counts[r.Type]++
+	}
+	var parts []string
+	for _, t := range []string{"DATASOURCE", "PROJECT", "LAYER", "TABLE"} {
+		if n := counts[t]; n > 0 {
+			parts = append(parts, plural(n, resourceNoun(t)))
+			delete(counts, t)
+		}
+	}
+	var rest []string
+	for t := range counts {
+		rest = append(rest, t)
+	}
+	sort.Strings(rest)
+	for _, t := range rest {
+		parts = append(parts, plural(counts[t], resourceNoun(t)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func resourceNoun(t string) string {
+	switch t {
+	case "DATASOURCE":
+		return "data source"
+	case "PROJECT":
+		return "project"
+	case "LAYER":
+		return "layer"
+	case "TABLE":
+		return "table"
+	}
+	return sanitize.Text(strings.ToLower(t)) // a type we do not know, as the server named it
+}
+
+// OwningKeys says how many of the plan's keys own resources, in English: "1 of the 2 keys
+// owns resources".
+func (p Plan) OwningKeys() string {
+	owning, selected := p.Owning(), len(p)
+	switch {
+	case selected == 1:
+		return "the key owns resources"
+	case owning == 1:
+		return fmt.Sprintf("1 of the %d keys owns resources", selected)
+	case owning == selected:
+		return fmt.Sprintf("all %d keys own resources", selected)
+	}
+	return fmt.Sprintf("%d of the %d keys own resources", owning, selected)
+}
+
+// FailureSummary counts what a delete with failures did: "the others were" would be false of
+// one key, or of keys an interruption left untried.
+func (p Plan) FailureSummary() string {
+	deleted := 0
+	for _, e := range p {
+		if e.Deleted {
+			deleted++
+		}
+	}
+	notDeleted := len(p) - deleted
+	switch {
+	case len(p) == 1:
+		return "The key was not deleted."
+	case deleted == 0:
+		return fmt.Sprintf("None of the %d keys was deleted.", len(p))
+	}
+	return fmt.Sprintf("%s of %d not deleted; %d deleted.", plural(notDeleted, "key"), len(p), deleted)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

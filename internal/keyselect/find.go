@@ -1,0 +1,146 @@
+package keyselect
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
+)
+
+// Source is what selecting keys asks of the organization's API.
+type Source interface {
+	ListKeys(ctx context.Context) ([]jmapcloud.APIKey, error)
+	GetKey(ctx context.Context, id string) (jmapcloud.APIKey, error)
+}
+
+// uuidPattern is the shape of the API's key IDs (UUIDs, API.md).
+var uuidPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
+})
+
+// finder resolves KEY arguments as resolve does among every key, listing the organization
+// only when it must: a KEY shaped as an ID is fetched by that ID (one small request; the list
+// of 100,000 keys is 24 MB), and the list, fetched once, serves titles and the IDs the server
+// does not know by that spelling (a title may look like a UUID, and resolve matches IDs
+// case-insensitively).
+type finder struct {
+	src    Source
+	all    []jmapcloud.APIKey // every key, once listed
+	listed bool
+}
+
+// list returns every key of the organization, asking the server the first time only.
+func (f *finder) list(ctx context.Context) ([]jmapcloud.APIKey, error) {
+	if !f.listed {
+		keys, err := f.src.ListKeys(ctx)
+		if err != nil {
+			return nil, err
+		}
+		f.all, f.listed = keys, true
+	}
+	return f.all, nil
+}
+
+// find resolves one KEY: by ID first, then by exact title (see resolve).
+func (f *finder) find(ctx context.Context, ref string) (jmapcloud.APIKey, error) {
+	if err := CheckRef(ref); err != nil {
+		return jmapcloud.APIKey{}, err // before any request
+	}
+	if !f.listed && uuidPattern().MatchString(ref) {
+		k, err := f.src.GetKey(ctx, ref)
+		switch {
+		case err == nil:
+			return k, checkFetchedKey(k, ref)
+		case !jmapcloud.IsNotFound(err):
+			return jmapcloud.APIKey{}, err
+		}
+	}
+	all, err := f.list(ctx)
+	if err != nil {
+		return jmapcloud.APIKey{}, err
+	}
+	return resolve(all, ref)
+}
+
+// checkFetchedKey refuses an answer to GET …/api-keys/ID that is another key: delete would
+// then read and delete that other key. A key sent without an ID is left to the callers, which
+// warn about it (Find) or refuse it (Select), as they do for a listed one.
+func checkFetchedKey(k jmapcloud.APIKey, id string) error {
+	if k.ID == "" || strings.EqualFold(k.ID, id) {
+		return nil
+	}
+	return fmt.Errorf("asked for API key %s, the server answered with API key %s; nothing was done\nrun the command again, or name the key by title", id, sanitize.Text(k.ID))
+}
+
+// Find resolves one KEY (an ID or exact title), with the warnings to write whether or not it
+// was found: about the key found when it is malformed, and when no key has ref as ID or title,
+// about the keys whose title is unreadable (ref may be one).
+func Find(ctx context.Context, src Source, ref string) (jmapcloud.APIKey, Warnings, error) {
+	var warn Warnings
+	keys := &finder{src: src}
+	k, err := keys.find(ctx, ref)
+	switch {
+	case err == nil && Malformed(&k):
+		warn.Add(&k, "")
+	case errkind.Is(err, errkind.NotFound):
+		warnUnreadableTitles(keys.all, &warn)
+	}
+	return k, warn, err
+}
+
+// CheckRef refuses an empty KEY, which names no key (a usage error).
+func CheckRef(ref string) error {
+	if ref == "" {
+		return errkind.Usagef("an empty KEY: give an API key ID or exact title")
+	}
+	return nil
+}
+
+// resolve finds a key by ID or by exact, case-insensitive title among keys. Ambiguity is a
+// usage error listing the matches; no match is not found.
+func resolve(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
+	if err := CheckRef(ref); err != nil {
+		return jmapcloud.APIKey{}, err
+	}
+	for _, k := range keys {
+		if strings.EqualFold(k.ID, ref) {
+			return k, nil
+		}
+	}
+	var matches []jmapcloud.APIKey
+	for _, k := range keys {
+		if strings.EqualFold(k.Title, ref) {
+			matches = append(matches, k)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return matches[0], nil
+	case 0:
+		return jmapcloud.APIKey{}, errkind.NotFoundf("no API key with ID or title %q\nrun `apikeys list` to see the keys", ref)
+	}
+	sort.Slice(matches, func(i, j int) bool { return matches[i].ID < matches[j].ID })
+	var lines []string
+	for _, m := range matches {
+		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, %s)", m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)))
+	}
+	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+}
+
+// expiryNote says when k expires, as the ambiguity list shows it.
+func expiryNote(k *jmapcloud.APIKey) string {
+	switch {
+	case !k.ExpirationDate.IsZero():
+		return "expires " + k.ExpirationDate.UTC().Format("2006-01-02")
+	case k.Problems().ExpirationDate != "":
+		return "expiry unreadable"
+	}
+	return "never expires"
+}

@@ -1,0 +1,158 @@
+package keyselect
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
+)
+
+// Selection is what a command was asked to choose: KEY arguments (IDs or exact titles), list
+// filters, or with All and neither, every key of the organization. Given with Filters, All
+// allows a selection of every key (see Select).
+type Selection struct {
+	Refs    []string
+	Filters []output.Filter
+	All     bool
+}
+
+// Select resolves a Selection into a de-duplicated list of keys to delete, in order: the KEYs
+// as given, then the keys the filters match, sorted as list sorts them. The warnings about the
+// malformed keys chosen are returned whether or not the selection stands.
+//
+// It refuses, with nothing selected: an unknown KEY (not found, naming every unknown one); a
+// selection that an unreadable field leaves uncertain (a filter cannot tell whether a key
+// matches); a chosen key without an ID, which cannot be deleted; and filters matching every
+// key of the organization unless All says so (a usage error). KEYs alone are fetched by ID
+// where they are IDs; Filters and All choose among every key, so with them the organization is
+// listed first and the KEYs are found in that list.
+func Select(ctx context.Context, src Source, sel Selection, now time.Time) ([]jmapcloud.APIKey, Warnings, error) {
+	var warn Warnings
+	keys := &finder{src: src}
+	if sel.All || len(sel.Filters) > 0 {
+		if _, err := keys.list(ctx); err != nil {
+			return nil, warn, err
+		}
+	}
+	chosen, err := selectAmong(ctx, keys, sel, now, &warn)
+	if err != nil {
+		return nil, warn, err
+	}
+	for i := range chosen {
+		if chosen[i].ID == "" {
+			return nil, warn, fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))
+		}
+	}
+	return chosen, warn, nil
+}
+
+// selectAmong chooses the keys; keys is already listed when All or Filters are given.
+func selectAmong(ctx context.Context, keys *finder, sel Selection, now time.Time, warn *Warnings) ([]jmapcloud.APIKey, error) {
+	seen := map[string]bool{}
+	var chosen []jmapcloud.APIKey
+	if sel.All && len(sel.Refs) == 0 && len(sel.Filters) == 0 {
+		all := keys.all
+		for i := range all {
+			if Malformed(&all[i]) {
+				warn.Add(&all[i], "")
+			}
+			if !seen[all[i].ID] { // a bare array may name a key twice: delete it once
+				seen[all[i].ID] = true
+				chosen = append(chosen, all[i])
+			}
+		}
+		return chosen, nil
+	}
+	var unknown []string
+	for _, ref := range sel.Refs {
+		k, err := keys.find(ctx, ref)
+		if err != nil {
+			if errkind.Is(err, errkind.NotFound) {
+				unknown = append(unknown, ref)
+				continue
+			}
+			return nil, err
+		}
+		if !seen[k.ID] {
+			seen[k.ID] = true
+			chosen = append(chosen, k)
+			if Malformed(&k) {
+				warn.Add(&chosen[len(chosen)-1], "")
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
+		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
+	}
+	if len(sel.Filters) > 0 {
+		return addFiltered(chosen, seen, keys.all, sel, now, warn)
+	}
+	return chosen, nil
+}
+
+// addFiltered appends to chosen the keys among all that the filters match, unless a filter
+// cannot decide a malformed key or the filters match every key without sel.All.
+func addFiltered(chosen []jmapcloud.APIKey, seen map[string]bool, all []jmapcloud.APIKey, sel Selection, now time.Time, warn *Warnings) ([]jmapcloud.APIKey, error) {
+	undecided := 0
+	rows := FilterRows(all, sel.Filters, now, func(k *jmapcloud.APIKey, field string) {
+		if field != "" {
+			warn.Add(k, "a filter on "+field+" cannot tell whether it matches")
+			undecided++
+		} else {
+			warn.Add(k, "")
+		}
+	})
+	if undecided > 0 {
+		return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))
+	}
+	byID := map[string]jmapcloud.APIKey{}
+	for _, k := range all {
+		byID[k.ID] = k
+	}
+	output.SortKeys(rows, nil)
+	matched := map[string]bool{}
+	for _, r := range rows {
+		matched[r.ID] = true
+		if !seen[r.ID] {
+			seen[r.ID] = true
+			chosen = append(chosen, byID[r.ID])
+		}
+	}
+	// The filters' matches, not the KEYs beside them, and against the keys, not the list's
+	// entries: a bare array may name a key twice.
+	if err := checkEveryKeySelected(len(matched), len(byID), sel.All); err != nil {
+		return nil, err
+	}
+	return chosen, nil
+}
+
+// checkEveryKeySelected refuses a filter selection that is every key of the organization
+// unless all says so (as kubectl asks): a filter that matches everything is more often a
+// mistake (an unset variable, a wrong field) than a wish. Dry runs are refused too, so a
+// script tried with --dry-run behaves the same once the flag is removed.
+func checkEveryKeySelected(selected, total int, all bool) error {
+	if all || total == 0 || selected < total {
+		return nil
+	}
+	return errkind.Usagef("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
+}
+
+func quoteList(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
