@@ -166,7 +166,7 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 	var msgs []string
 	if len(undecided) > 0 {
 		msgs = append(msgs, fmt.Sprintf("%s left out: a filter reads %s, which the server sent unreadable (see the warnings)",
-			plural(len(undecided), "API key"), strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")))
+			output.Plural(len(undecided), "API key"), strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")))
 	}
 	var unsorted []string
 	for _, s := range sortKeys {
@@ -181,13 +181,6 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 		return nil
 	}
 	return errors.New(strings.Join(msgs, "\n"))
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // listFilters parses --filter and turns the shortcuts into the same filters.

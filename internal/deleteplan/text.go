@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -57,7 +58,7 @@ func resourceSummary(res []jmapcloud.Resource) string {
 	var parts []string
 	for _, t := range []string{"DATASOURCE", "PROJECT", "LAYER", "TABLE"} {
 		if n := counts[t]; n > 0 {
-			parts = append(parts, plural(n, resourceNoun(t)))
+			parts = append(parts, output.Plural(n, resourceNoun(t)))
 			delete(counts, t)
 		}
 	}
@@ -67,7 +68,7 @@ func resourceSummary(res []jmapcloud.Resource) string {
 	}
 	sort.Strings(rest)
 	for _, t := range rest {
-		parts = append(parts, plural(counts[t], resourceNoun(t)))
+		parts = append(parts, output.Plural(counts[t], resourceNoun(t)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -117,12 +118,5 @@ func (p Plan) FailureSummary() string {
 	case deleted == 0:
 		return fmt.Sprintf("None of the %d keys was deleted.", len(p))
 	}
-	return fmt.Sprintf("%s of %d not deleted; %d deleted.", plural(notDeleted, "key"), len(p), deleted)
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
+	return fmt.Sprintf("%s of %d not deleted; %d deleted.", output.Plural(notDeleted, "key"), len(p), deleted)
 }

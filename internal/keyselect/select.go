@@ -108,7 +108,7 @@ func addFiltered(chosen []jmapcloud.APIKey, seen map[string]bool, all []jmapclou
 		}
 	})
 	if undecided > 0 {
-		return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", plural(undecided, "API key"))
+		return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", output.Plural(undecided, "API key"))
 	}
 	byID := map[string]jmapcloud.APIKey{}
 	for _, k := range all {
@@ -148,11 +148,4 @@ func quoteList(items []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return strings.Join(q, ", ")
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -176,3 +176,11 @@ func TestNormalizeKey(t *testing.T) {
 		t.Errorf("NormalizeKey(zero key with status) = %+v", got)
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "0 keys", 1: "1 key", 2: "2 keys", 11: "11 keys"} {
+		if got := Plural(n, "key"); got != want {
+			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
