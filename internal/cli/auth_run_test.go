@@ -168,7 +168,9 @@ func TestRunAuthLoginWithFakeSessions(t *testing.T) {
 			}
 			fake := tc.fake
 			deps, streams := fakeAuthDeps(t, tc.tty, &s, &fake, p)
-			streams.In.(interface{ WriteString(string) (int, error) }).WriteString(tc.stdin)
+			if _, err := streams.In.(interface{ WriteString(string) (int, error) }).WriteString(tc.stdin); err != nil {
+				t.Fatal(err)
+			}
 			opts := tc.opts
 			opts.authOptions = deps
 			err := runAuthLogin(context.Background(), &opts)

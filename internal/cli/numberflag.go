@@ -37,7 +37,7 @@ func (v numberValue) Set(s string) error {
 	switch {
 	case errors.Is(err, strconv.ErrRange):
 		reason = "out of range"
-	case v.Value.Type() == "float64":
+	case v.Type() == "float64":
 		reason = "not a number"
 	}
 	return errkind.Usagef("invalid --%s %q: %s: give %s", v.name, s, reason, v.takes)

@@ -158,7 +158,7 @@ func TestRunSandboxInfoAndResourcesWithAFakeStore(t *testing.T) {
 
 	// -o csv for info: refused before anything is opened.
 	opened = nil
-	deps, streams = fakeSandboxDeps(sb, nil, output.CSV, &opened)
+	deps, _ = fakeSandboxDeps(sb, nil, output.CSV, &opened)
 	err := runSandboxInfo(context.Background(), &sandboxInfoOptions{sandboxDeps: deps})
 	if err == nil || exitCode(err) != exitUsage || len(opened) != 0 {
 		t.Errorf("info -o csv: error %v (exit %d), opened %d times; want a usage error, nothing opened", err, exitCode(err), len(opened))
