@@ -24,14 +24,33 @@ import (
 // maxPasswordStdin bounds what --password-stdin reads: a password, not a file.
 const maxPasswordStdin = 64 << 10
 
+// authSessions is what the auth subcommands ask of the session protocol (*session.Manager):
+// run tests put a fake in its place.
+type authSessions interface {
+	Login(ctx context.Context, s *config.Settings, req session.LoginRequest) (*session.LoginResult, error)
+	Logout(ctx context.Context, s *config.Settings) (*session.LogoutResult, error)
+	Status(s *config.Settings) (session.Status, error)
+}
+
 // authOptions are the dependencies the auth subcommands share.
 type authOptions struct {
 	IO       *iostreams.IOStreams
 	Prompter func() prompt.Prompter
 	Settings func() (*config.Settings, error)
 	// Sessions runs the protocol of login, logout and status.
-	Sessions func() *session.Manager
+	Sessions func() authSessions
 	Now      func() time.Time
+}
+
+// authDepsOf are the auth subcommands' dependencies from f.
+func authDepsOf(f *Factory) authOptions {
+	return authOptions{
+		IO:       f.IO,
+		Prompter: f.Prompter,
+		Settings: f.Settings,
+		Sessions: func() authSessions { return f.sessions() },
+		Now:      f.Now,
+	}
 }
 
 // authLoginOptions are the inputs of `apikeys auth login`.
@@ -42,13 +61,6 @@ type authLoginOptions struct {
 }
 
 func newAuthCmd(f *Factory) *cobra.Command {
-	deps := authOptions{
-		IO:       f.IO,
-		Prompter: f.Prompter,
-		Settings: f.Settings,
-		Sessions: f.sessions,
-		Now:      f.Now,
-	}
 	cmd := &cobra.Command{
 		Use:   "auth",
 		Short: "Log in to JMap Cloud, log out, and show the session",
@@ -59,12 +71,12 @@ scripts, need no password.
 Sessions are kept per profile (--profile, APIKEYS_PROFILE), each with its API URL and
 organization. See docs/configuration.md.`,
 	}
-	cmd.AddCommand(newAuthLoginCmd(deps, nil), newAuthLogoutCmd(deps, nil), newAuthStatusCmd(deps, f.format, nil))
+	cmd.AddCommand(newAuthLoginCmd(f, nil), newAuthLogoutCmd(f, nil), newAuthStatusCmd(f, nil))
 	return cmd
 }
 
-func newAuthLoginCmd(deps authOptions, runF func(context.Context, *authLoginOptions) error) *cobra.Command {
-	opts := &authLoginOptions{authOptions: deps}
+func newAuthLoginCmd(f *Factory, runF func(context.Context, *authLoginOptions) error) *cobra.Command {
+	opts := &authLoginOptions{authOptions: authDepsOf(f)}
 	cmd := &cobra.Command{
 		Use:   "login",
 		Short: "Log in and save the session in the profile",
@@ -254,8 +266,13 @@ func roleLabel(roles []string) string {
 
 // --- logout
 
-func newAuthLogoutCmd(deps authOptions, runF func(context.Context, *authOptions) error) *cobra.Command {
-	opts := &deps
+// authLogoutOptions are the inputs of `apikeys auth logout`: the profile's, from the settings.
+type authLogoutOptions struct {
+	authOptions
+}
+
+func newAuthLogoutCmd(f *Factory, runF func(context.Context, *authLogoutOptions) error) *cobra.Command {
+	opts := &authLogoutOptions{authOptions: authDepsOf(f)}
 	return &cobra.Command{
 		Use:   "logout",
 		Short: "Revoke the profile's session and forget it",
@@ -275,7 +292,7 @@ commands, and logout exits 1: run it again to revoke the session.`,
 	}
 }
 
-func runAuthLogout(ctx context.Context, opts *authOptions) error {
+func runAuthLogout(ctx context.Context, opts *authLogoutOptions) error {
 	s, err := opts.Settings()
 	if err != nil {
 		return err
@@ -304,8 +321,8 @@ type authStatusOptions struct {
 	Format func() (output.Format, error)
 }
 
-func newAuthStatusCmd(deps authOptions, format func() (output.Format, error), runF func(context.Context, *authStatusOptions) error) *cobra.Command {
-	opts := &authStatusOptions{authOptions: deps, Format: format}
+func newAuthStatusCmd(f *Factory, runF func(context.Context, *authStatusOptions) error) *cobra.Command {
+	opts := &authStatusOptions{authOptions: authDepsOf(f), Format: f.format}
 	return &cobra.Command{
 		Use:   "status",
 		Short: "Show the profile's session: user, organization, role, expiry, where it is stored",

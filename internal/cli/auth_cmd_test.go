@@ -1,25 +1,15 @@
 package cli
 
 import (
-	"context"
 	"testing"
-
-	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
-// authDeps are the dependencies newAuthCmd gives its subcommands.
-func authDeps(f *Factory) authOptions {
-	return authOptions{IO: f.IO, Prompter: f.Prompter, Settings: f.Settings, Sessions: f.sessions, Now: f.Now}
-}
-
 var authLoginUnderTest = cmdUnderTest[authLoginOptions]{
 	parent: []string{"auth"},
-	build: func(f *Factory, runF func(context.Context, *authLoginOptions) error) *cobra.Command {
-		return newAuthLoginCmd(authDeps(f), runF)
-	},
+	build:  newAuthLoginCmd,
 	flagFields: func(o authLoginOptions) authLoginOptions {
 		o.authOptions = authOptions{}
 		return o
@@ -49,16 +39,14 @@ func TestNewCmdAuthLogin(t *testing.T) {
 	})
 }
 
-var authLogoutUnderTest = cmdUnderTest[authOptions]{
-	parent: []string{"auth"},
-	build: func(f *Factory, runF func(context.Context, *authOptions) error) *cobra.Command {
-		return newAuthLogoutCmd(authDeps(f), runF)
-	},
-	flagFields: func(authOptions) authOptions { return authOptions{} }, // logout has no flags of its own
+var authLogoutUnderTest = cmdUnderTest[authLogoutOptions]{
+	parent:     []string{"auth"},
+	build:      newAuthLogoutCmd,
+	flagFields: func(authLogoutOptions) authLogoutOptions { return authLogoutOptions{} }, // logout has no flags of its own
 }
 
 func TestNewCmdAuthLogout(t *testing.T) {
-	testNewCmd(t, authLogoutUnderTest, []flagRow[authOptions]{
+	testNewCmd(t, authLogoutUnderTest, []flagRow[authLogoutOptions]{
 		{name: "defaults", argv: []string{"logout"}},
 		{name: "on a terminal", argv: []string{"logout"}, tty: true},
 		{name: "a profile", argv: []string{"logout", "--profile", "qa"}},
@@ -70,10 +58,8 @@ func TestNewCmdAuthLogout(t *testing.T) {
 }
 
 var authStatusUnderTest = cmdUnderTest[authStatusOptions]{
-	parent: []string{"auth"},
-	build: func(f *Factory, runF func(context.Context, *authStatusOptions) error) *cobra.Command {
-		return newAuthStatusCmd(authDeps(f), f.format, runF)
-	},
+	parent:     []string{"auth"},
+	build:      newAuthStatusCmd,
 	flagFields: func(authStatusOptions) authStatusOptions { return authStatusOptions{} }, // no flags of its own
 	format:     func(o *authStatusOptions) func() (output.Format, error) { return o.Format },
 }

@@ -62,6 +62,8 @@ func flagValueError(err error) error {
 	case fl.Value.Type() == "duration":
 		_, err := output.ParseFlagDuration("--"+fl.Name, invalid.GetValue())
 		return err
+	case errkind.Is(invalid.Unwrap(), errkind.Usage):
+		return invalid.Unwrap() // a value's own message, naming the flag (numberValue)
 	}
 	return err
 }

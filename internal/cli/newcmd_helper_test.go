@@ -212,3 +212,46 @@ func invalidBoolMsg(name, value string) string {
 }
 
 const msgNotADuration = "not a duration (use a number and a unit: ms, s, min, h, d (days), w (weeks), y (365 days); e.g. 45s, 10min, 12h, 30d, 1h30min)"
+
+// path is the command path of the command under test ("apikeys auth login").
+func (c cmdUnderTest[O]) path(f *Factory) string {
+	return strings.Join(append(append([]string{"apikeys"}, c.parent...), c.build(f, nil).Name()), " ")
+}
+
+// Every command that runs has a TestNewCmdX matrix through runF: a command added to the tree
+// without one fails here. Cobra's own help and completion commands are not ours to test.
+func TestEveryCommandHasAFlagMatrix(t *testing.T) {
+	streams, _, _, _ := iostreams.Test()
+	f := newFactory(streams, "test", func(string) string { return "" })
+	tested := map[string]bool{}
+	for _, p := range []string{
+		listUnderTest.path(f), createUnderTest.path(f), showUnderTest.path(f), deleteUnderTest.path(f),
+		membersUnderTest.path(f),
+		authLoginUnderTest.path(f), authLogoutUnderTest.path(f), authStatusUnderTest.path(f),
+		sandboxServeUnderTest.path(f), sandboxResetUnderTest.path(f), sandboxInfoUnderTest.path(f), sandboxResourcesUnderTest.path(f),
+		versionUnderTest.path(f), clearClipboardUnderTest.path(f),
+	} {
+		tested[p] = true
+	}
+	root := newRootCmd(f)
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		path := c.CommandPath()
+		if !c.Runnable() || c.Name() == "help" || strings.HasPrefix(path, "apikeys completion") {
+			return
+		}
+		if !tested[path] {
+			t.Errorf("%s runs, but has no flag matrix through runF (a cmdUnderTest and a TestNewCmd)", path)
+		}
+		delete(tested, path)
+	}
+	walk(root)
+	for p := range tested {
+		t.Errorf("%s has a flag matrix but is not in the tree", p)
+	}
+}

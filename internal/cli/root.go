@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -197,8 +196,8 @@ Try it without an account against the built-in sandbox:
 		newMembersCmd(f, nil),
 		newSandboxCmd(f),
 		newAuthCmd(f),
-		newVersionCmd(f),
-		newClearClipboardCmd(f),
+		newVersionCmd(f, nil),
+		newClearClipboardCmd(f, nil),
 		newExitCodesHelpTopic(),
 	)
 	acceptBoolWords(root)
@@ -268,7 +267,8 @@ func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
 	return errkind.Usagef("%s and %s contradict each other: the sandbox runs in process and talks to no URL; give one", origin("sandbox"), origin("api-url"))
 }
 
-func newVersionCmd(f *Factory) *cobra.Command {
+func newVersionCmd(f *Factory, runF func(context.Context, *versionOptions) error) *cobra.Command {
+	opts := &versionOptions{IO: f.IO, Version: f.Version}
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
@@ -276,18 +276,11 @@ func newVersionCmd(f *Factory) *cobra.Command {
 {"version": "VERSION"}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			format := func() (output.Format, error) { return versionFormat(cmd, f.Getenv) }
-			p, err := newPrinter(f.IO, format, output.Spec{Command: "version", Shape: output.Object}, false)
-			if err != nil {
-				return err
+			opts.Format = func() (output.Format, error) { return versionFormat(cmd, f.Getenv) }
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			return p.Print(output.Result{
-				Data: versionRecord{Version: f.Version},
-				Text: func(w io.Writer) error {
-					_, err := fmt.Fprintf(w, "apikeys %s\n", f.Version)
-					return err
-				},
-			})
+			return runVersion(cmd.Context(), opts)
 		},
 		ValidArgsFunction: noValues,
 	}

@@ -12,39 +12,71 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/session"
 )
 
-// sandboxOptions are shared by the sandbox subcommands.
-type sandboxOptions struct {
-	f    *Factory
-	Data string
+// sandboxStore is what the sandbox subcommands use of an open sandbox (*sandbox.Sandbox):
+// run tests put a fake in its place.
+type sandboxStore interface {
+	Info() sandbox.Info
+	Resources() ([]sandbox.Resource, error)
+	Reset(extra int) error
+	Handler() http.Handler
+	Close() error
 }
 
-// dataPath is --data, else APIKEYS_SANDBOX_DATA, else the state directory.
-func (o *sandboxOptions) dataPath() (string, error) {
-	if o.Data != "" {
-		return o.Data, nil
-	}
-	s, err := o.f.Settings()
+// sandboxDeps are the dependencies the sandbox subcommands share.
+type sandboxDeps struct {
+	IO       *iostreams.IOStreams
+	Settings func() (*config.Settings, error)
+	Format   func() (output.Format, error)
+	// Open opens the sandbox's data file, opts.Path.
+	Open func(opts sandbox.Options) (sandboxStore, error)
+}
+
+func sandboxDepsOf(f *Factory) sandboxDeps {
+	return sandboxDeps{IO: f.IO, Settings: f.Settings, Format: f.format, Open: openSandboxStore}
+}
+
+// openSandboxStore is sandbox.Open as a sandboxStore (nil, never a nil *Sandbox, on error).
+func openSandboxStore(opts sandbox.Options) (sandboxStore, error) {
+	sb, err := sandbox.Open(opts)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	return session.SandboxDataPath(s)
+	return sb, nil
+}
+
+// open opens the data file data (--data), else APIKEYS_SANDBOX_DATA, else the state
+// directory's, with the given options (Path filled in).
+func (d sandboxDeps) open(data string, opts sandbox.Options) (sandboxStore, error) {
+	if data == "" {
+		s, err := d.Settings()
+		if err != nil {
+			return nil, err
+		}
+		if data, err = session.SandboxDataPath(s); err != nil {
+			return nil, err
+		}
+	}
+	opts.Path = data
+	return d.Open(opts)
 }
 
 // read checks -o against spec, then runs fn on the opened sandbox with the command's printer,
 // closing the sandbox after.
-func (o *sandboxOptions) read(spec output.Spec, fn func(*sandbox.Sandbox, *output.Printer) error) error {
-	p, err := newPrinter(o.f.IO, o.f.format, spec, false)
+func (d sandboxDeps) read(data string, spec output.Spec, fn func(sandboxStore, *output.Printer) error) error {
+	p, err := newPrinter(d.IO, d.Format, spec, false)
 	if err != nil {
 		return err
 	}
-	sb, err := o.open(sandbox.Options{})
+	sb, err := d.open(data, sandbox.Options{})
 	if err != nil {
 		return err
 	}
@@ -52,18 +84,16 @@ func (o *sandboxOptions) read(spec output.Spec, fn func(*sandbox.Sandbox, *outpu
 	return fn(sb, p)
 }
 
-// open opens the sandbox's data file with the given options (Path filled in).
-func (o *sandboxOptions) open(opts sandbox.Options) (*sandbox.Sandbox, error) {
-	path, err := o.dataPath()
-	if err != nil {
-		return nil, err
+// dataFlag is the sandbox command's --data as given ("" when not): a persistent flag of the
+// parent, so each subcommand reads it from the tree it runs in.
+func dataFlag(cmd *cobra.Command) string {
+	if fl := cmd.Flag("data"); fl != nil {
+		return fl.Value.String()
 	}
-	opts.Path = path
-	return sandbox.Open(opts)
+	return ""
 }
 
 func newSandboxCmd(f *Factory) *cobra.Command {
-	opts := &sandboxOptions{f: f}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
 		Short: "Run the local JMap Cloud emulator used for demos and tests",
@@ -74,17 +104,32 @@ keys that own data sources, projects, layers and tables).
 Use it in process with the global --sandbox flag, or serve it over HTTP on loopback and
 point --api-url at it.`,
 	}
-	cmd.PersistentFlags().StringVar(&opts.Data, "data", "", "data file (default: APIKEYS_SANDBOX_DATA or the user's state directory)")
-	cmd.AddCommand(newSandboxServeCmd(opts), newSandboxResetCmd(opts), newSandboxInfoCmd(opts), newSandboxResourcesCmd(opts))
+	cmd.PersistentFlags().String("data", "", "data file (default: APIKEYS_SANDBOX_DATA or the user's state directory)")
+	cmd.AddCommand(newSandboxServeCmd(f, nil), newSandboxResetCmd(f, nil), newSandboxInfoCmd(f, nil), newSandboxResourcesCmd(f, nil))
 	completeFiles(cmd, "data")
 	return cmd
 }
 
-func newSandboxServeCmd(opts *sandboxOptions) *cobra.Command {
-	var addr, faults string
-	var rate float64
-	var seed int64
-	var ttl, slow time.Duration
+// --- serve
+
+// sandboxServeOptions are the inputs of `apikeys sandbox serve`.
+type sandboxServeOptions struct {
+	sandboxDeps
+	Listen func(network, address string) (net.Listener, error)
+
+	Data      string
+	Addr      string
+	FaultRate float64
+	Faults    string
+	Seed      int64
+	TokenTTL  time.Duration
+	SlowDelay time.Duration
+
+	faultKinds []string // Faults, checked by check
+}
+
+func newSandboxServeCmd(f *Factory, runF func(context.Context, *sandboxServeOptions) error) *cobra.Command {
+	opts := &sandboxServeOptions{sandboxDeps: sandboxDepsOf(f), Listen: net.Listen}
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the sandbox API on loopback until interrupted",
@@ -97,53 +142,23 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
   apikeys sandbox serve --fault-rate 0.3 --faults 503,429,reset --seed 7`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if rate < 0 || rate > 1 {
-				return errkind.Usagef("--fault-rate %v is out of range: use a number from 0 to 1", rate)
-			}
-			kinds, err := sandbox.ParseFaultKinds(faults)
-			if err != nil {
-				return errkind.Usagef("%v", err)
-			}
-			host, _, err := net.SplitHostPort(addr)
-			if err != nil || !jmapcloud.IsLoopbackHost(host) {
-				return errkind.Usagef("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
-			}
-			sb, err := opts.open(sandbox.Options{TokenTTL: ttl, Faults: sandbox.Faults{Rate: rate, Kinds: kinds, Seed: seed, SlowDelay: slow}})
-			if err != nil {
+			opts.Data = dataFlag(cmd)
+			if err := opts.check(); err != nil {
 				return err
 			}
-			defer sb.Close()
-			path := sb.Info().DataPath
-			ln, err := net.Listen("tcp", addr)
-			if err != nil {
-				return fmt.Errorf("cannot listen on %s: %w", addr, err)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
-			fmt.Fprintf(opts.f.IO.Out, "http://%s\n", ln.Addr())
-			fmt.Fprintf(opts.f.IO.ErrOut, "Sandbox serving %s (data %s). Log in as %s / %s, or see `apikeys sandbox info`. Ctrl-C stops it.\n", ln.Addr(), path, sandbox.AdminEmail, sandbox.Password)
-			errc := make(chan error, 1)
-			go func() { errc <- srv.Serve(ln) }()
-			select {
-			case err := <-errc:
-				return err
-			case <-cmd.Context().Done():
-				shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-					srv.Close()
-				}
-				fmt.Fprintln(opts.f.IO.ErrOut, "Sandbox stopped.")
-				return nil
-			}
+			return runSandboxServe(cmd.Context(), opts)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
-	fl.Float64Var(&rate, "fault-rate", 0, "probability (0..1) that a request meets a fault")
-	fl.StringVar(&faults, "faults", "", "fault kinds, comma-separated: 500,503,429,reset,slow,truncate,garbage (default all)")
-	fl.Int64Var(&seed, "seed", 1, "seed of the fault sequence, for reproducible runs")
-	durationVar(fl, &ttl, "token-ttl", "", "access-token lifetime (default 1h); short values exercise refresh")
-	durationVar(fl, &slow, "slow-delay", "", "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
+	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
+	numberVar(fl, fl.Float64Var, &opts.FaultRate, "fault-rate", 0, "probability (0..1) that a request meets a fault", "a number from 0 to 1, such as 0.3")
+	fl.StringVar(&opts.Faults, "faults", "", "fault kinds, comma-separated: 500,503,429,reset,slow,truncate,garbage (default all)")
+	numberVar(fl, fl.Int64Var, &opts.Seed, "seed", 1, "seed of the fault sequence, for reproducible runs", "a whole number (64 bits), such as 7")
+	durationVar(fl, &opts.TokenTTL, "token-ttl", "", "access-token lifetime (default 1h); short values exercise refresh")
+	durationVar(fl, &opts.SlowDelay, "slow-delay", "", "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
 	cmd.ValidArgsFunction = noValues
 	for _, name := range []string{"addr", "fault-rate", "faults", "seed", "token-ttl", "slow-delay"} {
 		completeFlag(cmd, name, noValues)
@@ -151,13 +166,85 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 	return cmd
 }
 
+// check refuses what serve cannot use, before the data file is opened or a port listened on.
+func (o *sandboxServeOptions) check() error {
+	if !(o.FaultRate >= 0 && o.FaultRate <= 1) { // NaN too, which ParseFloat accepts
+		return errkind.Usagef("--fault-rate %v is out of range: use a number from 0 to 1", o.FaultRate)
+	}
+	kinds, err := sandbox.ParseFaultKinds(o.Faults)
+	if err != nil {
+		return errkind.Usagef("invalid --faults %q: %v", o.Faults, err)
+	}
+	o.faultKinds = kinds
+	return checkLoopbackAddr(o.Addr)
+}
+
+// checkLoopbackAddr refuses an --addr that is not a loopback host and port: the sandbox is
+// not meant to be reachable from other machines.
+func checkLoopbackAddr(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		// "127.0.0.1" or "[::1]" alone: a loopback host without its port.
+		if bare := strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]"); jmapcloud.IsLoopbackHost(bare) {
+			return errkind.Usagef("--addr %q has no port: give one, such as %s (port 0: any free port)", addr, net.JoinHostPort(bare, "8080"))
+		}
+	}
+	if err != nil || !jmapcloud.IsLoopbackHost(host) {
+		return errkind.Usagef("--addr %q must be a loopback address such as 127.0.0.1:8080: the sandbox is not meant to be reachable from other machines", addr)
+	}
+	return nil
+}
+
+// runSandboxServe serves the sandbox on opts.Addr until ctx is done (Ctrl-C), then shuts
+// the server down and returns nil.
+func runSandboxServe(ctx context.Context, opts *sandboxServeOptions) error {
+	faults := sandbox.Faults{Rate: opts.FaultRate, Kinds: opts.faultKinds, Seed: opts.Seed, SlowDelay: opts.SlowDelay}
+	sb, err := opts.open(opts.Data, sandbox.Options{TokenTTL: opts.TokenTTL, Faults: faults})
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	path := sb.Info().DataPath
+	ln, err := opts.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, err)
+	}
+	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(opts.IO.Out, "http://%s\n", ln.Addr())
+	fmt.Fprintf(opts.IO.ErrOut, "Sandbox serving %s (data %s). Log in as %s / %s, or see `apikeys sandbox info`. Ctrl-C stops it.\n", ln.Addr(), path, sandbox.AdminEmail, sandbox.Password)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			srv.Close()
+		}
+		fmt.Fprintln(opts.IO.ErrOut, "Sandbox stopped.")
+		return nil
+	}
+}
+
+// --- reset
+
 // maxGeneratedKeys bounds reset --keys at what a key list reads (jmapcloud's limit of one
 // walk): more could never be listed, and generating 100 million keys held a core for
 // twenty minutes, deaf to Ctrl-C and SIGTERM, since the generation cannot be interrupted.
 const maxGeneratedKeys = 1_000_000
 
-func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
-	var extra int
+// sandboxResetOptions are the inputs of `apikeys sandbox reset`.
+type sandboxResetOptions struct {
+	sandboxDeps
+
+	Data string
+	Keys int // generated keys added to the seed
+}
+
+func newSandboxResetCmd(f *Factory, runF func(context.Context, *sandboxResetOptions) error) *cobra.Command {
+	opts := &sandboxResetOptions{sandboxDeps: sandboxDepsOf(f)}
 	cmd := &cobra.Command{
 		Use:   "reset",
 		Short: "Restore the seeded organization, optionally with N generated keys",
@@ -165,45 +252,72 @@ func newSandboxResetCmd(opts *sandboxOptions) *cobra.Command {
   apikeys sandbox reset --keys 10000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if extra < 0 || extra > maxGeneratedKeys {
-				return errkind.Usagef("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", extra, maxGeneratedKeys, maxGeneratedKeys)
+			opts.Data = dataFlag(cmd)
+			if opts.Keys < 0 || opts.Keys > maxGeneratedKeys {
+				return errkind.Usagef("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", opts.Keys, maxGeneratedKeys, maxGeneratedKeys)
 			}
-			sb, err := opts.open(sandbox.Options{})
-			if err != nil {
-				return err
+			if runF != nil {
+				return runF(cmd.Context(), opts)
 			}
-			defer sb.Close()
-			if err := sb.Reset(extra); err != nil {
-				return err
-			}
-			fmt.Fprintf(opts.f.IO.ErrOut, "Sandbox reset (%s): seeded organization restored", sb.Info().DataPath)
-			if extra > 0 {
-				fmt.Fprintf(opts.f.IO.ErrOut, " with %d generated keys", extra)
-			}
-			fmt.Fprintln(opts.f.IO.ErrOut, ".")
-			return nil
+			return runSandboxReset(cmd.Context(), opts)
 		},
 	}
-	cmd.Flags().IntVar(&extra, "keys", 0, "number of generated keys to add to the seed")
+	fl := cmd.Flags()
+	numberVar(fl, fl.IntVar, &opts.Keys, "keys", 0, "number of generated keys to add to the seed", fmt.Sprintf("a number of keys from 0 to %d", maxGeneratedKeys))
 	cmd.ValidArgsFunction = noValues
 	completeFlag(cmd, "keys", noValues)
 	return cmd
 }
 
-func newSandboxInfoCmd(opts *sandboxOptions) *cobra.Command {
+func runSandboxReset(_ context.Context, opts *sandboxResetOptions) error {
+	sb, err := opts.open(opts.Data, sandbox.Options{})
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	if err := sb.Reset(opts.Keys); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Sandbox reset (%s): seeded organization restored", sb.Info().DataPath)
+	if opts.Keys > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, " with %d generated keys", opts.Keys)
+	}
+	fmt.Fprintln(opts.IO.ErrOut, ".")
+	return nil
+}
+
+// --- info
+
+// sandboxInfoOptions are the inputs of `apikeys sandbox info`.
+type sandboxInfoOptions struct {
+	sandboxDeps
+
+	Data string
+}
+
+func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOptions) error) *cobra.Command {
+	opts := &sandboxInfoOptions{sandboxDeps: sandboxDepsOf(f)}
 	return &cobra.Command{
 		Use:   "info",
 		Short: "Print the sandbox's logins, password, organization and data path",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// An organization with a list of logins is no CSV line: table, JSON or YAML.
-			spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
-			return opts.read(spec, func(sb *sandbox.Sandbox, p *output.Printer) error {
-				return p.Print(sandboxInfoResult(sb.Info(), opts.f.IO.IsStdoutTTY()))
-			})
+			opts.Data = dataFlag(cmd)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runSandboxInfo(cmd.Context(), opts)
 		},
 		ValidArgsFunction: noValues,
 	}
+}
+
+func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
+	// An organization with a list of logins is no CSV line: table, JSON or YAML.
+	spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
+	return opts.read(opts.Data, spec, func(sb sandboxStore, p *output.Printer) error {
+		return p.Print(sandboxInfoResult(sb.Info(), opts.IO.IsStdoutTTY()))
+	})
 }
 
 // sandboxInfoResult is the sandbox's info as JSON and YAML print it, and for a person a
@@ -233,7 +347,17 @@ func loginColumns() []output.Column[sandbox.Login] {
 	}
 }
 
-func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
+// --- resources
+
+// sandboxResourcesOptions are the inputs of `apikeys sandbox resources`.
+type sandboxResourcesOptions struct {
+	sandboxDeps
+
+	Data string
+}
+
+func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResourcesOptions) error) *cobra.Command {
+	opts := &sandboxResourcesOptions{sandboxDeps: sandboxDepsOf(f)}
 	return &cobra.Command{
 		Use:   "resources",
 		Short: "List every resource in the sandbox with its owner",
@@ -241,13 +365,21 @@ func newSandboxResourcesCmd(opts *sandboxOptions) *cobra.Command {
 (a member or an API key), so you can see where a deleted key's resources went.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return opts.read(output.Spec{Command: "sandbox resources", Shape: output.Records}, printSandboxResources)
+			opts.Data = dataFlag(cmd)
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runSandboxResources(cmd.Context(), opts)
 		},
 		ValidArgsFunction: noValues,
 	}
 }
 
-func printSandboxResources(sb *sandbox.Sandbox, p *output.Printer) error {
+func runSandboxResources(_ context.Context, opts *sandboxResourcesOptions) error {
+	return opts.read(opts.Data, output.Spec{Command: "sandbox resources", Shape: output.Records}, printSandboxResources)
+}
+
+func printSandboxResources(sb sandboxStore, p *output.Printer) error {
 	res, err := sb.Resources()
 	if err != nil {
 		return err
