@@ -46,9 +46,8 @@ func TestNewCmdList(t *testing.T) {
 		{name: "flag beats the environment", argv: []string{"list", "--output", "csv"}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{}, format: "csv"},
 		{name: "unknown output reaches the run", argv: []string{"list", "-o", "xml"}, want: listOptions{},
 			format: `error: unknown output format "xml" (valid: table, json, yaml, csv, tsv)`},
-		// --filter is a string array: its empty value is not refused at flag time, unlike
-		// every string flag's (the filter parser refuses it in the run).
-		{name: "empty filter reaches the run", argv: []string{"list", "--filter", ""}, want: listOptions{Filters: []string{""}}},
+		{name: "empty filter", argv: []string{"list", "--filter", ""}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},
+		{name: "blank filter after a good one", argv: []string{"list", "--filter", "role=editor", "--filter= "}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},
 
 		{name: "expired and expiring-within", argv: []string{"list", "--expired", "--expiring-within", "30d"},
 			err: "--expired and --expiring-within contradict each other: give one", kind: errkind.Usage, code: exitUsage},

@@ -11,7 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -60,6 +62,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
 		return exitOK
 	}
+	trackWork(f) // before the tree is built: commands keep the prompter they are given
 	root := newRootCmd(f)
 	guard := guardCommands(root)
 	out := f.IO.Out
@@ -104,15 +107,45 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
-	var fe *flagError
-	if code == exitUsage && cmd != nil && errors.As(err, &fe) {
-		path := cmd.CommandPath()
-		if fe.usageOf != "" {
-			path = fe.usageOf
-		}
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
+	if code == exitUsage && cmd != nil && !f.work.begun.Load() {
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", usageOf(cmd, err))
 	}
 	return code
+}
+
+// workTracker records that the command began its work: it opened the organization's session
+// or took the prompter to ask a question. A usage error found before that is about the
+// command line or the settings (a flag, an argument, their values or combinations, a
+// variable), which the command's help explains, so run points at it; one found after is
+// about what the server holds (two keys of one title) or what was answered, which the help
+// cannot fix. Deciding by this, and not by where each error is made, gives every command the
+// same rule, whichever of its pre-run checks, argument checks, RunE or run function refused.
+type workTracker struct{ begun atomic.Bool }
+
+func (w *workTracker) begin() { w.begun.Store(true) }
+
+// trackWork makes f's session and prompter, whatever a test put there, record their first
+// use on f.work; the session manager of auth records its own (Factory.sessions).
+func trackWork(f *Factory) {
+	open, ask := f.Session, f.Prompter
+	f.Session = func(ctx context.Context) (*Session, error) {
+		f.work.begin()
+		return open(ctx)
+	}
+	f.Prompter = func() prompt.Prompter {
+		f.work.begin()
+		return ask()
+	}
+}
+
+// usageOf is the command whose help a usage error points at: the one that failed, or the
+// parent an unknown subcommand was looked for in.
+func usageOf(cmd *cobra.Command, err error) string {
+	var fe *flagError
+	if errors.As(err, &fe) && fe.usageOf != "" {
+		return fe.usageOf
+	}
+	return cmd.CommandPath()
 }
 
 // versionOnly reports a command line that only asks for the version (`apikeys version`,
@@ -205,14 +238,15 @@ Try it without an account against the built-in sandbox:
 	return root
 }
 
-// checkGivenFlags refuses a string flag given an empty value, before anything is done: in a
+// checkGivenFlags refuses a string flag given an empty value (or a repeatable one given an
+// empty element, givenEmpty), before anything is done: in a
 // script it is usually an unset variable (--secret-file "$F" would print the secret on stdout
 // instead, --transfer-to "$HEIR" would fall back to asking). An APIKEYS_ variable that is
 // empty counts as unset, the usual convention for the environment.
 func checkGivenFlags(flags *pflag.FlagSet) error {
 	var err error
 	flags.VisitAll(func(fl *pflag.Flag) {
-		if err == nil && fl.Changed && fl.Value.Type() == "string" && strings.TrimSpace(fl.Value.String()) == "" {
+		if err == nil && fl.Changed && givenEmpty(fl) {
 			err = &flagError{err: emptyFlagError(fl.Name)}
 		}
 	})
@@ -220,6 +254,20 @@ func checkGivenFlags(flags *pflag.FlagSet) error {
 		return err
 	}
 	return checkContradictions(flags)
+}
+
+// givenEmpty reports a string flag given a blank value, or a repeatable string flag
+// (--filter) one of whose values is blank: --filter "$F" with F unset is the same mistake as
+// --title "$T".
+func givenEmpty(fl *pflag.Flag) bool {
+	switch fl.Value.Type() {
+	case "string":
+		return strings.TrimSpace(fl.Value.String()) == ""
+	case "stringArray", "stringSlice":
+		values, ok := fl.Value.(pflag.SliceValue)
+		return ok && slices.ContainsFunc(values.GetSlice(), func(v string) bool { return strings.TrimSpace(v) == "" })
+	}
+	return false
 }
 
 // contradictions are flags that cannot be given together, wherever both exist. Each one

@@ -1,0 +1,86 @@
+package cli
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/prompt"
+)
+
+// An empty or blank --filter is the empty value of a flag, as --title "" is: refused at flag
+// time in the same words, on list and delete alike, before anything is opened.
+func TestEmptyFilterFlagRefusedAtFlagTime(t *testing.T) {
+	empty := func(path string) string {
+		return "Error: " + emptyFlagMsg("filter") + "\n" + usageLine(path)
+	}
+	runTypoCases(t, []typoCase{
+		{name: "list empty", args: []string{"list", "--filter", ""}, code: 2, stderr: empty("apikeys list")},
+		{name: "list blank", args: []string{"list", "--filter= "}, code: 2, stderr: empty("apikeys list")},
+		{name: "list blank after a good one", args: []string{"list", "--filter", "role=editor", "--filter", "  "}, code: 2, stderr: empty("apikeys list")},
+		{name: "delete empty", args: []string{"delete", "--filter", "", "--dry-run"}, code: 2, stderr: empty("apikeys delete")},
+	})
+}
+
+// show "$K" with K unset used to open the session (a login, perhaps: here the test's session
+// fails the test) before saying the KEY was empty.
+func TestShowEmptyKeyRefusedBeforeTheSession(t *testing.T) {
+	const refused = "Error: an empty KEY: give an API key ID or exact title\n"
+	runTypoCases(t, []typoCase{
+		{name: "empty", args: []string{"show", ""}, code: 2, stderr: refused + usageLine("apikeys show")},
+		{name: "blank", args: []string{"show", " \t"}, code: 2, stderr: refused + usageLine("apikeys show")},
+		{name: "alias get", args: []string{"get", "", "-o", "json"}, code: 2, stderr: refused + usageLine("apikeys show")},
+	})
+}
+
+// The rule of the "--help" line: every usage error found before the command opened its
+// session or asked a question points at the command's help, whichever check found it
+// (flag parsing, the pre-run checks, Args, RunE or the run function); one found after it,
+// about what the server holds, does not.
+func TestUsageLineFollowsEveryErrorFoundBeforeTheWork(t *testing.T) {
+	runTypoCases(t, []typoCase{
+		// Found by the run function, before the session: a sort key of list's vocabulary.
+		{name: "list unknown sort key", args: []string{"list", "--sort", "name"}, code: 2,
+			stderr: "Error: unknown sort key \"name\" (valid: id, title, role, creator, email, created, expires, status; prefix with - for descending)\n" + usageLine("apikeys list")},
+		// Found by the run function, before the session: a role create does not know.
+		{name: "create unknown role", args: []string{"create", "CI", "--role", "admin", "--expires", "30d"}, code: 2,
+			stderr: "Error: unknown role \"admin\" (use editor, manager or ORG_EDITOR for editors; viewer, user or ORG_VIEWER for viewers)\n" + usageLine("apikeys create")},
+		// Found by RunE: create's TITLE.
+		{name: "create title twice", args: []string{"create", "a", "--title", "b"}, code: 2,
+			stderr: "Error: the title was given twice (\"a\" and --title \"b\"): give one\n" + usageLine("apikeys create")},
+		// Found by the pre-run checks: a contradiction.
+		{name: "delete contradiction", args: []string{"delete", "CI", "--transfer-to", "erin@acme.example", "--no-transfer"}, code: 2,
+			stderr: "Error: --transfer-to and --no-transfer contradict each other: give one\n" + usageLine("apikeys delete")},
+	})
+
+	// Found after the session was opened: two keys of the sandbox share a title.
+	ts := newTestSandbox(t)
+	code, out, errOut := ts.run("show", "Power BI connector")
+	if code != exitUsage || out != "" || !strings.HasPrefix(errOut, "Error: 2 API keys are titled \"Power BI connector\"; name one by ID:\n") || strings.Contains(errOut, "--help") {
+		t.Errorf("show of an ambiguous title: exit %d, stdout %q, stderr:\n%s\nwant exit 2, the matches, and no --help line", code, out, errOut)
+	}
+}
+
+// The prompter counts as the work beginning, as the session does, whatever a test put in
+// the factory: trackWork wraps both.
+func TestTrackWorkRecordsThePrompterAndTheSession(t *testing.T) {
+	for _, use := range []string{"prompter", "session"} {
+		streams, _, _, _ := iostreams.Test()
+		f := newFactory(streams, "test", func(string) string { return "" })
+		f.Prompter = func() prompt.Prompter { return noTerminal{} }
+		f.Session = func(context.Context) (*Session, error) { return nil, errCancelled }
+		trackWork(f)
+		if f.work.begun.Load() {
+			t.Fatalf("%s: begun before anything was used", use)
+		}
+		if use == "prompter" {
+			f.Prompter()
+		} else {
+			_, _ = f.Session(context.Background())
+		}
+		if !f.work.begun.Load() {
+			t.Errorf("using the %s did not begin the work", use)
+		}
+	}
+}
