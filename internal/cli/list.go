@@ -62,7 +62,7 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
   apikeys list --filter 'role=editor' --filter 'expires<30d'
   apikeys list --expiring-within 30d -o csv
   apikeys list --columns title,role,status --no-headers`,
-		Args: cobra.NoArgs,
+		Args: noArgs(listArgsHint),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.columnsGiven = cmd.Flags().Changed("columns")
 			opts.withinGiven = cmd.Flags().Changed("expiring-within")
@@ -87,6 +87,25 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
 	completeFlag(cmd, "filter", completeFilter)
 	completeFlag(cmd, "expiring-within", noValues)
 	return cmd
+}
+
+// listArgsHint says what words given to list were probably meant as: filters written
+// without --filter (list role=editor), else a title to look for (list CI).
+func listArgsHint(args []string) string {
+	filters := make([]string, len(args))
+	for i, a := range args {
+		if _, err := output.ParseFilter(a, time.Time{}); err != nil {
+			filters = nil
+			break
+		}
+		filters[i] = "--filter " + shellWord(a)
+	}
+	if filters != nil {
+		return "to filter the keys, give each filter with --filter: apikeys list " + strings.Join(filters, " ")
+	}
+	title := strings.Join(args, " ")
+	return "to list the keys whose title contains it: apikeys list --filter " + shellWord("title~"+title) +
+		"\nto see one key: apikeys show " + shellWord(title)
 }
 
 func runList(ctx context.Context, opts *listOptions) error {

@@ -58,7 +58,8 @@ func TestNewCmdList(t *testing.T) {
 		{name: "expiring-within in m", argv: []string{"list", "--expiring-within", "5m"}, err: `invalid --expiring-within "5m": m could mean minutes or months: write min for minutes, or days such as 30d`, kind: errkind.Usage, code: exitUsage},
 		{name: "expiring-within not a duration", argv: []string{"list", "--expiring-within", "soon"}, err: `invalid --expiring-within "soon": ` + msgNotADuration, kind: errkind.Usage, code: exitUsage},
 		{name: "expired=maybe", argv: []string{"list", "--expired=maybe"}, err: invalidBoolMsg("expired", "maybe"), kind: errkind.Usage, code: exitUsage},
-		{name: "an argument", argv: []string{"list", "CI"}, err: strayArgMsg("CI", "apikeys list"), kind: errkind.Usage, code: exitUsage},
+		{name: "an argument", argv: []string{"list", "CI"}, err: strayArgMsg("CI", "apikeys list") +
+			"\nto list the keys whose title contains it: apikeys list --filter title~CI\nto see one key: apikeys show CI", kind: errkind.Usage, code: exitUsage},
 		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums", kind: errkind.Usage, code: exitUsage},
 		{name: "short flag that is not", argv: []string{"list", "-c", "id"}, err: "unknown shorthand flag: 'c' in -c", kind: errkind.Usage, code: exitUsage},
 	})

@@ -152,24 +152,33 @@ func TestUnknownCommandsAndArgumentCountsExit2(t *testing.T) {
 		}
 		return s + "Run '" + usage + " --help' for usage.\n"
 	}
+	// A command with no subcommands says it takes no arguments, cobra's "unknown command"
+	// being for a command that has some.
+	stray := func(arg, path, hint string) string {
+		if hint != "" {
+			hint += "\n"
+		}
+		return "Error: " + path + " takes no arguments, got \"" + arg + "\"\n" + hint + usageLine(path)
+	}
 	runTypoCases(t, []typoCase{
 		{name: "auth logut", args: []string{"auth", "logut"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
 		{name: "auth logut --help", args: []string{"auth", "logut", "--help"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
 		{name: "sandbox foo", args: []string{"sandbox", "foo"}, code: 2, stderr: unknown("foo", "apikeys sandbox", "", "apikeys sandbox")},
 		{name: "sandbox --data x srve", args: []string{"sandbox", "--data", "x", "srve"}, code: 2, stderr: unknown("srve", "apikeys sandbox", "serve", "apikeys sandbox")},
 		{name: "completion tcsh", args: []string{"completion", "tcsh"}, code: 2, stderr: unknown("tcsh", "apikeys completion", "bash fish zsh", "apikeys completion")},
-		{name: "completion bash extra", args: []string{"completion", "bash", "extra"}, code: 2, stderr: unknown("extra", "apikeys completion bash", "", "apikeys completion bash")},
+		{name: "completion bash extra", args: []string{"completion", "bash", "extra"}, code: 2, stderr: stray("extra", "apikeys completion bash", "")},
 		{name: "help nonsense", args: []string{"help", "nonsense"}, code: 2, stderr: unknown("nonsense", "apikeys", "", "apikeys")},
 		{name: "help lst", args: []string{"help", "lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
 		{name: "help auth logut", args: []string{"help", "auth", "logut"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
 		{name: "lst", args: []string{"lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
 		{name: "--debug lst", args: []string{"--debug", "lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
-		{name: "exit-codes extra", args: []string{"exit-codes", "extra"}, code: 2, stderr: unknown("extra", "apikeys exit-codes", "", "apikeys exit-codes")},
-		{name: "list extra", args: []string{"list", "extra"}, code: 2, stderr: unknown("extra", "apikeys list", "", "apikeys list")},
-		{name: "members extra", args: []string{"members", "extra"}, code: 2, stderr: unknown("extra", "apikeys members", "", "apikeys members")},
-		{name: "auth status extra", args: []string{"auth", "status", "extra"}, code: 2, stderr: unknown("extra", "apikeys auth status", "", "apikeys auth status")},
-		{name: "sandbox info extra", args: []string{"sandbox", "info", "extra"}, code: 2, stderr: unknown("extra", "apikeys sandbox info", "", "apikeys sandbox info")},
-		{name: "version extra", args: []string{"version", "extra"}, code: 2, stderr: unknown("extra", "apikeys version", "", "apikeys version")},
+		{name: "exit-codes extra", args: []string{"exit-codes", "extra"}, code: 2, stderr: stray("extra", "apikeys exit-codes", "")},
+		{name: "list extra", args: []string{"list", "extra"}, code: 2, stderr: stray("extra", "apikeys list",
+			"to list the keys whose title contains it: apikeys list --filter title~extra\nto see one key: apikeys show extra")},
+		{name: "members extra", args: []string{"members", "extra"}, code: 2, stderr: stray("extra", "apikeys members", "")},
+		{name: "auth status extra", args: []string{"auth", "status", "extra"}, code: 2, stderr: stray("extra", "apikeys auth status", "")},
+		{name: "sandbox info extra", args: []string{"sandbox", "info", "extra"}, code: 2, stderr: stray("extra", "apikeys sandbox info", "")},
+		{name: "version extra", args: []string{"version", "extra"}, code: 2, stderr: stray("extra", "apikeys version", "")},
 		{name: "show", args: []string{"show"}, code: 2,
 			stderr: "Error: missing KEY: an API key ID or exact title\nRun 'apikeys show --help' for usage.\n"},
 		{name: "show a b", args: []string{"show", "CI", "deploy"}, code: 2,

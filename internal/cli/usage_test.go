@@ -84,3 +84,32 @@ func TestTrackWorkRecordsThePrompterAndTheSession(t *testing.T) {
 		}
 	}
 }
+
+// A command without subcommands that takes no arguments says so, with what the arguments
+// were probably meant as when that is plain; a command group still calls a word it does not
+// know an unknown command and suggests the near ones (TestUnknownCommandsAndArgumentCountsExit2).
+func TestStrayArgumentsSayTheCommandTakesNone(t *testing.T) {
+	takesNone := func(path, got string) string {
+		return "Error: " + path + " takes no arguments, got " + got + "\n"
+	}
+	runTypoCases(t, []typoCase{
+		{name: "list a title unquoted", args: []string{"list", "CI", "deploy"}, code: 2,
+			stderr: takesNone("apikeys list", `"CI", "deploy"`) +
+				"to list the keys whose title contains it: apikeys list --filter 'title~CI deploy'\nto see one key: apikeys show 'CI deploy'\n" + usageLine("apikeys list")},
+		{name: "list filters without --filter", args: []string{"list", "role=editor", "expires<30d"}, code: 2,
+			stderr: takesNone("apikeys list", `"role=editor", "expires<30d"`) +
+				"to filter the keys, give each filter with --filter: apikeys list --filter role=editor --filter 'expires<30d'\n" + usageLine("apikeys list")},
+		{name: "list a flag without its dashes", args: []string{"ls", "expired"}, code: 2,
+			stderr: takesNone("apikeys list", `"expired"`) + "did you mean --expired?\n" + usageLine("apikeys list")},
+		{name: "members a role", args: []string{"members", "Editor"}, code: 2,
+			stderr: takesNone("apikeys members", `"Editor"`) + "to list the members holding a role: apikeys members --role Editor\n" + usageLine("apikeys members")},
+		{name: "members a name", args: []string{"members", "bob"}, code: 2,
+			stderr: takesNone("apikeys members", `"bob"`) + usageLine("apikeys members")},
+		{name: "auth status", args: []string{"auth", "status", "qa"}, code: 2,
+			stderr: takesNone("apikeys auth status", `"qa"`) + usageLine("apikeys auth status")},
+		{name: "sandbox reset", args: []string{"sandbox", "reset", "10"}, code: 2,
+			stderr: takesNone("apikeys sandbox reset", `"10"`) + usageLine("apikeys sandbox reset")},
+		{name: "a help topic", args: []string{"exit-codes", "5"}, code: 2,
+			stderr: takesNone("apikeys exit-codes", `"5"`) + usageLine("apikeys exit-codes")},
+	})
+}
