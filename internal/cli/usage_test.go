@@ -113,3 +113,21 @@ func TestStrayArgumentsSayTheCommandTakesNone(t *testing.T) {
 			stderr: takesNone("apikeys exit-codes", `"5"`) + usageLine("apikeys exit-codes")},
 	})
 }
+
+// The comma lists of list: an empty item (an unset variable in "$A,id", a doubled comma) and
+// names separated by spaces are refused before anything is opened, with the list as it was
+// probably meant; spaces after the commas are fine.
+func TestListNameListsRefuseEmptyItemsAndSpaces(t *testing.T) {
+	runTypoCases(t, []typoCase{
+		{name: "columns doubled comma", args: []string{"list", "--columns", "title,,id"}, code: 2,
+			stderr: "Error: invalid --columns \"title,,id\": an empty name in the list (an unset shell variable?): write --columns title,id\n" + usageLine("apikeys list")},
+		{name: "columns trailing comma", args: []string{"list", "--columns=title,"}, code: 2,
+			stderr: "Error: invalid --columns \"title,\": an empty name in the list (an unset shell variable?): write --columns title\n" + usageLine("apikeys list")},
+		{name: "columns only a comma", args: []string{"list", "--columns", ","}, code: 2,
+			stderr: "Error: invalid --columns \",\": no name in it (an unset shell variable?): give names separated by commas\n" + usageLine("apikeys list")},
+		{name: "sort with spaces", args: []string{"list", "--sort", "title expires"}, code: 2,
+			stderr: "Error: invalid --sort \"title expires\": separate the names with commas, not spaces: write --sort title,expires\n" + usageLine("apikeys list")},
+		{name: "hide with spaces", args: []string{"list", "--hide", "email creator"}, code: 2,
+			stderr: "Error: invalid --hide \"email creator\": separate the names with commas, not spaces: write --hide email,creator\n" + usageLine("apikeys list")},
+	})
+}
