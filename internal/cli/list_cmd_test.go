@@ -68,7 +68,7 @@ func TestNewCmdList(t *testing.T) {
 			err: `invalid --hide ", ,": no name in it (an unset shell variable?): give names separated by commas`, kind: errkind.Usage, code: exitUsage},
 		{name: "sort separated by spaces", argv: []string{"list", "--sort", "-expires title"},
 			err: `invalid --sort "-expires title": separate the names with commas, not spaces: write --sort -expires,title`, kind: errkind.Usage, code: exitUsage},
-		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums", kind: errkind.Usage, code: exitUsage},
+		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums\ndid you mean --columns?", kind: errkind.Usage, code: exitUsage},
 		{name: "short flag that is not", argv: []string{"list", "-c", "id"}, err: "unknown shorthand flag: 'c' in -c", kind: errkind.Usage, code: exitUsage},
 	})
 }

@@ -159,6 +159,65 @@ func versionOnly(args []string, getenv func(string) string) bool {
 	return args[0] == "--version" || (args[0] == "version" && getenv(config.EnvName("output")) == "")
 }
 
+// unknownFlagError adds to pflag's "unknown flag" the flag of cmd that was probably meant:
+// --copy_email, --Expired, --no-header or --colums for a flag one edit or two away, and
+// -role for --role (a long flag given one dash, which pflag reads as shorthands).
+func unknownFlagError(cmd *cobra.Command, err error) error {
+	var unknown *pflag.NotExistError
+	if !errors.As(err, &unknown) {
+		return err
+	}
+	typed := unknown.GetSpecifiedName()
+	if group := unknown.GetSpecifiedShortnames(); group != "" {
+		typed, _, _ = strings.Cut(group, "=") // -role=x: the group is the name meant
+	}
+	meant, nearest := "", 3 // more than two edits away is no typo
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if d := flagDistance(typed, fl.Name); !fl.Hidden && d < nearest {
+			meant, nearest = fl.Name, d
+		}
+	})
+	if meant == "" {
+		return err
+	}
+	return fmt.Errorf("%w\ndid you mean --%s?", err, meant)
+}
+
+// flagDistance is how far typed is from the flag name: 0 for the name up to case and
+// underscores (or after one dash), else the edits between them. Two letters or fewer are too
+// few to guess from (-c is a shorthand, not a typo of --ca).
+func flagDistance(typed, name string) int {
+	norm := strings.ReplaceAll(strings.ToLower(typed), "_", "-")
+	switch {
+	case norm == name:
+		return 0
+	case len(norm) <= 2:
+		return len(name) + len(norm)
+	}
+	return editDistance(norm, name)
+}
+
+// editDistance is the Levenshtein distance of a and b (flag names: short, ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
 // flagError marks cobra's own parse errors so they exit 2. usageOf, when set, is the
 // command whose help the error points at (else the command that failed).
 type flagError struct {
@@ -194,8 +253,8 @@ Try it without an account against the built-in sandbox:
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &flagError{err: errkind.Wrap(errkind.Usage, flagValueError(err))}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &flagError{err: errkind.Wrap(errkind.Usage, unknownFlagError(cmd, flagValueError(err)))}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 

@@ -131,3 +131,27 @@ func TestListNameListsRefuseEmptyItemsAndSpaces(t *testing.T) {
 			stderr: "Error: invalid --hide \"email creator\": separate the names with commas, not spaces: write --hide email,creator\n" + usageLine("apikeys list")},
 	})
 }
+
+// An unknown flag names the flag of the command that was probably meant: up to case and
+// underscores, two edits away, or a long flag given one dash (which pflag reads as
+// shorthands). Far from every flag, or a lone shorthand, it is left as pflag says it.
+func TestUnknownFlagsSuggestTheFlagMeant(t *testing.T) {
+	unknown := func(msg, meant, path string) string {
+		if meant != "" {
+			meant = "did you mean --" + meant + "?\n"
+		}
+		return "Error: " + msg + "\n" + meant + usageLine(path)
+	}
+	runTypoCases(t, []typoCase{
+		{name: "a letter missing", args: []string{"list", "--colums", "title"}, code: 2, stderr: unknown("unknown flag: --colums", "columns", "apikeys list")},
+		{name: "singular", args: []string{"list", "--no-header"}, code: 2, stderr: unknown("unknown flag: --no-header", "no-headers", "apikeys list")},
+		{name: "underscore", args: []string{"show", "x", "--copy_email"}, code: 2, stderr: unknown("unknown flag: --copy_email", "copy-email", "apikeys show")},
+		{name: "capital", args: []string{"list", "--Expired"}, code: 2, stderr: unknown("unknown flag: --Expired", "expired", "apikeys list")},
+		{name: "a global flag", args: []string{"list", "--sandobx"}, code: 2, stderr: unknown("unknown flag: --sandobx", "sandbox", "apikeys list")},
+		{name: "one dash", args: []string{"members", "-role", "editor"}, code: 2, stderr: unknown("unknown shorthand flag: 'r' in -role", "role", "apikeys members")},
+		{name: "one dash with a value", args: []string{"delete", "x", "-transfer-to=erin@acme.example"}, code: 2,
+			stderr: unknown("unknown shorthand flag: 't' in -transfer-to=erin@acme.example", "transfer-to", "apikeys delete")},
+		{name: "far from every flag", args: []string{"list", "--bogus"}, code: 2, stderr: unknown("unknown flag: --bogus", "", "apikeys list")},
+		{name: "a lone shorthand", args: []string{"list", "-c", "id"}, code: 2, stderr: unknown("unknown shorthand flag: 'c' in -c", "", "apikeys list")},
+	})
+}
