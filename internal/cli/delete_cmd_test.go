@@ -56,14 +56,14 @@ func TestNewCmdDelete(t *testing.T) {
 		{name: "no terminal, no yes", argv: []string{"delete", "k1"}, err: noTerminalMsg, kind: errkind.Usage, code: exitUsage},
 		{name: "no terminal, dry run", argv: []string{"delete", "k1", "--dry-run"}, want: deleteOptions{Refs: []string{"k1"}, DryRun: true}},
 		{name: "a terminal, no yes", argv: []string{"delete", "k1"}, tty: true, want: deleteOptions{Refs: []string{"k1"}}},
-		// An empty --filter (a string array, which the empty-value check of string flags
-		// skips) is refused by the filter parser in RunE; a KEY argument is not a flag.
-		{name: "empty filter", argv: []string{"delete", "--filter", ""}, err: `invalid filter "": it must start with a field name (fields: id, title, role, creator, email, created, expires, status)`, kind: errkind.Usage, code: exitUsage},
-		// An empty KEY names no key: refused in RunE, before any session or request.
+		// An empty --filter is refused at flag time, as every empty flag value is; a KEY
+		// argument is not a flag, and an empty or blank one names no key: refused in RunE,
+		// before any session or request.
+		{name: "empty filter", argv: []string{"delete", "--filter", ""}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},
 		{name: "empty KEY", tty: true, argv: []string{"delete", ""}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
 		{name: "empty KEY after a key", tty: true, argv: []string{"delete", "k1", "", "--dry-run"}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
 		{name: "empty KEY with a filter", argv: []string{"delete", "--filter", "status=expired", "", "--yes"}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
-		{name: "blank KEY is a title", tty: true, argv: []string{"delete", " "}, want: deleteOptions{Refs: []string{" "}}},
+		{name: "blank KEY", tty: true, argv: []string{"delete", " "}, err: emptyKey, kind: errkind.Usage, code: exitUsage},
 
 		{name: "nothing named", argv: []string{"delete"}, err: nameThem, kind: errkind.Usage, code: exitUsage},
 		{name: "nothing named, with yes", argv: []string{"delete", "--yes", "--no-transfer"}, err: nameThem, kind: errkind.Usage, code: exitUsage},

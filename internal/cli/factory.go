@@ -42,6 +42,9 @@ type Factory struct {
 	// retrySleep replaces the clients' waits between retries when set (tests).
 	retrySleep func(context.Context, time.Duration) error
 
+	// work records that the command began its work, for run's "--help" line (workTracker).
+	work workTracker
+
 	mu sync.Mutex
 	// rootFlags are the root command's persistent flags, set when the tree is built.
 	rootFlags *pflag.FlagSet

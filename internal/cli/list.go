@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
@@ -63,10 +65,15 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
   apikeys list --filter 'role=editor' --filter 'expires<30d'
   apikeys list --expiring-within 30d -o csv
   apikeys list --columns title,role,status --no-headers`,
-		Args: cobra.NoArgs,
+		Args: noArgs(listArgsHint),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.columnsGiven = cmd.Flags().Changed("columns")
 			opts.withinGiven = cmd.Flags().Changed("expiring-within")
+			for _, name := range []string{"columns", "hide", "sort"} {
+				if err := checkNameList(cmd.Flags().Lookup(name)); err != nil {
+					return err
+				}
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -88,6 +95,54 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
 	completeFlag(cmd, "filter", completeFilter)
 	completeFlag(cmd, "expiring-within", noValues)
 	return cmd
+}
+
+// checkNameList refuses a given comma-separated list of names (--columns, --hide, --sort)
+// with an empty item, as in title,,id or "$A,id" with A unset, or with names separated by
+// spaces, as in --sort "title expires": either would quietly mean something else (--columns
+// "," the default columns) or be called an unknown name. The names themselves are checked by
+// the run, which knows the vocabulary.
+func checkNameList(fl *pflag.Flag) error {
+	if fl == nil || !fl.Changed {
+		return nil
+	}
+	value := fl.Value.String()
+	items := strings.Split(value, ",")
+	var names []string
+	for _, item := range items {
+		names = append(names, strings.Fields(item)...)
+	}
+	written := "--" + fl.Name + " " + strings.Join(names, ",")
+	for _, item := range items {
+		switch {
+		case len(names) == 0:
+			return errkind.Usagef("invalid --%s %q: no name in it (an unset shell variable?): give names separated by commas", fl.Name, value)
+		case strings.TrimSpace(item) == "":
+			return errkind.Usagef("invalid --%s %q: an empty name in the list (an unset shell variable?): write %s", fl.Name, value, written)
+		case len(strings.Fields(item)) > 1:
+			return errkind.Usagef("invalid --%s %q: separate the names with commas, not spaces: write %s", fl.Name, value, written)
+		}
+	}
+	return nil
+}
+
+// listArgsHint says what words given to list were probably meant as: filters written
+// without --filter (list role=editor), else a title to look for (list CI).
+func listArgsHint(args []string) string {
+	filters := make([]string, len(args))
+	for i, a := range args {
+		if _, err := output.ParseFilter(a, time.Time{}); err != nil {
+			filters = nil
+			break
+		}
+		filters[i] = "--filter " + shellWord(a)
+	}
+	if filters != nil {
+		return "to filter the keys, give each filter with --filter: apikeys list " + strings.Join(filters, " ")
+	}
+	title := strings.Join(args, " ")
+	return "to list the keys whose title contains it: apikeys list --filter " + shellWord("title~"+title) +
+		"\nto see one key: apikeys show " + shellWord(title)
 }
 
 func runList(ctx context.Context, opts *listOptions) error {

@@ -29,6 +29,8 @@ func TestNewCmdList(t *testing.T) {
 		{name: "columns all", argv: []string{"list", "--columns=all"}, want: listOptions{Columns: "all", columnsGiven: true}},
 		{name: "hide", argv: []string{"list", "--hide", "email,creator"}, want: listOptions{Hide: "email,creator"}},
 		{name: "sort", argv: []string{"list", "--sort", "-expires,title"}, want: listOptions{Sort: "-expires,title"}},
+		{name: "spaces after the commas", argv: []string{"list", "--columns", "title, id", "--sort", "title, -expires"},
+			want: listOptions{Columns: "title, id", Sort: "title, -expires", columnsGiven: true}},
 		{name: "one filter", argv: []string{"list", "--filter", "role=editor"}, want: listOptions{Filters: []string{"role=editor"}}},
 		{name: "filters repeat and keep their commas", argv: []string{"list", "--filter", "title~a,b", "--filter", "expires<30d"},
 			want: listOptions{Filters: []string{"title~a,b", "expires<30d"}}},
@@ -46,9 +48,8 @@ func TestNewCmdList(t *testing.T) {
 		{name: "flag beats the environment", argv: []string{"list", "--output", "csv"}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{}, format: "csv"},
 		{name: "unknown output reaches the run", argv: []string{"list", "-o", "xml"}, want: listOptions{},
 			format: `error: unknown output format "xml" (valid: table, json, yaml, csv, tsv)`},
-		// --filter is a string array: its empty value is not refused at flag time, unlike
-		// every string flag's (the filter parser refuses it in the run).
-		{name: "empty filter reaches the run", argv: []string{"list", "--filter", ""}, want: listOptions{Filters: []string{""}}},
+		{name: "empty filter", argv: []string{"list", "--filter", ""}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},
+		{name: "blank filter after a good one", argv: []string{"list", "--filter", "role=editor", "--filter= "}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},
 
 		{name: "expired and expiring-within", argv: []string{"list", "--expired", "--expiring-within", "30d"},
 			err: "--expired and --expiring-within contradict each other: give one", kind: errkind.Usage, code: exitUsage},
@@ -59,8 +60,15 @@ func TestNewCmdList(t *testing.T) {
 		{name: "expiring-within in m", argv: []string{"list", "--expiring-within", "5m"}, err: `invalid --expiring-within "5m": m could mean minutes or months: write min for minutes, or days such as 30d`, kind: errkind.Usage, code: exitUsage},
 		{name: "expiring-within not a duration", argv: []string{"list", "--expiring-within", "soon"}, err: `invalid --expiring-within "soon": ` + msgNotADuration, kind: errkind.Usage, code: exitUsage},
 		{name: "expired=maybe", argv: []string{"list", "--expired=maybe"}, err: invalidBoolMsg("expired", "maybe"), kind: errkind.Usage, code: exitUsage},
-		{name: "an argument", argv: []string{"list", "CI"}, err: strayArgMsg("CI", "apikeys list"), kind: errkind.Usage, code: exitUsage},
-		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums", kind: errkind.Usage, code: exitUsage},
+		{name: "an argument", argv: []string{"list", "CI"}, err: strayArgMsg("CI", "apikeys list") +
+			"\nto list the keys whose title contains it: apikeys list --filter title~CI\nto see one key: apikeys show CI", kind: errkind.Usage, code: exitUsage},
+		{name: "columns with an empty name", argv: []string{"list", "--columns", "title,,id"},
+			err: `invalid --columns "title,,id": an empty name in the list (an unset shell variable?): write --columns title,id`, kind: errkind.Usage, code: exitUsage},
+		{name: "hide with only commas", argv: []string{"list", "--hide", ", ,"},
+			err: `invalid --hide ", ,": no name in it (an unset shell variable?): give names separated by commas`, kind: errkind.Usage, code: exitUsage},
+		{name: "sort separated by spaces", argv: []string{"list", "--sort", "-expires title"},
+			err: `invalid --sort "-expires title": separate the names with commas, not spaces: write --sort -expires,title`, kind: errkind.Usage, code: exitUsage},
+		{name: "unknown flag", argv: []string{"list", "--colums", "id"}, err: "unknown flag: --colums\ndid you mean --columns?", kind: errkind.Usage, code: exitUsage},
 		{name: "short flag that is not", argv: []string{"list", "-c", "id"}, err: "unknown shorthand flag: 'c' in -c", kind: errkind.Usage, code: exitUsage},
 	})
 }

@@ -42,7 +42,7 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 (administrators included, roles being additive) can inherit a deleted key's resources.`,
 		Example: `  apikeys members --role editor
   apikeys members -o json`,
-		Args: cobra.NoArgs,
+		Args: noArgs(membersArgsHint),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -55,6 +55,14 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 	cmd.ValidArgsFunction = noValues
 	completeFlag(cmd, "role", completeMemberRole)
 	return cmd
+}
+
+// membersArgsHint says what a word given to members was probably meant as: a role.
+func membersArgsHint(args []string) string {
+	if role, err := memberRoleFilter(args[0]); err == nil && role != "" && len(args) == 1 {
+		return "to list the members holding a role: apikeys members --role " + shellWord(args[0])
+	}
+	return ""
 }
 
 // memberRoleFilter maps --role to the API role string.

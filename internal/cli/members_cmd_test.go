@@ -31,7 +31,7 @@ func TestNewCmdMembers(t *testing.T) {
 		{name: "output tsv", argv: []string{"members", "-o", "tsv"}, want: membersOptions{}, format: "tsv"},
 
 		{name: "empty role", argv: []string{"members", "--role", ""}, err: emptyFlagMsg("role"), kind: errkind.Usage, code: exitUsage},
-		{name: "an argument", argv: []string{"members", "editor"}, err: strayArgMsg("editor", "apikeys members"), kind: errkind.Usage, code: exitUsage},
+		{name: "an argument", argv: []string{"members", "editor"}, err: strayArgMsg("editor", "apikeys members") + "\nto list the members holding a role: apikeys members --role editor", kind: errkind.Usage, code: exitUsage},
 		{name: "no-headers=2", argv: []string{"members", "--no-headers=2"}, err: invalidBoolMsg("no-headers", "2"), kind: errkind.Usage, code: exitUsage},
 		{name: "empty output", argv: []string{"members", "-o", ""}, err: emptyFlagMsg("output"), kind: errkind.Usage, code: exitUsage},
 	})

@@ -198,9 +198,9 @@ const (
 	msgBoolWords = "use 1/0, true/false, yes/no, on/off or y/n (any case)"
 )
 
-// strayArgMsg is the error of an argument given to a command that takes none.
+// strayArgMsg is the error of an argument given to a command that takes none, without a hint.
 func strayArgMsg(arg, path string) string {
-	return "unknown command \"" + arg + "\" for \"" + path + "\""
+	return path + " takes no arguments, got \"" + arg + "\""
 }
 
 func emptyFlagMsg(name string) string {

@@ -10,7 +10,9 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -59,6 +61,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.Out, "apikeys %s\n", f.Version)
 		return exitOK
 	}
+	trackWork(f) // before the tree is built: commands keep the prompter they are given
 	root := newRootCmd(f)
 	guard := guardCommands(root)
 	out := f.IO.Out
@@ -103,15 +106,45 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
-	var fe *flagError
-	if code == exitUsage && cmd != nil && errors.As(err, &fe) {
-		path := cmd.CommandPath()
-		if fe.usageOf != "" {
-			path = fe.usageOf
-		}
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", path)
+	if code == exitUsage && cmd != nil && !f.work.begun.Load() {
+		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", usageOf(cmd, err))
 	}
 	return code
+}
+
+// workTracker records that the command began its work: it opened the organization's session
+// or took the prompter to ask a question. A usage error found before that is about the
+// command line or the settings (a flag, an argument, their values or combinations, a
+// variable), which the command's help explains, so run points at it; one found after is
+// about what the server holds (two keys of one title) or what was answered, which the help
+// cannot fix. Deciding by this, and not by where each error is made, gives every command the
+// same rule, whichever of its pre-run checks, argument checks, RunE or run function refused.
+type workTracker struct{ begun atomic.Bool }
+
+func (w *workTracker) begin() { w.begun.Store(true) }
+
+// trackWork makes f's session and prompter, whatever a test put there, record their first
+// use on f.work; the session manager of auth records its own (Factory.sessions).
+func trackWork(f *Factory) {
+	open, ask := f.Session, f.Prompter
+	f.Session = func(ctx context.Context) (*Session, error) {
+		f.work.begin()
+		return open(ctx)
+	}
+	f.Prompter = func() prompt.Prompter {
+		f.work.begin()
+		return ask()
+	}
+}
+
+// usageOf is the command whose help a usage error points at: the one that failed, or the
+// parent an unknown subcommand was looked for in.
+func usageOf(cmd *cobra.Command, err error) string {
+	var fe *flagError
+	if errors.As(err, &fe) && fe.usageOf != "" {
+		return fe.usageOf
+	}
+	return cmd.CommandPath()
 }
 
 // versionOnly reports a command line that only asks for the version (`apikeys version`,
@@ -123,6 +156,65 @@ func versionOnly(args []string, getenv func(string) string) bool {
 		return false
 	}
 	return args[0] == "--version" || (args[0] == "version" && getenv(config.EnvName("output")) == "")
+}
+
+// unknownFlagError adds to pflag's "unknown flag" the flag of cmd that was probably meant:
+// --copy_email, --Expired, --no-header or --colums for a flag one edit or two away, and
+// -role for --role (a long flag given one dash, which pflag reads as shorthands).
+func unknownFlagError(cmd *cobra.Command, err error) error {
+	var unknown *pflag.NotExistError
+	if !errors.As(err, &unknown) {
+		return err
+	}
+	typed := unknown.GetSpecifiedName()
+	if group := unknown.GetSpecifiedShortnames(); group != "" {
+		typed, _, _ = strings.Cut(group, "=") // -role=x: the group is the name meant
+	}
+	meant, nearest := "", 3 // more than two edits away is no typo
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if d := flagDistance(typed, fl.Name); !fl.Hidden && d < nearest {
+			meant, nearest = fl.Name, d
+		}
+	})
+	if meant == "" {
+		return err
+	}
+	return fmt.Errorf("%w\ndid you mean --%s?", err, meant)
+}
+
+// flagDistance is how far typed is from the flag name: 0 for the name up to case and
+// underscores (or after one dash), else the edits between them. Two letters or fewer are too
+// few to guess from (-c is a shorthand, not a typo of --ca).
+func flagDistance(typed, name string) int {
+	norm := strings.ReplaceAll(strings.ToLower(typed), "_", "-")
+	switch {
+	case norm == name:
+		return 0
+	case len(norm) <= 2:
+		return len(name) + len(norm)
+	}
+	return editDistance(norm, name)
+}
+
+// editDistance is the Levenshtein distance of a and b (flag names: short, ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // flagError marks cobra's own parse errors so they exit 2. usageOf, when set, is the
@@ -160,8 +252,8 @@ Try it without an account against the built-in sandbox:
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &flagError{err: errkind.Wrap(errkind.Usage, flagValueError(err))}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &flagError{err: errkind.Wrap(errkind.Usage, unknownFlagError(cmd, flagValueError(err)))}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 
@@ -204,14 +296,15 @@ Try it without an account against the built-in sandbox:
 	return root
 }
 
-// checkGivenFlags refuses a string flag given an empty value, before anything is done: in a
+// checkGivenFlags refuses a string flag given an empty value (or a repeatable one given an
+// empty element, givenEmpty), before anything is done: in a
 // script it is usually an unset variable (--secret-file "$F" would print the secret on stdout
 // instead, --transfer-to "$HEIR" would fall back to asking). An APIKEYS_ variable that is
 // empty counts as unset, the usual convention for the environment.
 func checkGivenFlags(flags *pflag.FlagSet) error {
 	var err error
 	flags.VisitAll(func(fl *pflag.Flag) {
-		if err == nil && fl.Changed && fl.Value.Type() == "string" && strings.TrimSpace(fl.Value.String()) == "" {
+		if err == nil && fl.Changed && givenEmpty(fl) {
 			err = &flagError{err: emptyFlagError(fl.Name)}
 		}
 	})
@@ -219,6 +312,20 @@ func checkGivenFlags(flags *pflag.FlagSet) error {
 		return err
 	}
 	return checkContradictions(flags)
+}
+
+// givenEmpty reports a string flag given a blank value, or a repeatable string flag
+// (--filter) one of whose values is blank: --filter "$F" with F unset is the same mistake as
+// --title "$T".
+func givenEmpty(fl *pflag.Flag) bool {
+	switch fl.Value.Type() {
+	case "string":
+		return strings.TrimSpace(fl.Value.String()) == ""
+	case "stringArray", "stringSlice":
+		values, ok := fl.Value.(pflag.SliceValue)
+		return ok && slices.ContainsFunc(values.GetSlice(), func(v string) bool { return strings.TrimSpace(v) == "" })
+	}
+	return false
 }
 
 // contradictions are flags that cannot be given together, wherever both exist. Each one

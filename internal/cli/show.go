@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,14 +68,17 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 	return cmd
 }
 
-// oneKeyArg says what show's one argument is when it is missing or repeated (a title with
-// spaces given unquoted is the usual cause).
+// oneKeyArg says what show's one argument is when it is missing, repeated (a title with
+// spaces given unquoted is the usual cause) or blank: show "$K" with K unset would otherwise
+// open the session, a login perhaps, only to refuse it. No key has a blank ID or title.
 func oneKeyArg(_ *cobra.Command, args []string) error {
 	switch {
 	case len(args) == 0:
 		return argsError("missing KEY: an API key ID or exact title")
 	case len(args) > 1:
 		return argsError("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))
+	case strings.TrimSpace(args[0]) == "":
+		return argsError("an empty KEY: give an API key ID or exact title")
 	}
 	return nil
 }

@@ -34,13 +34,13 @@ func TestNewCmdShow(t *testing.T) {
 		{name: "copy-email=on", argv: []string{"show", "--copy-email=on", "CI deploy"}, want: showOptions{Ref: "CI deploy", CopyEmail: true}},
 		{name: "copy-email=0", argv: []string{"show", "CI deploy", "--copy-email=0"}, want: showOptions{Ref: "CI deploy"}},
 		{name: "output yaml", argv: []string{"show", id, "-o", "yaml"}, want: showOptions{Ref: id}, format: "yaml"},
-		// Unlike create's empty TITLE, an empty KEY is not refused at flag time: the run
-		// refuses it (resolveKey), once it has opened the session.
-		{name: "empty KEY reaches the run", argv: []string{"show", ""}, want: showOptions{Ref: ""}},
 		{name: "a KEY is kept as given", argv: []string{"show", " CI deploy "}, want: showOptions{Ref: " CI deploy "}},
 		{name: "a KEY starting with a dash, after --", argv: []string{"show", "--", "-old"}, want: showOptions{Ref: "-old"}},
 
 		{name: "no KEY", argv: []string{"show"}, err: "missing KEY: an API key ID or exact title", kind: errkind.Usage, code: exitUsage},
+		// An empty KEY is refused before the session is opened (a login, perhaps).
+		{name: "empty KEY", argv: []string{"show", ""}, err: "an empty KEY: give an API key ID or exact title", kind: errkind.Usage, code: exitUsage},
+		{name: "blank KEY on a terminal", argv: []string{"show", "  "}, tty: true, err: "an empty KEY: give an API key ID or exact title", kind: errkind.Usage, code: exitUsage},
 		{name: "no KEY on a terminal", argv: []string{"show"}, tty: true, err: "missing KEY: an API key ID or exact title", kind: errkind.Usage, code: exitUsage},
 		{name: "a title with spaces, unquoted", argv: []string{"show", "CI", "deploy"},
 			err: "show takes one KEY (an API key ID or exact title), not 2 arguments: quote a title that has spaces", kind: errkind.Usage, code: exitUsage},

@@ -62,16 +62,19 @@ func runTypoCases(t *testing.T, cases []typoCase) {
 
 const boolWords = "use 1/0, true/false, yes/no, on/off or y/n (any case), or leave it empty"
 
+// usageLine is the line that follows a usage error found before the command began its work.
+func usageLine(path string) string { return "Run '" + path + " --help' for usage.\n" }
+
 func TestBooleanVariableTyposExit2(t *testing.T) {
 	runTypoCases(t, []typoCase{
 		{name: "sandbox", env: map[string]string{"APIKEYS_SANDBOX": "yse"}, args: []string{"list"}, code: 2,
-			stderr: "Error: invalid APIKEYS_SANDBOX=\"yse\": " + boolWords + "\n"},
+			stderr: "Error: invalid APIKEYS_SANDBOX=\"yse\": " + boolWords + "\n" + usageLine("apikeys list")},
 		{name: "debug", env: map[string]string{"APIKEYS_DEBUG": "maybe"}, args: []string{"members"}, code: 2,
-			stderr: "Error: invalid APIKEYS_DEBUG=\"maybe\": " + boolWords + "\n"},
+			stderr: "Error: invalid APIKEYS_DEBUG=\"maybe\": " + boolWords + "\n" + usageLine("apikeys members")},
 		{name: "no-color", env: map[string]string{"APIKEYS_NO_COLOR": "2"}, args: []string{"list"}, code: 2,
-			stderr: "Error: invalid APIKEYS_NO_COLOR=\"2\": " + boolWords + "\n"},
+			stderr: "Error: invalid APIKEYS_NO_COLOR=\"2\": " + boolWords + "\n" + usageLine("apikeys list")},
 		{name: "prompt-disabled", env: map[string]string{"APIKEYS_PROMPT_DISABLED": "always"}, args: []string{"list"}, code: 2,
-			stderr: "Error: invalid APIKEYS_PROMPT_DISABLED=\"always\": " + boolWords + "\n"},
+			stderr: "Error: invalid APIKEYS_PROMPT_DISABLED=\"always\": " + boolWords + "\n" + usageLine("apikeys list")},
 	})
 }
 
@@ -89,22 +92,22 @@ func TestSandboxVariableYesUsesTheSandbox(t *testing.T) {
 }
 
 func TestEmptyFilterValuesExit2(t *testing.T) {
-	empty := func(expr, op string) string {
-		return "Error: invalid filter \"" + expr + "\": the value after \"" + op + "\" is empty (an unset shell variable?): give the value to compare with\n"
+	empty := func(expr, op, path string) string {
+		return "Error: invalid filter \"" + expr + "\": the value after \"" + op + "\" is empty (an unset shell variable?): give the value to compare with\n" + usageLine(path)
 	}
 	runTypoCases(t, []typoCase{
-		{name: "delete contains", args: []string{"delete", "--filter", "title~", "--dry-run"}, code: 2, stderr: empty("title~", "~")},
+		{name: "delete contains", args: []string{"delete", "--filter", "title~", "--dry-run"}, code: 2, stderr: empty("title~", "~", "apikeys delete")},
 		// Without a terminal and without --yes the filter is still the error reported: the
 		// missing --yes would only send the user round once more.
-		{name: "delete contains, no --yes", args: []string{"delete", "--filter", "title~"}, code: 2, stderr: empty("title~", "~")},
+		{name: "delete contains, no --yes", args: []string{"delete", "--filter", "title~"}, code: 2, stderr: empty("title~", "~", "apikeys delete")},
 		{name: "delete bad date, no --yes", args: []string{"delete", "--filter", "expires<30m"}, code: 2,
-			stderr: "Error: invalid filter \"expires<30m\": \"30m\" is not a date: m could mean minutes or months: write min for minutes, or days such as 30d\n"},
-		{name: "delete not equal", args: []string{"delete", "--filter", "title!=", "--no-transfer", "--yes"}, code: 2, stderr: empty("title!=", "!=")},
-		{name: "list equal", args: []string{"list", "--filter", "title="}, code: 2, stderr: empty("title=", "=")},
+			stderr: "Error: invalid filter \"expires<30m\": \"30m\" is not a date: m could mean minutes or months: write min for minutes, or days such as 30d\n" + usageLine("apikeys delete")},
+		{name: "delete not equal", args: []string{"delete", "--filter", "title!=", "--no-transfer", "--yes"}, code: 2, stderr: empty("title!=", "!=", "apikeys delete")},
+		{name: "list equal", args: []string{"list", "--filter", "title="}, code: 2, stderr: empty("title=", "=", "apikeys list")},
 		{name: "doubled operator", args: []string{"delete", "--filter", "title==x", "--dry-run"}, code: 2,
-			stderr: "Error: invalid filter \"title==x\": unknown operator \"==\" (use one of = != ~ !~ < <= > >=); quote a value that starts with \"=\": title=\"=x\"\n"},
+			stderr: "Error: invalid filter \"title==x\": unknown operator \"==\" (use one of = != ~ !~ < <= > >=); quote a value that starts with \"=\": title=\"=x\"\n" + usageLine("apikeys delete")},
 		{name: "delete nothing named", args: []string{"delete", "--yes"}, code: 2,
-			stderr: "Error: name the keys to delete (ID or title), select them with --filter, or pass --all for every key\n"},
+			stderr: "Error: name the keys to delete (ID or title), select them with --filter, or pass --all for every key\n" + usageLine("apikeys delete")},
 	})
 }
 
@@ -150,24 +153,33 @@ func TestUnknownCommandsAndArgumentCountsExit2(t *testing.T) {
 		}
 		return s + "Run '" + usage + " --help' for usage.\n"
 	}
+	// A command with no subcommands says it takes no arguments, cobra's "unknown command"
+	// being for a command that has some.
+	stray := func(arg, path, hint string) string {
+		if hint != "" {
+			hint += "\n"
+		}
+		return "Error: " + path + " takes no arguments, got \"" + arg + "\"\n" + hint + usageLine(path)
+	}
 	runTypoCases(t, []typoCase{
 		{name: "auth logut", args: []string{"auth", "logut"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
 		{name: "auth logut --help", args: []string{"auth", "logut", "--help"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
 		{name: "sandbox foo", args: []string{"sandbox", "foo"}, code: 2, stderr: unknown("foo", "apikeys sandbox", "", "apikeys sandbox")},
 		{name: "sandbox --data x srve", args: []string{"sandbox", "--data", "x", "srve"}, code: 2, stderr: unknown("srve", "apikeys sandbox", "serve", "apikeys sandbox")},
 		{name: "completion tcsh", args: []string{"completion", "tcsh"}, code: 2, stderr: unknown("tcsh", "apikeys completion", "bash fish zsh", "apikeys completion")},
-		{name: "completion bash extra", args: []string{"completion", "bash", "extra"}, code: 2, stderr: unknown("extra", "apikeys completion bash", "", "apikeys completion bash")},
+		{name: "completion bash extra", args: []string{"completion", "bash", "extra"}, code: 2, stderr: stray("extra", "apikeys completion bash", "")},
 		{name: "help nonsense", args: []string{"help", "nonsense"}, code: 2, stderr: unknown("nonsense", "apikeys", "", "apikeys")},
 		{name: "help lst", args: []string{"help", "lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
 		{name: "help auth logut", args: []string{"help", "auth", "logut"}, code: 2, stderr: unknown("logut", "apikeys auth", "login logout", "apikeys auth")},
 		{name: "lst", args: []string{"lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
 		{name: "--debug lst", args: []string{"--debug", "lst"}, code: 2, stderr: unknown("lst", "apikeys", "list", "apikeys")},
-		{name: "exit-codes extra", args: []string{"exit-codes", "extra"}, code: 2, stderr: unknown("extra", "apikeys exit-codes", "", "apikeys exit-codes")},
-		{name: "list extra", args: []string{"list", "extra"}, code: 2, stderr: unknown("extra", "apikeys list", "", "apikeys list")},
-		{name: "members extra", args: []string{"members", "extra"}, code: 2, stderr: unknown("extra", "apikeys members", "", "apikeys members")},
-		{name: "auth status extra", args: []string{"auth", "status", "extra"}, code: 2, stderr: unknown("extra", "apikeys auth status", "", "apikeys auth status")},
-		{name: "sandbox info extra", args: []string{"sandbox", "info", "extra"}, code: 2, stderr: unknown("extra", "apikeys sandbox info", "", "apikeys sandbox info")},
-		{name: "version extra", args: []string{"version", "extra"}, code: 2, stderr: unknown("extra", "apikeys version", "", "apikeys version")},
+		{name: "exit-codes extra", args: []string{"exit-codes", "extra"}, code: 2, stderr: stray("extra", "apikeys exit-codes", "")},
+		{name: "list extra", args: []string{"list", "extra"}, code: 2, stderr: stray("extra", "apikeys list",
+			"to list the keys whose title contains it: apikeys list --filter title~extra\nto see one key: apikeys show extra")},
+		{name: "members extra", args: []string{"members", "extra"}, code: 2, stderr: stray("extra", "apikeys members", "")},
+		{name: "auth status extra", args: []string{"auth", "status", "extra"}, code: 2, stderr: stray("extra", "apikeys auth status", "")},
+		{name: "sandbox info extra", args: []string{"sandbox", "info", "extra"}, code: 2, stderr: stray("extra", "apikeys sandbox info", "")},
+		{name: "version extra", args: []string{"version", "extra"}, code: 2, stderr: stray("extra", "apikeys version", "")},
 		{name: "show", args: []string{"show"}, code: 2,
 			stderr: "Error: missing KEY: an API key ID or exact title\nRun 'apikeys show --help' for usage.\n"},
 		{name: "show a b", args: []string{"show", "CI", "deploy"}, code: 2,
@@ -198,9 +210,9 @@ func TestEmptyFlagValuesExit2(t *testing.T) {
 		{name: "secret-file=", args: append(create, "--secret-file="), code: 2, stderr: empty("secret-file", "apikeys create")},
 		{name: "title", args: []string{"create", "--title", "", "--role", "viewer", "--expires", "30d"}, code: 2, stderr: empty("title", "apikeys create")},
 		{name: "TITLE argument", args: []string{"create", "", "--role", "viewer", "--expires", "30d"}, code: 2,
-			stderr: "Error: an empty TITLE (an unset shell variable?): give the new key's title\n"},
+			stderr: "Error: an empty TITLE (an unset shell variable?): give the new key's title\n" + usageLine("apikeys create")},
 		{name: "TITLE argument spaces", args: []string{"create", " ", "--role", "viewer", "--expires", "30d"}, code: 2,
-			stderr: "Error: an empty TITLE (an unset shell variable?): give the new key's title\n"},
+			stderr: "Error: an empty TITLE (an unset shell variable?): give the new key's title\n" + usageLine("apikeys create")},
 		{name: "title spaces", args: []string{"create", "--title", "  ", "--role", "viewer", "--expires", "30d"}, code: 2, stderr: empty("title", "apikeys create")},
 		{name: "role", args: []string{"create", "CI", "--role", "", "--expires", "30d"}, code: 2, stderr: empty("role", "apikeys create")},
 		{name: "clear-after", args: append(create, "--clear-after", ""), code: 2, stderr: empty("clear-after", "apikeys create")},
@@ -219,19 +231,21 @@ func TestEmptyFlagValuesExit2(t *testing.T) {
 }
 
 func TestContradictionsExit2(t *testing.T) {
-	both := func(a, b string) string { return "Error: " + a + " and " + b + " contradict each other: give one\n" }
+	both := func(a, b, path string) string {
+		return "Error: " + a + " and " + b + " contradict each other: give one\n" + usageLine(path)
+	}
 	sandboxURL := func(a, b string) string {
-		return "Error: " + a + " and " + b + " contradict each other: the sandbox runs in process and talks to no URL; give one\n"
+		return "Error: " + a + " and " + b + " contradict each other: the sandbox runs in process and talks to no URL; give one\n" + usageLine("apikeys list")
 	}
 	runTypoCases(t, []typoCase{
 		{name: "sandbox api-url", args: []string{"--sandbox", "--api-url", "https://api.example", "list"}, code: 2, stderr: sandboxURL("--sandbox", "--api-url")},
 		{name: "env sandbox env api-url", env: map[string]string{"APIKEYS_SANDBOX": "1", "APIKEYS_API_URL": "https://api.example"}, args: []string{"list"}, code: 2, stderr: sandboxURL("APIKEYS_SANDBOX", "APIKEYS_API_URL")},
 		{name: "env sandbox api-url", env: map[string]string{"APIKEYS_SANDBOX": "yes"}, args: []string{"list", "--api-url", "https://api.example"}, code: 2, stderr: sandboxURL("APIKEYS_SANDBOX", "--api-url")},
-		{name: "expired expiring-within", args: []string{"list", "--expired", "--expiring-within", "30d"}, code: 2, stderr: both("--expired", "--expiring-within")},
-		{name: "copy no-copy", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "--copy", "--no-copy"}, code: 2, stderr: both("--copy", "--no-copy")},
-		{name: "transfer-to no-transfer", args: []string{"delete", "CI", "--transfer-to", "erin@acme.example", "--no-transfer", "--yes"}, code: 2, stderr: both("--transfer-to", "--no-transfer")},
+		{name: "expired expiring-within", args: []string{"list", "--expired", "--expiring-within", "30d"}, code: 2, stderr: both("--expired", "--expiring-within", "apikeys list")},
+		{name: "copy no-copy", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "--copy", "--no-copy"}, code: 2, stderr: both("--copy", "--no-copy", "apikeys create")},
+		{name: "transfer-to no-transfer", args: []string{"delete", "CI", "--transfer-to", "erin@acme.example", "--no-transfer", "--yes"}, code: 2, stderr: both("--transfer-to", "--no-transfer", "apikeys delete")},
 		{name: "all with keys", args: []string{"delete", "CI", "--all", "--yes"}, code: 2,
-			stderr: "Error: --all and KEY arguments contradict each other: give the keys, or --all for every key\n"},
+			stderr: "Error: --all and KEY arguments contradict each other: give the keys, or --all for every key\n" + usageLine("apikeys delete")},
 	})
 }
 
@@ -339,11 +353,11 @@ func TestEveryDurationFlagHasOneGrammarAndNamesTheFlag(t *testing.T) {
 	}
 	cases = append(cases,
 		typoCase{name: "expires 30m", args: append(create, "--expires", "30m"), code: 2,
-			stderr: "Error: invalid --expires: \"30m\" is not a date: " + ambiguous + "\n"},
+			stderr: "Error: invalid --expires: \"30m\" is not a date: " + ambiguous + "\n" + usageLine("apikeys create")},
 		typoCase{name: "expires banana", args: append(create, "--expires", "banana"), code: 2,
-			stderr: "Error: invalid --expires: \"banana\" is not a date (use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d)\n"},
+			stderr: "Error: invalid --expires: \"banana\" is not a date (use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d)\n" + usageLine("apikeys create")},
 		typoCase{name: "APIKEYS_TIMEOUT 1m", env: map[string]string{"APIKEYS_TIMEOUT": "1m"}, args: []string{"list"}, code: 2,
-			stderr: "Error: invalid APIKEYS_TIMEOUT \"1m\": " + ambiguous + "\n"},
+			stderr: "Error: invalid APIKEYS_TIMEOUT \"1m\": " + ambiguous + "\n" + usageLine("apikeys list")},
 	)
 	runTypoCases(t, cases)
 }
@@ -388,7 +402,7 @@ func TestEveryRunnableCommandDeclaresItsArguments(t *testing.T) {
 // print the bare secret, which a script expecting a header row would store as one.
 func TestUnsupportedOutputFormatsExit2(t *testing.T) {
 	createAs := func(format string) string {
-		return "Error: create prints table, json or yaml, not " + format + ": use -o json (the row and its secret), or no -o to get the secret alone on stdout\n"
+		return "Error: create prints table, json or yaml, not " + format + ": use -o json (the row and its secret), or no -o to get the secret alone on stdout\n" + usageLine("apikeys create")
 	}
 	runTypoCases(t, []typoCase{
 		{name: "create csv", args: []string{"create", "CI", "--role", "viewer", "--expires", "30d", "-o", "csv"}, code: 2, stderr: createAs("csv")},
@@ -423,7 +437,7 @@ func TestBooleanFlagsAcceptTheVariablesWords(t *testing.T) {
 func TestSandboxResetKeysBounded(t *testing.T) {
 	const bounds = ": give a number of keys from 0 to 1000000 (more could not be listed: a key list stops past 1000000 keys)\n"
 	runTypoCases(t, []typoCase{
-		{name: "too many", args: []string{"sandbox", "reset", "--keys", "100000000"}, code: 2, stderr: "Error: --keys 100000000" + bounds},
-		{name: "negative", args: []string{"sandbox", "reset", "--keys", "-1"}, code: 2, stderr: "Error: --keys -1" + bounds},
+		{name: "too many", args: []string{"sandbox", "reset", "--keys", "100000000"}, code: 2, stderr: "Error: --keys 100000000" + bounds + usageLine("apikeys sandbox reset")},
+		{name: "negative", args: []string{"sandbox", "reset", "--keys", "-1"}, code: 2, stderr: "Error: --keys -1" + bounds + usageLine("apikeys sandbox reset")},
 	})
 }

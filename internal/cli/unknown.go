@@ -68,6 +68,9 @@ func strayArgument(cmd *cobra.Command) error {
 	if len(args) == 0 {
 		return nil
 	}
+	if !cmd.HasSubCommands() {
+		return strayArguments(cmd, args, nil) // a help topic: exit-codes
+	}
 	return unknownCommand(cmd, args[0])
 }
 
@@ -98,15 +101,52 @@ func unknownCommand(cmd *cobra.Command, arg string) error {
 	return &flagError{err: errkind.Wrap(errkind.Usage, errors.New(msg)), usageOf: cmd.CommandPath()}
 }
 
-// usageArgs makes an argument check's failure a usage error.
+// usageArgs makes an argument check's failure a usage error. A command without subcommands
+// whose check takes no argument but refuses one (cobra.NoArgs) says so, where cobra would
+// call the argument an unknown command: there is no command to look for below it.
 func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		err := check(cmd, args)
 		if err == nil || isFlagError(err) {
 			return err
 		}
+		if !cmd.HasSubCommands() && len(args) > 0 && check(cmd, nil) == nil {
+			return strayArguments(cmd, args, nil)
+		}
 		return &flagError{err: errkind.Wrap(errkind.Usage, err)}
 	}
+}
+
+// noArgs is the Args of a command that takes no arguments; hint, when it returns one, says
+// on a line of its own what the arguments were probably meant as.
+func noArgs(hint func(args []string) string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		return strayArguments(cmd, args, hint)
+	}
+}
+
+// strayArguments is the error of arguments given to a command that takes none: what was
+// given, and the likeliest intent when one is plain (a flag's name without its dashes, or
+// the command's own hint).
+func strayArguments(cmd *cobra.Command, args []string, hint func([]string) string) error {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		quoted[i] = fmt.Sprintf("%q", a)
+	}
+	msg := fmt.Sprintf("%s takes no arguments, got %s", cmd.CommandPath(), strings.Join(quoted, ", "))
+	next := ""
+	if fl := cmd.Flags().Lookup(args[0]); fl != nil && len(args) == 1 {
+		next = "did you mean --" + fl.Name + "?"
+	} else if hint != nil {
+		next = hint(args)
+	}
+	if next != "" {
+		msg += "\n" + next
+	}
+	return argsError("%s", msg)
 }
 
 // argsError is a wrong number of arguments, saying what the argument is.

@@ -95,9 +95,10 @@ func Find(ctx context.Context, src Source, ref string) (jmapcloud.APIKey, Warnin
 	return k, warn, err
 }
 
-// CheckRef refuses an empty KEY, which names no key (a usage error).
+// CheckRef refuses an empty or blank KEY, which names no key (a usage error): no key has a
+// blank ID, and create refuses a blank title.
 func CheckRef(ref string) error {
-	if ref == "" {
+	if strings.TrimSpace(ref) == "" {
 		return errkind.Usagef("an empty KEY: give an API key ID or exact title")
 	}
 	return nil
