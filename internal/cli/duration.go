@@ -59,13 +59,23 @@ func flagValueError(err error) error {
 		return emptyFlagError(fl.Name)
 	case fl.Value.Type() == "bool":
 		return errkind.Usagef("invalid --%s=%q: use %s, or give --%s alone for true", fl.Name, invalid.GetValue(), envbool.Words, fl.Name)
-	case fl.Value.Type() == "duration":
+	case isOurDuration(fl):
 		_, err := output.ParseFlagDuration("--"+fl.Name, invalid.GetValue())
 		return err
+	case fl.Value.Type() == "duration": // pflag's, in Go's grammar
+		return errkind.Usagef("invalid --%s %q: use a Go duration such as 45s or 1m30s", fl.Name, invalid.GetValue())
 	case errkind.Is(invalid.Unwrap(), errkind.Usage):
 		return invalid.Unwrap() // a value's own message, naming the flag (numberValue)
 	}
 	return err
+}
+
+// isOurDuration tells the project's duration flags from pflag's (the hidden clipboard
+// clearer's --after, written by the CLI itself in Go's grammar), whose errors must not be
+// given advice in the other grammar.
+func isOurDuration(fl *pflag.Flag) bool {
+	_, ok := fl.Value.(*durationValue)
+	return ok
 }
 
 // emptyFlagError is a flag given an empty value.

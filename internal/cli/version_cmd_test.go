@@ -91,7 +91,7 @@ func TestNewCmdClearClipboard(t *testing.T) {
 		{name: "the fingerprint is read in the run", argv: []string{cmd}, env: map[string]string{clipboard.FingerprintEnv: "abc"}, want: clearClipboardOptions{After: 45 * time.Second}},
 		{name: "a broken config file is not read", argv: []string{cmd, "--config", broken}, want: clearClipboardOptions{After: 45 * time.Second}},
 
-		{name: "after not a duration", argv: []string{cmd, "--after", "soon"}, err: `invalid --after "soon": ` + msgNotADuration, kind: errkind.Usage, code: exitUsage},
+		{name: "after not a duration", argv: []string{cmd, "--after", "soon"}, err: `invalid --after "soon": use a Go duration such as 45s or 1m30s`, kind: errkind.Usage, code: exitUsage},
 		{name: "after empty", argv: []string{cmd, "--after="}, err: emptyFlagMsg("after"), kind: errkind.Usage, code: exitUsage},
 		{name: "an argument", argv: []string{cmd, "secret"}, err: strayArgMsg("secret", "apikeys "+cmd), kind: errkind.Usage, code: exitUsage},
 	})
