@@ -33,29 +33,9 @@ import (
 // organization choice is exercised (the seeded sandbox has one organization).
 const otherOrgID = "0b8a3c1e-5d2f-4e6a-9b7c-1f2e3d4c5b6a"
 
-// authClock is a settable clock.
-type authClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *authClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *authClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type authEnvOptions struct {
 	TokenTTL  time.Duration
-	SandboxAt *authClock // the sandbox's clock; nil: real time
-	CLIAt     *authClock // the commands' clock; nil: real time
-	SecondOrg bool       // users/self also lists otherOrgID, first
+	SecondOrg bool // users/self also lists otherOrgID, first
 }
 
 // authEnv is a real sandbox served on loopback, a private configuration directory, and a
@@ -68,7 +48,6 @@ type authEnv struct {
 	orgID  string
 	dir    string // configuration directory
 	cfg    string // configuration file
-	cliAt  *authClock
 	second bool
 
 	hookMu sync.Mutex
@@ -87,16 +66,12 @@ func newAuthEnv(t *testing.T, opts authEnvOptions) *authEnv {
 	e := &authEnv{
 		t:       t,
 		dir:     filepath.Join(root, "config", "apikeys"),
-		cliAt:   opts.CLIAt,
 		second:  opts.SecondOrg,
 		outputs: map[string]string{},
 		stdouts: map[string]string{},
 	}
 	e.cfg = filepath.Join(e.dir, "config.yaml")
 	sbOpts := sandbox.Options{Path: filepath.Join(root, "sandbox.db"), TokenTTL: opts.TokenTTL}
-	if opts.SandboxAt != nil {
-		sbOpts.Now = opts.SandboxAt.Now
-	}
 	sb, err := sandbox.Open(sbOpts)
 	if err != nil {
 		t.Fatal(err)
@@ -236,13 +211,10 @@ func (e *authEnv) scanSecrets() {
 	testenv.SecretScan{Secrets: keySecrets, Texts: e.outputs, Dirs: []string{e.dir}}.Check(e.t)
 }
 
-// factory builds a real Factory, as Main does, with the test's clock.
+// factory builds a real Factory, as Main does, with retry waits that return at once.
 func (e *authEnv) factory(streams *iostreams.IOStreams) *Factory {
 	f := newFactory(streams, "test", os.Getenv)
 	f.retrySleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
-	if e.cliAt != nil {
-		f.Now = e.cliAt.Now
-	}
 	return f
 }
 

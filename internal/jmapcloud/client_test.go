@@ -12,6 +12,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
 // newSandbox serves a fresh sandbox on loopback: the real request code talks to a real server.
@@ -264,27 +265,10 @@ func TestClientErrors(t *testing.T) {
 	}
 }
 
-// sandboxClock is the sandbox's time, moved by the test: a token expires when the test says
+// newSandboxClock is the sandbox's time, moved by the test: a token expires when the test says
 // so, not when a sleep on a loaded machine happens to have lasted long enough (a token with a
 // lifetime of milliseconds could also expire again before its retried request was served).
-type sandboxClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newSandboxClock() *sandboxClock { return &sandboxClock{t: time.Now()} }
-
-func (c *sandboxClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *sandboxClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+func newSandboxClock() *testenv.Clock { return testenv.NewClock(time.Now()) }
 
 func TestClientRefreshesOnceAfter401(t *testing.T) {
 	ctx := context.Background()

@@ -8,37 +8,20 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
-
-// testClock is a settable clock for Options.Now.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // env is a sandbox on a temporary file, served over real HTTP on loopback.
 type env struct {
 	t      *testing.T
 	sb     *Sandbox
 	srv    *httptest.Server
-	clock  *testClock
+	clock  *testenv.Clock
 	path   string
 	client *http.Client
 }
@@ -46,7 +29,7 @@ type env struct {
 // newEnv opens a sandbox with opts (Path and Now filled in when empty) and serves it.
 func newEnv(t *testing.T, opts Options) *env {
 	t.Helper()
-	e := &env{t: t, clock: &testClock{t: time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC)}}
+	e := &env{t: t, clock: testenv.NewClock(time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC))}
 	if opts.Path == "" {
 		opts.Path = filepath.Join(t.TempDir(), "state", "sandbox.db")
 	}

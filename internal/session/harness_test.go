@@ -17,27 +17,11 @@ import (
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
-// clock is a settable clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Now().UTC().Truncate(time.Second)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
+// newClock is a settable clock at the current second.
+func newClock() *testenv.Clock { return testenv.NewClock(time.Now().UTC().Truncate(time.Second)) }
 
 // hookFunc answers a request itself when it returns true (a hostile server's fault).
 type hookFunc func(w http.ResponseWriter, r *http.Request) bool
@@ -49,8 +33,8 @@ type env struct {
 	sb       *sandbox.Sandbox
 	url      string
 	cfg      string // configuration file
-	sbClock  *clock
-	clock    *clock
+	sbClock  *testenv.Clock
+	clock    *testenv.Clock
 	hook     atomic.Pointer[hookFunc]
 	mu       sync.Mutex
 	warnings []string
