@@ -32,6 +32,36 @@ type authSessions interface {
 	Status(s *config.Settings) (session.Status, error)
 }
 
+// trackedSessions records on the factory when the work of auth begins (see workTracker):
+// a login once it has its credentials (its refusals of --sandbox, of an unsafe URL and of
+// missing flags come before, and are about the command line), a logout or status at once.
+type trackedSessions struct {
+	m     *session.Manager
+	begin func()
+}
+
+func (t trackedSessions) Login(ctx context.Context, s *config.Settings, req session.LoginRequest) (*session.LoginResult, error) {
+	credentials := req.Credentials
+	req.Credentials = func() (string, string, error) {
+		username, password, err := credentials()
+		if err == nil {
+			t.begin()
+		}
+		return username, password, err
+	}
+	return t.m.Login(ctx, s, req)
+}
+
+func (t trackedSessions) Logout(ctx context.Context, s *config.Settings) (*session.LogoutResult, error) {
+	t.begin()
+	return t.m.Logout(ctx, s)
+}
+
+func (t trackedSessions) Status(s *config.Settings) (session.Status, error) {
+	t.begin()
+	return t.m.Status(s)
+}
+
 // authOptions are the dependencies the auth subcommands share.
 type authOptions struct {
 	IO       *iostreams.IOStreams
@@ -48,7 +78,7 @@ func authDepsOf(f *Factory) authOptions {
 		IO:       f.IO,
 		Prompter: f.Prompter,
 		Settings: f.Settings,
-		Sessions: func() authSessions { return f.sessions() },
+		Sessions: func() authSessions { return trackedSessions{m: f.sessions(), begin: f.work.begin} },
 		Now:      f.Now,
 	}
 }

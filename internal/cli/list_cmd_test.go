@@ -46,7 +46,9 @@ func TestNewCmdList(t *testing.T) {
 		{name: "output json", argv: []string{"list", "-o", "json"}, want: listOptions{}, format: "json"},
 		{name: "output from the environment", argv: []string{"list"}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{}, format: "yaml"},
 		{name: "flag beats the environment", argv: []string{"list", "--output", "csv"}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{}, format: "csv"},
-		{name: "unknown output reaches the run", argv: []string{"list", "-o", "xml"}, want: listOptions{},
+		// A typed -o that is no format is refused for every command, before any run.
+		{name: "unknown output", argv: []string{"list", "-o", "xml"}, err: `unknown output format "xml" (valid: table, json, yaml, csv, tsv)`, kind: errkind.Usage, code: exitUsage},
+		{name: "unknown output from the environment reaches the run", argv: []string{"list"}, env: map[string]string{"APIKEYS_OUTPUT": "xml"}, want: listOptions{},
 			format: `error: unknown output format "xml" (valid: table, json, yaml, csv, tsv)`},
 		{name: "empty filter", argv: []string{"list", "--filter", ""}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},
 		{name: "blank filter after a good one", argv: []string{"list", "--filter", "role=editor", "--filter= "}, err: emptyFlagMsg("filter"), kind: errkind.Usage, code: exitUsage},

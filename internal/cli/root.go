@@ -106,10 +106,19 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
-	if code == exitUsage && cmd != nil && !f.work.begun.Load() {
+	if code == exitUsage && cmd != nil && !f.work.begun.Load() && !aboutAFile(err) {
 		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", usageOf(cmd, err))
 	}
 	return code
+}
+
+// aboutAFile reports a usage error about a configuration file or path (unreadable, or
+// writable by others): its message names the file and the fix, which no command's help
+// explains.
+func aboutAFile(err error) bool {
+	var fileErr *config.FileError
+	var permErr *config.PermissionError
+	return errors.As(err, &fileErr) || errors.As(err, &permErr)
 }
 
 // workTracker records that the command began its work: it opened the organization's session
@@ -247,6 +256,13 @@ Try it without an account against the built-in sandbox:
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkGivenFlags(cmd.Flags()); err != nil {
 				return err
+			}
+			// -o is checked for every command, also those that print nothing (sandbox reset,
+			// auth logout): a typed format that does not exist is a typo wherever it is.
+			if fl := cmd.Flags().Lookup("output"); fl != nil && fl.Changed {
+				if _, err := output.ParseFormat(fl.Value.String()); err != nil {
+					return err
+				}
 			}
 			return f.checkSettings()
 		},
@@ -401,12 +417,18 @@ type versionRecord struct {
 // versionFormat is -o for version, from the flag or APIKEYS_OUTPUT, the only places -o comes
 // from (the profile file has no output key): version reads no configuration, so a broken
 // file does not hide the version of the program that could read it.
+//
+// An APIKEYS_OUTPUT of csv or tsv, a default for a script's records, is not asked of version:
+// it prints its text, as --version does. `-o csv` typed for version is still exit 2.
 func versionFormat(cmd *cobra.Command, getenv func(string) string) (output.Format, error) {
-	value := getenv(config.EnvName("output"))
-	if fl := cmd.Flags().Lookup("output"); fl != nil && (fl.Changed || value == "") {
-		value = fl.Value.String()
+	if fl := cmd.Flags().Lookup("output"); fl != nil && fl.Changed {
+		return output.ParseFormat(fl.Value.String())
 	}
-	return output.ParseFormat(value)
+	f, err := output.ParseFormat(getenv(config.EnvName("output")))
+	if err == nil && (f == output.CSV || f == output.TSV) {
+		return output.Table, nil
+	}
+	return f, err
 }
 
 // resolveVersion prefers the ldflags value, then the module version of the build.

@@ -175,8 +175,7 @@ func TestNewCmdSandboxInfo(t *testing.T) {
 		{name: "output from the environment", argv: []string{"info"}, env: map[string]string{"APIKEYS_OUTPUT": "json"}, want: sandboxInfoOptions{}, format: "json"},
 		// An organization is no CSV line: refused by the printer, in the run.
 		{name: "output csv reaches the run", argv: []string{"info", "-o", "csv"}, want: sandboxInfoOptions{}, format: "csv"},
-		{name: "an unknown output reaches the run", argv: []string{"info", "-o", "bogus"}, want: sandboxInfoOptions{},
-			format: `error: unknown output format "bogus" (valid: table, json, yaml, csv, tsv)`},
+		{name: "an unknown output", argv: []string{"info", "-o", "bogus"}, err: `unknown output format "bogus" (valid: table, json, yaml, csv, tsv)`, kind: errkind.Usage, code: exitUsage},
 
 		{name: "empty data", argv: []string{"info", "--data", ""}, err: emptyFlagMsg("data"), kind: errkind.Usage, code: exitUsage},
 		{name: "an argument", argv: []string{"info", "acme"}, err: strayArgMsg("acme", "apikeys sandbox info"), kind: errkind.Usage, code: exitUsage},

@@ -14,7 +14,6 @@ type Session = session.Session
 // sessions is the session protocol with this invocation's clock, streams and clean-up.
 // It is built on each use: completion sets f.completing after the factory is made.
 func (f *Factory) sessions() *session.Manager {
-	f.work.begin() // a login, a logout or a session: the server is next
 	return &session.Manager{
 		Version:    f.Version,
 		DebugOut:   f.IO.ErrOut,

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -52,6 +54,18 @@ func TestUsageLineFollowsEveryErrorFoundBeforeTheWork(t *testing.T) {
 		// Found by the pre-run checks: a contradiction.
 		{name: "delete contradiction", args: []string{"delete", "CI", "--transfer-to", "erin@acme.example", "--no-transfer"}, code: 2,
 			stderr: "Error: --transfer-to and --no-transfer contradict each other: give one\n" + usageLine("apikeys delete")},
+		// A typed -o that is no format is refused by commands that print nothing, too.
+		{name: "sandbox reset unknown output", args: []string{"sandbox", "reset", "-o", "xml"}, code: 2,
+			stderr: "Error: unknown output format \"xml\" (valid: table, json, yaml, csv, tsv)\n" + usageLine("apikeys sandbox reset")},
+		{name: "auth logout unknown output", args: []string{"auth", "logout", "-o", "xml"}, code: 2,
+			stderr: "Error: unknown output format \"xml\" (valid: table, json, yaml, csv, tsv)\n" + usageLine("apikeys auth logout")},
+		// auth login refuses its command line before it has credentials: no request yet.
+		{name: "login password-stdin without username", args: []string{"auth", "login", "--api-url", "http://127.0.0.1:9", "--password-stdin"}, code: 2,
+			stderr: "Error: --password-stdin needs --username EMAIL: standard input carries the password, so nothing can be asked\n" + usageLine("apikeys auth login")},
+		{name: "login without a terminal", args: []string{"auth", "login", "--api-url", "http://127.0.0.1:9"}, code: 2,
+			stderr: "Error: cannot ask for the login without a terminal: pass --username and --password-stdin (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD\n" + usageLine("apikeys auth login")},
+		{name: "login to plain http", args: []string{"auth", "login", "--api-url", "http://example.com", "--username", "a@b.example", "--password-stdin"}, code: 2,
+			stderr: "Error: refusing API URL \"http://example.com\": use https (plain http is allowed only for a loopback address such as a local sandbox)\n" + usageLine("apikeys auth login")},
 	})
 
 	// Found after the session was opened: two keys of the sandbox share a title.
@@ -154,4 +168,20 @@ func TestUnknownFlagsSuggestTheFlagMeant(t *testing.T) {
 		{name: "far from every flag", args: []string{"list", "--bogus"}, code: 2, stderr: unknown("unknown flag: --bogus", "", "apikeys list")},
 		{name: "a lone shorthand", args: []string{"list", "-c", "id"}, code: 2, stderr: unknown("unknown shorthand flag: 'c' in -c", "", "apikeys list")},
 	})
+}
+
+// A usage error about a configuration file names the file and the fix: no command's help
+// explains it, so no --help line follows it.
+func TestFileErrorsHaveNoUsageLine(t *testing.T) {
+	dir := t.TempDir()
+	broken := filepath.Join(dir, "config.yaml")
+	if err := os.WriteFile(broken, []byte("profiles: [unclosed\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	streams, _, out, errOut := iostreams.Test()
+	f := newFactory(streams, "test", func(string) string { return "" })
+	code := run(context.Background(), f, []string{"--config", broken, "list"})
+	if code != exitUsage || out.Len() != 0 || !strings.HasPrefix(errOut.String(), "Error: ") || !strings.Contains(errOut.String(), broken) || strings.Contains(errOut.String(), "--help") {
+		t.Errorf("exit %d, stderr:\n%s\nwant exit 2 naming %s, without a --help line", code, errOut.String(), broken)
+	}
 }

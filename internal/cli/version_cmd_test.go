@@ -37,6 +37,9 @@ func TestNewCmdVersion(t *testing.T) {
 		{name: "a broken config file", argv: []string{"version", "--config", broken, "-o", "json"}, format: "json"},
 		// An object is no CSV line: refused by the printer, in the run.
 		{name: "output csv reaches the run", argv: []string{"version", "-o", "csv"}, format: "csv"},
+		// A script-wide APIKEYS_OUTPUT of records is not asked of version: it prints its text.
+		{name: "csv from the environment is text", argv: []string{"version"}, env: map[string]string{"APIKEYS_OUTPUT": "csv"}, format: "table"},
+		{name: "tsv from the environment is text", argv: []string{"version"}, env: map[string]string{"APIKEYS_OUTPUT": "tsv"}, format: "table"},
 		{name: "an unknown output from the environment reaches the run", argv: []string{"version"}, env: map[string]string{"APIKEYS_OUTPUT": "bogus"},
 			format: `error: unknown output format "bogus" (valid: table, json, yaml, csv, tsv)`},
 

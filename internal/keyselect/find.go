@@ -70,9 +70,14 @@ func (f *finder) find(ctx context.Context, ref string) (jmapcloud.APIKey, error)
 }
 
 // checkFetchedKey refuses an answer to GET …/api-keys/ID that is another key: delete would
-// then read and delete that other key. A key sent without an ID is left to the callers, which
-// warn about it (Find) or refuse it (Select), as they do for a listed one.
+// then read and delete that other key. An answer that holds no key at all (null, {}, a
+// result of null) is refused too: show would print an empty key and succeed. A key whose ID
+// was sent unreadable is left to the callers, which warn about it (Find) or refuse it
+// (Select), as they do for a listed one.
 func checkFetchedKey(k jmapcloud.APIKey, id string) error {
+	if k.ID == "" && (k.Unreadable == nil || k.Unreadable.ID == "") && k.Title == "" {
+		return fmt.Errorf("asked for API key %s, the server answered with no key; nothing was done\nrun the command again, or check --api-url", id)
+	}
 	if k.ID == "" || strings.EqualFold(k.ID, id) {
 		return nil
 	}

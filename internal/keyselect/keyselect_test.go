@@ -60,6 +60,31 @@ func (*otherKeyServer) GetKey(context.Context, string) (jmapcloud.APIKey, error)
 	return jmapcloud.APIKey{ID: "bbbe313b-41dd-463c-95f4-e437d004de68", Title: "someone else"}, nil
 }
 
+// emptyKeyServer answers GET …/api-keys/ID with no key (null, {} or a result of null).
+type emptyKeyServer struct{ org }
+
+func (*emptyKeyServer) GetKey(context.Context, string) (jmapcloud.APIKey, error) {
+	return jmapcloud.APIKey{}, nil
+}
+
+// TestFetchedKeyMustBeAKey: an answer to GET …/api-keys/ID that holds no key is refused
+// (exit 1) by show and delete alike, instead of showing an empty key; a key whose ID alone was
+// unreadable is still the callers' to warn about.
+func TestFetchedKeyMustBeAKey(t *testing.T) {
+	const asked = "d8158cb8-613f-40cc-b0c4-e56a007ef53d"
+	want := "asked for API key " + asked + ", the server answered with no key; nothing was done\nrun the command again, or check --api-url"
+	if _, _, err := Find(context.Background(), &emptyKeyServer{}, asked); err == nil || err.Error() != want || errkind.Of(err) != errkind.Failed {
+		t.Errorf("show: %v, want %q", err, want)
+	}
+	if keys, _, err := Select(context.Background(), &emptyKeyServer{}, Selection{Refs: []string{asked}}, time.Now()); err == nil || err.Error() != want || keys != nil {
+		t.Errorf("delete selected %v, err %v; want none and %q", keys, err, want)
+	}
+	unreadableID := jmapcloud.APIKey{Title: "t", Unreadable: &jmapcloud.KeyProblems{ID: "id: not a string"}}
+	if err := checkFetchedKey(unreadableID, asked); err != nil {
+		t.Errorf("a key whose ID was unreadable: %v", err)
+	}
+}
+
 // TestFetchedKeyMustBeTheOneAskedFor: an answer to GET …/api-keys/ID that is another key is
 // refused, so delete never goes on to delete that other key.
 func TestFetchedKeyMustBeTheOneAskedFor(t *testing.T) {
