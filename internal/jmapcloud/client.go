@@ -501,7 +501,7 @@ func (c *Client) redirectError(method, path string, res *http.Response) *Redirec
 	}
 	loc.User = nil
 	e.Location = c.secrets.redact(loc.String())
-	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" {
+	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" && sameServerTarget(res.Request.URL, loc) {
 		base := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: prefix}
 		// Suggested only as an address apikeys would use: https, or http to loopback, and of
 		// a sensible length.
@@ -510,6 +510,17 @@ func (c *Client) redirectError(method, path string, res *http.Response) *Redirec
 		}
 	}
 	return e
+}
+
+// sameServerTarget reports a redirect that stays with the server asked (the same host name,
+// another path or port, or http moved to https): only such a target is suggested as the
+// --api-url to use. A redirect to another host, or from https down to http, may be an
+// attacker's: it is named in the error, never recommended.
+func sameServerTarget(from, to *url.URL) bool {
+	if !strings.EqualFold(from.Hostname(), to.Hostname()) {
+		return false
+	}
+	return !(from.Scheme == "https" && to.Scheme != "https")
 }
 
 // redactError replaces the known secrets in the server text an error carries.

@@ -70,15 +70,16 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 	otherHost := listenOn(t, "127.0.0.2:0", targetHandler)
 
 	type hostile struct {
-		name   string
-		tls    bool
-		target func(base string) string // where the hostile base server redirects to
+		name    string
+		tls     bool
+		target  func(base string) string // where the hostile base server redirects to
+		suggest bool                     // the target is offered as --api-url (same host, no downgrade)
 	}
 	cases := []hostile{
-		{"https to http on another port", true, func(string) string { return plainTarget.URL }},
-		{"to another host", false, func(string) string { return otherHost.URL }},
-		{"to another port", false, func(string) string { return plainTarget.URL }},
-		{"to the same server", false, func(base string) string { return base + "/moved" }},
+		{"https to http on another port", true, func(string) string { return plainTarget.URL }, false},
+		{"to another host", false, func(string) string { return otherHost.URL }, false},
+		{"to another port", false, func(string) string { return plainTarget.URL }, true},
+		{"to the same server", false, func(base string) string { return base + "/moved" }, true},
 	}
 	calls := []struct {
 		name, method, path string
@@ -138,7 +139,11 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 					if err.Error() != want {
 						t.Errorf("message:\n got %s\nwant %s", err, want)
 					}
-					if wantBase := hc.target(baseURL); redirect.SuggestedURL != wantBase {
+					wantBase := ""
+					if hc.suggest {
+						wantBase = hc.target(baseURL)
+					}
+					if redirect.SuggestedURL != wantBase {
 						t.Errorf("suggested URL %q, want %q", redirect.SuggestedURL, wantBase)
 					}
 					if got := target.seen()[before:]; len(got) != 0 {
@@ -218,15 +223,17 @@ func TestPlainHTTPOnlyToLoopback(t *testing.T) {
 }
 
 // A redirect whose target cannot be parsed is still a refused redirect, sent once, and not a
-// network failure retried four times; a target apikeys would refuse (plain http to another
-// host) is named but not suggested as --api-url.
+// network failure retried four times; a target on another host (an attacker's, maybe) or one
+// apikeys would refuse is named but not suggested as --api-url, and a suggestion drops the
+// credentials a target carries.
 func TestRedirectToAnOddTarget(t *testing.T) {
 	for _, tc := range []struct {
 		location, shown, suggested string
 	}{
 		{"https://evil.example%0d%0aX:y/api/ss/rest/v1/users/self", "https://evil.example%0d%0aX:y/api/ss/rest/v1/users/self", ""},
 		{"//evil.example/api/ss/rest/v1/users/self", "http://evil.example/api/ss/rest/v1/users/self", ""},
-		{"https://ann:pw@good.example/v2/api/ss/rest/v1/users/self", "https://good.example/v2/api/ss/rest/v1/users/self", "https://good.example/v2"},
+		{"https://ann:pw@good.example/v2/api/ss/rest/v1/users/self", "https://good.example/v2/api/ss/rest/v1/users/self", ""},
+		{"http://ann:pw@127.0.0.1:1/v2/api/ss/rest/v1/users/self", "http://127.0.0.1:1/v2/api/ss/rest/v1/users/self", "http://127.0.0.1:1/v2"},
 	} {
 		var requests int
 		var mu sync.Mutex
