@@ -186,7 +186,33 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), key.Title, shellWord(sanitize.Text(key.ID)))
 	}
-	return deliverSecret(opts, p, key, secretFile, opts.ClearAfter, now)
+	if err := deliverSecret(opts, p, key, secretFile, opts.ClearAfter, now); err != nil {
+		return err
+	}
+	return checkCreatedAsAsked(key, in)
+}
+
+// expiryTolerance is how far the created key's expiry may be from the one asked for (a
+// server may round it to its day) before the key counts as another than asked.
+const expiryTolerance = 24 * time.Hour
+
+// checkCreatedAsAsked fails (exit 1) when the server created a key with another role or
+// expiry than asked: a Viewer key answered as an Editor is more power than anyone chose. The
+// secret has been delivered already (it exists only now); the error says how to check and
+// delete the key.
+func checkCreatedAsAsked(key jmapcloud.APIKey, in createInput) error {
+	var diffs []string
+	if key.Role != "" && !strings.EqualFold(key.Role, in.role) {
+		diffs = append(diffs, fmt.Sprintf("role %s, not %s", sanitize.Text(output.RoleName(key.Role)), output.RoleName(in.role)))
+	}
+	if !key.ExpirationDate.IsZero() && key.ExpirationDate.Sub(in.expires).Abs() > expiryTolerance {
+		diffs = append(diffs, fmt.Sprintf("expiry %s, not %s", jmapcloud.FormatTime(key.ExpirationDate), jmapcloud.FormatTime(in.expires)))
+	}
+	if len(diffs) == 0 {
+		return nil
+	}
+	id := shellWord(sanitize.Text(key.ID))
+	return fmt.Errorf("the server created API key %s with %s as asked\ncheck it with `apikeys show %s`; delete it with `apikeys delete %s` if it is not what you want", id, strings.Join(diffs, " and "), id, id)
 }
 
 // shellWord is s as one word to paste into a POSIX shell: as is when it holds only characters

@@ -151,3 +151,46 @@ func TestRunCreateWithAFakeAPI(t *testing.T) {
 		t.Errorf("--clear-after 0 on a terminal: %v, clipboard %+v, want one copy and no clear", r.err, r.clip)
 	}
 }
+
+// A key the server created with another role or expiry than asked fails the command (exit 1)
+// once the secret is delivered: the secret exists only now, and the error says how to check
+// and delete the key. A server rounding the expiry within a day is the key asked for.
+func TestCreateRefusesAKeyOtherThanAsked(t *testing.T) {
+	isolateConfig(t, nil)
+	const secret = "sk-0123456789abcdef"
+	asked := fakeNow.Add(7 * 24 * time.Hour)
+	for _, tc := range []struct {
+		name    string
+		created func(*jmapcloud.APIKey)
+		err     string
+	}{
+		{name: "as asked", created: func(*jmapcloud.APIKey) {}},
+		{name: "expiry rounded to the day", created: func(k *jmapcloud.APIKey) { k.ExpirationDate = asked.Truncate(24 * time.Hour) }},
+		{name: "an editor for a viewer", created: func(k *jmapcloud.APIKey) { k.Role = jmapcloud.RoleEditor },
+			err: "the server created API key k-new with role editor, not viewer as asked\ncheck it with `apikeys show k-new`; delete it with `apikeys delete k-new` if it is not what you want"},
+		{name: "a longer life", created: func(k *jmapcloud.APIKey) { k.ExpirationDate = asked.Add(365 * 24 * time.Hour) },
+			err: "the server created API key k-new with expiry 2027-03-08T12:00:00Z, not 2026-03-08T12:00:00Z as asked\ncheck it with `apikeys show k-new`; delete it with `apikeys delete k-new` if it is not what you want"},
+		{name: "both", created: func(k *jmapcloud.APIKey) { k.Role = jmapcloud.RoleEditor; k.ExpirationDate = asked.Add(-48 * time.Hour) },
+			err: "the server created API key k-new with role editor, not viewer and expiry 2026-03-06T12:00:00Z, not 2026-03-08T12:00:00Z as asked\ncheck it with `apikeys show k-new`; delete it with `apikeys delete k-new` if it is not what you want"},
+	} {
+		streams, _, out, _ := iostreams.Test()
+		api := &fakeAPI{secret: secret, created: tc.created}
+		var o opener
+		opts := createOptions{Title: "CI", Role: "viewer", Expires: "7d", IO: streams, Now: func() time.Time { return fakeNow },
+			Format: fixedFormat(output.Table), Clipboard: &fakeClipboard{}, Keys: openFake[keyCreator](&o, api)}
+		err := runCreate(context.Background(), &opts)
+		if out.String() != secret+"\n" {
+			t.Errorf("%s: stdout %q, want the secret delivered whatever follows", tc.name, out.String())
+		}
+		switch {
+		case tc.name == "as asked" || tc.name == "expiry rounded to the day":
+			if err != nil {
+				t.Errorf("%s: %v, want success", tc.name, err)
+			}
+		default:
+			if err == nil || err.Error() != tc.err || exitCode(err) != exitError {
+				t.Errorf("%s: %v (exit %d)\nwant exit 1: %s", tc.name, err, exitCode(err), tc.err)
+			}
+		}
+	}
+}

@@ -16,6 +16,8 @@ type fakeAPI struct {
 	members []jmapcloud.Member
 	// getErr, when set, is every GetKey's answer.
 	getErr error
+	// created, when set, alters the key CreateKey answers.
+	created func(*jmapcloud.APIKey)
 	// secret is what CreateKey gives the new key.
 	secret string
 
@@ -50,8 +52,12 @@ func (a *fakeAPI) Members(context.Context) ([]jmapcloud.Member, error) {
 
 func (a *fakeAPI) CreateKey(_ context.Context, req jmapcloud.CreateAPIKeyRequest) (jmapcloud.APIKey, error) {
 	a.creates = append(a.creates, req)
-	return jmapcloud.APIKey{ID: "k-new", Title: req.Title, Role: req.Role, ExpirationDate: req.ExpirationDate,
-		CreationDate: fakeNow, Secret: a.secret}, nil
+	k := jmapcloud.APIKey{ID: "k-new", Title: req.Title, Role: req.Role, ExpirationDate: req.ExpirationDate,
+		CreationDate: fakeNow, Secret: a.secret}
+	if a.created != nil {
+		a.created(&k) // a server that creates something else than asked
+	}
+	return k, nil
 }
 
 // fakeNow is the fixed clock of the run tests.
