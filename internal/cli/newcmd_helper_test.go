@@ -52,6 +52,9 @@ type cmdUnderTest[O any] struct {
 // with the tree exactly as shipped, to show the error comes before any run function.
 func testNewCmd[O any](t *testing.T, c cmdUnderTest[O], rows []flagRow[O]) {
 	t.Helper()
+	if len(rows) == 0 {
+		t.Fatal("a flag matrix without rows pins nothing")
+	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			isolateConfig(t, row.env)
