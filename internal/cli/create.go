@@ -202,7 +202,8 @@ const expiryTolerance = 24 * time.Hour
 // delete the key.
 func checkCreatedAsAsked(key jmapcloud.APIKey, in createInput) error {
 	var diffs []string
-	if key.Role != "" && !strings.EqualFold(key.Role, in.role) {
+	// Compared as the roles they name: a server spelling ORG_EDITOR "editor" asked nothing else.
+	if key.Role != "" && output.RoleName(key.Role) != output.RoleName(in.role) {
 		diffs = append(diffs, fmt.Sprintf("role %s, not %s", sanitize.Text(output.RoleName(key.Role)), output.RoleName(in.role)))
 	}
 	if !key.ExpirationDate.IsZero() && key.ExpirationDate.Sub(in.expires).Abs() > expiryTolerance {

@@ -264,7 +264,7 @@ func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IO
 	if ctx.Err() != nil {
 		return &errkind.Reported{Kind: errkind.Cancelled}
 	}
-	return &errkind.Reported{Kind: errkind.Failed}
+	return &errkind.Reported{Kind: plan.FailureKind()}
 }
 
 // chooseHeir asks who inherits the resources; nil means nobody (after a second warning).

@@ -350,7 +350,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 
 	t.Run("create's line", func(t *testing.T) {
 		hs := newHostileServer(t)
-		code, stdout, stderr := hs.run(false, "", "create", "--title", "New", "--role", "editor", "--expires", "30d")
+		code, stdout, stderr := hs.run(false, "", "create", "--title", "New", "--role", "editor", "--expires", "2030-01-01") // the expiry the server answers
 		if code != exitOK {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
@@ -368,7 +368,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		f := hs.factory(streams, nil)
 		fake := &fakeClipboard{}
 		f.Clipboard = fake
-		code := run(context.Background(), f, []string{"create", "--title", "New", "--role", "editor", "--expires", "30d", "--copy"})
+		code := run(context.Background(), f, []string{"create", "--title", "New", "--role", "editor", "--expires", "2030-01-01", "--copy"})
 		if code != exitOK {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}

@@ -343,3 +343,30 @@ func TestPlanText(t *testing.T) {
 		t.Errorf("an empty plan wrote %q", b.String())
 	}
 }
+
+// A delete in which no key was deleted, every key refused for one kind of reason, fails with
+// that kind (all 403: auth, exit 4, as one key refused would); any key deleted, or reasons of
+// different kinds, is a plain failure (exit 1).
+func TestFailureKind(t *testing.T) {
+	forbidden := &jmapcloud.APIError{Method: "DELETE", Path: "/api-keys/x", StatusCode: 403}
+	for _, tc := range []struct {
+		name   string
+		refuse map[string]error
+		want   errkind.Kind
+	}{
+		{"all forbidden", map[string]error{"a": forbidden, "b": forbidden}, errkind.Auth},
+		{"one deleted", map[string]error{"a": forbidden}, errkind.Failed},
+		{"different reasons", map[string]error{"a": forbidden, "b": errors.New("500")}, errkind.Failed},
+		{"all failed plainly", map[string]error{"a": errors.New("500"), "b": errors.New("502")}, errkind.Failed},
+	} {
+		api := &fakeAPI{onDelete: func(id string) error { return tc.refuse[id] }}
+		plan := Plan{
+			{ID: "a", Resources: []jmapcloud.Resource{}, Action: DeleteResources},
+			{ID: "b", Resources: []jmapcloud.Resource{}, Action: DeleteResources},
+		}
+		Execute(context.Background(), api, plan)
+		if got := plan.FailureKind(); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

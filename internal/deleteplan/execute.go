@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 )
 
@@ -17,7 +18,7 @@ func Execute(ctx context.Context, api API, p Plan) {
 			continue
 		}
 		if err := deleteOne(ctx, api, e); err != nil {
-			e.Error = err.Error()
+			e.Error, e.failure = err.Error(), errkind.Of(err)
 			continue
 		}
 		e.Deleted = true

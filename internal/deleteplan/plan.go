@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 )
 
@@ -48,6 +49,8 @@ type Entry struct {
 	TransferTo *Member              `json:"transferTo"`
 	Deleted    bool                 `json:"deleted"`
 	Error      string               `json:"error,omitempty"`
+
+	failure errkind.Kind // the kind of Error (see FailureKind)
 }
 
 // Plan is the keys to delete, in order.
@@ -79,6 +82,24 @@ func (p Plan) Owning() int {
 		}
 	}
 	return owning
+}
+
+// FailureKind is the kind of the command's failure when no key was deleted and every key
+// failed for one kind of reason (all refused with 403: auth; exit 4, as for one key), else
+// errkind.Failed: a partial outcome is not one kind of failure.
+func (p Plan) FailureKind() errkind.Kind {
+	kind := errkind.Failed
+	for i, e := range p {
+		if e.Deleted {
+			return errkind.Failed
+		}
+		if i == 0 {
+			kind = e.failure
+		} else if e.failure != kind {
+			return errkind.Failed
+		}
+	}
+	return kind
 }
 
 // AllDeleted reports whether every key of the plan was deleted.
