@@ -70,6 +70,8 @@ func hint(err error) string {
 		return "the session is missing or expired: run `apikeys auth login` (or use --sandbox)"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		return "managing API keys needs the ORG_ADMIN role in this organization; log in as an organization administrator"
+	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
+		return "the server is limiting requests and asked for a longer wait than apikeys makes; try again later"
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
 		return "the server failed; try again in a moment"
 	case errors.As(err, &netErr):

@@ -63,3 +63,23 @@ func TestTooLargeAnswerFailsSayingSo(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 1 and:\n%s", code, out, errOut, want)
 	}
 }
+
+// A 429 whose Retry-After is longer than apikeys waits fails at once (exit 1) with a hint
+// that says why, instead of waiting a day or retrying against the server's wish.
+func TestRateLimitBeyondTheWaitSaysTryLater(t *testing.T) {
+	var requests atomic.Int32
+	base := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		w.Header().Set("Retry-After", "100000")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		w.Write([]byte(`{"message":"slow down"}`))
+	}))
+	defer base.Close()
+	code, out, errOut := runWithEnvLogin(t, base.URL, "list")
+	want := "Error: POST /api/ss/rest/v1/authenticate: HTTP 429: slow down\n" +
+		"Hint: the server is limiting requests and asked for a longer wait than apikeys makes; try again later\n"
+	if code != exitError || out != "" || errOut != want || requests.Load() != 1 {
+		t.Errorf("exit %d after %d requests, stdout %q, stderr:\n%s\nwant exit 1 after 1 and:\n%s", code, requests.Load(), out, errOut, want)
+	}
+}
