@@ -61,23 +61,21 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 	if page == 0 {
 		w.firstSize = len(p.Items)
 		w.keys = make([]APIKey, 0, min(max(p.Total, len(p.Items)), maxKeysPrealloc))
-		if p.Paged { // a bare array is the whole list: it has no pages to repeat keys of
-			w.seen = make(map[uint64]int32, cap(w.keys))
-			w.seed = maphash.MakeSeed()
-		}
+		// A bare array is the whole list, but it may still hold one key twice.
+		w.seen = make(map[uint64]int32, cap(w.keys))
+		w.seed = maphash.MakeSeed()
 	}
-	if w.seen != nil {
-		if j, i, ok := w.repeated(p.Items); ok {
-			first, found := slices.BinarySearch(w.pageStart, j)
-			if !found {
-				first--
-			}
-			if j >= len(w.keys) {
-				first = page
-			}
-			return fail("the key list repeats itself: key %s is on page %d and again on page %d\n"+
-				"the server ignores paging, or the list changed while it was read: try again", quoteServerText(p.Items[i].ID), first, page)
+	if j, i, ok := w.repeated(p.Items); ok {
+		if j >= len(w.keys) {
+			return fail("the key list holds key %s twice on page %d\n"+
+				"the list may have changed while it was read: try again", quoteServerText(p.Items[i].ID), page)
 		}
+		first, found := slices.BinarySearch(w.pageStart, j)
+		if !found {
+			first--
+		}
+		return fail("the key list repeats itself: key %s is on page %d and again on page %d\n"+
+			"the server ignores paging, or the list changed while it was read: try again", quoteServerText(p.Items[i].ID), first, page)
 	}
 	w.pageStart = append(w.pageStart, len(w.keys))
 	w.keys = append(w.keys, p.Items...)

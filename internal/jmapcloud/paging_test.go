@@ -92,8 +92,16 @@ func TestListStopsOnHostilePages(t *testing.T) {
 		{
 			name:   "a key twice on one page",
 			answer: func(int) string { return `{"content":[` + keysJSON(0, 2) + `,` + keysJSON(1, 2) + `],"total":3}` },
-			want: keysPath + " (page 0): the key list repeats itself: key \"k1\" is on page 0 and again on page 0\n" +
-				"the server ignores paging, or the list changed while it was read: try again",
+			want: keysPath + " (page 0): the key list holds key \"k1\" twice on page 0\n" +
+				"the list may have changed while it was read: try again",
+			wantRequests: 1,
+		},
+		{
+			// A bare array is the whole list, unpaged; one key in it twice is still refused.
+			name:   "a key twice in a bare array",
+			answer: func(int) string { return `[` + keysJSON(0, 2) + `,` + keysJSON(1, 2) + `]` },
+			want: keysPath + " (page 0): the key list holds key \"k1\" twice on page 0\n" +
+				"the list may have changed while it was read: try again",
 			wantRequests: 1,
 		},
 		{
