@@ -42,6 +42,7 @@ type keyWalk struct {
 	keys      []APIKey
 	pageStart []int // pageStart[p] is the index in keys of page p's first key
 	firstSize int   // the keys on page 0: the server's page size
+	total     int   // the total page 0 stated (0: none)
 	// seen maps the hash of each key ID read to its index in keys. A hash, not the ID: on
 	// 100,000 keys the map of IDs took half the time of the rest of the walk. Two IDs of
 	// the same hash are told apart by comparing the IDs themselves.
@@ -59,11 +60,18 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 		return fail("the server states %d API keys, more than apikeys reads in one list (%d)", p.Total, w.limits.keys)
 	}
 	if page == 0 {
-		w.firstSize = len(p.Items)
+		w.firstSize, w.total = len(p.Items), p.Total
 		w.keys = make([]APIKey, 0, min(max(p.Total, len(p.Items)), maxKeysPrealloc))
 		// A bare array is the whole list, but it may still hold one key twice.
 		w.seen = make(map[uint64]int32, cap(w.keys))
 		w.seed = maphash.MakeSeed()
+	}
+	if page > 0 && w.total > 0 && p.Total > 0 && p.Total != w.total {
+		// A total that moves is a list that changed while it was read, or a server whose
+		// pages never end (a total grown by a page each time): the pages cannot make one
+		// list, and reading on would only fill memory up to the limits.
+		return fail("the key list changed while it was read: page 0 stated %d keys, page %d states %d\n"+
+			"try again", w.total, page, p.Total)
 	}
 	if j, i, ok := w.repeated(p.Items); ok {
 		if j >= len(w.keys) {

@@ -78,6 +78,18 @@ func TestListStopsOnHostilePages(t *testing.T) {
 			wantRequests: 2,
 		},
 		{
+			// A server whose pages never end grows its total by a page each time: stopped at
+			// the first page whose total moved, long before the key limit.
+			name: "a total that grows with every page",
+			answer: func(p int) string {
+				return `{"content":[` + keysJSON(3*p, 3*p+3) + `],"total":` + strconv.Itoa(3*(p+2)) + `}`
+			},
+			want: keysPath + " (page 1): the key list changed while it was read: page 0 stated 6 keys, page 1 states 9\n" +
+				"try again",
+			wantRequests: 9,
+			maxRequests:  true,
+		},
+		{
 			name: "a page overlapping an earlier one",
 			answer: func(p int) string {
 				if p == 2 {
