@@ -266,6 +266,13 @@ type wireTokens struct {
 func (w *wireTokens) tokens(seen *unexpectedMembers) (Tokens, error) {
 	seen.note("tokens", w.Unknown)
 	t := Tokens{AccessToken: w.AccessToken, RefreshToken: w.RefreshToken}
+	for _, tok := range []struct{ name, value string }{{"access token", t.AccessToken}, {"refresh token", t.RefreshToken}} {
+		if !headerSafe(tok.value) {
+			// Sent back as "Authorization: Bearer …" or in a JSON body, a token with a space
+			// or a control character fails later as a "network" error, far from its cause.
+			return Tokens{}, fmt.Errorf("the %s holds spaces or control characters, which no token has; is --api-url the JMap Cloud API?", tok.name)
+		}
+	}
 	if w.AccessTokenExpireAt != "" {
 		at, err := ParseTime(w.AccessTokenExpireAt)
 		if err != nil {
@@ -279,6 +286,16 @@ func (w *wireTokens) tokens(seen *unexpectedMembers) (Tokens, error) {
 		}
 	}
 	return t, nil
+}
+
+// headerSafe reports a token that can be sent back as it came: visible ASCII only.
+func headerSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // wireError is the body of a non-2xx answer: its message is the first non-empty string of

@@ -2,8 +2,11 @@ package jmapcloud
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"reflect"
 	"strings"
@@ -182,6 +185,28 @@ func TestRequestBodies(t *testing.T) {
 		got, err := json.Marshal(tt.body)
 		if err != nil || string(got) != tt.want {
 			t.Errorf("%T: %s, %v; want %s", tt.body, got, err, tt.want)
+		}
+	}
+}
+
+// A token with a space or a control character is refused where it arrives, saying so,
+// instead of failing the next request as a "network" error; the token is not in the error.
+func TestTokensMustBeSendable(t *testing.T) {
+	for _, token := range []string{"tok\x1b[2Jen", "tok en", "tok\u00e9n"} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			b, _ := json.Marshal(map[string]string{"accessToken": token, "refreshToken": "refresh-ok"})
+			_, _ = w.Write(b)
+		}))
+		c, err := New(Options{BaseURL: srv.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = c.Authenticate(context.Background(), "ann@example.com", "pw")
+		srv.Close()
+		const want = "POST /api/ss/rest/v1/authenticate: unreadable answer from the server: the access token holds spaces or control characters, which no token has; is --api-url the JMap Cloud API?"
+		if err == nil || err.Error() != want {
+			t.Errorf("token %q: %v\nwant %s", token, err, want)
 		}
 	}
 }
