@@ -202,10 +202,12 @@ type heirDecision struct {
 
 // decideHeir settles who inherits the resources: --transfer-to (checked to be an Editor,
 // even when no key owns anything), --no-transfer, or on a terminal the picker, shown after
-// the plan. Without a terminal a dry run leaves it undecided and a real run is refused.
+// the plan. A dry run never prompts, terminal or not: it leaves the heir undecided. Without
+// a terminal a real run is refused.
 func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan deleteplan.Plan) (heirDecision, error) {
 	owning := plan.Owning()
-	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, owning > 0 && !opts.NoTransfer)
+	pick := owning > 0 && !opts.NoTransfer && !opts.DryRun // the Editors, to choose from or name in the refusal
+	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, pick)
 	if err != nil {
 		return heirDecision{}, err
 	}
@@ -213,11 +215,10 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 	if owning == 0 || heir.Target != nil || heir.NoTransfer {
 		return heir, nil
 	}
-	canPrompt := opts.IO.CanPrompt()
 	switch {
-	case opts.DryRun && !canPrompt:
+	case opts.DryRun:
 		return heir, nil // the plan still shows what each key owns; the action stays undecided
-	case !canPrompt:
+	case !opts.IO.CanPrompt():
 		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(), deleteplan.EditorEmails(cands.Editors))
 	}
 	return pickHeir(opts, plan, cands.Editors)

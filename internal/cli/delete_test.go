@@ -577,3 +577,40 @@ func TestDeleteKeysBesideAFilterNeedNoAll(t *testing.T) {
 		t.Errorf("KEY and a filter matching every key: exit %d, stderr %q; want exit 2, %q", code, errOut, want)
 	}
 }
+
+// A dry run on a terminal asks nothing, neither the Editor picker nor the second warning
+// about deleting the resources: keys that own resources show undecided, as without a
+// terminal, and nothing changes. The scripted prompter has no answer: any question fails.
+func TestDeleteDryRunOnTerminalNeverPrompts(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "CI pipeline", "Field app — Android", "--dry-run", "-o", "csv"},
+			"id,title,resources,action,transferTo\n" +
+				"b5f154a9-6f63-40f3-8741-561272b26b95,CI pipeline,4,undecided,\n" +
+				"39d2a9c9-a9fb-437a-8d51-8e26de33d0b0,Field app — Android,0,none,\n"},
+		{[]string{"delete", "--filter", "title~Power", "--dry-run", "--yes"},
+			"API key \"Power BI connector\" (bbbe313b-41dd-463c-95f4-e437d004de68): no resources\n" +
+				"  → key deleted; owns nothing\n" +
+				"API key \"Power BI connector\" (d8158cb8-613f-40cc-b0c4-e56a007ef53d): 1 table\n" +
+				"  - table       Sales territories\n" +
+				"  → key deleted; who inherits the resources is not chosen (pass --transfer-to or --no-transfer)\n"},
+	} {
+		streams, _, out, errOut := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		p := prompt.NewScripted()
+		code := run(context.Background(), ts.factory(streams, p), tc.args)
+		if asked := p.Asked(); len(asked) != 0 {
+			t.Errorf("%v: a dry run asked %q", tc.args, asked)
+		}
+		if code != exitOK || out.String() != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, stdout:\n%s\nwant exit 0, stdout:\n%s", tc.args, code, errOut.String(), out.String(), tc.want)
+		}
+	}
+	if ts.state() != before {
+		t.Fatal("a dry run changed state")
+	}
+}
