@@ -228,7 +228,7 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 func pickHeir(opts *deleteOptions, plan deleteplan.Plan, editors []jmapcloud.Member) (heirDecision, error) {
 	plan.WriteText(opts.IO.ErrOut, false)
 	heir := heirDecision{planShown: true}
-	chosen, err := chooseHeir(opts.Prompter(), editors)
+	chosen, err := chooseHeir(opts.Prompter(), editors, plan.Owning())
 	if err != nil {
 		return heir, err
 	}
@@ -268,8 +268,9 @@ func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IO
 	return &errkind.Reported{Kind: plan.FailureKind()}
 }
 
-// chooseHeir asks who inherits the resources; nil means nobody (after a second warning).
-func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Member, error) {
+// chooseHeir asks who inherits the resources of the owning keys; nil means nobody (after a
+// second warning).
+func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member, owning int) (*deleteplan.Member, error) {
 	options := make([]string, 0, len(editors)+1)
 	for _, e := range editors {
 		options = append(options, fmt.Sprintf("%s <%s>", e.Name, e.Email))
@@ -283,7 +284,7 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Memb
 		if i < len(editors) {
 			return deleteplan.MemberOf(editors[i]), nil
 		}
-		ok, err := p.Confirm("The resources will be PERMANENTLY DELETED with the keys. Delete them?", false)
+		ok, err := p.Confirm(nobodyWarning(owning), false)
 		if err != nil {
 			return nil, err
 		}
@@ -291,6 +292,14 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Memb
 			return nil, nil
 		}
 	}
+}
+
+// nobodyWarning is the second warning before the resources are deleted with their keys.
+func nobodyWarning(owning int) string {
+	if owning == 1 {
+		return "The resources will be PERMANENTLY DELETED with the key. Delete them?"
+	}
+	return "The resources will be PERMANENTLY DELETED with the keys. Delete them?"
 }
 
 // confirmDelete is the final, explicit yes.

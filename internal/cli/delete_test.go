@@ -43,7 +43,7 @@ func TestDeleteInteractiveTransferToSecondEditor(t *testing.T) {
 	// Editors by name: Ada Admin, Eddie Editor, Erin Editor, Oscar Ops; the second is Eddie.
 	c.Send(ptytest.KeyDown)
 	c.Send(ptytest.KeyEnter)
-	c.ExpectString("resources move to Eddie Editor <eddie@acme.example>")
+	c.ExpectString("resources will move to Eddie Editor (eddie@acme.example)")
 	c.ExpectString("cannot be undone")
 	c.Send("y" + ptytest.KeyEnter)
 	if code := wait(); code != exitOK {
@@ -76,7 +76,7 @@ func TestDeleteInteractiveNobodyDeletesResources(t *testing.T) {
 	c.Send(ptytest.KeyEnter)
 	c.ExpectString("PERMANENTLY DELETED")
 	c.Send("y" + ptytest.KeyEnter)
-	c.ExpectString("resources are DELETED with the key")
+	c.ExpectString("its resources will be DELETED with the key")
 	c.ExpectString("cannot be undone")
 	c.Send("y" + ptytest.KeyEnter)
 	if code := wait(); code != exitOK {
@@ -362,10 +362,10 @@ func TestDeleteConfirmationSaysWhatWillHappen(t *testing.T) {
 	code := run(context.Background(), ts.factory(streams, p), []string{"delete", "CI pipeline"})
 	want := "API key \"CI pipeline\" (b5f154a9-6f63-40f3-8741-561272b26b95): 1 data source, 1 project, 1 layer, 1 table\n" +
 		"  - data source CI test fixtures\n" +
-		"  - layer       CI sample points\n" +
 		"  - project     CI smoke test\n" +
+		"  - layer       CI sample points\n" +
 		"  - table       CI attribute checks\n" +
-		"API key \"CI pipeline\" will be deleted; resources move to Erin Editor <erin@acme.example>\n" +
+		"API key \"CI pipeline\" will be deleted; resources will move to Erin Editor (erin@acme.example)\n" +
 		"Error: cancelled: nothing was changed\n"
 	if code != exitCancelled || errOut.String() != want || out.Len() != 0 {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 3, no stdout, stderr:\n%s", code, out.String(), errOut.String(), want)
@@ -594,10 +594,10 @@ func TestDeleteDryRunOnTerminalNeverPrompts(t *testing.T) {
 				"39d2a9c9-a9fb-437a-8d51-8e26de33d0b0,Field app — Android,0,none,\n"},
 		{[]string{"delete", "--filter", "title~Power", "--dry-run", "--yes"},
 			"API key \"Power BI connector\" (bbbe313b-41dd-463c-95f4-e437d004de68): no resources\n" +
-				"  → key deleted; owns nothing\n" +
+				"  → will be deleted; it owns nothing\n" +
 				"API key \"Power BI connector\" (d8158cb8-613f-40cc-b0c4-e56a007ef53d): 1 table\n" +
 				"  - table       Sales territories\n" +
-				"  → key deleted; who inherits the resources is not chosen (pass --transfer-to or --no-transfer)\n"},
+				"  → will be deleted; who inherits its resources is undecided (pass --transfer-to or --no-transfer)\n"},
 	} {
 		streams, _, out, errOut := iostreams.Test()
 		streams.SetTTY(true, true, true)
@@ -612,5 +612,26 @@ func TestDeleteDryRunOnTerminalNeverPrompts(t *testing.T) {
 	}
 	if ts.state() != before {
 		t.Fatal("a dry run changed state")
+	}
+}
+
+// The second warning before the resources are deleted speaks of "the key" when one key owns
+// them and "the keys" when several do.
+func TestDeleteNobodyWarningSingularAndPlural(t *testing.T) {
+	ts := newTestSandbox(t)
+	for _, tc := range []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"CI pipeline", "Field app — Android"}, "The resources will be PERMANENTLY DELETED with the key. Delete them?"},
+		{[]string{"CI pipeline", "Drone imagery upload"}, "The resources will be PERMANENTLY DELETED with the keys. Delete them?"},
+	} {
+		streams, _, _, _ := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		p := prompt.NewScripted("nobody — delete the resources", false, prompt.ErrCancelled)
+		run(context.Background(), ts.factory(streams, p), append([]string{"delete"}, tc.keys...))
+		if asked := p.Asked(); len(asked) < 2 || asked[1] != tc.want {
+			t.Errorf("%v: asked %q, want the second question %q", tc.keys, asked, tc.want)
+		}
 	}
 }

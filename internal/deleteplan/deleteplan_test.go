@@ -315,25 +315,25 @@ func TestPlanText(t *testing.T) {
 	var b strings.Builder
 	plan.WriteText(&b, true)
 	want := `API key "CI \x1b[2J" (k-1): 2 data sources, 1 layer, 1 map_style` + "\n" +
-		"  - layer       Points\n" +
 		`  - data source a\x1b]52;c;x\x07b` + "\n" +
 		"  - data source Roads\n" +
+		"  - layer       Points\n" +
 		"  - map_style   Dark\n" +
-		`  → key deleted; resources move to Erin\x07 <erin@acme.example>` + "\n" +
+		`  → will be deleted; resources will move to Erin\x07 (erin@acme.example)` + "\n" +
 		`API key "old" (k-2\x1b[31m): no resources` + "\n" +
-		"  → key deleted; owns nothing\n" +
+		"  → will be deleted; it owns nothing\n" +
 		`API key "gone" (k-3): 1 project` + "\n" +
 		"  - project     Roads\n" +
-		"  → key deleted; resources are DELETED with the key\n" +
+		"  → will be deleted; its resources will be DELETED with the key\n" +
 		`API key "open" (k-4): 1 project` + "\n" +
 		"  - project     Roads\n" +
-		"  → key deleted; who inherits the resources is not chosen (pass --transfer-to or --no-transfer)\n"
+		"  → will be deleted; who inherits its resources is undecided (pass --transfer-to or --no-transfer)\n"
 	if b.String() != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", b.String(), want)
 	}
 	b.Reset()
 	plan[1:3].WriteActions(&b)
-	want = "API key \"old\" will be deleted; owns nothing\nAPI key \"gone\" will be deleted; resources are DELETED with the key\n"
+	want = "API key \"old\" will be deleted; it owns nothing\nAPI key \"gone\" will be deleted; its resources will be DELETED with the key\n"
 	if b.String() != want {
 		t.Errorf("actions:\n%s\nwant:\n%s", b.String(), want)
 	}
