@@ -250,22 +250,37 @@ func confirmPlan(opts *deleteOptions, plan deleteplan.Plan, planShown bool) erro
 	return confirmDelete(opts.Prompter(), plan)
 }
 
-// reportOutcome prints each key's outcome; after failures, a table is followed by the count
-// of what was and was not deleted, and the command fails (exit 3 when interrupted, else 1).
+// reportOutcome prints each key's outcome and, for a table, the line that sums it up; after
+// failures the command fails (exit 3 when interrupted, else 1).
 func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) error {
 	if err := printDeleteResult(p, streams, plan, false); err != nil {
 		return err
 	}
+	if line := outcomeLine(p, streams, plan); line != "" {
+		fmt.Fprintln(streams.ErrOut, line)
+	}
 	if plan.AllDeleted() {
 		return nil
-	}
-	if p.Format() == output.Table {
-		fmt.Fprintln(streams.ErrOut, plan.FailureSummary())
 	}
 	if ctx.Err() != nil {
 		return &errkind.Reported{Kind: errkind.Cancelled}
 	}
 	return &errkind.Reported{Kind: plan.FailureKind()}
+}
+
+// outcomeLine sums up a table's outcome on stderr: on a terminal, what was deleted and who
+// received the resources; in a pipe, only the count of failures, as before (a script reads
+// the table or the exit code, not a sentence). Machine formats get no line.
+func outcomeLine(p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) string {
+	switch {
+	case p.Format() != output.Table:
+		return ""
+	case streams.IsStderrTTY():
+		return plan.OutcomeSummary()
+	case !plan.AllDeleted():
+		return plan.FailureSummary()
+	}
+	return ""
 }
 
 // chooseHeir asks who inherits the resources of the owning keys; nil means nobody (after a

@@ -635,3 +635,35 @@ func TestDeleteNobodyWarningSingularAndPlural(t *testing.T) {
 		}
 	}
 }
+
+// After a delete with stderr on a terminal, one line on stderr sums it up; JSON on a terminal
+// and a table in a pipe write nothing more than before (stderr empty when all went well).
+func TestDeleteOutcomeSummaryLineOnATerminalOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		tty       bool
+		args      []string
+		stderr    string
+		stdoutHas string
+	}{
+		{"terminal, transfer", true, []string{"delete", "GeoServer sync", "CI pipeline", "Field app — Android", "--transfer-to", "erin@acme.example", "--yes"},
+			"Deleted 3 API keys; Erin Editor received 8 resources.\n", "│ ID "},
+		{"terminal, no transfer", true, []string{"delete", "QGIS plugin", "--no-transfer", "--yes"},
+			"Deleted API key \"QGIS plugin\" and its 2 resources.\n", "│ ID "},
+		{"terminal, json", true, []string{"delete", "GeoServer sync", "--transfer-to", "erin@acme.example", "--yes", "-o", "json"},
+			"", `"deleted": true`},
+		{"pipe, table", false, []string{"delete", "GeoServer sync", "--transfer-to", "erin@acme.example", "--yes"},
+			"", "ID  "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestSandbox(t)
+			streams, _, out, errOut := iostreams.Test()
+			streams.SetTTY(tc.tty, tc.tty, tc.tty)
+			streams.DisableColor()
+			code := run(context.Background(), ts.factory(streams, prompt.NewScripted()), tc.args)
+			if code != exitOK || errOut.String() != tc.stderr || !strings.Contains(out.String(), tc.stdoutHas) {
+				t.Errorf("exit %d, stderr %q (want %q), stdout:\n%s", code, errOut.String(), tc.stderr, out.String())
+			}
+		})
+	}
+}

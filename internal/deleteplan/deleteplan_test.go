@@ -370,3 +370,36 @@ func TestFailureKind(t *testing.T) {
 		}
 	}
 }
+
+// TestOutcomeSummary: one line saying what was deleted and who received how many resources,
+// singular and plural right; with failures, the failure count followed by the same.
+func TestOutcomeSummary(t *testing.T) {
+	heir := &Member{ID: "m", Name: "Erin Editor\x1b[2J", Email: "erin@acme.example"}
+	owns := func(n int) []jmapcloud.Resource { return make([]jmapcloud.Resource, n) }
+	key := func(title string, deleted bool, action Action, n int) *Entry {
+		e := &Entry{Title: title, Deleted: deleted, Action: action, Resources: owns(n)}
+		if action == Transfer {
+			e.TransferTo = heir
+		}
+		return e
+	}
+	for _, tt := range []struct {
+		plan Plan
+		want string
+	}{
+		{Plan{key("CI", true, Transfer, 1)}, `Deleted API key "CI"; Erin Editor\x1b[2J received 1 resource.`},
+		{Plan{key("a", true, Transfer, 2), key("b", true, None, 0), key("c", true, Transfer, 3)}, `Deleted 3 API keys; Erin Editor\x1b[2J received 5 resources.`},
+		{Plan{key("CI", true, DeleteResources, 4)}, `Deleted API key "CI" and its 4 resources.`},
+		{Plan{key("a", true, DeleteResources, 1), key("b", true, DeleteResources, 0)}, `Deleted 2 API keys and their 1 resource.`},
+		{Plan{key("old", true, None, 0)}, `Deleted API key "old".`},
+		{Plan{key("a", true, None, 0), key("b", true, None, 0)}, `Deleted 2 API keys.`},
+		// Only the deleted keys' resources were received.
+		{Plan{key("a", true, Transfer, 2), key("b", false, Transfer, 3), key("c", true, Transfer, 1)}, `1 key of 3 not deleted; 2 deleted; Erin Editor\x1b[2J received 3 resources.`},
+		{Plan{key("a", false, Transfer, 2), key("b", true, None, 0)}, `1 key of 2 not deleted; 1 deleted.`},
+		{Plan{key("a", false, DeleteResources, 2)}, `The key was not deleted.`},
+	} {
+		if got := tt.plan.OutcomeSummary(); got != tt.want {
+			t.Errorf("OutcomeSummary = %q, want %q", got, tt.want)
+		}
+	}
+}

@@ -152,3 +152,55 @@ func (p Plan) FailureSummary() string {
 	}
 	return fmt.Sprintf("%s of %d not deleted; %d deleted.", output.Plural(notDeleted, "key"), len(p), deleted)
 }
+
+// OutcomeSummary is the one line a person reads after a delete: what was deleted and who
+// received how many resources ("Deleted 3 API keys; Erin Editor received 5 resources."). With
+// failures it is FailureSummary, followed by what became of the deleted keys' resources.
+func (p Plan) OutcomeSummary() string {
+	deleted, received, destroyed := p.deletedCounts()
+	var heir *Member
+	for _, e := range p {
+		if e.Deleted && e.TransferTo != nil {
+			heir = e.TransferTo
+		}
+	}
+	var what, resources string
+	switch {
+	case received > 0 && heir != nil:
+		resources = fmt.Sprintf("; %s received %s", sanitize.Text(heir.Name), output.Plural(received, "resource"))
+	case destroyed > 0 && deleted == 1:
+		resources = " and its " + output.Plural(destroyed, "resource")
+	case destroyed > 0:
+		resources = " and their " + output.Plural(destroyed, "resource")
+	}
+	if !p.AllDeleted() {
+		if resources == "" {
+			return p.FailureSummary()
+		}
+		return strings.TrimSuffix(p.FailureSummary(), ".") + resources + "."
+	}
+	if len(p) == 1 {
+		what = fmt.Sprintf("Deleted API key %q", p[0].Title)
+	} else {
+		what = fmt.Sprintf("Deleted %d API keys", len(p))
+	}
+	return what + resources + "."
+}
+
+// deletedCounts counts the keys deleted, and of their resources those that moved to the heir
+// and those deleted with them.
+func (p Plan) deletedCounts() (deleted, received, destroyed int) {
+	for _, e := range p {
+		if !e.Deleted {
+			continue
+		}
+		deleted++
+		switch e.Action {
+		case Transfer:
+			received += len(e.Resources)
+		case DeleteResources:
+			destroyed += len(e.Resources)
+		}
+	}
+	return deleted, received, destroyed
+}
