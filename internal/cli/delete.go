@@ -63,7 +63,8 @@ shows what each key owns and what will happen to it: the resources move to a mem
 the Editor role (--transfer-to, or chosen from a list on a terminal), or they are deleted
 with the key (--no-transfer). Deletion is irreversible, so it asks for confirmation unless
 --yes is given. Without a terminal, --yes is required, and so is --transfer-to or
---no-transfer when a key owns resources.
+--no-transfer when a key owns resources. A dry run asks nothing, on a terminal too: without
+--transfer-to or --no-transfer, what becomes of the resources shows as undecided.
 
 Every key and the transfer target are checked before the first deletion; a failure on one
 key does not stop the others, and the command exits 1 if any failed.
