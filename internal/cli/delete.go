@@ -63,7 +63,8 @@ shows what each key owns and what will happen to it: the resources move to a mem
 the Editor role (--transfer-to, or chosen from a list on a terminal), or they are deleted
 with the key (--no-transfer). Deletion is irreversible, so it asks for confirmation unless
 --yes is given. Without a terminal, --yes is required, and so is --transfer-to or
---no-transfer when a key owns resources.
+--no-transfer when a key owns resources. A dry run asks nothing, on a terminal too: without
+--transfer-to or --no-transfer, what becomes of the resources shows as undecided.
 
 Every key and the transfer target are checked before the first deletion; a failure on one
 key does not stop the others, and the command exits 1 if any failed.
@@ -202,10 +203,12 @@ type heirDecision struct {
 
 // decideHeir settles who inherits the resources: --transfer-to (checked to be an Editor,
 // even when no key owns anything), --no-transfer, or on a terminal the picker, shown after
-// the plan. Without a terminal a dry run leaves it undecided and a real run is refused.
+// the plan. A dry run never prompts, terminal or not: it leaves the heir undecided. Without
+// a terminal a real run is refused.
 func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan deleteplan.Plan) (heirDecision, error) {
 	owning := plan.Owning()
-	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, owning > 0 && !opts.NoTransfer)
+	pick := owning > 0 && !opts.NoTransfer && !opts.DryRun // the Editors, to choose from or name in the refusal
+	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, pick)
 	if err != nil {
 		return heirDecision{}, err
 	}
@@ -213,11 +216,10 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 	if owning == 0 || heir.Target != nil || heir.NoTransfer {
 		return heir, nil
 	}
-	canPrompt := opts.IO.CanPrompt()
 	switch {
-	case opts.DryRun && !canPrompt:
+	case opts.DryRun:
 		return heir, nil // the plan still shows what each key owns; the action stays undecided
-	case !canPrompt:
+	case !opts.IO.CanPrompt():
 		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(), deleteplan.EditorEmails(cands.Editors))
 	}
 	return pickHeir(opts, plan, cands.Editors)
@@ -227,7 +229,7 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 func pickHeir(opts *deleteOptions, plan deleteplan.Plan, editors []jmapcloud.Member) (heirDecision, error) {
 	plan.WriteText(opts.IO.ErrOut, false)
 	heir := heirDecision{planShown: true}
-	chosen, err := chooseHeir(opts.Prompter(), editors)
+	chosen, err := chooseHeir(opts.Prompter(), editors, plan.Owning())
 	if err != nil {
 		return heir, err
 	}
@@ -249,17 +251,17 @@ func confirmPlan(opts *deleteOptions, plan deleteplan.Plan, planShown bool) erro
 	return confirmDelete(opts.Prompter(), plan)
 }
 
-// reportOutcome prints each key's outcome; after failures, a table is followed by the count
-// of what was and was not deleted, and the command fails (exit 3 when interrupted, else 1).
+// reportOutcome prints each key's outcome and, for a table, the line that sums it up; after
+// failures the command fails (exit 3 when interrupted, else 1).
 func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) error {
 	if err := printDeleteResult(p, streams, plan, false); err != nil {
 		return err
 	}
+	if line := outcomeLine(p, streams, plan); line != "" {
+		fmt.Fprintln(streams.ErrOut, line)
+	}
 	if plan.AllDeleted() {
 		return nil
-	}
-	if p.Format() == output.Table {
-		fmt.Fprintln(streams.ErrOut, plan.FailureSummary())
 	}
 	if ctx.Err() != nil {
 		return &errkind.Reported{Kind: errkind.Cancelled}
@@ -267,8 +269,24 @@ func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IO
 	return &errkind.Reported{Kind: plan.FailureKind()}
 }
 
-// chooseHeir asks who inherits the resources; nil means nobody (after a second warning).
-func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Member, error) {
+// outcomeLine sums up a table's outcome on stderr: on a terminal, what was deleted and who
+// received the resources; in a pipe, only the count of failures, as before (a script reads
+// the table or the exit code, not a sentence). Machine formats get no line.
+func outcomeLine(p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) string {
+	switch {
+	case p.Format() != output.Table:
+		return ""
+	case streams.IsStderrTTY():
+		return plan.OutcomeSummary()
+	case !plan.AllDeleted():
+		return plan.FailureSummary()
+	}
+	return ""
+}
+
+// chooseHeir asks who inherits the resources of the owning keys; nil means nobody (after a
+// second warning).
+func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member, owning int) (*deleteplan.Member, error) {
 	options := make([]string, 0, len(editors)+1)
 	for _, e := range editors {
 		options = append(options, fmt.Sprintf("%s <%s>", e.Name, e.Email))
@@ -282,7 +300,7 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Memb
 		if i < len(editors) {
 			return deleteplan.MemberOf(editors[i]), nil
 		}
-		ok, err := p.Confirm("The resources will be PERMANENTLY DELETED with the keys. Delete them?", false)
+		ok, err := p.Confirm(nobodyWarning(owning), false)
 		if err != nil {
 			return nil, err
 		}
@@ -290,6 +308,14 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member) (*deleteplan.Memb
 			return nil, nil
 		}
 	}
+}
+
+// nobodyWarning is the second warning before the resources are deleted with their keys.
+func nobodyWarning(owning int) string {
+	if owning == 1 {
+		return "The resources will be PERMANENTLY DELETED with the key. Delete them?"
+	}
+	return "The resources will be PERMANENTLY DELETED with the keys. Delete them?"
 }
 
 // confirmDelete is the final, explicit yes.

@@ -43,7 +43,7 @@ func TestDeleteInteractiveTransferToSecondEditor(t *testing.T) {
 	// Editors by name: Ada Admin, Eddie Editor, Erin Editor, Oscar Ops; the second is Eddie.
 	c.Send(ptytest.KeyDown)
 	c.Send(ptytest.KeyEnter)
-	c.ExpectString("resources move to Eddie Editor <eddie@acme.example>")
+	c.ExpectString("resources will move to Eddie Editor (eddie@acme.example)")
 	c.ExpectString("cannot be undone")
 	c.Send("y" + ptytest.KeyEnter)
 	if code := wait(); code != exitOK {
@@ -76,7 +76,7 @@ func TestDeleteInteractiveNobodyDeletesResources(t *testing.T) {
 	c.Send(ptytest.KeyEnter)
 	c.ExpectString("PERMANENTLY DELETED")
 	c.Send("y" + ptytest.KeyEnter)
-	c.ExpectString("resources are DELETED with the key")
+	c.ExpectString("its resources will be DELETED with the key")
 	c.ExpectString("cannot be undone")
 	c.Send("y" + ptytest.KeyEnter)
 	if code := wait(); code != exitOK {
@@ -362,10 +362,10 @@ func TestDeleteConfirmationSaysWhatWillHappen(t *testing.T) {
 	code := run(context.Background(), ts.factory(streams, p), []string{"delete", "CI pipeline"})
 	want := "API key \"CI pipeline\" (b5f154a9-6f63-40f3-8741-561272b26b95): 1 data source, 1 project, 1 layer, 1 table\n" +
 		"  - data source CI test fixtures\n" +
-		"  - layer       CI sample points\n" +
 		"  - project     CI smoke test\n" +
+		"  - layer       CI sample points\n" +
 		"  - table       CI attribute checks\n" +
-		"API key \"CI pipeline\" will be deleted; resources move to Erin Editor <erin@acme.example>\n" +
+		"API key \"CI pipeline\" will be deleted; resources will move to Erin Editor (erin@acme.example)\n" +
 		"Error: cancelled: nothing was changed\n"
 	if code != exitCancelled || errOut.String() != want || out.Len() != 0 {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 3, no stdout, stderr:\n%s", code, out.String(), errOut.String(), want)
@@ -575,5 +575,95 @@ func TestDeleteKeysBesideAFilterNeedNoAll(t *testing.T) {
 	code, _, errOut = ts.run("delete", "GeoServer sync", "--filter", `title!=""`, "--no-transfer", "--dry-run")
 	if want := fmt.Sprintf("Error: the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter\n", total); code != exitUsage || errOut != want {
 		t.Errorf("KEY and a filter matching every key: exit %d, stderr %q; want exit 2, %q", code, errOut, want)
+	}
+}
+
+// A dry run on a terminal asks nothing, neither the Editor picker nor the second warning
+// about deleting the resources: keys that own resources show undecided, as without a
+// terminal, and nothing changes. The scripted prompter has no answer: any question fails.
+func TestDeleteDryRunOnTerminalNeverPrompts(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"delete", "CI pipeline", "Field app — Android", "--dry-run", "-o", "csv"},
+			"id,title,resources,action,transferTo\n" +
+				"b5f154a9-6f63-40f3-8741-561272b26b95,CI pipeline,4,undecided,\n" +
+				"39d2a9c9-a9fb-437a-8d51-8e26de33d0b0,Field app — Android,0,none,\n"},
+		{[]string{"delete", "--filter", "title~Power", "--dry-run", "--yes"},
+			"API key \"Power BI connector\" (bbbe313b-41dd-463c-95f4-e437d004de68): no resources\n" +
+				"  → will be deleted; it owns nothing\n" +
+				"API key \"Power BI connector\" (d8158cb8-613f-40cc-b0c4-e56a007ef53d): 1 table\n" +
+				"  - table       Sales territories\n" +
+				"  → will be deleted; who inherits its resources is undecided (pass --transfer-to or --no-transfer)\n"},
+	} {
+		streams, _, out, errOut := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		p := prompt.NewScripted()
+		code := run(context.Background(), ts.factory(streams, p), tc.args)
+		if asked := p.Asked(); len(asked) != 0 {
+			t.Errorf("%v: a dry run asked %q", tc.args, asked)
+		}
+		if code != exitOK || out.String() != tc.want {
+			t.Errorf("%v: exit %d, stderr %q, stdout:\n%s\nwant exit 0, stdout:\n%s", tc.args, code, errOut.String(), out.String(), tc.want)
+		}
+	}
+	if ts.state() != before {
+		t.Fatal("a dry run changed state")
+	}
+}
+
+// The second warning before the resources are deleted speaks of "the key" when one key owns
+// them and "the keys" when several do.
+func TestDeleteNobodyWarningSingularAndPlural(t *testing.T) {
+	ts := newTestSandbox(t)
+	for _, tc := range []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"CI pipeline", "Field app — Android"}, "The resources will be PERMANENTLY DELETED with the key. Delete them?"},
+		{[]string{"CI pipeline", "Drone imagery upload"}, "The resources will be PERMANENTLY DELETED with the keys. Delete them?"},
+	} {
+		streams, _, _, _ := iostreams.Test()
+		streams.SetTTY(true, true, true)
+		p := prompt.NewScripted("nobody — delete the resources", false, prompt.ErrCancelled)
+		run(context.Background(), ts.factory(streams, p), append([]string{"delete"}, tc.keys...))
+		if asked := p.Asked(); len(asked) < 2 || asked[1] != tc.want {
+			t.Errorf("%v: asked %q, want the second question %q", tc.keys, asked, tc.want)
+		}
+	}
+}
+
+// After a delete with stderr on a terminal, one line on stderr sums it up; JSON on a terminal
+// and a table in a pipe write nothing more than before (stderr empty when all went well).
+func TestDeleteOutcomeSummaryLineOnATerminalOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		tty       bool
+		args      []string
+		stderr    string
+		stdoutHas string
+	}{
+		{"terminal, transfer", true, []string{"delete", "GeoServer sync", "CI pipeline", "Field app — Android", "--transfer-to", "erin@acme.example", "--yes"},
+			"Deleted 3 API keys; Erin Editor received 8 resources.\n", "│ ID "},
+		{"terminal, no transfer", true, []string{"delete", "QGIS plugin", "--no-transfer", "--yes"},
+			"Deleted API key \"QGIS plugin\" and its 2 resources.\n", "│ ID "},
+		{"terminal, json", true, []string{"delete", "GeoServer sync", "--transfer-to", "erin@acme.example", "--yes", "-o", "json"},
+			"", `"deleted": true`},
+		{"pipe, table", false, []string{"delete", "GeoServer sync", "--transfer-to", "erin@acme.example", "--yes"},
+			"", "ID  "},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := newTestSandbox(t)
+			streams, _, out, errOut := iostreams.Test()
+			streams.SetTTY(tc.tty, tc.tty, tc.tty)
+			streams.DisableColor()
+			code := run(context.Background(), ts.factory(streams, prompt.NewScripted()), tc.args)
+			if code != exitOK || errOut.String() != tc.stderr || !strings.Contains(out.String(), tc.stdoutHas) {
+				t.Errorf("exit %d, stderr %q (want %q), stdout:\n%s", code, errOut.String(), tc.stderr, out.String())
+			}
+		})
 	}
 }

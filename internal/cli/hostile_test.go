@@ -222,7 +222,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		want := `API key "Drone` + hostileQuoted + `" (` + hostileKeyID + `): 1 data source, 1 map\x1b]52;c;agfja2vk\x07\x1b[2j\u009b31m\u202e` + "\n" +
 			"  - data source Parcels" + hostileShown + "\n" +
 			`  - map\x1b]52;c;agfja2vk\x07\x1b[2j\u009b31m\u202e Roads` + "\n" +
-			"  → key deleted; resources move to Ada" + hostileShown + " <ada@acme.example>\n"
+			"  → will be deleted; resources will move to Ada" + hostileShown + " (ada@acme.example)\n"
 		if stdout != want {
 			t.Errorf("stdout:\n got %s\nwant %s", stdout, want)
 		}
@@ -280,7 +280,7 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 			code = run(context.Background(), f, []string{"delete", hostileKeyID, "--transfer-to", "ada@acme.example"})
 		})
 		c.ExpectString("  - data source Parcels" + hostileShown)
-		c.ExpectString("resources move to Ada" + hostileShown + " <ada@acme.example>")
+		c.ExpectString("resources will move to Ada" + hostileShown + " (ada@acme.example)")
 		c.ExpectString(`Delete API key "Drone` + hostileQuoted + `" (` + hostileKeyID + `)? This cannot be undone.`)
 		c.Send("n" + ptytest.KeyEnter)
 		wait()
@@ -481,7 +481,7 @@ func TestHostileEditorPicker(t *testing.T) {
 	}
 	c.Send(ptytest.KeyDown)
 	c.Send(ptytest.KeyEnter)
-	c.ExpectString("resources move to Eve <eve" + hostileShown + "@acme.example>")
+	c.ExpectString("resources will move to Eve (eve" + hostileShown + "@acme.example)")
 	c.ExpectString("cannot be undone")
 	c.Send("y" + ptytest.KeyEnter)
 	wait()

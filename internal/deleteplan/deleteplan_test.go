@@ -315,25 +315,25 @@ func TestPlanText(t *testing.T) {
 	var b strings.Builder
 	plan.WriteText(&b, true)
 	want := `API key "CI \x1b[2J" (k-1): 2 data sources, 1 layer, 1 map_style` + "\n" +
-		"  - layer       Points\n" +
 		`  - data source a\x1b]52;c;x\x07b` + "\n" +
 		"  - data source Roads\n" +
+		"  - layer       Points\n" +
 		"  - map_style   Dark\n" +
-		`  → key deleted; resources move to Erin\x07 <erin@acme.example>` + "\n" +
+		`  → will be deleted; resources will move to Erin\x07 (erin@acme.example)` + "\n" +
 		`API key "old" (k-2\x1b[31m): no resources` + "\n" +
-		"  → key deleted; owns nothing\n" +
+		"  → will be deleted; it owns nothing\n" +
 		`API key "gone" (k-3): 1 project` + "\n" +
 		"  - project     Roads\n" +
-		"  → key deleted; resources are DELETED with the key\n" +
+		"  → will be deleted; its resources will be DELETED with the key\n" +
 		`API key "open" (k-4): 1 project` + "\n" +
 		"  - project     Roads\n" +
-		"  → key deleted; who inherits the resources is not chosen (pass --transfer-to or --no-transfer)\n"
+		"  → will be deleted; who inherits its resources is undecided (pass --transfer-to or --no-transfer)\n"
 	if b.String() != want {
 		t.Errorf("plan:\n%s\nwant:\n%s", b.String(), want)
 	}
 	b.Reset()
 	plan[1:3].WriteActions(&b)
-	want = "API key \"old\" will be deleted; owns nothing\nAPI key \"gone\" will be deleted; resources are DELETED with the key\n"
+	want = "API key \"old\" will be deleted; it owns nothing\nAPI key \"gone\" will be deleted; its resources will be DELETED with the key\n"
 	if b.String() != want {
 		t.Errorf("actions:\n%s\nwant:\n%s", b.String(), want)
 	}
@@ -367,6 +367,39 @@ func TestFailureKind(t *testing.T) {
 		Execute(context.Background(), api, plan)
 		if got := plan.FailureKind(); got != tc.want {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestOutcomeSummary: one line saying what was deleted and who received how many resources,
+// singular and plural right; with failures, the failure count followed by the same.
+func TestOutcomeSummary(t *testing.T) {
+	heir := &Member{ID: "m", Name: "Erin Editor\x1b[2J", Email: "erin@acme.example"}
+	owns := func(n int) []jmapcloud.Resource { return make([]jmapcloud.Resource, n) }
+	key := func(title string, deleted bool, action Action, n int) *Entry {
+		e := &Entry{Title: title, Deleted: deleted, Action: action, Resources: owns(n)}
+		if action == Transfer {
+			e.TransferTo = heir
+		}
+		return e
+	}
+	for _, tt := range []struct {
+		plan Plan
+		want string
+	}{
+		{Plan{key("CI", true, Transfer, 1)}, `Deleted API key "CI"; Erin Editor\x1b[2J received 1 resource.`},
+		{Plan{key("a", true, Transfer, 2), key("b", true, None, 0), key("c", true, Transfer, 3)}, `Deleted 3 API keys; Erin Editor\x1b[2J received 5 resources.`},
+		{Plan{key("CI", true, DeleteResources, 4)}, `Deleted API key "CI" and its 4 resources.`},
+		{Plan{key("a", true, DeleteResources, 1), key("b", true, DeleteResources, 0)}, `Deleted 2 API keys and their 1 resource.`},
+		{Plan{key("old", true, None, 0)}, `Deleted API key "old".`},
+		{Plan{key("a", true, None, 0), key("b", true, None, 0)}, `Deleted 2 API keys.`},
+		// Only the deleted keys' resources were received.
+		{Plan{key("a", true, Transfer, 2), key("b", false, Transfer, 3), key("c", true, Transfer, 1)}, `1 key of 3 not deleted; 2 deleted; Erin Editor\x1b[2J received 3 resources.`},
+		{Plan{key("a", false, Transfer, 2), key("b", true, None, 0)}, `1 key of 2 not deleted; 1 deleted.`},
+		{Plan{key("a", false, DeleteResources, 2)}, `The key was not deleted.`},
+	} {
+		if got := tt.plan.OutcomeSummary(); got != tt.want {
+			t.Errorf("OutcomeSummary = %q, want %q", got, tt.want)
 		}
 	}
 }
