@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"context"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
@@ -23,5 +27,64 @@ func TestLoginAndLogoutSayWhatTheyDidOnATerminal(t *testing.T) {
 	want = "Logged out " + sandbox.AdminEmail + ` from $API_URL (profile "default").` + "\n"
 	if r.code != exitOK || r.stdout != "" || got != want {
 		t.Errorf("logout: exit %d, stdout %q\nstderr:\n got %s\nwant %s", r.code, r.stdout, got, want)
+	}
+}
+
+// An empty result on a terminal is a sentence on stderr, not a box of headers; a pipe keeps
+// the header line a script reads, and the other formats their empty document.
+func TestEmptyListSaysSoOnATerminal(t *testing.T) {
+	e := newGoldenEnv(t)
+	for _, tc := range []struct {
+		term           terminal
+		args           []string
+		stdout, stderr string
+	}{
+		{tty, []string{"list", "--filter", "title~no such key"}, "", "No API keys match.\n"},
+		{colourTTY, []string{"list", "--expiring-within", "0s", "--no-headers"}, "", "No API keys match.\n"},
+		{piped, []string{"list", "--filter", "title~no such key"}, "TITLE  ID  CREATOR  CREATED  EXPIRES\n", ""},
+		{tty, []string{"list", "--filter", "title~no such key", "-o", "json"}, "[]\n", ""},
+		{tty, []string{"list", "--filter", "title~no such key", "-o", "csv"}, "title,id,creator,created,expires\n", ""},
+	} {
+		r := e.run(tc.term, nil, "", tc.args...)
+		if r.code != exitOK || r.stdout != tc.stdout || r.stderr != tc.stderr {
+			t.Errorf("%s (%s): exit %d\nstdout %q, want %q\nstderr %q, want %q", shellLine(tc.args), tc.term, r.code, r.stdout, tc.stdout, r.stderr, tc.stderr)
+		}
+	}
+}
+
+func TestEmptyMembersAndResourcesSaySoOnATerminal(t *testing.T) {
+	api := &fakeAPI{members: []jmapcloud.Member{{ID: "m1", Name: "Ada", Email: "ada@acme.example", Roles: []string{jmapcloud.RoleViewer}}}}
+	for _, tc := range []struct {
+		role           string
+		tty            bool
+		stdout, stderr string
+	}{
+		{"editor", true, "", "No members match.\n"},
+		{"editor", false, "ID  NAME  EMAIL  ROLES\n", ""},
+	} {
+		streams, _, out, errOut := iostreams.Test()
+		streams.SetTTY(tc.tty, tc.tty, tc.tty)
+		var o opener
+		err := runMembers(context.Background(), &membersOptions{IO: streams, Format: fixedFormat(output.Table), API: openFake[memberLister](&o, api), Role: tc.role})
+		if err != nil || out.String() != tc.stdout || errOut.String() != tc.stderr {
+			t.Errorf("members --role %s, terminal %v: %v\nstdout %q, want %q\nstderr %q, want %q", tc.role, tc.tty, err, out, tc.stdout, errOut, tc.stderr)
+		}
+	}
+
+	for _, tc := range []struct {
+		tty            bool
+		stdout, stderr string
+	}{
+		{true, "", "The sandbox holds no resources.\n"},
+		{false, "ID  TYPE  NAME  OWNER KIND  OWNER ID  OWNER\n", ""},
+	} {
+		var opened []sandbox.Options
+		deps, streams := fakeSandboxDeps(&fakeSandbox{}, nil, output.Table, &opened)
+		streams.SetTTY(tc.tty, tc.tty, tc.tty)
+		err := runSandboxResources(context.Background(), &sandboxResourcesOptions{sandboxDeps: deps})
+		out, errOut := outputs(streams)
+		if err != nil || out != tc.stdout || errOut != tc.stderr {
+			t.Errorf("sandbox resources, terminal %v: %v\nstdout %q, want %q\nstderr %q, want %q", tc.tty, err, out, tc.stdout, errOut, tc.stderr)
+		}
 	}
 }
