@@ -183,7 +183,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 			return errkind.Authf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, sanitize.Text(disk.Organization.ID))
 		}
 		if disk.Ended != "" {
-			t.dead = endedSessionError(disk)
+			t.dead = endedSessionError(disk, "apikeys auth login")
 			return t.dead
 		}
 		if !need(disk) {

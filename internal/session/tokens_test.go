@@ -296,7 +296,7 @@ func TestOpenResolvesCredentialsAndRefusesUnsafeURLs(t *testing.T) {
 		{"a token with an impossible org", func(s *config.Settings) { s.Token, s.Org = "tok", "../x" }, errkind.Usage, ""},
 		{"plain http to a remote host", func(s *config.Settings) { s.APIURL = "http://api.jmapcloud.io" }, errkind.Usage, "refusing API URL"},
 		{"no host", func(s *config.Settings) { s.APIURL = "api.jmapcloud.io" }, errkind.Usage, "invalid API URL"},
-		{"nothing saved", func(*config.Settings) {}, errkind.Auth, "run `apikeys auth login`, set APIKEYS_TOKEN with --org"},
+		{"nothing saved", func(*config.Settings) {}, errkind.Auth, "run `apikeys auth login --api-url " + e.url + "`, set APIKEYS_TOKEN with --org"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := e.settings()
