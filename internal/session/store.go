@@ -120,6 +120,6 @@ func (m *Manager) openStored(s *config.Settings, client *jmapcloud.Client) (*Ses
 	if s.Org != "" && !strings.EqualFold(s.Org, sess.Organization.ID) {
 		return nil, errkind.Usagef("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
 	}
-	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing}
+	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing, login: LoginCommand(s)}
 	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
 }

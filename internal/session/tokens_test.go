@@ -189,7 +189,7 @@ func TestStoredSessionRefreshesAndSavesBeforeUse(t *testing.T) {
 	e.sbClock.Advance(2 * time.Hour)
 	e.clock.Advance(4 * time.Hour)
 	_, err := e.list()
-	e.wantErr(t, "a stale session", err, errkind.Auth, "expired or was revoked", "auth login")
+	e.wantErr(t, "a stale session", err, errkind.Auth, "expired or was revoked", "\nrun `apikeys auth login --api-url "+e.url+"`")
 	if got := e.sb.Stats().RefreshTokenReuse; got != 1 {
 		t.Errorf("RefreshTokenReuse = %d, want exactly the deliberate 1", got)
 	}
