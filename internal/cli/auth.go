@@ -165,7 +165,7 @@ func reportLogin(w io.Writer, s *config.Settings, res *session.LoginResult, tty 
 	if res.ProfileErr != nil {
 		fmt.Fprintf(w, "Warning: the session is saved, but the profile %q could not be recorded: %v\nlater commands will need --api-url and --org\n", s.Profile, res.ProfileErr)
 	}
-	roleNote := ""
+	role := ""
 	switch {
 	case res.RoleErr != nil:
 		fmt.Fprintf(w, "Warning: could not check your role in %s: %s\n", sanitize.Text(res.Org.Name), displayError(res.RoleErr))
@@ -177,12 +177,27 @@ func reportLogin(w io.Writer, s *config.Settings, res *session.LoginResult, tty 
 			fmt.Fprintf(w, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
 				sanitize.Text(res.User.Email), orgLabel(res.Org), sanitize.Text(rolesText(res.Member.Roles)))
 		}
-		roleNote = roleLabel(res.Member.Roles) + ", "
+		role = " (" + shortRoleLabel(res.Member.Roles) + ")"
 	}
 	if tty {
-		fmt.Fprintf(w, "Logged in to %s as %s (%sprofile %q, %s).\nSession saved in %s.\n",
-			orgLabel(res.Org), sanitize.Text(res.User.Email), roleNote, s.Profile, res.Session.APIURL, res.SessionFile)
+		fmt.Fprintf(w, "Logged in to %s as %s%s.\nProfile %q at %s; session saved in %s.\n",
+			orgName(res.Org), sanitize.Text(res.User.Email), role, s.Profile, res.Session.APIURL, res.SessionFile)
 	}
+}
+
+// orgName names an organization in a sentence: its name, or its ID when it has none
+// (sanitised: both come from the server).
+func orgName(o jmapcloud.Organization) string {
+	if o.Name == "" {
+		return sanitize.Text(o.ID)
+	}
+	return sanitize.Text(o.Name)
+}
+
+// shortRoleLabel is the strongest role in one word: Admin, Editor or Viewer.
+func shortRoleLabel(roles []string) string {
+	label, _, _ := strings.Cut(roleLabel(roles), " (")
+	return label
 }
 
 // loginCredentials gathers the username and password from flags, the environment, standard

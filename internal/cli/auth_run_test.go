@@ -130,12 +130,12 @@ func TestRunAuthLoginWithFakeSessions(t *testing.T) {
 			fake:     fakeSessions{orgs: []jmapcloud.Organization{fakeAcme, fakeBeta}, loginRes: fakeLoginResult(fakeBeta, &fakeAdmin)},
 			wantUser: "ada@acme.example", wantPassword: "typed-pw", wantChoose: true, wantChosen: fakeBeta,
 			asked:  []string{"Email:", "Password for ada@acme.example:", "Organization:"},
-			stderr: "Logged in to Beta (o2) as ada@acme.example (Admin (ORG_ADMIN), profile \"qa\", https://api.example.com).\nSession saved in /cfg/sessions/qa.json.\n"},
+			stderr: "Logged in to Beta as ada@acme.example (Admin).\nProfile \"qa\" at https://api.example.com; session saved in /cfg/sessions/qa.json.\n"},
 		{name: "a terminal: the username given, the password asked", tty: true, opts: authLoginOptions{Username: "ada@acme.example"}, answers: []any{"typed-pw"},
 			fake:     fakeSessions{loginRes: fakeLoginResult(fakeAcme, &fakeAdmin)},
 			wantUser: "ada@acme.example", wantPassword: "typed-pw", wantChoose: true,
 			asked:  []string{"Password for ada@acme.example:"},
-			stderr: "Logged in to Acme (o1) as ada@acme.example (Admin (ORG_ADMIN), profile \"qa\", https://api.example.com).\nSession saved in /cfg/sessions/qa.json.\n"},
+			stderr: "Logged in to Acme as ada@acme.example (Admin).\nProfile \"qa\" at https://api.example.com; session saved in /cfg/sessions/qa.json.\n"},
 		{name: "a terminal: the role could not be checked", tty: true, settings: config.Settings{Username: "ada@acme.example", Password: "env-pw"},
 			fake: fakeSessions{loginRes: func() *session.LoginResult {
 				r := fakeLoginResult(fakeAcme, nil)
@@ -143,7 +143,7 @@ func TestRunAuthLoginWithFakeSessions(t *testing.T) {
 				return r
 			}()},
 			wantUser: "ada@acme.example", wantPassword: "env-pw", wantChoose: true,
-			stderr: "Warning: could not check your role in Acme: members/self: 503 Service Unavailable\nLogged in to Acme (o1) as ada@acme.example (profile \"qa\", https://api.example.com).\nSession saved in /cfg/sessions/qa.json.\n"},
+			stderr: "Warning: could not check your role in Acme: members/self: 503 Service Unavailable\nLogged in to Acme as ada@acme.example.\nProfile \"qa\" at https://api.example.com; session saved in /cfg/sessions/qa.json.\n"},
 
 		{name: "no terminal, nothing given", err: "cannot ask for the login without a terminal: pass --username and --password-stdin (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD"},
 		{name: "no terminal, the username only", opts: authLoginOptions{Username: "ada@acme.example"},

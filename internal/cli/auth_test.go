@@ -855,8 +855,8 @@ func TestReportLoginWarnsInOrder(t *testing.T) {
 Warning: the session is saved, but the profile "default" could not be recorded: disk full
 later commands will need --api-url and --org
 Warning: could not check your role in Acme\x1b[31m: member/self: 503
-Logged in to Acme\x1b[31m (org-1) as vera@acme.example (profile "default", https://api.example.com).
-Session saved in /cfg/sessions/default.json.
+Logged in to Acme\x1b[31m as vera@acme.example.
+Profile "default" at https://api.example.com; session saved in /cfg/sessions/default.json.
 `},
 		{"a viewer, no terminal", viewer, false, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
 Warning: could not record your role in the session: the session was replaced by another login meanwhile

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"syscall"
 
+	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
+	"github.com/k2geospatial/apikeys/internal/session"
 )
 
 // Exit codes: the contract of CLI.md, decided here and nowhere else (exitCode).
@@ -53,8 +56,9 @@ func exitCode(err error) int {
 	return exitError
 }
 
-// hint adds what to do next for the failures a user can fix.
-func hint(err error) string {
+// hint adds what to do next for the failures a user can fix, naming what the command used:
+// s, the invocation's settings, or nil when it had none.
+func hint(err error, s *config.Settings) string {
 	var apiErr *jmapcloud.APIError
 	var netErr *jmapcloud.NetworkError
 	var redirect *jmapcloud.RedirectError
@@ -67,17 +71,42 @@ func hint(err error) string {
 	case errors.As(err, &tooLarge):
 		return "check that --api-url points at the JMap Cloud API"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
-		return "the session is missing or expired: run `apikeys auth login` (or use --sandbox)"
+		return unauthorizedHint(s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
 		return "managing API keys needs the ORG_ADMIN role in this organization; log in as an organization administrator"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
 		return "the server is limiting requests and asked for a longer wait than apikeys makes; try again later"
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
 		return "the server failed; try again in a moment"
+	case errors.As(err, &netErr) && errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused: nothing answers at " + apiURLOf(s) + "; check --api-url, and that the server is running"
 	case errors.As(err, &netErr):
 		return "check the network and --api-url, then try again"
 	}
 	return ""
+}
+
+// unauthorizedHint says which credentials the server refused and how to replace them.
+func unauthorizedHint(s *config.Settings) string {
+	if s == nil {
+		return "the session is missing or expired: run `apikeys auth login` (or use --sandbox)"
+	}
+	switch by := session.CredentialsOverride(s); by {
+	case "APIKEYS_TOKEN":
+		return "the server refused the access token in APIKEYS_TOKEN: set it to a valid token, or unset it to use the profile's session"
+	case "":
+		return "the session is missing or expired: run `" + session.LoginCommand(s) + "` (or use --sandbox)"
+	default:
+		return "the server refused the credentials of " + by + ": check them, or unset them to use the profile's session"
+	}
+}
+
+// apiURLOf is the API URL the command called, for a hint.
+func apiURLOf(s *config.Settings) string {
+	if s == nil || s.APIURL == "" {
+		return "the API URL"
+	}
+	return s.APIURL
 }
 
 // displayError is err's message made safe for stderr (displayLines). The text of a server
@@ -100,4 +129,12 @@ func displayLines(s string) string {
 		lines[i] = strings.Join(fields, "\t")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// hintSettings are the settings the failed command used, for its hint: those it resolved,
+// never resolved anew here (that could warn, or fail, a second time); nil when it had none.
+func hintSettings(f *Factory) *config.Settings {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.settings
 }

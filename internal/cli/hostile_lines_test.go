@@ -85,7 +85,7 @@ func TestEndedSessionErrorEscapesTheEmail(t *testing.T) {
 	}
 	code, stdout, stderr := e.run("", "list")
 	want := `Error: the session of ada@acme.example\nHint: forged can no longer be renewed: the server refused its refresh token (HTTP 401)` + "\n" +
-		"run `apikeys auth login` to log in again\n"
+		"run `apikeys auth login --api-url " + e.url + "` to log in again\n"
 	if code != exitAuth || stdout != "" || stderr != want {
 		t.Errorf("list: exit %d, stdout %q, stderr:\n got %s\nwant %s", code, stdout, stderr, want)
 	}

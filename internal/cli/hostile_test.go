@@ -314,8 +314,8 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 		if code != exitOK {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
-		want := "Logged in to Acme" + hostileShown + " (" + hostileOrgID + ") as " + `ada\u202e@acme.example` +
-			` (Admin (ORG_ADMIN), profile "default", ` + hs.url + ").\nSession saved in " + filepath.Join(filepath.Dir(cfg), "sessions", "default.json") + ".\n"
+		want := "Logged in to Acme" + hostileShown + " as " + `ada\u202e@acme.example` +
+			" (Admin).\nProfile \"default\" at " + hs.url + "; session saved in " + filepath.Join(filepath.Dir(cfg), "sessions", "default.json") + ".\n"
 		if stdout != "" || stderr != want {
 			t.Errorf("stdout %q\nstderr:\n got %s\nwant %s", stdout, stderr, want)
 		}

@@ -205,6 +205,14 @@ func runList(ctx context.Context, opts *listOptions) error {
 		runtime.GC() // keys is no longer live here: its array is garbage
 	}
 	output.SortKeys(rows, sortKeys)
+	empty := "No API keys match."
+	if len(filters) == 0 {
+		empty = "The organization has no API keys."
+	}
+	if saidEmpty(opts.IO, p.Format(), len(rows), empty) {
+		writeWarnings(opts.IO.ErrOut, &warn)
+		return incompleteListError(undecided, shownUnknown, sortKeys)
+	}
 	err = printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
 		Format:          p.Format(),
 		Columns:         columns,
@@ -296,4 +304,15 @@ func printKeyRows(w io.Writer, rows []output.Key, opts output.KeyPrintOptions) e
 		opts.NoHeaders = true
 	}
 	return nil
+}
+
+// saidEmpty says msg on stderr, and reports true, when a table of no rows would be drawn on a
+// terminal: a person reads a sentence better than a box of headers. A pipe, and every other
+// format, still gets the empty table, document or header line a script expects.
+func saidEmpty(streams *iostreams.IOStreams, format output.Format, rows int, msg string) bool {
+	if rows > 0 || format != output.Table || !streams.IsStdoutTTY() {
+		return false
+	}
+	fmt.Fprintln(streams.ErrOut, msg)
+	return true
 }

@@ -107,6 +107,13 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 		}
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return strings.ToLower(kept[i].Name) < strings.ToLower(kept[j].Name) })
+	empty := "No members match."
+	if role == "" {
+		empty = "The organization has no members."
+	}
+	if saidEmpty(opts.IO, p.Format(), len(kept), empty) {
+		return nil
+	}
 	return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
 }
 

@@ -102,7 +102,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		err = errkind.New(errkind.Cancelled, "interrupted: %w", err)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", displayError(err))
-	if h := hint(err); h != "" {
+	if h := hint(err, hintSettings(f)); h != "" {
 		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)

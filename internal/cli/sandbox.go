@@ -376,16 +376,21 @@ func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResou
 }
 
 func runSandboxResources(_ context.Context, opts *sandboxResourcesOptions) error {
-	return opts.read(opts.Data, output.Spec{Command: "sandbox resources", Shape: output.Records}, printSandboxResources)
+	return opts.read(opts.Data, output.Spec{Command: "sandbox resources", Shape: output.Records}, func(sb sandboxStore, p *output.Printer) error {
+		return printSandboxResources(opts.IO, sb, p)
+	})
 }
 
-func printSandboxResources(sb sandboxStore, p *output.Printer) error {
+func printSandboxResources(streams *iostreams.IOStreams, sb sandboxStore, p *output.Printer) error {
 	res, err := sb.Resources()
 	if err != nil {
 		return err
 	}
 	if res == nil {
 		res = []sandbox.Resource{}
+	}
+	if saidEmpty(streams, p.Format(), len(res), "The sandbox holds no resources.") {
+		return nil
 	}
 	return p.Print(output.Result{Data: res, Rows: output.TableOf(resourceColumns(), res)})
 }

@@ -110,7 +110,7 @@ func (m *Manager) Login(ctx context.Context, s *config.Settings, req LoginReques
 		_ = client.RevokeToken(ctx, previous.RefreshToken)
 	}
 
-	tokens := &storedTokens{store: store, client: client, now: m.now, sess: res.Session}
+	tokens := &storedTokens{store: store, client: client, now: m.now, sess: res.Session, login: LoginCommand(s)}
 	member, err := client.WithTokens(tokens).MemberSelf(ctx, org.ID)
 	if err != nil {
 		res.RoleErr = err

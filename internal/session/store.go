@@ -47,7 +47,21 @@ func notLoggedInError(s *config.Settings) error {
 	if by := CredentialsOverride(s); by != "" {
 		return errkind.Authf("no session is saved for profile %q (%s)\n%s is set, so commands need none; `apikeys auth login` saves one for when it is not", s.Profile, s.APIURL, by)
 	}
-	return errkind.Authf("not logged in to %s (profile %q)\nrun `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile)
+	return errkind.Authf("not logged in to %s (profile %q)\nrun `%s`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox", s.APIURL, s.Profile, LoginCommand(s))
+}
+
+// LoginCommand is the command line that logs s's profile in: `apikeys auth login`, with
+// --profile and --api-url when they are not the defaults, so that the advice logs in where
+// the command that failed looked.
+func LoginCommand(s *config.Settings) string {
+	cmd := "apikeys auth login"
+	if s.Profile != "" && s.Profile != "default" {
+		cmd += " --profile " + s.Profile
+	}
+	if s.APIURL != "" && !sameAPIURL(s.APIURL, config.DefaultAPIURL) {
+		cmd += " --api-url " + s.APIURL
+	}
+	return cmd
 }
 
 // CredentialsOverride names the credentials commands use instead of the saved session, or "".
@@ -72,19 +86,19 @@ func load(s *config.Settings, store *config.SessionFile) (*config.Session, error
 	case errors.Is(err, config.ErrNoSession):
 		return nil, notLoggedInError(s)
 	case errors.As(err, &se):
-		return nil, errkind.Authf("%w\nrun `apikeys auth login` to log in again (it replaces the file)", err)
+		return nil, errkind.Authf("%w\nrun `%s` to log in again (it replaces the file)", err, LoginCommand(s))
 	case err != nil:
 		return nil, err
 	case sess.Ended != "":
-		return nil, endedSessionError(sess)
+		return nil, endedSessionError(sess, LoginCommand(s))
 	}
 	return sess, nil
 }
 
 // endedSessionError is a session marked as no longer renewable: log in again. The email
 // came from the server at login, and the reason is the file's: both are escaped whole.
-func endedSessionError(sess *config.Session) error {
-	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `apikeys auth login` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended))
+func endedSessionError(sess *config.Session, login string) error {
+	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `%s` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended), login)
 }
 
 // sameAPIURL compares base URLs as the client uses them (no trailing slash, any case host).
@@ -106,6 +120,6 @@ func (m *Manager) openStored(s *config.Settings, client *jmapcloud.Client) (*Ses
 	if s.Org != "" && !strings.EqualFold(s.Org, sess.Organization.ID) {
 		return nil, errkind.Usagef("organization %s was asked for, but the session of profile %q is bound to %s (%s)\nrun `apikeys auth login --org %s`, or use another --profile", s.Org, s.Profile, sess.Organization.ID, sess.Organization.Name, s.Org)
 	}
-	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing}
+	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing, login: LoginCommand(s)}
 	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
 }

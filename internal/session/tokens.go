@@ -100,6 +100,10 @@ type storedTokens struct {
 	client *jmapcloud.Client // without tokens: refresh-token needs none
 	now    func() time.Time
 
+	// login is the command that logs this profile in again (LoginCommand), for the errors
+	// that end the session; "" is the default profile's.
+	login string
+
 	// noRenew forbids spending the refresh token: set for shell completion, which gives up
 	// after a short deadline and could die between the server rotating the token and the
 	// new one being saved, losing the session.
@@ -175,15 +179,15 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 	return underLock(ctx, t.store, func(disk *config.Session, err error) error {
 		switch {
 		case errors.Is(err, config.ErrNoSession):
-			return errkind.Authf("the session was logged out meanwhile\nrun `apikeys auth login`")
+			return errkind.Authf("the session was logged out meanwhile\nrun `%s`", t.relogin())
 		case err != nil:
-			return errkind.Authf("%w\nrun `apikeys auth login` to log in again", err)
+			return errkind.Authf("%w\nrun `%s` to log in again", err, t.relogin())
 		}
 		if !sameAPIURL(disk.APIURL, t.sess.APIURL) || disk.Organization.ID != t.sess.Organization.ID {
 			return errkind.Authf("the session was replaced meanwhile by a login to %s (organization %s)", disk.APIURL, sanitize.Text(disk.Organization.ID))
 		}
 		if disk.Ended != "" {
-			t.dead = endedSessionError(disk)
+			t.dead = endedSessionError(disk, t.relogin())
 			return t.dead
 		}
 		if !need(disk) {
@@ -213,16 +217,16 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 	case errors.As(err, new(*jmapcloud.InvalidIDError)):
 		// Nothing was sent: the saved organization ID cannot be put in a path, so this session
 		// can never work.
-		t.dead = errkind.Authf("the saved session cannot be used: %v\nrun `apikeys auth login`", err)
+		t.dead = errkind.Authf("the saved session cannot be used: %v\nrun `%s`", err, t.relogin())
 		t.endSession(disk, "its organization ID is not a plausible identifier")
 		return t.dead
 	case err != nil && refreshRefused(err):
 		// %v, not %w: this is no longer a 401 to react to with another refresh.
-		t.dead = errkind.Authf("the session of %s has expired or was revoked (%v)\nrun `apikeys auth login`", sanitize.Text(disk.User.Email), err)
+		t.dead = errkind.Authf("the session of %s has expired or was revoked (%v)\nrun `%s`", sanitize.Text(disk.User.Email), err, t.relogin())
 		t.endSession(disk, fmt.Sprintf("the server refused its refresh token (HTTP %d)", jmapcloud.StatusCode(err)))
 		return t.dead
 	case err != nil:
-		t.dead = errkind.Authf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `apikeys auth login`", err)
+		t.dead = errkind.Authf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `%s`", err, t.relogin())
 		t.endSession(disk, "the answer to its last refresh was lost, so its refresh token may be spent")
 		return t.dead
 	}
@@ -233,7 +237,7 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 	if err := t.store.Save(disk); err != nil {
 		// The old refresh token is spent and the new one cannot be kept: this process
 		// must not use a pair it could not save, and the next one needs a new login.
-		t.dead = errkind.Authf("%w\nthe previous refresh token is spent: run `apikeys auth login`", err)
+		t.dead = errkind.Authf("%w\nthe previous refresh token is spent: run `%s`", err, t.relogin())
 		t.endSession(&spent, "the session renewed by its last refresh could not be saved, so its refresh token is spent")
 		return t.dead
 	}
@@ -251,6 +255,14 @@ func (t *storedTokens) endSession(disk *config.Session, why string) {
 		return
 	}
 	if err := t.store.Remove(); err != nil {
-		t.dead = errkind.Authf("%w\nthe session file %s could not be marked or removed (%v): remove it, then run `apikeys auth login`", t.dead, t.store.Path, err)
+		t.dead = errkind.Authf("%w\nthe session file %s could not be marked or removed (%v): remove it, then run `%s`", t.dead, t.store.Path, err, t.relogin())
 	}
+}
+
+// relogin is the command line that logs the session's profile in again.
+func (t *storedTokens) relogin() string {
+	if t.login == "" {
+		return "apikeys auth login"
+	}
+	return t.login
 }

@@ -189,7 +189,7 @@ func TestStoredSessionRefreshesAndSavesBeforeUse(t *testing.T) {
 	e.sbClock.Advance(2 * time.Hour)
 	e.clock.Advance(4 * time.Hour)
 	_, err := e.list()
-	e.wantErr(t, "a stale session", err, errkind.Auth, "expired or was revoked", "auth login")
+	e.wantErr(t, "a stale session", err, errkind.Auth, "expired or was revoked", "\nrun `apikeys auth login --api-url "+e.url+"`")
 	if got := e.sb.Stats().RefreshTokenReuse; got != 1 {
 		t.Errorf("RefreshTokenReuse = %d, want exactly the deliberate 1", got)
 	}
@@ -296,7 +296,7 @@ func TestOpenResolvesCredentialsAndRefusesUnsafeURLs(t *testing.T) {
 		{"a token with an impossible org", func(s *config.Settings) { s.Token, s.Org = "tok", "../x" }, errkind.Usage, ""},
 		{"plain http to a remote host", func(s *config.Settings) { s.APIURL = "http://api.jmapcloud.io" }, errkind.Usage, "refusing API URL"},
 		{"no host", func(s *config.Settings) { s.APIURL = "api.jmapcloud.io" }, errkind.Usage, "invalid API URL"},
-		{"nothing saved", func(*config.Settings) {}, errkind.Auth, "run `apikeys auth login`, set APIKEYS_TOKEN with --org"},
+		{"nothing saved", func(*config.Settings) {}, errkind.Auth, "run `apikeys auth login --api-url " + e.url + "`, set APIKEYS_TOKEN with --org"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := e.settings()
