@@ -79,15 +79,7 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		}
 		var rowColor func(int) string
 		if opts.TTY && opts.Color {
-			rowColor = func(i int) string {
-				switch norm[i].Status {
-				case StatusExpired:
-					return ansiRed
-				case StatusExpiring:
-					return ansiYellow
-				}
-				return ""
-			}
+			rowColor = func(i int) string { return StatusColor(norm[i].Status) }
 		}
 		return printTable(w, headers, rows, TableOptions{TTY: opts.TTY, NoHeaders: opts.NoHeaders}, rowColor)
 
@@ -228,6 +220,28 @@ func (r keyRecord) yaml() yamlv2.MapSlice {
 		}
 	}
 	return m
+}
+
+// StatusColor is the ANSI colour a key of this status is painted in on a colour terminal,
+// in list's rows and show's status: expired red, expiring yellow, others none ("").
+func StatusColor(status string) string {
+	switch status {
+	case StatusExpired:
+		return ansiRed
+	case StatusExpiring:
+		return ansiYellow
+	}
+	return ""
+}
+
+// DetailDate is a date of a detail view: RFC 3339 UTC, and on a terminal (relative) the
+// relative date beside it, as list shows it: "2026-03-08T12:00:00Z (in 7 days)".
+func DetailDate(t, now time.Time, relative bool) string {
+	abs := t.UTC().Format(time.RFC3339)
+	if !relative {
+		return abs
+	}
+	return abs + " (" + RelativeTime(t, now) + ")"
 }
 
 // RelativeTime describes t from now's point of view, the way the terminal

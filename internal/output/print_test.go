@@ -734,3 +734,19 @@ func TestPrintKeysDelimitedOnATerminal(t *testing.T) {
 		}
 	}
 }
+
+// A detail view on a colour terminal paints the named value only, its text still escaped;
+// a date there carries the relative date beside the absolute one.
+func TestPrintDetailPaintedAndDetailDate(t *testing.T) {
+	var buf bytes.Buffer
+	PrintDetailPainted(&buf, [][2]string{{"ID", "k\x1b[2J1"}, {"Status", StatusExpired}}, map[string]string{"Status": StatusColor(StatusExpired), "ID": ""})
+	if want := "ID:      k\\x1b[2J1\nStatus:  \x1b[31mexpired\x1b[0m\n"; buf.String() != want {
+		t.Errorf("painted detail\n got %q\nwant %q", buf.String(), want)
+	}
+	if got, want := DetailDate(testNow.Add(7*day-time.Second), testNow, true), "2026-03-08T11:59:59Z (in 7 days)"; got != want {
+		t.Errorf("DetailDate on a terminal = %q, want %q", got, want)
+	}
+	if got, want := DetailDate(testNow.Add(-day), testNow, false), "2026-02-28T12:00:00Z"; got != want {
+		t.Errorf("DetailDate elsewhere = %q, want %q", got, want)
+	}
+}
