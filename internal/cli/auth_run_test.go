@@ -270,7 +270,7 @@ func TestRunAuthStatusWithFakeSessions(t *testing.T) {
 				"User:           Erin <erin@acme.example>\n" +
 				"Organization:   Acme (o1)\n" +
 				"Role:           Editor (ORG_EDITOR) — not an administrator: API keys cannot be managed\n" +
-				"Access token:   expires in 1 hour (" + expires.UTC().Format(time.RFC3339) + "); renewed automatically\n" +
+				"Access token:   expires in 2 hours (" + expires.UTC().Format(time.RFC3339) + "); renewed automatically\n" +
 				"Logged in:      " + loggedIn.UTC().Format(time.RFC3339) + "\n" +
 				"Session store:  file /cfg/sessions/qa.json (mode 0600)\n" +
 				"Note:           APIKEYS_TOKEN is set: commands use it, not this session\n"},

@@ -380,13 +380,13 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 		out.Secret = key.Secret
 	}
 	return p.Print(output.Result{Data: out, Text: func(w io.Writer) error {
-		return printCreated(w, opts, key, row, secretFile != nil)
+		return printCreated(w, opts, key, row, secretFile != nil, now)
 	}})
 }
 
 // printCreated is create's -o table, w its stdout: a note on stderr when the secret went to a file; the
 // secret alone on stdout when stdout is no terminal; else the panel, the secret sanitised.
-func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row output.Key, toFile bool) error {
+func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row output.Key, toFile bool, now time.Time) error {
 	errOut := opts.IO.ErrOut
 	if toFile {
 		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
@@ -400,9 +400,12 @@ func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row ou
 		return err
 	}
 	fmt.Fprintf(w, "Created API key %q\n\n", key.Title)
-	output.PrintDetail(w, [][2]string{
-		{"ID", key.ID}, {"Role", row.Role}, {"Expires", row.Expires.Format(time.RFC3339)},
-	})
+	// The panel is drawn on a terminal only: the relative date beside the absolute one, and
+	// the status painted, as show draws them.
+	look := detailLook{Relative: true, Color: opts.IO.ColorEnabled(), Now: now}
+	output.PrintDetailPainted(w, [][2]string{
+		{"ID", key.ID}, {"Role", row.Role}, {"Expires", output.DetailDate(row.Expires, now, true)}, {"Status", row.Status},
+	}, look.statusColors(row.Status))
 	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
 	fmt.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
 	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once and cannot be retrieved later.")

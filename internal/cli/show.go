@@ -101,7 +101,8 @@ func runShow(ctx context.Context, opts *showOptions) error {
 		return err
 	}
 	row := keyselect.Row(key, now)
-	if err := p.Print(showResult(row, key.Problems())); err != nil {
+	look := detailLook{Relative: opts.IO.IsStdoutTTY(), Color: opts.IO.ColorEnabled(), Now: now}
+	if err := p.Print(showResult(row, key.Problems(), look)); err != nil {
 		return err
 	}
 	if opts.CopyEmail {
@@ -110,23 +111,38 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	return nil
 }
 
+// detailLook is how a key's detail view is drawn: on a terminal (Relative) the dates carry
+// the relative date list shows, and with colour the status is painted as list paints it.
+type detailLook struct {
+	Relative, Color bool
+	Now             time.Time
+}
+
+// statusColors paints the Status value of a detail view, when colour is on.
+func (l detailLook) statusColors(status string) map[string]string {
+	if !l.Color {
+		return nil
+	}
+	return map[string]string{"Status": output.StatusColor(status)}
+}
+
 // showResult is one key: its row (JSON keeps time.Time's form, as it always had), and the
 // detail view a person reads.
-func showResult(row output.Key, problems jmapcloud.KeyProblems) output.Result {
+func showResult(row output.Key, problems jmapcloud.KeyProblems, look detailLook) output.Result {
 	return output.Result{
 		Data: row,
 		Rows: output.TableOf(output.KeyColumns(), []output.Key{row}),
 		Text: func(w io.Writer) error {
-			output.PrintDetail(w, [][2]string{
+			output.PrintDetailPainted(w, [][2]string{
 				{"Title", row.Title},
 				{"ID", row.ID},
 				{"Role", row.Role},
 				{"Creator", row.Creator},
 				{"Email", row.Email},
-				{"Created", detailDate(row.Created, problems.CreationDate)},
-				{"Expires", detailDate(row.Expires, problems.ExpirationDate)},
+				{"Created", detailDate(row.Created, problems.CreationDate, look)},
+				{"Expires", detailDate(row.Expires, problems.ExpirationDate, look)},
 				{"Status", row.Status},
-			})
+			}, look.statusColors(row.Status))
 			return nil
 		},
 	}
@@ -150,9 +166,9 @@ func copyEmail(opts *showOptions, email string) {
 }
 
 // detailDate is a date of show's detail view; problem is why the server's value was unreadable.
-func detailDate(t time.Time, problem string) string {
+func detailDate(t time.Time, problem string, look detailLook) string {
 	if problem != "" {
 		return "unreadable (see the warning)"
 	}
-	return t.Format(time.RFC3339)
+	return output.DetailDate(t, look.Now, look.Relative)
 }

@@ -79,15 +79,7 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		}
 		var rowColor func(int) string
 		if opts.TTY && opts.Color {
-			rowColor = func(i int) string {
-				switch norm[i].Status {
-				case StatusExpired:
-					return ansiRed
-				case StatusExpiring:
-					return ansiYellow
-				}
-				return ""
-			}
+			rowColor = func(i int) string { return StatusColor(norm[i].Status) }
 		}
 		return printTable(w, headers, rows, TableOptions{TTY: opts.TTY, NoHeaders: opts.NoHeaders}, rowColor)
 
@@ -230,11 +222,37 @@ func (r keyRecord) yaml() yamlv2.MapSlice {
 	return m
 }
 
+// StatusColor is the ANSI colour a key of this status is painted in on a colour terminal,
+// in list's rows and show's status: expired red, expiring yellow, others none ("").
+func StatusColor(status string) string {
+	switch status {
+	case StatusExpired:
+		return ansiRed
+	case StatusExpiring:
+		return ansiYellow
+	}
+	return ""
+}
+
+// DetailDate is a date of a detail view: RFC 3339 UTC, and on a terminal (relative) the
+// relative date beside it, as list shows it: "2026-03-08T12:00:00Z (in 7 days)".
+func DetailDate(t, now time.Time, relative bool) string {
+	abs := t.UTC().Format(time.RFC3339)
+	if !relative {
+		return abs
+	}
+	return abs + " (" + RelativeTime(t, now) + ")"
+}
+
 // RelativeTime describes t from now's point of view, the way the terminal
 // table shows dates: "in 12 days", "3 hours ago", "in 2 months", "1 year
-// ago", "just now". Units are rounded down; a month is 30 days and a year
-// 365. Days are used up to 60 days, so the 30-day expiry window reads
-// exactly.
+// ago", "just now". Each unit is rounded to the nearest (a half rounds up),
+// and a count that rounds up to the next unit is said in that unit: a key
+// made with --expires 7d a moment ago reads "in 7 days", not "in 6 days", and
+// 1y reads "in 1 year". A month is 30 days and a year 365. Days are used up
+// to 60 days so the 30-day expiry window reads exactly, and "in 30 days" is
+// never said of a key the window leaves active: one a few hours beyond it
+// reads "in 31 days".
 func RelativeTime(t, now time.Time) string {
 	d := t.Sub(now)
 	future := d > 0
@@ -244,24 +262,15 @@ func RelativeTime(t, now time.Time) string {
 			d = 1<<63 - 1
 		}
 	}
-	var n int64
-	var unit string
-	switch {
-	case d < time.Minute:
+	if d < time.Minute {
 		if future {
 			return "in under a minute"
 		}
 		return "just now"
-	case d < time.Hour:
-		n, unit = int64(d/time.Minute), "minute"
-	case d < day:
-		n, unit = int64(d/time.Hour), "hour"
-	case d < 60*day:
-		n, unit = int64(d/day), "day"
-	case d < year:
-		n, unit = int64(d/(30*day)), "month"
-	default:
-		n, unit = int64(d/year), "year"
+	}
+	n, unit := relativeCount(d)
+	if windowDays := int64(ExpiringWindow / day); future && unit == "day" && n <= windowDays && d > ExpiringWindow {
+		n = windowDays + 1 // rounding down to the window would call an active key expiring
 	}
 	if n != 1 {
 		unit += "s"
@@ -270,6 +279,37 @@ func RelativeTime(t, now time.Time) string {
 		return fmt.Sprintf("in %d %s", n, unit)
 	}
 	return fmt.Sprintf("%d %s ago", n, unit)
+}
+
+// relativeCount is d, at least a minute, as a rounded count of the largest unit in which
+// it is under that unit's limit once rounded: 59.5 minutes is 1 hour, 23.5 hours 1 day,
+// 59.5 days 2 months, 11.5 months (345 days) 1 year.
+func relativeCount(d time.Duration) (int64, string) {
+	for _, u := range []struct {
+		name  string
+		len   time.Duration
+		limit int64 // the rounded count from which the next unit is used
+	}{
+		{"minute", time.Minute, 60},
+		{"hour", time.Hour, 24},
+		{"day", day, 60},
+		{"month", 30 * day, 12},
+	} {
+		if n := roundDiv(d, u.len); n < u.limit {
+			return n, u.name
+		}
+	}
+	return roundDiv(d, year), "year"
+}
+
+// roundDiv is d/unit rounded to the nearest, a half up, without overflowing near the
+// largest Duration.
+func roundDiv(d, unit time.Duration) int64 {
+	n := int64(d / unit)
+	if d%unit >= unit-unit/2 {
+		n++
+	}
+	return n
 }
 
 // KeyColumns are the key vocabulary as typed columns, in canonical order (KeyFieldNames),

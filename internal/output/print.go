@@ -351,6 +351,12 @@ func escapeTSV(s string) string {
 // terminal, it has no error to report that a caller could act on, so write
 // errors are ignored.
 func PrintDetail(w io.Writer, pairs [][2]string) {
+	PrintDetailPainted(w, pairs, nil)
+}
+
+// PrintDetailPainted is PrintDetail with the value of each label in colors drawn in that
+// ANSI colour ("" for none); the value is escaped as every value is, the colour is not.
+func PrintDetailPainted(w io.Writer, pairs [][2]string, colors map[string]string) {
 	labels := make([]string, len(pairs))
 	width := 0
 	for i, p := range pairs {
@@ -363,7 +369,11 @@ func PrintDetail(w io.Writer, pairs [][2]string) {
 		b.WriteString(label)
 		b.WriteByte(':')
 		b.WriteString(strings.Repeat(" ", width-cellWidth(label)+2))
-		b.WriteString(cleanCell(p[1]))
+		if c := colors[p[0]]; c != "" {
+			b.WriteString(c + cleanCell(p[1]) + ansiReset)
+		} else {
+			b.WriteString(cleanCell(p[1]))
+		}
 		b.WriteByte('\n')
 	}
 	io.WriteString(w, b.String()) //nolint:errcheck // documented: nothing to report

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -561,24 +562,77 @@ func TestRelativeTime(t *testing.T) {
 		{30 * time.Second, "in under a minute"},
 		{time.Minute, "in 1 minute"},
 		{-5 * time.Minute, "5 minutes ago"},
-		{59*time.Minute + 59*time.Second, "in 59 minutes"},
+		{90*time.Second - 1, "in 1 minute"},
+		{90 * time.Second, "in 2 minutes"},
+		{59*time.Minute + 29*time.Second, "in 59 minutes"},
+		{59*time.Minute + 30*time.Second, "in 1 hour"},
+		{59*time.Minute + 59*time.Second, "in 1 hour"},
 		{time.Hour, "in 1 hour"},
 		{-23 * time.Hour, "23 hours ago"},
+		{23*time.Hour + 29*time.Minute, "in 23 hours"},
+		{23*time.Hour + 30*time.Minute, "in 1 day"},
+		{-(23*time.Hour + 30*time.Minute), "1 day ago"},
 		{day, "in 1 day"},
-		{12*day + 23*time.Hour, "in 12 days"},
+		{36*time.Hour - time.Second, "in 1 day"},
+		{36 * time.Hour, "in 2 days"},
+		{12*day + 23*time.Hour, "in 13 days"},
+		{12*day + 11*time.Hour, "in 12 days"},
 		{-3 * day, "3 days ago"},
+		// --expires 7d, read a moment later: the whole week, not 6 days.
+		{7*day - time.Second, "in 7 days"},
+		{7 * day, "in 7 days"},
+		// The 30-day window: "in 30 days" is said of expiring keys only (KeyStatus).
+		{29*day + 12*time.Hour - time.Second, "in 29 days"},
+		{29*day + 12*time.Hour, "in 30 days"},
+		{30*day - time.Second, "in 30 days"},
 		{30 * day, "in 30 days"},
+		{30*day + time.Second, "in 31 days"},
+		{30*day + 12*time.Hour - time.Second, "in 31 days"},
+		{30*day + 12*time.Hour, "in 31 days"},
+		{31 * day, "in 31 days"},
+		{-(30*day + time.Hour), "30 days ago"},
 		{59 * day, "in 59 days"},
+		{59*day + 12*time.Hour - time.Second, "in 59 days"},
+		{59*day + 12*time.Hour, "in 2 months"},
 		{60 * day, "in 2 months"},
+		{-60 * day, "2 months ago"},
 		{-100 * day, "3 months ago"},
-		{364 * day, "in 12 months"},
+		{105*day - time.Second, "in 3 months"},
+		{105 * day, "in 4 months"},
+		{344 * day, "in 11 months"},
+		{345 * day, "in 1 year"},
+		{364 * day, "in 1 year"},
+		{year - time.Second, "in 1 year"},
 		{year, "in 1 year"},
+		{-year, "1 year ago"},
+		{2*year - time.Second, "in 2 years"},
+		{2 * year, "in 2 years"},
+		{year + 182*day, "in 1 year"},
+		{year + 183*day, "in 2 years"},
 		{-800 * day, "2 years ago"},
 		{-1 << 63, "292 years ago"},
+		{1<<63 - 1, "in 292 years"},
 	}
 	for _, tt := range tests {
 		if got := RelativeTime(testNow.Add(tt.d), testNow); got != tt.want {
 			t.Errorf("RelativeTime(now%+v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestRelativeTimeAgreesWithStatus pins that a date said to be "in 30 days" or fewer is
+// one KeyStatus calls expiring, and "in 31 days" or more one it calls active, around the
+// window's edge.
+func TestRelativeTimeAgreesWithStatus(t *testing.T) {
+	for d := ExpiringWindow - 13*time.Hour; d <= ExpiringWindow+13*time.Hour; d += 7 * time.Minute {
+		expires := testNow.Add(d)
+		rel, status := RelativeTime(expires, testNow), KeyStatus(expires, testNow)
+		var n int
+		if _, err := fmt.Sscanf(rel, "in %d days", &n); err != nil {
+			t.Fatalf("RelativeTime(now%+v) = %q, not in days", d, rel)
+		}
+		if want := n <= 30; (status == StatusExpiring) != want {
+			t.Errorf("now%+v reads %q but its status is %s", d, rel, status)
 		}
 	}
 }
@@ -678,5 +732,21 @@ func TestPrintKeysDelimitedOnATerminal(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("%s, terminal %v:\n got %q\nwant %q", tt.format, tt.tty, got, tt.want)
 		}
+	}
+}
+
+// A detail view on a colour terminal paints the named value only, its text still escaped;
+// a date there carries the relative date beside the absolute one.
+func TestPrintDetailPaintedAndDetailDate(t *testing.T) {
+	var buf bytes.Buffer
+	PrintDetailPainted(&buf, [][2]string{{"ID", "k\x1b[2J1"}, {"Status", StatusExpired}}, map[string]string{"Status": StatusColor(StatusExpired), "ID": ""})
+	if want := "ID:      k\\x1b[2J1\nStatus:  \x1b[31mexpired\x1b[0m\n"; buf.String() != want {
+		t.Errorf("painted detail\n got %q\nwant %q", buf.String(), want)
+	}
+	if got, want := DetailDate(testNow.Add(7*day-time.Second), testNow, true), "2026-03-08T11:59:59Z (in 7 days)"; got != want {
+		t.Errorf("DetailDate on a terminal = %q, want %q", got, want)
+	}
+	if got, want := DetailDate(testNow.Add(-day), testNow, false), "2026-02-28T12:00:00Z"; got != want {
+		t.Errorf("DetailDate elsewhere = %q, want %q", got, want)
 	}
 }

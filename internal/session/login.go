@@ -291,6 +291,13 @@ type Status struct {
 	OverriddenBy string `json:"overriddenBy,omitempty"`
 }
 
+// machineDate is t as every machine date apikeys prints: UTC, whole seconds (the session
+// file keeps the clock's full precision, which `auth status -o json` showed as it was).
+func machineDate(t time.Time) *time.Time {
+	d := t.UTC().Truncate(time.Second)
+	return &d
+}
+
 // Status reads the profile's session from the local files only. The status is complete
 // even when the error says the profile is not logged in (LoggedIn false) or the session
 // cannot be used.
@@ -318,15 +325,12 @@ func (m *Manager) Status(s *config.Settings) (Status, error) {
 	st.Roles = sess.Roles
 	st.Role = jmapcloud.HighestRole(sess.Roles)
 	if !sess.ExpiresAt.IsZero() {
-		exp := sess.ExpiresAt.UTC()
-		st.AccessTokenExpiresAt = &exp
-		st.AccessTokenExpired = !m.now().Before(exp)
+		st.AccessTokenExpiresAt = machineDate(sess.ExpiresAt)
+		st.AccessTokenExpired = !m.now().Before(sess.ExpiresAt) // the exact expiry, not the shown one
 	}
-	in := sess.LoggedInAt.UTC()
-	st.LoggedInAt = &in
+	st.LoggedInAt = machineDate(sess.LoggedInAt)
 	if !sess.RefreshedAt.IsZero() {
-		r := sess.RefreshedAt.UTC()
-		st.RefreshedAt = &r
+		st.RefreshedAt = machineDate(sess.RefreshedAt)
 	}
 	return st, nil
 }

@@ -1,12 +1,14 @@
 package session
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
@@ -52,6 +54,38 @@ func TestLoginSavesTheSessionAndStatusReadsIt(t *testing.T) {
 	s.Token, s.SessionStore = "tok", config.StoreKeyring
 	if st, _ := e.manager().Status(s); st.OverriddenBy != "APIKEYS_TOKEN" || st.RequestedStore != config.StoreKeyring {
 		t.Errorf("status with a token and the keyring asked for: %+v", st)
+	}
+}
+
+// Status gives its dates as every machine date: UTC, whole seconds, whatever precision and
+// zone the session file holds.
+func TestStatusDatesAreWholeSecondsUTC(t *testing.T) {
+	e := newEnv(t, 0)
+	e.login(sandbox.AdminEmail)
+	sess := e.saved()
+	east := time.FixedZone("east", 2*3600)
+	sess.ExpiresAt = time.Date(2026, 3, 1, 14, 30, 0, 999_999_999, east)
+	sess.LoggedInAt = time.Date(2026, 3, 1, 12, 0, 5, 123_000_000, time.UTC)
+	sess.RefreshedAt = time.Date(2026, 3, 1, 12, 10, 7, 456_789_012, time.UTC)
+	if err := e.store().Save(sess); err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.manager().Status(e.settings())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`"accessTokenExpiresAt":"2026-03-01T12:30:00Z"`,
+		`"loggedInAt":"2026-03-01T12:00:05Z"`,
+		`"refreshedAt":"2026-03-01T12:10:07Z"`,
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("status JSON lacks %s:\n%s", want, b)
+		}
 	}
 }
 
