@@ -56,17 +56,25 @@ func openSandboxStore(opts sandbox.Options) (sandboxStore, error) {
 // open opens the data file data (--data), else APIKEYS_SANDBOX_DATA, else the state
 // directory's, with the given options (Path filled in).
 func (d sandboxDeps) open(data string, opts sandbox.Options) (sandboxStore, error) {
-	if data == "" {
-		s, err := d.Settings()
-		if err != nil {
-			return nil, err
-		}
-		if data, err = session.SandboxDataPath(s); err != nil {
-			return nil, err
-		}
+	path, err := d.dataPath(data)
+	if err != nil {
+		return nil, err
 	}
-	opts.Path = data
+	opts.Path = path
 	return d.Open(opts)
+}
+
+// dataPath is the data file the sandbox commands use: data (--data), else
+// APIKEYS_SANDBOX_DATA, else the state directory's.
+func (d sandboxDeps) dataPath(data string) (string, error) {
+	if data != "" {
+		return data, nil
+	}
+	s, err := d.Settings()
+	if err != nil {
+		return "", err
+	}
+	return session.SandboxDataPath(s)
 }
 
 // read checks -o against spec, then runs fn on the opened sandbox with the command's printer,
@@ -315,9 +323,20 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	// An organization with a list of logins is no CSV line: table, JSON or YAML.
 	spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
-	return opts.read(opts.Data, spec, func(sb sandboxStore, p *output.Printer) error {
-		return p.Print(sandboxInfoResult(sb.Info(), opts.IO.IsStdoutTTY()))
-	})
+	p, err := newPrinter(opts.IO, opts.Format, spec, false)
+	if err != nil {
+		return err
+	}
+	// The info is the seed's and the path: the data file is not opened, so this answers
+	// while `sandbox serve` holds it.
+	path, err := opts.dataPath(opts.Data)
+	if err != nil {
+		return err
+	}
+	if path, err = sandbox.ResolveDataPath(path); err != nil {
+		return err
+	}
+	return p.Print(sandboxInfoResult(sandbox.InfoAt(path), opts.IO.IsStdoutTTY()))
 }
 
 // sandboxInfoResult is the sandbox's info as JSON and YAML print it, and for a person a

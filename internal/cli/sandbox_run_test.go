@@ -2,11 +2,13 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -109,13 +111,13 @@ func errorOrNil(msg string) error {
 	return errors.New(msg)
 }
 
-// runSandboxInfo and runSandboxResources print what the store gives, in the -o format; a
-// format the command cannot print is refused before the store is opened, and a store that
-// cannot be opened is the error.
+// runSandboxInfo prints the seed's organization, password and logins with the data path,
+// without opening the store (so it answers while `sandbox serve` holds it);
+// runSandboxResources prints what the store gives, in the -o format; a format the command
+// cannot print is refused before the store is opened, and a store that cannot be opened is
+// the error.
 func TestRunSandboxInfoAndResourcesWithAFakeStore(t *testing.T) {
 	sb := &fakeSandbox{
-		info: sandbox.Info{OrganizationID: "o1", OrganizationName: "Acme", Password: "pw",
-			Logins: []sandbox.Login{{Email: "ada@acme.example", Name: "Ada", Roles: []string{"ORG_ADMIN", "ORG_EDITOR"}}}},
 		resources: []sandbox.Resource{{ID: "r1", Type: "LAYER", Name: "Roads", OwnerKind: "apikey", OwnerID: "k1", OwnerName: "CI, nightly"}},
 	}
 	var opened []sandbox.Options
@@ -123,25 +125,15 @@ func TestRunSandboxInfoAndResourcesWithAFakeStore(t *testing.T) {
 	if err := runSandboxInfo(context.Background(), &sandboxInfoOptions{sandboxDeps: deps, Data: "/srv/sb.db"}); err != nil {
 		t.Fatal(err)
 	}
-	wantInfo := `{
-  "organizationId": "o1",
-  "organizationName": "Acme",
-  "password": "pw",
-  "logins": [
-    {
-      "email": "ada@acme.example",
-      "name": "Ada",
-      "roles": [
-        "ORG_ADMIN",
-        "ORG_EDITOR"
-      ]
-    }
-  ],
-  "dataPath": "/srv/sb.db"
-}
-`
-	if out, errOut := outputs(streams); out != wantInfo || errOut != "" {
-		t.Errorf("info -o json: stdout\n%s\nwant\n%s\nstderr %q", out, wantInfo, errOut)
+	wantInfo, err := json.MarshalIndent(sandbox.InfoAt("/srv/sb.db"), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut := outputs(streams); out != string(wantInfo)+"\n" || errOut != "" || len(opened) != 0 {
+		t.Errorf("info -o json: stdout\n%s\nwant\n%s\nstderr %q; opened %+v, want nothing opened", out, wantInfo, errOut, opened)
+	}
+	if info := sandbox.InfoAt("/srv/sb.db"); info.DataPath != "/srv/sb.db" || info.OrganizationName != "Acme Geospatial" || len(info.Logins) == 0 {
+		t.Errorf("InfoAt = %+v; want the seed organization, its logins and the path", info)
 	}
 
 	deps, streams = fakeSandboxDeps(sb, nil, output.CSV, &opened)
@@ -152,14 +144,14 @@ func TestRunSandboxInfoAndResourcesWithAFakeStore(t *testing.T) {
 	if out, errOut := outputs(streams); out != wantCSV || errOut != "" {
 		t.Errorf("resources -o csv: stdout %q, want %q; stderr %q", out, wantCSV, errOut)
 	}
-	if want := []sandbox.Options{{Path: "/srv/sb.db"}, {Path: "/env/sandbox.db"}}; !reflect.DeepEqual(opened, want) || sb.closed != 2 {
-		t.Errorf("opened %+v, closed %d times; want %+v, closed twice", opened, sb.closed, want)
+	if want := []sandbox.Options{{Path: "/env/sandbox.db"}}; !reflect.DeepEqual(opened, want) || sb.closed != 1 {
+		t.Errorf("opened %+v, closed %d times; want %+v, closed once", opened, sb.closed, want)
 	}
 
 	// -o csv for info: refused before anything is opened.
 	opened = nil
 	deps, _ = fakeSandboxDeps(sb, nil, output.CSV, &opened)
-	err := runSandboxInfo(context.Background(), &sandboxInfoOptions{sandboxDeps: deps})
+	err = runSandboxInfo(context.Background(), &sandboxInfoOptions{sandboxDeps: deps})
 	if err == nil || exitCode(err) != exitUsage || len(opened) != 0 {
 		t.Errorf("info -o csv: error %v (exit %d), opened %d times; want a usage error, nothing opened", err, exitCode(err), len(opened))
 	}
@@ -219,5 +211,24 @@ func TestRunSandboxServeWithAFakeStore(t *testing.T) {
 	err := runSandboxServe(context.Background(), opts)
 	if out, errOut := outputs(streams); fmt.Sprint(err) != "cannot listen on 127.0.0.1:1: address already in use" || out != "" || errOut != "" || sb.closed != 1 {
 		t.Errorf("listen failed: error %v, stdout %q, stderr %q, closed %d times", err, out, errOut, sb.closed)
+	}
+}
+
+// `sandbox info` answers while another process (here: this one) holds the data file, as
+// `sandbox serve` does; `sandbox resources` needs the store and says it is in use.
+func TestSandboxInfoWhileTheDataFileIsHeld(t *testing.T) {
+	ts := newTestSandbox(t)
+	path := ts.sb.Info().DataPath
+	code, out, errOut := ts.run("sandbox", "info", "--data", path, "-o", "json")
+	want, err := json.MarshalIndent(sandbox.InfoAt(path), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code != 0 || out != string(want)+"\n" || errOut != "" {
+		t.Errorf("sandbox info on a held file: exit %d, stdout\n%s\nstderr %q; want exit 0 and\n%s", code, out, errOut, want)
+	}
+	code, _, errOut = ts.run("sandbox", "resources", "--data", path)
+	if code != exitError || !strings.Contains(errOut, "is in use by another process") {
+		t.Errorf("sandbox resources on a held file: exit %d, stderr %q; want exit %d saying the file is in use", code, errOut, exitError)
 	}
 }

@@ -178,16 +178,9 @@ func Open(opts Options) (*Sandbox, error) {
 	if opts.TokenTTL < 0 {
 		return nil, fmt.Errorf("token lifetime %v is negative", opts.TokenTTL)
 	}
-	path := opts.Path
-	if path == "" {
-		p, err := DefaultDataPath()
-		if err != nil {
-			return nil, err
-		}
-		path = p
-	}
-	if abs, err := filepath.Abs(path); err == nil {
-		path = abs
+	path, err := ResolveDataPath(opts.Path)
+	if err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("creating the sandbox data directory: %w", err)
@@ -196,7 +189,7 @@ func Open(opts Options) (*Sandbox, error) {
 	if err != nil {
 		switch {
 		case errors.Is(err, bolterrors.ErrTimeout):
-			return nil, fmt.Errorf("sandbox data file %s is in use by another process (is `apikeys sandbox serve` running?)", path)
+			return nil, fmt.Errorf("sandbox data file %s is in use by another process (a running `apikeys sandbox serve`?): stop it, or pass --data with another file", path)
 		case errors.Is(err, bolterrors.ErrInvalid), errors.Is(err, bolterrors.ErrVersionMismatch), errors.Is(err, bolterrors.ErrChecksum):
 			return nil, fmt.Errorf("%s is not a sandbox data file: %w", path, err)
 		}
@@ -273,12 +266,33 @@ func (s *Sandbox) Handler() http.Handler {
 }
 
 // Info describes the seeded organization, its logins and the data file.
-func (s *Sandbox) Info() Info {
+func (s *Sandbox) Info() Info { return InfoAt(s.path) }
+
+// ResolveDataPath is the absolute path of the data file Open uses for path ("" for the
+// default).
+func ResolveDataPath(path string) (string, error) {
+	if path == "" {
+		p, err := DefaultDataPath()
+		if err != nil {
+			return "", err
+		}
+		path = p
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	return path, nil
+}
+
+// InfoAt is the info of the sandbox whose data file is at path, without opening it: the
+// organization, password and logins are the seed's, so it can be read while `sandbox serve`
+// holds the file.
+func InfoAt(path string) Info {
 	info := Info{
 		OrganizationID:   seedOrg.ID,
 		OrganizationName: seedOrg.Name,
 		Password:         Password,
-		DataPath:         s.path,
+		DataPath:         path,
 	}
 	for _, u := range seedUsers {
 		roles := append([]string{}, u.roles...)
