@@ -473,6 +473,10 @@ func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
 		fmt.Fprintf(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard (%v).\n", err)
 		return
 	}
+	if method == clipboard.MethodOSC52 {
+		fmt.Fprintln(opts.IO.ErrOut, osc52Sent("the secret", true))
+		return
+	}
 	if clearAfter <= 0 || method != clipboard.MethodSystem {
 		fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard (%s).\n", method)
 		return
