@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,6 +111,10 @@ func TestPromptCtrlDCancelsTheCommand(t *testing.T) {
 			}
 			if ts.state() != before {
 				t.Fatal("a create or delete cancelled by Ctrl-D changed the sandbox")
+			}
+			// The error has a line of its own, not the end of the prompt's.
+			if !slices.Contains(screenLines(c, 24), "Error: cancelled at the prompt: nothing was changed") {
+				t.Fatalf("no screen line is the error alone:\n%s", c.Screen())
 			}
 		})
 	}

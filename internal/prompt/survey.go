@@ -203,6 +203,9 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 		return fmt.Errorf("%w: %w", ErrCancelled, err)
 	case errors.Is(err, io.EOF):
 		// Ctrl-D, or the terminal closed: no answer is coming.
+		if errors.Is(err, errEndOfInput) {
+			fmt.Fprintln(p.draw) // leave the prompt's line, as survey does on Ctrl-C
+		}
 		return fmt.Errorf("%w: end of input: %w", ErrCancelled, err)
 	default:
 		return fmt.Errorf("prompt: %w", err)
