@@ -248,6 +248,7 @@ __apikeys_handle_completion_types() {
 
         # Strip any description and escape the completion to handled special characters
         IFS=$'\n' read -ra completions -d '' < <(printf "%q\n" "${completions[@]%%$tab*}")
+        completions=("${completions[@]//\\,/,}")
 
         # Only consider the completions that match
         IFS=$'\n' read -ra COMPREPLY -d '' < <(IFS=$'\n'; compgen -W "${completions[*]}" -- "${cur}")
@@ -255,6 +256,7 @@ __apikeys_handle_completion_types() {
         # compgen looses the escaping so we need to escape all completions again since they will
         # all be inserted on the command-line.
         IFS=$'\n' read -ra COMPREPLY -d '' < <(printf "%q\n" "${COMPREPLY[@]}")
+        COMPREPLY=("${COMPREPLY[@]//\\,/,}")
         ;;
 
     *)
@@ -274,6 +276,7 @@ __apikeys_handle_standard_completion_case() {
     if [[ "${completions[*]}" != *$tab* ]]; then
         # First, escape the completions to handle special characters
         IFS=$'\n' read -ra completions -d '' < <(printf "%q\n" "${completions[@]}")
+        completions=("${completions[@]//\\,/,}")
         # Only consider the completions that match what the user typed
         IFS=$'\n' read -ra COMPREPLY -d '' < <(IFS=$'\n'; compgen -W "${completions[*]}" -- "${cur}")
 
@@ -283,6 +286,7 @@ __apikeys_handle_standard_completion_case() {
         # and we don't want to show escape characters in that list.
         if (( ${#COMPREPLY[@]} == 1 )); then
             COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]}")
+            COMPREPLY[0]=${COMPREPLY[0]//\\,/,}
         fi
         return 0
     fi
@@ -299,6 +303,7 @@ __apikeys_handle_standard_completion_case() {
         # Don't call "printf" in a sub-shell because it will be much slower
         # since we are in a loop.
         printf -v comp "%q" "${compline%%$tab*}" &>/dev/null || comp=$(printf "%q" "${compline%%$tab*}")
+        comp=${comp//\\,/,}
 
         # Only consider the completions that match
         [[ $comp == "$cur"* ]] || continue
@@ -322,6 +327,7 @@ __apikeys_handle_standard_completion_case() {
     if ((${#COMPREPLY[*]} == 1)); then
         __apikeys_debug "COMPREPLY[0]: ${COMPREPLY[0]}"
         COMPREPLY[0]=$(printf "%q" "${COMPREPLY[0]%%$tab*}")
+        COMPREPLY[0]=${COMPREPLY[0]//\\,/,}
         __apikeys_debug "Removed description from single completion, which is now: ${COMPREPLY[0]}"
     else
         # Format the descriptions

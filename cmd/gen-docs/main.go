@@ -112,7 +112,7 @@ func completionScripts(root *cobra.Command, dir string) error {
 		name string
 		gen  func(io.Writer) error
 	}{
-		{"apikeys.bash", func(w io.Writer) error { return root.GenBashCompletionV2(w, true) }},
+		{"apikeys.bash", func(w io.Writer) error { return cli.GenBashCompletion(root, w, true) }},
 		{"_apikeys", root.GenZshCompletion},
 		{"apikeys.fish", func(w io.Writer) error { return root.GenFishCompletion(w, true) }},
 		{"apikeys.ps1", root.GenPowerShellCompletionWithDesc},

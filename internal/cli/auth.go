@@ -226,7 +226,11 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 			missing = append(missing, "--username")
 		}
 		missing = append(missing, "--password-stdin")
-		return "", "", errkind.Usagef("cannot ask for the login without a terminal: pass %s (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD", strings.Join(missing, " and "))
+		why := "cannot ask for the login without a terminal"
+		if promptsDisabled(opts.IO) {
+			why = promptsOff + ", so the login cannot be asked for"
+		}
+		return "", "", errkind.Usagef("%s: pass %s (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD", why, strings.Join(missing, " and "))
 	}
 	p := opts.Prompter()
 	if username == "" {

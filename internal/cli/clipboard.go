@@ -33,3 +33,15 @@ func (c systemClipboard) ScheduleClear(text string, after time.Duration) error {
 }
 
 func (systemClipboard) System() clipboard.Clipboard { return clipboard.System() }
+
+// osc52Sent is the note after text was sent by OSC 52, which nothing can confirm: the
+// terminal may ignore the escape (many do, and tmux unless set-clipboard is on), and nothing
+// can read it back to clear it. what is the text copied ("the secret", an email); secret adds
+// that it will stay there. Two lines, each within 80 columns.
+func osc52Sent(what string, secret bool) string {
+	note := "Sent " + what + " to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this"
+	if secret {
+		note += "; it will not be cleared automatically"
+	}
+	return note + "."
+}

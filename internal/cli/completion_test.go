@@ -398,9 +398,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 			t.Fatal(err)
 		}
 		e := sandboxEnv(t)
-		comp := func(t *testing.T, extraEnv []string, words ...string) []string {
+		// compLine completes line, which readline split into words (at COMP_WORDBREAKS: a
+		// space, or an '=' that makes a word of its own).
+		compLine := func(t *testing.T, extraEnv []string, line string, words ...string) []string {
 			t.Helper()
-			line := strings.Join(words, " ")
 			cmd := exec.Command(bash, append([]string{"--norc", "--noprofile", driver, filepath.Join(scripts, "apikeys.bash"), line}, words...)...)
 			cmd.Env = append(append([]string(nil), e...), extraEnv...)
 			out, err := cmd.Output()
@@ -408,6 +409,10 @@ printf '%s\n' "${COMPREPLY[@]}"
 				t.Fatalf("bash %q: %v", line, err)
 			}
 			return strings.Split(strings.TrimSpace(string(out)), "\n")
+		}
+		comp := func(t *testing.T, extraEnv []string, words ...string) []string {
+			t.Helper()
+			return compLine(t, extraEnv, strings.Join(words, " "), words...)
 		}
 		got := comp(t, nil, "apikeys", "delete", "")
 		for _, want := range []string{`GeoServer\ sync`, `CI\ pipeline`, `Public\ web\ map\ \(Montréal\)`, "e826ce94-f943-40de-8b1c-129df0d17111"} {
@@ -445,8 +450,34 @@ printf '%s\n' "${COMPREPLY[@]}"
 				t.Errorf("--sort <TAB>: %q missing from %q", key, got)
 			}
 		}
-		if got := comp(t, nil, "apikeys", "list", "--columns", "title,i"); !slices.Contains(got, `title\,id`) && !slices.Contains(got, "title,id") {
-			t.Errorf("--columns title,i<TAB>: got %q", got)
+		// Comma lists complete their last item, the list kept, with the commas as typed: cobra's
+		// script quoted them ("title\,id"), so a typed "title," matched nothing.
+		sortAfterTitle := []string{"title,id", "title,role", "title,creator", "title,email", "title,created", "title,expires", "title,status",
+			"title,-id", "title,-role", "title,-creator", "title,-email", "title,-created", "title,-expires", "title,-status"}
+		for _, tc := range []struct {
+			line  string
+			words []string
+			want  []string
+		}{
+			{"apikeys list --sort title,", []string{"apikeys", "list", "--sort", "title,"}, sortAfterTitle},
+			{"apikeys list --sort title,-ex", []string{"apikeys", "list", "--sort", "title,-ex"}, []string{"title,-expires"}},
+			{"apikeys list --sort=-expires,t", []string{"apikeys", "list", "--sort", "=", "-expires,t"}, []string{"-expires,title"}},
+			{"apikeys list --columns title,i", []string{"apikeys", "list", "--columns", "title,i"}, []string{"title,id"}},
+			{"apikeys list --columns title,id,e", []string{"apikeys", "list", "--columns", "title,id,e"}, []string{"title,id,email", "title,id,expires"}},
+			{"apikeys list --hide=creator,e", []string{"apikeys", "list", "--hide", "=", "creator,e"}, []string{"creator,email", "creator,expires"}},
+		} {
+			if got := compLine(t, nil, tc.line, tc.words...); !slices.Equal(got, tc.want) {
+				t.Errorf("%s<TAB>: got %q, want %q", tc.line, got, tc.want)
+			}
+			// TAB TAB lists them with descriptions, and a lone one still completes unquoted.
+			listed := compLine(t, []string{"COMP_TYPE=63", "COLUMNS=200"}, tc.line, tc.words...)
+			if len(tc.want) == 1 && !slices.Equal(listed, tc.want) || len(listed) != len(tc.want) {
+				t.Errorf("%s<TAB><TAB>: got %q, want %d candidates", tc.line, listed, len(tc.want))
+			}
+			// Menu completion (TAB cycling) inserts each candidate as is.
+			if got := compLine(t, []string{"COMP_TYPE=37"}, tc.line, tc.words...); !slices.Equal(got, tc.want) {
+				t.Errorf("%s<TAB> (menu-complete): got %q, want %q", tc.line, got, tc.want)
+			}
 		}
 		// A date offers the operators the parser takes for dates: no ~ or !~.
 		dateOps := []string{"expires=", "expires!=", "expires<", "expires<=", "expires>", "expires>="}
@@ -773,5 +804,29 @@ func TestCreateAndDeleteForgetOnlyTheirProfilesKeys(t *testing.T) {
 	}
 	if got := show("prod"); len(got) != 0 {
 		t.Errorf("prod after the delete: got %q, want nothing", got)
+	}
+}
+
+// `apikeys completion bash` prints the committed script, with its comma fixes, and keeps them
+// without descriptions.
+func TestCompletionBashIsTheCommittedScript(t *testing.T) {
+	committed, err := os.ReadFile(filepath.Join("..", "..", "completions", "apikeys.bash"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams, _, out, errOut := iostreams.Test()
+	f := newFactory(streams, "test", func(string) string { return "" })
+	if code := run(context.Background(), f, []string{"completion", "bash"}); code != exitOK || out.String() != string(committed) {
+		t.Fatalf("completion bash: exit %d, stderr %q; the script differs from completions/apikeys.bash (run make generate)", code, errOut.String())
+	}
+	for _, fix := range bashCommaFixes {
+		if !strings.Contains(out.String(), fix.after+"\n"+fix.add+"\n") {
+			t.Errorf("the script lacks %q after %q", fix.add, fix.after)
+		}
+	}
+	streams, _, out, _ = iostreams.Test()
+	f = newFactory(streams, "test", func(string) string { return "" })
+	if code := run(context.Background(), f, []string{"completion", "bash", "--no-descriptions"}); code != exitOK || !strings.Contains(out.String(), bashCommaFixes[0].add) || strings.Contains(out.String(), "__complete ${args[*]}\"") {
+		t.Fatalf("completion bash --no-descriptions: exit %d, or not the fixed script without descriptions:\n%.300s", code, out.String())
 	}
 }

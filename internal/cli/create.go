@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,7 +103,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 				return err
 			}
 			if missing := missingCreateFlags(opts); len(missing) > 0 && !opts.IO.CanPrompt() {
-				return errkind.Usagef("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
+				return missingCreateValues(opts.IO, missing)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -267,13 +268,23 @@ func missingCreateFlags(opts *createOptions) []string {
 	return missing
 }
 
+// missingCreateValues refuses to create without the missing values when nothing can be
+// asked: no terminal, or prompts turned off on one.
+func missingCreateValues(s *iostreams.IOStreams, missing []string) error {
+	why := "no terminal to ask on"
+	if promptsDisabled(s) {
+		why = promptsOff
+	}
+	return errkind.Usagef("missing %s: %s, so pass %s", strings.Join(missing, ", "), why, strings.Join(missing, " and "))
+}
+
 // createInputs validates flags and asks for what is missing (on a terminal: RunE refused
 // missing values without one).
 func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	var in createInput
 	missing := missingCreateFlags(opts)
 	if len(missing) > 0 && !opts.IO.CanPrompt() {
-		return in, errkind.Usagef("missing %s: no terminal to ask on, so pass %s", strings.Join(missing, ", "), strings.Join(missing, " and "))
+		return in, missingCreateValues(opts.IO, missing)
 	}
 	if opts.Title != "" {
 		if err := validateTitle(opts.Title); err != nil {
@@ -300,24 +311,21 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	}
 	p := opts.Prompter()
 	if in.title == "" {
-		t, err := p.Input("Title of the new API key:", "", validateTitle)
+		t, err := p.Input(titleQuestion, "", validateTitle)
 		if err != nil {
 			return in, err
 		}
 		in.title = strings.TrimSpace(t)
 	}
 	if in.role == "" {
-		i, err := p.Select("Role of the key:", []string{"Editor", "Viewer"}, 1)
+		i, err := p.Select(roleQuestion, []string{"Editor", "Viewer"}, 1)
 		if err != nil {
 			return in, err
 		}
 		in.role = []string{jmapcloud.RoleEditor, jmapcloud.RoleViewer}[i]
 	}
 	if in.expires.IsZero() {
-		answer, err := p.Input("Expires (YYYY-MM-DD, or a duration such as 90d):", "90d", func(s string) error {
-			_, err := parseExpiry(s, opts.Now())
-			return err
-		})
+		answer, err := p.Input(expiresQuestion, "90d", checkExpiryAnswer(opts.Now))
 		if err != nil {
 			return in, err
 		}
@@ -326,6 +334,45 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 		}
 	}
 	return in, nil
+}
+
+// create's questions are short, so that on a terminal of 60 columns the question, its
+// default and a usual answer (a date, a duration, a title of some 40 characters) fit on one
+// line: survey redraws an answer that wrapped over the line above it.
+const (
+	titleQuestion   = "Title:"
+	roleQuestion    = "Role:"
+	expiresQuestion = "Expires (YYYY-MM-DD, 30d, 1y):"
+)
+
+// promptErrorWidth is the most a prompt's error may take so that it fits 60 columns after
+// the prompt's "X " mark: a wrapped error line is cut in the middle of a word.
+const promptErrorWidth = 58
+
+// checkExpiryAnswer is the expiry prompt's check: parseExpiry's error when it fits
+// promptErrorWidth, else the same in a few words (the full message is the flag's), with
+// examples that are valid answers.
+func checkExpiryAnswer(now func() time.Time) func(string) error {
+	return func(s string) error {
+		_, err := parseExpiry(s, now())
+		if err == nil || len([]rune(err.Error())) <= promptErrorWidth {
+			return err
+		}
+		if _, unreadable := output.ParseAhead(s, now()); unreadable == nil {
+			return fmt.Errorf("%s is in the past: give a later date, or 30d", promptQuote(s))
+		}
+		return fmt.Errorf("%s is not a date: use YYYY-MM-DD, 30d or 1y", promptQuote(s))
+	}
+}
+
+// promptQuote is an answer quoted for a prompt's error, cut to keep the error on one line.
+func promptQuote(s string) string {
+	const most = 12
+	s = strings.TrimSpace(s)
+	if r := []rune(s); len(r) > most {
+		s = string(r[:most-1]) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 func validateTitle(s string) error {
@@ -341,7 +388,7 @@ func validateTitle(s string) error {
 
 // parseExpiry reads --expires and insists on the future.
 func parseExpiry(s string, now time.Time) (time.Time, error) {
-	t, err := output.ParseWhen(s, now)
+	t, err := output.ParseAhead(s, now)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -424,6 +471,10 @@ func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
 	method, err := opts.Clipboard.Copy(secret)
 	if err != nil {
 		fmt.Fprintf(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard (%v).\n", err)
+		return
+	}
+	if method == clipboard.MethodOSC52 {
+		fmt.Fprintln(opts.IO.ErrOut, osc52Sent("the secret", true))
 		return
 	}
 	if clearAfter <= 0 || method != clipboard.MethodSystem {

@@ -21,7 +21,7 @@ func TestCreateCopiesTheSecret(t *testing.T) {
 		copyErr   error
 		clearErr  error
 		wantClear []time.Duration // the delay of each scheduled clear
-		wantNote  string          // stderr's last line
+		wantNote  string          // stderr's last lines
 	}{
 		{name: "default delay", args: []string{"--copy"}, wantClear: []time.Duration{45 * time.Second},
 			wantNote: "Copied the secret to the clipboard; it will be cleared in 45s if still there."},
@@ -30,7 +30,7 @@ func TestCreateCopiesTheSecret(t *testing.T) {
 		{name: "never cleared", args: []string{"--copy", "--clear-after", "0"},
 			wantNote: "Copied the secret to the clipboard (system)."},
 		{name: "OSC 52 cannot be cleared", args: []string{"--copy"}, method: clipboard.MethodOSC52,
-			wantNote: "Copied the secret to the clipboard (OSC 52)."},
+			wantNote: "Sent the secret to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this; it will not be cleared automatically."},
 		{name: "the clearer cannot start", args: []string{"--copy"}, clearErr: errors.New("fork: no"),
 			wantNote: "Copied the secret to the clipboard; it could not be scheduled for clearing (fork: no): clear it yourself."},
 		{name: "no clipboard", args: []string{"--copy"}, copyErr: errors.New("clipboard unavailable: no X or Wayland display"),
@@ -56,9 +56,8 @@ func TestCreateCopiesTheSecret(t *testing.T) {
 			if got := ts.clipboard.record(); !reflect.DeepEqual(got, want) {
 				t.Fatalf("clipboard saw %+v, want %+v", got, want)
 			}
-			lines := strings.Split(strings.TrimSuffix(errOut, "\n"), "\n")
-			if got := lines[len(lines)-1]; got != tt.wantNote {
-				t.Fatalf("stderr ends %q, want %q\n%s", got, tt.wantNote, errOut)
+			if !strings.HasSuffix(errOut, "\n"+tt.wantNote+"\n") {
+				t.Fatalf("stderr does not end with the lines %q:\n%s", tt.wantNote, errOut)
 			}
 		})
 	}

@@ -21,9 +21,9 @@ func TestCreatePromptsOnATerminal(t *testing.T) {
 	ts := newTestSandbox(t)
 	c := ptytest.New(t, ptytest.WithSize(160, 40))
 	wait := ptyRun(t, ts, c, "create", "--no-copy")
-	c.ExpectString("Title of the new API key")
+	c.ExpectString("Title:")
 	c.Send("Made in a pty" + ptytest.KeyEnter)
-	c.ExpectString("Role of the key")
+	c.ExpectString("Role:")
 	c.Send(ptytest.KeyUp) // from the preselected Viewer up to Editor
 	c.Send(ptytest.KeyEnter)
 	c.ExpectString("Expires")
@@ -49,7 +49,7 @@ func TestCreatePromptCtrlCCreatesNothing(t *testing.T) {
 	before := ts.state()
 	c := ptytest.New(t)
 	wait := ptyRun(t, ts, c, "create", "--role", "viewer", "--no-copy")
-	c.ExpectString("Title of the new API key")
+	c.ExpectString("Title:")
 	c.Send(ptytest.KeyCtrlC)
 	if code := wait(); code != exitCancelled {
 		t.Fatalf("exit %d, want 3", code)

@@ -168,7 +168,11 @@ func checkDeleteFlags(opts *deleteOptions) error {
 		return err
 	}
 	if !opts.DryRun && !opts.Yes && !opts.IO.CanPrompt() {
-		return errkind.Usagef("deleting API keys is irreversible and there is no terminal to confirm on: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan")
+		why := "there is no terminal to confirm on"
+		if promptsDisabled(opts.IO) {
+			why = promptsOff + ", so it cannot be confirmed"
+		}
+		return errkind.Usagef("deleting API keys is irreversible and %s: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan", why)
 	}
 	return nil
 }
@@ -220,7 +224,11 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 	case opts.DryRun:
 		return heir, nil // the plan still shows what each key owns; the action stays undecided
 	case !opts.IO.CanPrompt():
-		return heir, errkind.Usagef("%s and there is no terminal to choose who inherits them: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(), deleteplan.EditorEmails(cands.Editors))
+		why := "there is no terminal to choose who inherits them"
+		if promptsDisabled(opts.IO) {
+			why = promptsOff + ", so nobody can choose who inherits them"
+		}
+		return heir, errkind.Usagef("%s and %s: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(), why, deleteplan.EditorEmails(cands.Editors))
 	}
 	return pickHeir(opts, plan, cands.Editors)
 }

@@ -79,10 +79,11 @@ func streamPrompter(ctx context.Context, streams *iostreams.IOStreams) prompt.Pr
 	if !isFile || !drawable {
 		return noTerminal{}
 	}
+	color := prompt.WithColor(func() bool { return !streams.ColorDisabled() })
 	if ctx.Done() == nil {
-		return prompt.NewSurvey(in, draw, streams.ErrOut)
+		return prompt.NewSurvey(in, draw, streams.ErrOut, color)
 	}
-	return prompt.NewSurveyContext(ctx, in, draw, streams.ErrOut)
+	return prompt.NewSurveyContext(ctx, in, draw, streams.ErrOut, color)
 }
 
 // noTerminal is the prompter of streams that are not files: callers check CanPrompt first,

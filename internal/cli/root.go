@@ -78,6 +78,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	root.SetIn(f.IO.In)
 	root.SetOut(out)
 	root.SetErr(f.IO.ErrOut)
+	useCommaSafeBash(root)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		err = guard.err

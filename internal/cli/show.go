@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/k2geospatial/apikeys/internal/clipboard"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
@@ -159,6 +160,8 @@ func copyEmail(opts *showOptions, email string) {
 	default:
 		if method, err := opts.Copy(email); err != nil {
 			fmt.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
+		} else if method == clipboard.MethodOSC52 {
+			fmt.Fprintln(opts.IO.ErrOut, osc52Sent(sanitize.Text(email), false))
 		} else {
 			fmt.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(email), method)
 		}

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/clipboard"
 )
 
 func TestShow(t *testing.T) {
@@ -61,6 +63,14 @@ func TestShowCopyEmail(t *testing.T) {
 		t.Fatalf("stderr %q, want %q", errOut, want)
 	}
 
+	// By OSC 52 nothing confirms the copy: the note says so.
+	ts.clipboard.method = clipboard.MethodOSC52
+	code, _, errOut = ts.run("show", "CI pipeline", "--copy-email", "-o", "json")
+	if want := "Sent " + email + " to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this.\n"; code != 0 || errOut != want {
+		t.Fatalf("OSC 52: exit %d, stderr %q, want 0 and %q", code, errOut, want)
+	}
+
+	ts.clipboard.method = ""
 	ts.clipboard.copyErr = errors.New("clipboard unavailable: no X or Wayland display")
 	code, _, errOut = ts.run("show", "CI pipeline", "--copy-email", "-o", "json")
 	if want := "Note: the email was not copied to the clipboard (clipboard unavailable: no X or Wayland display).\n"; code != 0 || errOut != want {

@@ -355,7 +355,7 @@ func TestEveryDurationFlagHasOneGrammarAndNamesTheFlag(t *testing.T) {
 		typoCase{name: "expires 30m", args: append(create, "--expires", "30m"), code: 2,
 			stderr: "Error: invalid --expires: \"30m\" is not a date: " + ambiguous + "\n" + usageLine("apikeys create")},
 		typoCase{name: "expires banana", args: append(create, "--expires", "banana"), code: 2,
-			stderr: "Error: invalid --expires: \"banana\" is not a date (use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d)\n" + usageLine("apikeys create")},
+			stderr: "Error: invalid --expires: \"banana\" is not a date (use YYYY-MM-DD, RFC 3339, or a duration from now like 30d, 12w, 1y)\n" + usageLine("apikeys create")},
 		typoCase{name: "APIKEYS_TIMEOUT 1m", env: map[string]string{"APIKEYS_TIMEOUT": "1m"}, args: []string{"list"}, code: 2,
 			stderr: "Error: invalid APIKEYS_TIMEOUT \"1m\": " + ambiguous + "\n" + usageLine("apikeys list")},
 	)

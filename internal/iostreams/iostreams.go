@@ -79,6 +79,10 @@ func (s *IOStreams) CanPrompt() bool {
 // DisableColor turns colour off (--no-color).
 func (s *IOStreams) DisableColor() { s.colorDisabled = true }
 
+// ColorDisabled is true when NO_COLOR or --no-color asks for no colour, whatever the
+// terminals: prompts, drawn on stderr, follow it alone.
+func (s *IOStreams) ColorDisabled() bool { return s.colorDisabled }
+
 // ColorEnabled is true when stdout is a terminal and neither NO_COLOR nor --no-color is set.
 func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.colorDisabled }
 

@@ -25,6 +25,9 @@ const (
 
 const whenHelp = "use YYYY-MM-DD, RFC 3339, or a relative time like 30d, -7d"
 
+// aheadHelp is whenHelp for a date that must be ahead (an expiry): no example in the past.
+const aheadHelp = "use YYYY-MM-DD, RFC 3339, or a duration from now like 30d, 12w, 1y"
+
 // ParseWhen reads a date as users type it in filters and `create --expires`:
 //   - YYYY-MM-DD: midnight UTC that day ("today" is today's date in UTC);
 //   - RFC 3339, with or without fractional seconds, with Z or an offset;
@@ -40,11 +43,24 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 	return t, err
 }
 
+// ParseAhead is ParseWhen for a date that must be ahead (create --expires): an unreadable
+// value's message gives examples in the future only. Whether it is ahead is still the
+// caller's check.
+func ParseAhead(s string, now time.Time) (time.Time, error) {
+	t, _, err := parseWhenHelp(s, now, aheadHelp)
+	return t, err
+}
+
 func parseWhen(s string, now time.Time) (time.Time, whenKind, error) {
+	return parseWhenHelp(s, now, whenHelp)
+}
+
+// parseWhenHelp is parseWhen whose errors give help as the valid forms.
+func parseWhenHelp(s string, now time.Time, help string) (time.Time, whenKind, error) {
 	v := strings.TrimSpace(s)
 	switch strings.ToLower(v) {
 	case "":
-		return time.Time{}, 0, usageErrorf("missing date (%s)", whenHelp)
+		return time.Time{}, 0, usageErrorf("missing date (%s)", help)
 	case "now":
 		return now, whenInstant, nil
 	case "today":
@@ -76,7 +92,7 @@ func parseWhen(s string, now time.Time) (time.Time, whenKind, error) {
 			if err.badUnit == "m" || err.badUnit == "M" {
 				return time.Time{}, 0, usageErrorf("%q is not a date: %s", v, err.reason(durationHelp))
 			}
-			return time.Time{}, 0, usageErrorf("%q is not a date (%s)", v, whenHelp)
+			return time.Time{}, 0, usageErrorf("%q is not a date (%s)", v, help)
 		}
 		return now.Add(time.Duration(sign) * d), whenRelative, nil
 	}
@@ -91,7 +107,7 @@ func parseWhen(s string, now time.Time) (time.Time, whenKind, error) {
 	if looksLikeRFC3339(v) {
 		return time.Time{}, 0, usageErrorf("%q is not a valid date: %s", v, parseErrReason(err))
 	}
-	return time.Time{}, 0, usageErrorf("%q is not a date (%s)", v, whenHelp)
+	return time.Time{}, 0, usageErrorf("%q is not a date (%s)", v, help)
 }
 
 // isDateShape reports whether s is written NNNN-NN-NN, so a bad month or day

@@ -1,6 +1,7 @@
 package prompt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -18,13 +19,24 @@ import (
 
 // surveyPrompter implements Prompter with survey/v2.
 type surveyPrompter struct {
-	in   FileReader
-	draw FileWriter
-	err  io.Writer
-	done <-chan struct{} // nil: prompts are ended by the user only
+	in    FileReader
+	draw  FileWriter
+	err   io.Writer
+	done  <-chan struct{} // nil: prompts are ended by the user only
+	color func() bool     // nil: always in colour
 }
 
 var _ Prompter = (*surveyPrompter)(nil)
+
+// Option configures NewSurvey and NewSurveyContext.
+type Option func(*surveyPrompter)
+
+// WithColor draws each prompt in colour only while enabled says so (NO_COLOR, --no-color
+// and APIKEYS_NO_COLOR turn it off). It is asked at every prompt, so a setting resolved
+// after the prompter was made still counts.
+func WithColor(enabled func() bool) Option {
+	return func(p *surveyPrompter) { p.color = enabled }
+}
 
 // NewSurvey returns the interactive Prompter, reading keys from in.
 //
@@ -34,12 +46,19 @@ var _ Prompter = (*surveyPrompter)(nil)
 // only when errOut is not a file. Both NewSurvey(os.Stdin, os.Stderr,
 // os.Stderr) and NewSurvey(os.Stdin, os.Stdout, os.Stderr) therefore draw on
 // stderr.
-func NewSurvey(in FileReader, out FileWriter, errOut io.Writer) Prompter {
+//
+// Ctrl-D at any prompt ends it with ErrCancelled, as Ctrl-C does (survey itself takes Ctrl-D
+// for Enter, which would accept the default answer).
+func NewSurvey(in FileReader, out FileWriter, errOut io.Writer, opts ...Option) Prompter {
 	draw := out
 	if f, ok := errOut.(FileWriter); ok {
 		draw = f
 	}
-	return &surveyPrompter{in: in, draw: draw, err: errOut}
+	p := &surveyPrompter{in: &endOfInput{FileReader: in}, draw: draw, err: errOut}
+	for _, o := range opts {
+		o(p)
+	}
+	return p
 }
 
 // NewSurveyContext is NewSurvey whose prompts end, as with Ctrl-C, once ctx is done. A
@@ -48,11 +67,43 @@ func NewSurvey(in FileReader, out FileWriter, errOut io.Writer) Prompter {
 //
 // Create one per process and terminal, and use it for every prompt: it reads the terminal
 // from a goroutine of its own, which a second one would compete with for keys.
-func NewSurveyContext(ctx context.Context, in FileReader, out FileWriter, errOut io.Writer) Prompter {
-	p := NewSurvey(in, out, errOut).(*surveyPrompter)
-	p.in = &cancellableInput{file: in, done: ctx.Done()}
+func NewSurveyContext(ctx context.Context, in FileReader, out FileWriter, errOut io.Writer, opts ...Option) Prompter {
+	p := NewSurvey(in, out, errOut, opts...).(*surveyPrompter)
+	p.in = &endOfInput{FileReader: &cancellableInput{file: in, done: ctx.Done()}}
 	p.done = ctx.Done()
 	return p
+}
+
+// keyEndOfInput is Ctrl-D as a terminal in raw mode delivers it (ASCII EOT).
+const keyEndOfInput = '\x04'
+
+// errEndOfInput ends a prompt at which Ctrl-D was pressed; ask reports it as a cancel.
+var errEndOfInput = fmt.Errorf("Ctrl-D: %w", io.EOF)
+
+// endOfInput is the terminal as survey reads it, with Ctrl-D made the end of input, as a
+// shell takes it. survey reads Ctrl-D as Enter, which accepts the default answer: a
+// confirmation's default, a preselected role, the first Editor of a picker. The keys typed
+// before it in the same read are still delivered; every read after it fails, for the rest of
+// the prompter's life: a Ctrl-D met by the cursor-position query survey makes as a line
+// prompt starts would otherwise be lost, and the command ends at the cancel anyway.
+type endOfInput struct {
+	FileReader
+	ended bool
+}
+
+func (e *endOfInput) Read(p []byte) (int, error) {
+	if e.ended {
+		return 0, errEndOfInput
+	}
+	n, err := e.FileReader.Read(p)
+	if i := bytes.IndexByte(p[:n], keyEndOfInput); i >= 0 {
+		e.ended = true
+		if i == 0 {
+			return 0, errEndOfInput
+		}
+		return i, nil
+	}
+	return n, err
 }
 
 // errInterrupted ends a prompt whose context was cancelled.
@@ -112,7 +163,18 @@ func (c *cancellableInput) pump() {
 	}()
 }
 
+// errorTemplate draws a rejected answer's reason after survey's mark alone: survey's own
+// "Sorry, your reply was invalid: " took more than half of a 60-column line before the
+// reason, which then wrapped in the middle of a word.
+const errorTemplate = `{{color .Icon.Format }}{{ .Icon.Text }} {{ .Error.Error }}{{color "reset"}}
+`
+
+// useErrorTemplate installs errorTemplate, survey's setting for the process, once, before
+// the first prompt and not at start-up.
+var useErrorTemplate = sync.OnceFunc(func() { survey.ErrorTemplate = errorTemplate })
+
 func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt) (err error) {
+	useErrorTemplate()
 	// survey can panic when its terminal disappears mid-prompt (a hang-up): that is the user
 	// going away, so it cancels the command like Ctrl-C instead of crashing it.
 	defer func() {
@@ -125,7 +187,11 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 		return fmt.Errorf("%w: %w", ErrCancelled, errInterrupted)
 	default:
 	}
-	opts = append(opts, survey.WithStdio(p.in, p.draw, p.err))
+	var draw FileWriter = p.draw
+	if p.color != nil && !p.color() {
+		draw = &colorless{FileWriter: p.draw}
+	}
+	opts = append(opts, survey.WithStdio(p.in, draw, p.err))
 	err = survey.AskOne(q, answer, opts...)
 	switch {
 	case err == nil:
@@ -137,6 +203,9 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 		return fmt.Errorf("%w: %w", ErrCancelled, err)
 	case errors.Is(err, io.EOF):
 		// Ctrl-D, or the terminal closed: no answer is coming.
+		if errors.Is(err, errEndOfInput) {
+			fmt.Fprintln(p.draw) // leave the prompt's line, as survey does on Ctrl-C
+		}
 		return fmt.Errorf("%w: end of input: %w", ErrCancelled, err)
 	default:
 		return fmt.Errorf("prompt: %w", err)
