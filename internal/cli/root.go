@@ -264,6 +264,9 @@ Try it without an account against the built-in sandbox:
 					return err
 				}
 			}
+			if err := checkFilterFormat(cmd.Flags()); err != nil {
+				return err
+			}
 			return f.checkSettings()
 		},
 	}
@@ -350,6 +353,7 @@ var contradictions = [][2]string{
 	{"expired", "expiring-within"},
 	{"copy", "no-copy"},
 	{"transfer-to", "no-transfer"},
+	{"jq", "template"},
 }
 
 // checkContradictions refuses two flags of one command that contradict each other. A
@@ -392,7 +396,7 @@ func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
 
 func newVersionCmd(f *Factory, runF func(context.Context, *versionOptions) error) *cobra.Command {
 	opts := &versionOptions{IO: f.IO, Version: f.Version}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Long: `Print the version: "apikeys VERSION", or with -o json or -o yaml a record
@@ -407,6 +411,8 @@ func newVersionCmd(f *Factory, runF func(context.Context, *versionOptions) error
 		},
 		ValidArgsFunction: noValues,
 	}
+	addScriptFlags(cmd, &opts.Script)
+	return cmd
 }
 
 // versionRecord is what `version -o json|yaml` prints.

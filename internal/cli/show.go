@@ -31,6 +31,8 @@ type showOptions struct {
 
 	Ref       string
 	CopyEmail bool
+
+	Script scriptFlags // --jq, --template
 }
 
 func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cobra.Command {
@@ -65,6 +67,7 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 	}
 	cmd.Flags().BoolVar(&opts.CopyEmail, "copy-email", false, "copy the key's email address to the clipboard")
 	cmd.ValidArgsFunction = newCompleter(f).keyArgs(false)
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -87,7 +90,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	now := opts.Now()
 	// One key is a row of list's table: every format, CSV and TSV the header and one row, as
 	// `list --columns all` prints them.
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false, opts.Script)
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ func TestNewCmdShow(t *testing.T) {
 		{name: "copy-email=on", argv: []string{"show", "--copy-email=on", "CI deploy"}, want: showOptions{Ref: "CI deploy", CopyEmail: true}},
 		{name: "copy-email=0", argv: []string{"show", "CI deploy", "--copy-email=0"}, want: showOptions{Ref: "CI deploy"}},
 		{name: "output yaml", argv: []string{"show", id, "-o", "yaml"}, want: showOptions{Ref: id}, format: "yaml"},
+		{name: "jq", argv: []string{"show", id, "--jq", ".title"}, want: showOptions{Ref: id, Script: scriptFlags{JQ: ".title"}}},
 		{name: "a KEY is kept as given", argv: []string{"show", " CI deploy "}, want: showOptions{Ref: " CI deploy "}},
 		{name: "a KEY starting with a dash, after --", argv: []string{"show", "--", "-old"}, want: showOptions{Ref: "-old"}},
 
