@@ -310,6 +310,7 @@ Try it without an account against the built-in sandbox:
 		newVersionCmd(f, nil),
 		newClearClipboardCmd(f, nil),
 		newExitCodesHelpTopic(),
+		newEnvironmentHelpTopic(pf),
 	)
 	acceptBoolWords(root)
 	return root
