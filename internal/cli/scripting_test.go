@@ -12,8 +12,12 @@ import (
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
+// requestCounts are what a counting sandbox answered: every request, and those about API
+// keys (not the login's).
+type requestCounts struct{ all, keys atomic.Int64 }
+
 // newCountingSandbox is newTestSandbox whose server counts the requests it answers.
-func newCountingSandbox(t *testing.T) (*testSandbox, *atomic.Int64) {
+func newCountingSandbox(t *testing.T) (*testSandbox, *requestCounts) {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
@@ -23,14 +27,17 @@ func newCountingSandbox(t *testing.T) (*testSandbox, *atomic.Int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var requests atomic.Int64
+	counts := &requestCounts{}
 	handler := sb.Handler()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		requests.Add(1)
+		counts.all.Add(1)
+		if strings.Contains(r.URL.Path, "/api-keys") {
+			counts.keys.Add(1)
+		}
 		handler.ServeHTTP(w, r)
 	}))
 	t.Cleanup(func() { srv.Close(); sb.Close() })
-	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}, &requests
+	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}, counts
 }
 
 // --jq and --template print what the expression makes of the JSON output, whatever -o the
@@ -85,7 +92,7 @@ func TestFilterErrorsCostNoRequest(t *testing.T) {
 			t.Errorf("apikeys %q: exit %d, stdout %q, stderr\n%s\nwant exit 2, no stdout, stderr\n%s", tc.args, code, out, errOut, tc.stderr)
 		}
 	}
-	if n := requests.Load(); n != 0 {
+	if n := requests.all.Load(); n != 0 {
 		t.Errorf("the refused command lines sent %d requests; want none", n)
 	}
 	// An error while the expression runs is exit 2 as well, and prints nothing.
@@ -100,7 +107,7 @@ func TestFilterErrorsCostNoRequest(t *testing.T) {
 func TestCreateFilterMustKeepTheSecret(t *testing.T) {
 	ts, requests := newCountingSandbox(t)
 	before := ts.state()
-	requests.Store(0)
+	requests.all.Store(0)
 	for _, expr := range []string{".id", ".secret[0:8]", `{id, title}`} {
 		code, out, errOut := ts.run("create", "lost", "--role", "viewer", "--expires", "7d", "--jq", expr)
 		want := "Error: --jq would leave out the new key's secret, which is shown only once: print .secret (--jq .secret, or --template '{{.secret}}'), or give --secret-file\nRun 'apikeys create --help' for usage.\n"
@@ -112,7 +119,7 @@ func TestCreateFilterMustKeepTheSecret(t *testing.T) {
 	if code != exitUsage || !strings.HasPrefix(errOut, "Error: --template would leave out the new key's secret") {
 		t.Errorf("create --template {{.id}}: exit %d, stderr %q", code, errOut)
 	}
-	if n := requests.Load(); n != 0 || ts.state() != before {
+	if n := requests.all.Load(); n != 0 || ts.state() != before {
 		t.Errorf("refused creates sent %d requests or changed the sandbox; want none", n)
 	}
 

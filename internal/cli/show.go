@@ -52,9 +52,11 @@ func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cob
 		Aliases: []string{"get"},
 		Short:   "Show one API key's information",
 		Long: `Show an API key's title, ID, role, creator, email, creation and expiration dates and
-status. KEY is the key's ID or its exact title (case-insensitive).`,
+status. KEY is the key's ID, the start of its ID (4 characters or more, as long as no
+other key's ID starts so), or its exact title (case-insensitive). Spaces pasted around
+KEY are ignored.`,
 		Example: `  apikeys show "CI deploy"
-  apikeys show 5f0c...e1 -o json
+  apikeys show 5f0c7a9e -o json
   apikeys show "CI deploy" --copy-email`,
 		Args: oneKeyArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
