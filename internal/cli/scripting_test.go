@@ -82,7 +82,7 @@ func TestFilterErrorsCostNoRequest(t *testing.T) {
 		{[]string{"list", "--jq", ".[] | titel"}, "Error: --jq: function not defined: titel/0 in \".[] | titel\"\nRun 'apikeys list --help' for usage.\n"},
 		{[]string{"show", "CI pipeline", "--template", "{{.title"}, "Error: --template:1: unclosed action\nRun 'apikeys show --help' for usage.\n"},
 		{[]string{"members", "--template", "{{nosuch .}}"}, "Error: --template:1: function \"nosuch\" not defined\nRun 'apikeys members --help' for usage.\n"},
-		{[]string{"delete", "CI pipeline", "--yes", "--no-transfer", "--jq", "]"}, "Error: --jq: unexpected token \"]\" in \"]\", after \"]\"\nRun 'apikeys delete --help' for usage.\n"},
+		{[]string{"delete", "CI pipeline", "--yes", "--no-transfer", "--jq", "]"}, "Error: --jq: unexpected token \"]\" at character 1 of \"]\"\nRun 'apikeys delete --help' for usage.\n"},
 		{[]string{"list", "-o", "yaml", "--jq", ".[].id"}, "Error: --jq and -o yaml contradict each other: --jq reads the JSON output; drop -o\nRun 'apikeys list --help' for usage.\n"},
 		{[]string{"list", "--jq", ".", "--template", "{{.}}"}, "Error: --jq and --template contradict each other: give one\nRun 'apikeys list --help' for usage.\n"},
 		{[]string{"sandbox", "reset", "--jq", "."}, "Error: unknown flag: --jq\nRun 'apikeys sandbox reset --help' for usage.\n"},

@@ -51,8 +51,8 @@ func JQ(expr string) (*Filter, error) {
 // jqError is a parse or compile error; a parse error says where the expression broke.
 func jqError(expr string, err error) error {
 	var pe *gojq.ParseError
-	if errors.As(err, &pe) && pe.Token != "" {
-		return errkind.Usagef("--jq: %v in %q, after %q", err, expr, expr[:min(pe.Offset, len(expr))])
+	if errors.As(err, &pe) && pe.Token != "" && pe.Offset >= len(pe.Token) {
+		return errkind.Usagef("--jq: %v at character %d of %q", err, pe.Offset-len(pe.Token)+1, expr)
 	}
 	return errkind.Usagef("--jq: %v in %q", err, expr)
 }

@@ -51,6 +51,8 @@ func TestJQOutputs(t *testing.T) {
 func TestJQErrorsAreUsage(t *testing.T) {
 	for _, tc := range []struct{ expr, want string }{
 		{".[", `--jq: unexpected EOF in ".["`},
+		{".[] | .title)", `--jq: unexpected token ")" at character 13 of ".[] | .title)"`},
+		{`.[] | select(.role = "x" | .id`, `--jq: unexpected EOF in ".[] | select(.role = \"x\" | .id"`},
 		{".[] | foo", `--jq: function not defined: foo/0 in ".[] | foo"`},
 		{"$nope", `--jq: variable not defined: $nope in "$nope"`},
 	} {
