@@ -99,12 +99,28 @@ func writeEnvVars(b *strings.Builder, vars []envVar) {
 
 // newEnvironmentHelpTopic has no Run: cobra shows it under "Additional help topics" and
 // `apikeys help environment` prints it. pf are the root's persistent flags, whose variables
-// it lists.
+// it lists. The text is written when the help is shown (fillEnvironmentHelp): every command
+// builds the tree, and the text is some 400 allocations.
 func newEnvironmentHelpTopic(pf *pflag.FlagSet) *cobra.Command {
-	return &cobra.Command{
+	topic := &cobra.Command{
 		Use:   "environment",
 		Short: "The environment variables apikeys reads",
-		Long:  environmentHelp(pf),
+	}
+	topic.SetHelpFunc(func(c *cobra.Command, args []string) {
+		c.Long = environmentHelp(pf)
+		c.SetHelpFunc(nil) // the tree's help, now that the text is there
+		c.HelpFunc()(c, args)
+	})
+	return topic
+}
+
+// fillEnvironmentHelp writes the environment topic's text now, for the generated
+// documentation, which reads it without showing the help.
+func fillEnvironmentHelp(root *cobra.Command) {
+	for _, c := range root.Commands() {
+		if c.Name() == "environment" && !c.Runnable() {
+			c.Long = environmentHelp(root.PersistentFlags())
+		}
 	}
 }
 
