@@ -140,6 +140,8 @@ func manPages(root *cobra.Command, dir string) error {
 	if err := doc.GenManTree(root, header, dir); err != nil {
 		return fmt.Errorf("man pages: %w", err)
 	}
+	exitStatus, environment := cli.ManSections(root)
+	sections := manSection("EXIT STATUS", exitStatus) + manSection("ENVIRONMENT", environment)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return err
@@ -154,11 +156,35 @@ func manPages(root *cobra.Command, dir string) error {
 		if bytes.Equal(out, b) {
 			return fmt.Errorf("man page %s: no .TH line with the placeholder date", e.Name())
 		}
+		out = withSections(out, sections)
 		if err := os.WriteFile(path, out, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// manSection is a man page section holding text as written (roff's example block).
+func manSection(title, text string) string {
+	var b strings.Builder
+	b.WriteString(".SH " + title + "\n.EX\n")
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		line = strings.ReplaceAll(line, `\`, `\e`)
+		if strings.HasPrefix(line, ".") || strings.HasPrefix(line, "'") {
+			line = `\&` + line // not a request
+		}
+		b.WriteString(line + "\n")
+	}
+	b.WriteString(".EE\n\n\n")
+	return b.String()
+}
+
+// withSections puts sections before the page's SEE ALSO, or at its end.
+func withSections(page []byte, sections string) []byte {
+	if i := bytes.Index(page, []byte("\n.SH SEE ALSO")); i >= 0 {
+		return slices.Concat(page[:i+1], []byte(sections), page[i+1:])
+	}
+	return append(page, sections...)
 }
 
 // listFiles returns the files of the generated directories under root, as slash paths

@@ -117,3 +117,34 @@ func TestManGz(t *testing.T) {
 		t.Errorf("header % x: want gzip without a file name or time", b[:10])
 	}
 }
+
+// Every man page ends with EXIT STATUS and ENVIRONMENT, before SEE ALSO: the texts of `apikeys
+// help exit-codes` and `apikeys help environment`, as written (roff's example block).
+func TestManPagesHaveExitStatusAndEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	if code := run([]string{"-root", dir}, new(bytes.Buffer), new(bytes.Buffer)); code != 0 {
+		t.Fatalf("gen-docs: exit %d", code)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "docs", "man", "*.1"))
+	if err != nil || len(pages) < 10 {
+		t.Fatalf("man pages: %v, %d", err, len(pages))
+	}
+	for _, page := range pages {
+		b, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := string(b)
+		exit := strings.Index(s, "\n.SH EXIT STATUS\n.EX\nExit codes of apikeys")
+		env := strings.Index(s, "\n.SH ENVIRONMENT\n.EX\nEnvironment variables apikeys reads.")
+		see := strings.Index(s, "\n.SH SEE ALSO")
+		if exit < 0 || env < exit || (see >= 0 && see < env) {
+			t.Errorf("%s: EXIT STATUS at %d, ENVIRONMENT at %d, SEE ALSO at %d", filepath.Base(page), exit, env, see)
+		}
+		for _, want := range []string{"\n  5  not found: unknown key or member\n", "\n  APIKEYS_TIMEOUT\n", "\n  APIKEYS_TOKEN\n", "\n  NO_COLOR\n"} {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s lacks %q", filepath.Base(page), want)
+			}
+		}
+	}
+}

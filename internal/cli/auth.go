@@ -368,11 +368,13 @@ type authStatus = session.Status
 type authStatusOptions struct {
 	authOptions
 	Format func() (output.Format, error)
+
+	Script scriptFlags // --jq, --template
 }
 
 func newAuthStatusCmd(f *Factory, runF func(context.Context, *authStatusOptions) error) *cobra.Command {
 	opts := &authStatusOptions{authOptions: authDepsOf(f), Format: f.format}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the profile's session: user, organization, role, expiry, where it is stored",
 		Long: `Show the profile's session: user, organization, role, access-token expiry, profile, API
@@ -387,6 +389,8 @@ sent to the server. Exits 4 when not logged in.`,
 		},
 		ValidArgsFunction: noValues,
 	}
+	addScriptFlags(cmd, &opts.Script)
+	return cmd
 }
 
 func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
@@ -394,7 +398,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "auth status", Shape: output.Object}, false)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "auth status", Shape: output.Object}, false, opts.Script)
 	if err != nil {
 		return err
 	}

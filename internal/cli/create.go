@@ -49,6 +49,8 @@ type createOptions struct {
 	Copy       bool
 	NoCopy     bool
 	ClearAfter time.Duration
+
+	Script scriptFlags // --jq, --template
 }
 
 const maxTitleLength = 100
@@ -99,7 +101,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			}
 			// Refused before any I/O, as flags are: a format create cannot print, and missing
 			// values with no terminal to ask for them on.
-			if _, err := newPrinter(opts.IO, opts.Format, createSpec(), false); err != nil {
+			if _, err := newPrinter(opts.IO, opts.Format, createSpec(), false, opts.Script); err != nil {
 				return err
 			}
 			if missing := missingCreateFlags(opts); len(missing) > 0 && !opts.IO.CanPrompt() {
@@ -126,6 +128,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 	completeFiles(cmd, "secret-file")
 	completeFlag(cmd, "clear-after", noValues)
 	forgetKeysAfter(f, cmd)
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -145,12 +148,15 @@ func createSpec() output.Spec {
 
 func runCreate(ctx context.Context, opts *createOptions) error {
 	now := opts.Now()
-	p, err := newPrinter(opts.IO, opts.Format, createSpec(), false)
+	p, err := newPrinter(opts.IO, opts.Format, createSpec(), false, opts.Script)
 	if err != nil {
 		return err
 	}
 	in, err := createInputs(opts, now)
 	if err != nil {
+		return err
+	}
+	if err := checkSecretKept(p, opts, in, now); err != nil {
 		return err
 	}
 
@@ -398,6 +404,26 @@ func parseExpiry(s string, now time.Time) (time.Time, error) {
 	return t, nil
 }
 
+// probeSecret is the secret of the stand-in key that checkSecretKept filters.
+const probeSecret = "apikeys-probe-secret-5c1e9a"
+
+// checkSecretKept runs --jq or --template on a stand-in for the key about to be created: an
+// expression that would leave out the secret, which is shown only once, or that fails, is
+// refused (exit 2) before it costs a key whose secret nobody could read. With --secret-file
+// the output holds the file's path, not the secret: any expression will do.
+func checkSecretKept(p *output.Printer, opts *createOptions, in createInput, now time.Time) error {
+	if opts.SecretFile != "" {
+		return nil
+	}
+	stand := jmapcloud.APIKey{ID: "00000000-0000-4000-8000-000000000000", Title: in.title, Role: in.role, CreationDate: now, ExpirationDate: in.expires}
+	err := p.Probe(output.Result{Data: createdKey{Key: keyselect.Row(stand, now), Secret: probeSecret}, Keep: probeSecret})
+	var dropped *output.DroppedError
+	if errors.As(err, &dropped) {
+		return errkind.Usagef("%s would leave out the new key's secret, which is shown only once: print .secret (--jq .secret, or --template '{{.secret}}'), or give --secret-file", dropped.Flag)
+	}
+	return err
+}
+
 // createdKey is the machine output of create: the key's row plus the secret (or its file).
 type createdKey struct {
 	output.Key
@@ -426,9 +452,18 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 	} else {
 		out.Secret = key.Secret
 	}
-	return p.Print(output.Result{Data: out, Text: func(w io.Writer) error {
+	err := p.Print(output.Result{Data: out, Keep: out.Secret, Text: func(w io.Writer) error {
 		return printCreated(w, opts, key, row, secretFile != nil, now)
 	}})
+	var dropped *output.DroppedError
+	switch {
+	case errors.As(err, &dropped):
+		// The stand-in's output had the secret (checkSecretKept), this key's does not.
+		return fmt.Errorf("key %s (%q) was created, but the %s output left out its secret, which cannot be shown again; delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, dropped.Flag, shellWord(sanitize.Text(key.ID)))
+	case err != nil && out.Secret != "" && opts.Script.given():
+		return fmt.Errorf("key %s (%q) was created, but printing its secret failed (%v); delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, err, shellWord(sanitize.Text(key.ID)))
+	}
+	return err
 }
 
 // printCreated is create's -o table, w its stdout: a note on stderr when the secret went to a file; the

@@ -39,6 +39,8 @@ type deleteOptions struct {
 	Yes        bool
 	DryRun     bool
 	All        bool
+
+	Script scriptFlags // --jq, --template
 }
 
 func newDeleteCmd(f *Factory, runF func(context.Context, *deleteOptions) error) *cobra.Command {
@@ -99,6 +101,7 @@ included, unless --all is given; --all alone selects every key.`,
 	completeFlag(cmd, "transfer-to", c.editors)
 	completeFlag(cmd, "filter", completeFilter)
 	forgetKeysAfter(f, cmd)
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -106,7 +109,7 @@ included, unless --all is given; --all alone selects every key.`,
 // confirms, deletes and reports. RunE has already refused what needs no server to refuse.
 func runDelete(ctx context.Context, opts *deleteOptions) error {
 	now := opts.Now()
-	p, err := newPrinter(opts.IO, opts.Format, deleteSpec, false)
+	p, err := newPrinter(opts.IO, opts.Format, deleteSpec, false, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -159,7 +162,7 @@ func checkDeleteFlags(opts *deleteOptions) error {
 			return err
 		}
 	}
-	if _, err := newPrinter(opts.IO, opts.Format, deleteSpec, false); err != nil {
+	if _, err := newPrinter(opts.IO, opts.Format, deleteSpec, false, opts.Script); err != nil {
 		return err
 	}
 	// A wrong filter is reported before the missing --yes: told only to add --yes, a script

@@ -20,6 +20,7 @@ func NewRootCmdForDocs() *cobra.Command {
 		return nil, errors.New("no API session while generating documentation")
 	}
 	root := newRootCmd(f)
+	fillEnvironmentHelp(root)
 	root.InitDefaultHelpCmd()
 	root.InitDefaultCompletionCmd()
 	return root

@@ -37,6 +37,8 @@ type listOptions struct {
 	NoHeaders      bool
 	columnsGiven   bool
 	withinGiven    bool // --expiring-within was given (0 is a value)
+
+	Script scriptFlags // --jq, --template
 }
 
 func newListCmd(f *Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
@@ -95,6 +97,7 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
 	completeFlag(cmd, "sort", completeSort)
 	completeFlag(cmd, "filter", completeFilter)
 	completeFlag(cmd, "expiring-within", noValues)
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -150,7 +153,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	now := opts.Now()
 	// list prints every format, through output.PrintKeys: the key vocabulary's own printer,
 	// which streams JSON and prints CSV a chunk at a time (printKeyRows).
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -213,7 +216,8 @@ func runList(ctx context.Context, opts *listOptions) error {
 		writeWarnings(opts.IO.ErrOut, &warn)
 		return incompleteListError(undecided, shownUnknown, sortKeys)
 	}
-	err = printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
+	out, flush := p.Output() // the filter's input, with --jq or --template
+	err = printKeyRows(out, rows, output.KeyPrintOptions{
 		Format:          p.Format(),
 		Columns:         columns,
 		ColumnsExplicit: opts.columnsGiven,
@@ -222,6 +226,9 @@ func runList(ctx context.Context, opts *listOptions) error {
 		Color:           opts.IO.ColorEnabled(),
 		Now:             now,
 	})
+	if err == nil {
+		err = flush()
+	}
 	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return err

@@ -23,6 +23,16 @@ func TestNewCmdList(t *testing.T) {
 	const day = 24 * time.Hour
 	testNewCmd(t, listUnderTest, []flagRow[listOptions]{
 		{name: "defaults", argv: []string{"list"}, want: listOptions{}, format: "table"},
+		{name: "jq", argv: []string{"list", "--jq", ".[].id"}, want: listOptions{Script: scriptFlags{JQ: ".[].id"}}},
+		{name: "template", argv: []string{"list", "--template", "{{len .}}"}, want: listOptions{Script: scriptFlags{Template: "{{len .}}"}}},
+		{name: "jq with -o json", argv: []string{"list", "--jq", ".", "-o", "json"}, want: listOptions{Script: scriptFlags{JQ: "."}}, format: "json"},
+		// A filter reads the JSON output: a typed -o of another format would be silently ignored.
+		{name: "jq with -o yaml", argv: []string{"list", "--jq", ".", "-o", "yaml"}, err: "--jq and -o yaml contradict each other: --jq reads the JSON output; drop -o", kind: errkind.Usage, code: exitUsage},
+		{name: "template with -o csv", argv: []string{"list", "-o", "csv", "--template", "x"}, err: "--template and -o csv contradict each other: --template reads the JSON output; drop -o", kind: errkind.Usage, code: exitUsage},
+		{name: "jq and template", argv: []string{"list", "--jq", ".", "--template", "x"}, err: "--jq and --template contradict each other: give one", kind: errkind.Usage, code: exitUsage},
+		{name: "an empty jq", argv: []string{"list", "--jq", ""}, err: emptyFlagMsg("jq"), kind: errkind.Usage, code: exitUsage},
+		// APIKEYS_OUTPUT is a default, which the filter overrides.
+		{name: "jq over APIKEYS_OUTPUT", argv: []string{"list", "--jq", "."}, env: map[string]string{"APIKEYS_OUTPUT": "yaml"}, want: listOptions{Script: scriptFlags{JQ: "."}}, format: "yaml"},
 		{name: "alias ls", argv: []string{"ls"}, want: listOptions{}},
 		{name: "terminal changes nothing at flag time", argv: []string{"list"}, tty: true, want: listOptions{}, format: "table"},
 		{name: "columns", argv: []string{"list", "--columns", "title,role"}, want: listOptions{Columns: "title,role", columnsGiven: true}},

@@ -25,6 +25,8 @@ type membersOptions struct {
 
 	Role      string
 	NoHeaders bool
+
+	Script scriptFlags // --jq, --template
 }
 
 func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error) *cobra.Command {
@@ -54,6 +56,7 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 	cmd.Flags().BoolVar(&opts.NoHeaders, "no-headers", false, "omit the header row")
 	cmd.ValidArgsFunction = noValues
 	completeFlag(cmd, "role", completeMemberRole)
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -81,7 +84,7 @@ func memberRoleFilter(role string) (string, error) {
 }
 
 func runMembers(ctx context.Context, opts *membersOptions) error {
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err
 	}

@@ -7,11 +7,16 @@ import (
 
 // newPrinter reads -o, checks it against what the command prints (spec) and returns the
 // command's printer. Commands call it first, before any request or prompt, so a format they
-// cannot print is exit 2 that costs nothing.
-func newPrinter(streams *iostreams.IOStreams, format func() (output.Format, error), spec output.Spec, noHeaders bool) (*output.Printer, error) {
+// cannot print, or a --jq or --template that does not compile (script), is exit 2 that costs
+// nothing.
+func newPrinter(streams *iostreams.IOStreams, format func() (output.Format, error), spec output.Spec, noHeaders bool, script scriptFlags) (*output.Printer, error) {
 	f, err := format()
 	if err != nil {
 		return nil, err
 	}
-	return output.NewPrinter(spec, f, output.PrinterOptions{Out: streams.Out, TTY: streams.IsStdoutTTY(), NoHeaders: noHeaders})
+	filter, err := script.filter()
+	if err != nil {
+		return nil, err
+	}
+	return output.NewPrinter(spec, f, output.PrinterOptions{Out: streams.Out, TTY: streams.IsStdoutTTY(), NoHeaders: noHeaders, Filter: filter})
 }

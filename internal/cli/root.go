@@ -265,6 +265,9 @@ Try it without an account against the built-in sandbox:
 					return err
 				}
 			}
+			if err := checkFilterFormat(cmd.Flags()); err != nil {
+				return err
+			}
 			return f.checkSettings()
 		},
 	}
@@ -308,6 +311,7 @@ Try it without an account against the built-in sandbox:
 		newVersionCmd(f, nil),
 		newClearClipboardCmd(f, nil),
 		newExitCodesHelpTopic(),
+		newEnvironmentHelpTopic(pf),
 	)
 	acceptBoolWords(root)
 	return root
@@ -351,6 +355,7 @@ var contradictions = [][2]string{
 	{"expired", "expiring-within"},
 	{"copy", "no-copy"},
 	{"transfer-to", "no-transfer"},
+	{"jq", "template"},
 }
 
 // checkContradictions refuses two flags of one command that contradict each other. A
@@ -393,7 +398,7 @@ func checkSandboxTarget(v *viper.Viper, flags *pflag.FlagSet) error {
 
 func newVersionCmd(f *Factory, runF func(context.Context, *versionOptions) error) *cobra.Command {
 	opts := &versionOptions{IO: f.IO, Version: f.Version}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version",
 		Long: `Print the version: "apikeys VERSION", or with -o json or -o yaml a record
@@ -408,6 +413,8 @@ func newVersionCmd(f *Factory, runF func(context.Context, *versionOptions) error
 		},
 		ValidArgsFunction: noValues,
 	}
+	addScriptFlags(cmd, &opts.Script)
+	return cmd
 }
 
 // versionRecord is what `version -o json|yaml` prints.

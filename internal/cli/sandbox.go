@@ -38,6 +38,8 @@ type sandboxDeps struct {
 	Format   func() (output.Format, error)
 	// Open opens the sandbox's data file, opts.Path.
 	Open func(opts sandbox.Options) (sandboxStore, error)
+
+	Script scriptFlags // --jq, --template
 }
 
 func sandboxDepsOf(f *Factory) sandboxDeps {
@@ -80,7 +82,7 @@ func (d sandboxDeps) dataPath(data string) (string, error) {
 // read checks -o against spec, then runs fn on the opened sandbox with the command's printer,
 // closing the sandbox after.
 func (d sandboxDeps) read(data string, spec output.Spec, fn func(sandboxStore, *output.Printer) error) error {
-	p, err := newPrinter(d.IO, d.Format, spec, false)
+	p, err := newPrinter(d.IO, d.Format, spec, false, d.Script)
 	if err != nil {
 		return err
 	}
@@ -305,7 +307,7 @@ type sandboxInfoOptions struct {
 
 func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOptions) error) *cobra.Command {
 	opts := &sandboxInfoOptions{sandboxDeps: sandboxDepsOf(f)}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "info",
 		Short: "Print the sandbox's logins, password, organization and data path",
 		Args:  cobra.NoArgs,
@@ -318,6 +320,8 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 		},
 		ValidArgsFunction: noValues,
 	}
+	addScriptFlags(cmd, &opts.Script)
+	return cmd
 }
 
 func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
@@ -377,7 +381,7 @@ type sandboxResourcesOptions struct {
 
 func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResourcesOptions) error) *cobra.Command {
 	opts := &sandboxResourcesOptions{sandboxDeps: sandboxDepsOf(f)}
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "resources",
 		Short: "List every resource in the sandbox with its owner",
 		Long: `List every data source, project, layer and table in the sandbox with its owner
@@ -392,6 +396,8 @@ func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResou
 		},
 		ValidArgsFunction: noValues,
 	}
+	addScriptFlags(cmd, &opts.Script)
+	return cmd
 }
 
 func runSandboxResources(_ context.Context, opts *sandboxResourcesOptions) error {

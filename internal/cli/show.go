@@ -32,6 +32,8 @@ type showOptions struct {
 
 	Ref       string
 	CopyEmail bool
+
+	Script scriptFlags // --jq, --template
 }
 
 func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cobra.Command {
@@ -51,9 +53,11 @@ func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cob
 		Aliases: []string{"get"},
 		Short:   "Show one API key's information",
 		Long: `Show an API key's title, ID, role, creator, email, creation and expiration dates and
-status. KEY is the key's ID or its exact title (case-insensitive).`,
+status. KEY is the key's ID, the start of its ID (4 characters or more, as long as no
+other key's ID starts so), or its exact title (case-insensitive). Spaces pasted around
+KEY are ignored.`,
 		Example: `  apikeys show "CI deploy"
-  apikeys show 5f0c...e1 -o json
+  apikeys show 5f0c7a9e -o json
   apikeys show "CI deploy" --copy-email`,
 		Args: oneKeyArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -66,6 +70,7 @@ status. KEY is the key's ID or its exact title (case-insensitive).`,
 	}
 	cmd.Flags().BoolVar(&opts.CopyEmail, "copy-email", false, "copy the key's email address to the clipboard")
 	cmd.ValidArgsFunction = newCompleter(f).keyArgs(false)
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -88,7 +93,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	now := opts.Now()
 	// One key is a row of list's table: every format, CSV and TSV the header and one row, as
 	// `list --columns all` prints them.
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false, opts.Script)
 	if err != nil {
 		return err
 	}

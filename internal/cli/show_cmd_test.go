@@ -34,6 +34,7 @@ func TestNewCmdShow(t *testing.T) {
 		{name: "copy-email=on", argv: []string{"show", "--copy-email=on", "CI deploy"}, want: showOptions{Ref: "CI deploy", CopyEmail: true}},
 		{name: "copy-email=0", argv: []string{"show", "CI deploy", "--copy-email=0"}, want: showOptions{Ref: "CI deploy"}},
 		{name: "output yaml", argv: []string{"show", id, "-o", "yaml"}, want: showOptions{Ref: id}, format: "yaml"},
+		{name: "jq", argv: []string{"show", id, "--jq", ".title"}, want: showOptions{Ref: id, Script: scriptFlags{JQ: ".title"}}},
 		{name: "a KEY is kept as given", argv: []string{"show", " CI deploy "}, want: showOptions{Ref: " CI deploy "}},
 		{name: "a KEY starting with a dash, after --", argv: []string{"show", "--", "-old"}, want: showOptions{Ref: "-old"}},
 
@@ -119,5 +120,49 @@ func TestRunShowWithAFakeAPI(t *testing.T) {
 	r = run("old export", output.JSON, true, nil)
 	if want := "Note: this key has no email address to copy.\n"; r.err != nil || r.errOut != want || len(r.copied) != 0 {
 		t.Errorf("show --copy-email, no email: %v, copied %q, stderr %q; want %q", r.err, r.copied, r.errOut, want)
+	}
+}
+
+// show takes the start of a key's ID and a KEY pasted with spaces around it; an ID is still
+// one request about keys (a GET by ID), a prefix one list; an ambiguous prefix is exit 2
+// listing the keys it matches.
+func TestShowIDPrefix(t *testing.T) {
+	ts, requests := newCountingSandbox(t)
+	ci := ts.keyID("CI pipeline")
+	for _, tc := range []struct {
+		ref      string
+		requests int64
+	}{
+		{ci, 1},
+		{" " + ci + "\n", 1},
+		{ci[:8], 1},
+		{strings.ToUpper(ci[:13]), 1},
+		{" CI pipeline\n", 1}, // one list serves the title as given and trimmed
+	} {
+		requests.keys.Store(0)
+		code, out, errOut := ts.run("show", tc.ref, "--jq", ".id")
+		if code != 0 || out != ci+"\n" || errOut != "" {
+			t.Errorf("show %q: exit %d, stdout %q, stderr %q; want %s", tc.ref, code, out, errOut, ci)
+		}
+		if n := requests.keys.Load(); n != tc.requests {
+			t.Errorf("show %q made %d requests about keys; want %d", tc.ref, n, tc.requests)
+		}
+	}
+
+	// Two IDs that share their start: the prefix names neither, and the titles are shown
+	// as a terminal cannot act on them.
+	api := &fakeAPI{keys: []jmapcloud.APIKey{
+		{ID: "5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1", Title: "CI deploy"},
+		{ID: "5f0c1111-2b1d-4c3e-9f8a-0123456789e2", Title: "evil\x1b]0;x\x07"},
+	}}
+	streams, _, out, _ := iostreams.Test()
+	var o opener
+	err := runShow(context.Background(), &showOptions{IO: streams, Keys: openFake[keyGetter](&o, api), Now: func() time.Time { return fakeNow }, Format: fixedFormat(output.Table), Ref: "5f0c"})
+	want := "2 API keys have an ID starting with \"5f0c\"; give more of the ID:\n  5f0c1111-2b1d-4c3e-9f8a-0123456789e2  evil\\x1b]0;x\\x07\n  5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1  CI deploy"
+	if err == nil || err.Error() != want || exitCode(err) != exitUsage || out.Len() != 0 {
+		t.Errorf("show 5f0c: %v (exit %d), stdout %q; want exit 2 and\n%s", err, exitCode(err), out, want)
+	}
+	if api.lists != 1 || len(api.gets) != 0 {
+		t.Errorf("show 5f0c: %d lists, gets %q; want one list", api.lists, api.gets)
 	}
 }

@@ -15,10 +15,12 @@ type versionOptions struct {
 	IO      *iostreams.IOStreams
 	Version string
 	Format  func() (output.Format, error)
+
+	Script scriptFlags // --jq, --template
 }
 
 func runVersion(_ context.Context, opts *versionOptions) error {
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "version", Shape: output.Object}, false)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "version", Shape: output.Object}, false, opts.Script)
 	if err != nil {
 		return err
 	}

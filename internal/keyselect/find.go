@@ -84,13 +84,30 @@ func checkFetchedKey(k jmapcloud.APIKey, id string) error {
 	return fmt.Errorf("asked for API key %s, the server answered with API key %s; nothing was done\nrun the command again, or name the key by title", id, sanitize.Text(k.ID))
 }
 
-// Find resolves one KEY (an ID or exact title), with the warnings to write whether or not it
-// was found: about the key found when it is malformed, and when no key has ref as ID or title,
-// about the keys whose title is unreadable (ref may be one).
+// Find resolves one KEY for show: an ID, an exact title, or a unique prefix of an ID (as git
+// and docker take them), with the warnings to write whether or not it was found: about the
+// key found when it is malformed, and when no key has ref as ID or title, about the keys
+// whose title is unreadable (ref may be one).
+//
+// A ref pasted with surrounding spaces or a line break is read without them, unless a title
+// is exactly that. The ID, the title and the prefix are tried in that order: a full ID is one
+// request (GET by ID), and the list is read only when that finds nothing.
 func Find(ctx context.Context, src Source, ref string) (jmapcloud.APIKey, Warnings, error) {
 	var warn Warnings
 	keys := &finder{src: src}
-	k, err := keys.find(ctx, ref)
+	trimmed, first := strings.TrimSpace(ref), ref
+	if uuidPattern().MatchString(trimmed) {
+		first = trimmed // no title is a UUID in spaces: fetched by ID, one request
+	}
+	k, err := keys.find(ctx, first)
+	if errkind.Is(err, errkind.NotFound) && trimmed != first {
+		k, err = keys.find(ctx, trimmed)
+	}
+	if errkind.Is(err, errkind.NotFound) {
+		if found, perr := byIDPrefix(keys.all, trimmed); found.ID != "" || perr != nil {
+			k, err = found, perr
+		}
+	}
 	switch {
 	case err == nil && Malformed(&k):
 		warn.Add(&k, "")
@@ -138,6 +155,58 @@ func resolve(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, %s)", m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)))
 	}
 	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+}
+
+// MinIDPrefix is the fewest characters of an ID that show takes as a prefix, as git's
+// abbreviated hashes: fewer would match too many keys to be worth the list.
+const MinIDPrefix = 4
+
+// maxPrefixMatches is how many keys an ambiguous prefix lists before counting the rest.
+const maxPrefixMatches = 20
+
+// byIDPrefix finds the one key of keys whose ID starts with prefix (case-insensitive), for a
+// prefix shaped as the start of a UUID of at least MinIDPrefix characters. No key is a zero
+// key and no error; more than one is a usage error listing them.
+func byIDPrefix(keys []jmapcloud.APIKey, prefix string) (jmapcloud.APIKey, error) {
+	if !looksLikeIDPrefix(prefix) {
+		return jmapcloud.APIKey{}, nil
+	}
+	var matches []jmapcloud.APIKey
+	for _, k := range keys {
+		if len(k.ID) >= len(prefix) && strings.EqualFold(k.ID[:len(prefix)], prefix) {
+			matches = append(matches, k)
+		}
+	}
+	switch len(matches) {
+	case 0:
+		return jmapcloud.APIKey{}, nil
+	case 1:
+		return matches[0], nil
+	}
+	sort.Slice(matches, func(i, j int) bool { return matches[i].ID < matches[j].ID })
+	var lines []string
+	for i, m := range matches {
+		if i == maxPrefixMatches {
+			lines = append(lines, fmt.Sprintf("  … and %d more", len(matches)-i))
+			break
+		}
+		lines = append(lines, fmt.Sprintf("  %s  %s", sanitize.Text(m.ID), sanitize.Text(m.Title)))
+	}
+	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys have an ID starting with %q; give more of the ID:\n%s", len(matches), prefix, strings.Join(lines, "\n"))
+}
+
+// looksLikeIDPrefix reports the start of a UUID (hex digits and dashes) of at least
+// MinIDPrefix characters, shorter than a whole one.
+func looksLikeIDPrefix(s string) bool {
+	if len(s) < MinIDPrefix || len(s) >= 36 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // expiryNote says when k expires, as the ambiguity list shows it.

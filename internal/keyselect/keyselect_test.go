@@ -315,3 +315,58 @@ func TestSelectOrderAndRequests(t *testing.T) {
 		t.Errorf("with a filter: selected %q (err %v), asked %q", ids(chosen), err, o.asked)
 	}
 }
+
+// show takes a unique prefix of an ID (MinIDPrefix characters at least) and a ref pasted with
+// spaces around it; a full ID is still one GET, and the list is read only when that fails.
+func TestFindTakesIDPrefixesAndTrims(t *testing.T) {
+	keys := []jmapcloud.APIKey{
+		{ID: "5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1", Title: "CI deploy"},
+		{ID: "5f0c1111-2b1d-4c3e-9f8a-0123456789e2", Title: "evil\x1b[2J title"},
+		{ID: "a71470f8-190d-4957-85a4-080bf5b9acdb", Title: "Drone"},
+		{ID: "k-4", Title: "beef"},
+		{ID: "k-5", Title: " spaced "},
+	}
+	for _, tc := range []struct {
+		ref, found, asked, err string
+		kind                   errkind.Kind
+	}{
+		{ref: "a71470f8-190d-4957-85a4-080bf5b9acdb", found: "a71470f8-190d-4957-85a4-080bf5b9acdb", asked: "get a71470f8-190d-4957-85a4-080bf5b9acdb"},
+		{ref: " a71470f8-190d-4957-85a4-080bf5b9acdb\n", found: "a71470f8-190d-4957-85a4-080bf5b9acdb", asked: "get a71470f8-190d-4957-85a4-080bf5b9acdb"},
+		{ref: "a714", found: "a71470f8-190d-4957-85a4-080bf5b9acdb", asked: "list"},
+		{ref: "A71470F8-190", found: "a71470f8-190d-4957-85a4-080bf5b9acdb", asked: "list"},
+		{ref: "  a71470f8\t", found: "a71470f8-190d-4957-85a4-080bf5b9acdb", asked: "list"},
+		{ref: "5f0c7", found: "5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1", asked: "list"},
+		{ref: "beef", found: "k-4", asked: "list"},             // a title is exact before it is a prefix
+		{ref: " spaced ", found: "k-5", asked: "list"},         // a title with spaces, as given
+		{ref: "CI deploy\n", found: keys[0].ID, asked: "list"}, // a pasted title, trimmed
+		{ref: "5f0c", asked: "list", kind: errkind.Usage,
+			err: "2 API keys have an ID starting with \"5f0c\"; give more of the ID:\n  5f0c1111-2b1d-4c3e-9f8a-0123456789e2  evil\\x1b[2J title\n  5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1  CI deploy"},
+		{ref: "a71", asked: "list", kind: errkind.NotFound, err: "no API key with ID or title \"a71\"\nrun `apikeys list` to see the keys"},
+		{ref: "dead", asked: "list", kind: errkind.NotFound, err: "no API key with ID or title \"dead\"\nrun `apikeys list` to see the keys"},
+	} {
+		o := &org{keys: keys}
+		k, _, err := Find(context.Background(), o, tc.ref)
+		if got := strings.Join(o.asked, ","); got != tc.asked {
+			t.Errorf("%q asked %q, want %q", tc.ref, got, tc.asked)
+		}
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err || errkind.Of(err) != tc.kind {
+				t.Errorf("%q: err %v (kind %v), want %q (%v)", tc.ref, err, errkind.Of(err), tc.err, tc.kind)
+			}
+			continue
+		}
+		if err != nil || k.ID != tc.found {
+			t.Errorf("%q found %q (err %v), want %q", tc.ref, k.ID, err, tc.found)
+		}
+	}
+}
+
+// delete names keys exactly: a prefix that matches one key today may match another tomorrow,
+// and a deletion cannot be undone.
+func TestSelectTakesNoIDPrefix(t *testing.T) {
+	o := &org{keys: []jmapcloud.APIKey{{ID: "a71470f8-190d-4957-85a4-080bf5b9acdb", Title: "Drone"}}}
+	_, _, err := Select(context.Background(), o, Selection{Refs: []string{"a714"}}, now)
+	if !errkind.Is(err, errkind.NotFound) {
+		t.Errorf("delete a714: %v (%v); want not found", err, errkind.Of(err))
+	}
+}

@@ -1,9 +1,12 @@
 package output
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"strings"
+
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // Column is one column of a table of T. Header names it in CSV and TSV, where scripts read
@@ -107,6 +110,14 @@ type Printer struct {
 	out       io.Writer
 	tty       bool
 	noHeaders bool
+	filter    DocumentFilter
+}
+
+// DocumentFilter is --jq or --template (package jsonfilter): it reads the JSON document
+// the command would print with -o json and writes what the expression makes of it.
+type DocumentFilter interface {
+	Apply(w io.Writer, doc []byte, tty bool) error
+	Flag() string
 }
 
 // PrinterOptions are where and how a Printer writes.
@@ -116,6 +127,9 @@ type PrinterOptions struct {
 	// escaped as table cells are (TerminalRows).
 	TTY       bool
 	NoHeaders bool // the table, CSV and TSV leave out their header line
+	// Filter, when set, is applied to the JSON output, which the printer then prints
+	// whatever the format (the caller refuses a typed -o other than json).
+	Filter DocumentFilter
 }
 
 // NewPrinter checks format against spec (see Spec.Check) and returns the printer of the
@@ -124,10 +138,13 @@ func NewPrinter(spec Spec, format Format, opts PrinterOptions) (*Printer, error)
 	if format == "" {
 		format = Table
 	}
+	if opts.Filter != nil {
+		format = JSON // its input, whatever -o said
+	}
 	if err := spec.Check(format); err != nil {
 		return nil, err
 	}
-	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders}, nil
+	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders, filter: opts.Filter}, nil
 }
 
 // Format is the format the printer prints.
@@ -144,10 +161,21 @@ type Result struct {
 	// Rows are the records CSV and TSV print, and the table when Text is nil. A result of
 	// Shape Object needs none.
 	Rows Rows
+	// Keep, when set, is what a filter's output must carry (create's secret, shown once):
+	// output that lacks it is still printed, and Print returns a *DroppedError.
+	Keep string
 }
+
+// DroppedError is a --jq or --template whose output left out the result's Keep.
+type DroppedError struct{ Flag string }
+
+func (e *DroppedError) Error() string { return "the " + e.Flag + " output left it out" }
 
 // Print writes r in the printer's format.
 func (p *Printer) Print(r Result) error {
+	if p.filter != nil {
+		return p.printFiltered(r)
+	}
 	switch p.format {
 	case JSON:
 		return PrintJSON(p.out, r.Data)
@@ -177,4 +205,51 @@ func (p *Printer) Print(r Result) error {
 // other lines (PrintTable otherwise).
 func PrintRows(w io.Writer, r Rows, opts TableOptions) error {
 	return PrintTable(w, r.titles, r.cells, opts)
+}
+
+// Output is where a command that writes its own JSON (list streams its keys) writes it,
+// and flush, called once it has written without error, finishes the output: with a filter,
+// the writer is a buffer whose document flush hands to the filter.
+func (p *Printer) Output() (w io.Writer, flush func() error) {
+	if p.filter == nil {
+		return p.out, func() error { return nil }
+	}
+	var doc bytes.Buffer
+	return &doc, func() error { return p.filter.Apply(p.out, doc.Bytes(), p.tty) }
+}
+
+// Probe runs the filter on r as Print would, printing nothing: with a filter whose output
+// would leave out r.Keep it returns a *DroppedError, with one that fails its error; without
+// a filter, nil. create asks it of a stand-in key before it creates one.
+func (p *Printer) Probe(r Result) error {
+	if p.filter == nil {
+		return nil
+	}
+	probe := *p
+	probe.out = io.Discard
+	return probe.printFiltered(r)
+}
+
+// printFiltered applies the filter to r's JSON document, and checks that r.Keep survived.
+func (p *Printer) printFiltered(r Result) error {
+	var doc bytes.Buffer
+	if err := PrintJSON(&doc, r.Data); err != nil {
+		return err
+	}
+	if r.Keep == "" {
+		return p.filter.Apply(p.out, doc.Bytes(), p.tty)
+	}
+	var out bytes.Buffer
+	err := p.filter.Apply(&out, doc.Bytes(), p.tty)
+	if _, werr := p.out.Write(out.Bytes()); err == nil {
+		err = werr
+	}
+	keep := r.Keep
+	if p.tty {
+		keep = sanitize.Text(keep)
+	}
+	if err == nil && !bytes.Contains(out.Bytes(), []byte(keep)) {
+		err = &DroppedError{Flag: p.filter.Flag()}
+	}
+	return err
 }

@@ -1,0 +1,173 @@
+// Package jsonfilter applies a --jq expression or a --template to the JSON document a
+// command prints with -o json: gh's scripting power without jq installed.
+//
+// A filter is compiled before the command sends anything (JQ, Template), so a typo costs no
+// request; it runs on the document once the command has it (Apply). Every error of the
+// expression, in its syntax or while it runs, is a usage error (exit 2) naming the flag.
+//
+// Nothing here runs at start-up: gojq's own package set-up is the only cost a command that
+// has no filter pays (docs/performance.md).
+package jsonfilter
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/itchyny/gojq"
+
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
+)
+
+// Filter is one compiled --jq expression or --template.
+type Filter struct {
+	flag string // "--jq" or "--template", which errors name
+	code *gojq.Code
+	tmpl *template.Template
+	rows *tableRows // the template's pending tablerow lines
+}
+
+// JQ compiles a jq expression. Its outputs print as gh prints them: a string raw (no
+// quotes), any other value as compact JSON, one per line.
+func JQ(expr string) (*Filter, error) {
+	q, err := gojq.Parse(expr)
+	if err != nil {
+		return nil, jqError(expr, err)
+	}
+	// No environment ($ENV, env) and no modules: a filter reads the document and nothing else.
+	code, err := gojq.Compile(q, gojq.WithEnvironLoader(func() []string { return nil }))
+	if err != nil {
+		return nil, jqError(expr, err)
+	}
+	return &Filter{flag: "--jq", code: code}, nil
+}
+
+// jqError is a parse or compile error; a parse error says where the expression broke.
+func jqError(expr string, err error) error {
+	var pe *gojq.ParseError
+	if errors.As(err, &pe) && pe.Token != "" && pe.Offset >= len(pe.Token) {
+		return errkind.Usagef("--jq: %v at character %d of %q", err, pe.Offset-len(pe.Token)+1, expr)
+	}
+	return errkind.Usagef("--jq: %v in %q", err, expr)
+}
+
+// Template compiles a Go text/template with the helpers of Funcs; now is the clock of
+// timeago.
+func Template(text string, now func() time.Time) (*Filter, error) {
+	f := &Filter{flag: "--template", rows: &tableRows{}}
+	t, err := template.New("--template").Option("missingkey=zero").Funcs(funcs(now, f.rows)).Parse(text)
+	if err != nil {
+		return nil, errkind.Usagef("%s", trimTemplateError(err))
+	}
+	f.tmpl = t
+	return f, nil
+}
+
+// trimTemplateError is text/template's error without its repetitions: "--template:1:2: at
+// <timeago .>: error calling timeago: ..." (the template is named --template).
+func trimTemplateError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "template: ")
+	return strings.Replace(msg, `executing "--template" at`, "at", 1)
+}
+
+// Flag is the flag the filter came from, for messages.
+func (f *Filter) Flag() string { return f.flag }
+
+// Apply runs the filter on doc, a JSON document, and writes what it outputs to w. The output
+// is written only once the filter has finished without error: a failing expression prints
+// nothing. On a terminal (tty), every string of the document is first escaped as tables
+// show server text (sanitize.Text), so no value can act on the screen; the expression's own
+// text (a "\t" it joins with) is kept.
+func (f *Filter) Apply(w io.Writer, doc []byte, tty bool) error {
+	v, err := decode(doc)
+	if err != nil {
+		return fmt.Errorf("internal error: %s could not read the JSON output: %w", f.flag, err)
+	}
+	if tty {
+		v = sanitizeStrings(v)
+	}
+	var out bytes.Buffer
+	if f.code != nil {
+		err = f.runJQ(&out, v)
+	} else {
+		err = f.runTemplate(&out, v)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out.Bytes())
+	return err
+}
+
+func (f *Filter) runJQ(out *bytes.Buffer, v any) error {
+	iter := f.code.Run(v)
+	for {
+		value, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, isErr := value.(error); isErr {
+			var halt *gojq.HaltError
+			if errors.As(err, &halt) && halt.Value() == nil {
+				return nil // halt: a normal end
+			}
+			return errkind.Usagef("--jq: %v", err)
+		}
+		if s, isString := value.(string); isString {
+			out.WriteString(s)
+		} else {
+			b, err := gojq.Marshal(value)
+			if err != nil {
+				return errkind.Usagef("--jq: %v", err)
+			}
+			out.Write(b)
+		}
+		out.WriteByte('\n')
+	}
+}
+
+func (f *Filter) runTemplate(out *bytes.Buffer, v any) error {
+	f.rows.reset()
+	if err := f.tmpl.Execute(out, v); err != nil {
+		return errkind.Usagef("%s", trimTemplateError(err))
+	}
+	f.rows.render(out) // rows not followed by tablerender
+	return nil
+}
+
+// decode reads the document with numbers kept as written (json.Number), which gojq and the
+// templates print unchanged.
+func decode(doc []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// sanitizeStrings escapes every string of a decoded document, object keys too.
+func sanitizeStrings(v any) any {
+	switch x := v.(type) {
+	case string:
+		return sanitize.Text(x)
+	case []any:
+		for i := range x {
+			x[i] = sanitizeStrings(x[i])
+		}
+	case map[string]any:
+		clean := make(map[string]any, len(x))
+		for k, e := range x {
+			clean[sanitize.Text(k)] = sanitizeStrings(e)
+		}
+		return clean
+	}
+	return v
+}
