@@ -220,6 +220,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		NoHeaders:       opts.NoHeaders,
 		TTY:             opts.IO.IsStdoutTTY(),
 		Color:           opts.IO.ColorEnabled(),
+		Width:           opts.IO.TerminalWidth(),
 		Now:             now,
 	})
 	writeWarnings(opts.IO.ErrOut, &warn)
