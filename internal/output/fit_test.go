@@ -125,3 +125,85 @@ func TestPipedTableIgnoresTheWidth(t *testing.T) {
 		t.Errorf("a table written to a pipe depends on the width, or lost a value:\n%s", narrow.String())
 	}
 }
+
+// TestFramedTableIsTablewritersTable holds writeFramed to the bytes tablewriter draws itself:
+// bordered and borderless, with and without a header, colours, wide and accented
+// characters, shortened cells, empty cells, leading and trailing spaces.
+func TestFramedTableIsTablewritersTable(t *testing.T) {
+	header := []string{"TITLE", "ID", "CREATOR", "EXPIRES"}
+	rows := [][]string{
+		{"東京都の地図サービス", "f2d54b46", "Oscar Ops", "in 7 days"},
+		{"Montre\u0301al basemap", "0e3b9bf1", "", "1 day ago"},
+		{"Partner fee…", "586b309e", "Ada Admin", "never"},
+		{"CI", "3fa6fcec", "Vera Viewer — long", "in 10 years"},
+	}
+	colors := []string{ansiRed, "", ansiYellow, ""}
+	for _, bordered := range []bool{true, false} {
+		for _, withHeader := range []bool{true, false} {
+			for _, painted := range []bool{false, true} {
+				l := tableLayout{bordered: bordered, widths: []int{30, 8, 20, 11}, hidden: make([]bool, 4)}
+				var h []string
+				if withHeader {
+					h = header
+				}
+				var c []string
+				if painted {
+					c = colors
+				}
+				var want, got bytes.Buffer
+				if err := renderTable(&want, h, rows, c, l); err != nil {
+					t.Fatal(err)
+				}
+				if err := writeFramed(&got, h, rows, c, l); err != nil {
+					t.Fatal(err)
+				}
+				if got.String() != want.String() {
+					t.Errorf("bordered %v, header %v, colour %v: writeFramed differs from tablewriter:\n%s\nwant:\n%s", bordered, withHeader, painted, got.String(), want.String())
+				}
+			}
+		}
+	}
+}
+
+// TestFramedKeysTableIsTablewritersTable renders a list long enough for writeFramed, fitted
+// to 60, 80 and 150 columns, in colour, with titles that have spaces around them, wide
+// characters and escapes, and compares it with tablewriter drawing every row.
+func TestFramedKeysTableIsTablewritersTable(t *testing.T) {
+	keys := benchKeys(framedFrom + 50)
+	keys[3].Title = "  spaced title  "
+	keys[5].Title = "東京都の地図サービス — une très longue description\x1b[2J"
+	keys[7].Creator = " "
+	for _, width := range []int{60, 80, 150} {
+		opts := KeyPrintOptions{TTY: true, Color: true, Width: width, Now: testNow}
+		var framed, whole bytes.Buffer
+		if err := PrintKeys(&framed, keys, opts); err != nil {
+			t.Fatal(err)
+		}
+		saved := framedFrom
+		framedFrom = len(keys) + 1
+		err := PrintKeys(&whole, keys, opts)
+		framedFrom = saved
+		if err != nil {
+			t.Fatal(err)
+		}
+		if framed.String() != whole.String() {
+			t.Errorf("at %d columns the framed table differs from tablewriter's:\n%s\nwant:\n%s", width, framed.String(), whole.String())
+		}
+	}
+}
+
+// TestTerminalTableWritesInFewCalls counts the write calls of a terminal table of 1,000
+// keys: tablewriter wrote each line on its own (a system call per row on a terminal); the
+// table is now written a 64 KiB buffer at a time, and a small table in one call.
+func TestTerminalTableWritesInFewCalls(t *testing.T) {
+	for _, n := range []int{5, 1000} {
+		var out bytes.Buffer
+		counted := &countingWriter{w: &out}
+		if err := PrintKeys(counted, benchKeys(n), KeyPrintOptions{TTY: true, Color: true, Width: 150, Now: testNow}); err != nil {
+			t.Fatal(err)
+		}
+		if want := out.Len()/(64<<10) + 1; counted.writes > want {
+			t.Errorf("%d keys: %d write calls for %d bytes, want at most %d", n, counted.writes, out.Len(), want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	yamlv2 "go.yaml.in/yaml/v2"
@@ -279,10 +280,12 @@ func RelativeTime(t, now time.Time) string {
 	if n != 1 {
 		unit += "s"
 	}
+	// Concatenated, not fmt.Sprintf: a terminal list computes two per key, and Sprintf was a
+	// third of the time of the table of 10,000 keys.
 	if future {
-		return fmt.Sprintf("in %d %s", n, unit)
+		return "in " + strconv.FormatInt(n, 10) + " " + unit
 	}
-	return fmt.Sprintf("%d %s ago", n, unit)
+	return strconv.FormatInt(n, 10) + " " + unit + " ago"
 }
 
 // relativeCount is d, at least a minute, as a rounded count of the largest unit in which
