@@ -95,7 +95,8 @@ func (s *IOStreams) InFile() (*os.File, bool) {
 
 // TerminalWidth is the width in columns that a table on stdout must fit: COLUMNS when it
 // is a positive number (it overrides, as in gh and ls), else the width of the terminal
-// behind stdout; 0 when stdout is not a terminal or its width is unknown (no fitting).
+// behind stdout, or behind stderr when stdout is not the terminal's file itself (a pager's
+// pipe); 0 when stdout is not a terminal or its width is unknown (no fitting).
 func (s *IOStreams) TerminalWidth() int {
 	if !s.stdoutTTY {
 		return 0
@@ -106,9 +107,11 @@ func (s *IOStreams) TerminalWidth() int {
 	if s.columns > 0 {
 		return s.columns
 	}
-	if f, ok := s.Out.(*os.File); ok {
-		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
-			return w
+	for _, out := range []io.Writer{s.Out, s.ErrOut} {
+		if f, ok := out.(*os.File); ok {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+				return w
+			}
 		}
 	}
 	return 0

@@ -1,6 +1,7 @@
 package iostreams
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/creack/pty"
@@ -68,6 +69,10 @@ func TestTerminalWidthFromColumnsOrTheTerminal(t *testing.T) {
 		s.SetTTY(false, true, false)
 		if got := s.TerminalWidth(); got != c.want {
 			t.Errorf("COLUMNS=%q: TerminalWidth() = %d, want %d", c.columns, got, c.want)
+		}
+		s.Out, s.ErrOut = &bytes.Buffer{}, tty // stdout a pager's pipe: the width is stderr's terminal's
+		if got := s.TerminalWidth(); got != c.want {
+			t.Errorf("COLUMNS=%q, stdout a pipe to a pager: TerminalWidth() = %d, want %d", c.columns, got, c.want)
 		}
 		s.SetTTY(false, false, false)
 		if got := s.TerminalWidth(); got != 0 {

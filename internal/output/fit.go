@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/clipperhouse/displaywidth"
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
 // ColumnFit says how a terminal table may narrow a column to fit the terminal's width.
@@ -165,7 +166,7 @@ func shrinkColumns(natural, header []int, fits []ColumnFit, hidden []bool, floor
 // escape such as \x1b. Colours are added to cells after, so they are never cut nor counted.
 func truncateCell(raw string, width int) string {
 	clean := cleanCell(raw)
-	if cellWidth(clean) <= width {
+	if shownWidth(clean) <= width {
 		return clean
 	}
 	if width < 1 {
@@ -176,7 +177,7 @@ func truncateCell(raw string, width int) string {
 	g := displaywidth.StringGraphemes(raw)
 	for g.Next() {
 		piece := cleanCell(g.Value())
-		w := cellWidth(piece)
+		w := shownWidth(piece)
 		if used+w > width-1 {
 			break
 		}
@@ -185,4 +186,15 @@ func truncateCell(raw string, width int) string {
 	}
 	// Spaces before the ellipsis would read as the end of the text.
 	return strings.TrimRight(b.String(), " ") + ellipsis
+}
+
+// shownWidth is the width of a terminal table's cell as tablewriter measures it: wide
+// characters count two, and ambiguous ones ("—", "…") two in an East Asian locale, as
+// tablewriter decides from the locale, so that the fitting and the framed rows agree with
+// the borders it draws.
+func shownWidth(s string) int {
+	if isASCII(s) {
+		return len(s)
+	}
+	return displaywidth.Options{EastAsianWidth: twwidth.IsEastAsian()}.String(s)
 }

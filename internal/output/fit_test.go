@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/olekukonko/tablewriter/pkg/twwidth"
 )
 
 func TestTruncateCellCutsWholeCharactersAndEscapes(t *testing.T) {
@@ -173,7 +175,14 @@ func TestFramedKeysTableIsTablewritersTable(t *testing.T) {
 	keys[3].Title = "  spaced title  "
 	keys[5].Title = "東京都の地図サービス — une très longue description\x1b[2J"
 	keys[7].Creator = " "
-	for _, width := range []int{60, 80, 150} {
+	wasEastAsian := twwidth.IsEastAsian()
+	defer twwidth.SetEastAsian(wasEastAsian)
+	for _, c := range []struct {
+		width     int
+		eastAsian bool // "—" and "…" two columns wide, as tablewriter has them in a CJK locale
+	}{{60, false}, {80, false}, {150, false}, {80, true}, {150, true}} {
+		twwidth.SetEastAsian(c.eastAsian)
+		width := c.width
 		opts := KeyPrintOptions{TTY: true, Color: true, Width: width, Now: testNow}
 		var framed, whole bytes.Buffer
 		if err := PrintKeys(&framed, keys, opts); err != nil {
@@ -187,7 +196,7 @@ func TestFramedKeysTableIsTablewritersTable(t *testing.T) {
 			t.Fatal(err)
 		}
 		if framed.String() != whole.String() {
-			t.Errorf("at %d columns the framed table differs from tablewriter's:\n%s\nwant:\n%s", width, framed.String(), whole.String())
+			t.Errorf("at %d columns (East Asian %v) the framed table differs from tablewriter's:\n%s\nwant:\n%s", width, c.eastAsian, framed.String(), whole.String())
 		}
 	}
 }

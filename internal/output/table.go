@@ -30,13 +30,13 @@ func printTerminalTable(w io.Writer, headers []string, raw, clean [][]string, op
 	natural, headerWidth := make([]int, ncol), make([]int, ncol)
 	if !opts.NoHeaders {
 		for j, h := range hdr {
-			headerWidth[j] = cellWidth(h)
+			headerWidth[j] = shownWidth(h)
 			natural[j] = headerWidth[j]
 		}
 	}
 	for _, r := range clean {
 		for j, c := range r {
-			natural[j] = max(natural[j], cellWidth(c))
+			natural[j] = max(natural[j], shownWidth(c))
 		}
 	}
 	fits := make([]ColumnFit, ncol)
@@ -105,7 +105,7 @@ func renderTable(w io.Writer, header []string, rows [][]string, colors []string,
 func writeFramed(w io.Writer, header []string, rows [][]string, colors []string, l tableLayout) error {
 	widths := make([]int, 0, len(l.widths))
 	for _, h := range header {
-		widths = append(widths, cellWidth(h))
+		widths = append(widths, shownWidth(h))
 	}
 	cellWidths := make([][]int, len(rows)) // measured once: for the column, then the padding
 	for i, r := range rows {
@@ -114,7 +114,7 @@ func writeFramed(w io.Writer, header []string, rows [][]string, colors []string,
 			if j == len(widths) {
 				widths = append(widths, 0)
 			}
-			cellWidths[i][j] = cellWidth(c)
+			cellWidths[i][j] = shownWidth(c)
 			widths[j] = max(widths[j], cellWidths[i][j])
 		}
 	}
@@ -279,7 +279,7 @@ func shownCells(raw, clean []string, l tableLayout) []string {
 		if l.hidden[j] {
 			continue
 		}
-		if cellWidth(c) > l.widths[j] {
+		if shownWidth(c) > l.widths[j] {
 			c = truncateCell(strings.TrimSpace(raw[j]), l.widths[j])
 		}
 		out = append(out, c)
