@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/keyselect"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
 // keyDeleter is the organization's API as delete consumes it: choosing the keys, then the plan.
@@ -358,8 +360,53 @@ func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan del
 			fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
 			return nil
 		}
+	} else if streams.IsStdoutTTY() {
+		// A person reads one line per key: a short outcome in the table, then why a key
+		// was not deleted below it, where a long or multi-line error reads whole.
+		rows := output.TableOf(terminalOutcomeColumns(), plan)
+		r.Text = func(w io.Writer) error {
+			if err := output.PrintRows(w, rows, p.TableOptions()); err != nil {
+				return err
+			}
+			writeFailureDetails(streams.ErrOut, plan)
+			return nil
+		}
 	}
 	return p.Print(r)
+}
+
+// terminalOutcomeColumns are the outcome's table on a terminal: as outcomeColumns, with the
+// outcome in a word (deleted, failed, interrupted) instead of the error, which follows the
+// table: the row fits beside a whole ID at 60 columns.
+func terminalOutcomeColumns() []output.Column[*deleteplan.Entry] {
+	cols := outcomeColumns()
+	cols[1].Fit = output.ColumnFit{Shrink: true}
+	cols[2].Fit = output.ColumnFit{Drop: 1} // the summary line says where resources went
+	cols[3].Value = func(e *deleteplan.Entry) string {
+		switch {
+		case e.Deleted:
+			return "deleted"
+		case e.Interrupted():
+			return "interrupted"
+		}
+		return "failed"
+	}
+	return cols
+}
+
+// writeFailureDetails says, after the outcome's table, why each key not deleted was not:
+// its error whole, each further line indented under the first.
+func writeFailureDetails(w io.Writer, plan deleteplan.Plan) {
+	for _, e := range plan {
+		if e.Deleted {
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(e.Error, "\n"), "\n")
+		for i, line := range lines {
+			lines[i] = sanitize.Text(line)
+		}
+		fmt.Fprintf(w, "API key %q (%s) not deleted: %s\n", e.Title, sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+	}
 }
 
 // deleteSpec: delete prints records, one per key, in every format.

@@ -224,6 +224,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		NoHeaders:       opts.NoHeaders,
 		TTY:             opts.IO.IsStdoutTTY(),
 		Color:           opts.IO.ColorEnabled(),
+		Width:           opts.IO.TerminalWidth(),
 		Now:             now,
 	})
 	if err == nil {

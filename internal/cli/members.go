@@ -124,8 +124,9 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 func memberColumns() []output.Column[jmapcloud.Member] {
 	return []output.Column[jmapcloud.Member]{
 		{Header: "id", Value: func(m jmapcloud.Member) string { return m.ID }},
-		{Header: "name", Value: func(m jmapcloud.Member) string { return m.Name }},
-		{Header: "email", Value: func(m jmapcloud.Member) string { return m.Email }},
-		{Header: "roles", Value: func(m jmapcloud.Member) string { return strings.Join(m.Roles, ",") }},
+		{Header: "name", Value: func(m jmapcloud.Member) string { return m.Name }, Fit: output.ColumnFit{Shrink: true}},
+		{Header: "email", Value: func(m jmapcloud.Member) string { return m.Email }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
+		// Hidden first on a narrow terminal: who is who matters more than the role list.
+		{Header: "roles", Value: func(m jmapcloud.Member) string { return strings.Join(m.Roles, ",") }, Fit: output.ColumnFit{Drop: 2}},
 	}
 }

@@ -327,7 +327,7 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	// An organization with a list of logins is no CSV line: table, JSON or YAML.
 	spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
-	p, err := newPrinter(opts.IO, opts.Format, spec, false)
+	p, err := newPrinter(opts.IO, opts.Format, spec, false, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -340,12 +340,12 @@ func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	if path, err = sandbox.ResolveDataPath(path); err != nil {
 		return err
 	}
-	return p.Print(sandboxInfoResult(sandbox.InfoAt(path), opts.IO.IsStdoutTTY()))
+	return p.Print(sandboxInfoResult(sandbox.InfoAt(path), p.TableOptions()))
 }
 
 // sandboxInfoResult is the sandbox's info as JSON and YAML print it, and for a person a
 // detail view followed by the table of logins.
-func sandboxInfoResult(info sandbox.Info, tty bool) output.Result {
+func sandboxInfoResult(info sandbox.Info, table output.TableOptions) output.Result {
 	return output.Result{
 		Data: info,
 		Text: func(w io.Writer) error {
@@ -356,7 +356,8 @@ func sandboxInfoResult(info sandbox.Info, tty bool) output.Result {
 			})
 			fmt.Fprintln(w)
 			logins := output.TableOf(loginColumns(), info.Logins)
-			return output.PrintRows(w, logins, output.TableOptions{TTY: tty})
+			table.NoHeaders = false // the logins' table is headed whatever the printer's rows do
+			return output.PrintRows(w, logins, table)
 		},
 	}
 }
@@ -364,9 +365,9 @@ func sandboxInfoResult(info sandbox.Info, tty bool) output.Result {
 // loginColumns head sandbox info's table of logins.
 func loginColumns() []output.Column[sandbox.Login] {
 	return []output.Column[sandbox.Login]{
-		{Header: "email", Title: "LOGIN", Value: func(l sandbox.Login) string { return l.Email }},
-		{Header: "name", Value: func(l sandbox.Login) string { return l.Name }},
-		{Header: "roles", Value: func(l sandbox.Login) string { return strings.Join(l.Roles, ",") }},
+		{Header: "email", Title: "LOGIN", Value: func(l sandbox.Login) string { return l.Email }, Fit: output.ColumnFit{Shrink: true}},
+		{Header: "name", Value: func(l sandbox.Login) string { return l.Name }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
+		{Header: "roles", Value: func(l sandbox.Login) string { return strings.Join(l.Roles, ",") }, Fit: output.ColumnFit{Drop: 2}},
 	}
 }
 
@@ -424,10 +425,11 @@ func printSandboxResources(streams *iostreams.IOStreams, sb sandboxStore, p *out
 func resourceColumns() []output.Column[sandbox.Resource] {
 	return []output.Column[sandbox.Resource]{
 		{Header: "id", Value: func(r sandbox.Resource) string { return r.ID }},
-		{Header: "type", Value: func(r sandbox.Resource) string { return r.Type }},
-		{Header: "name", Value: func(r sandbox.Resource) string { return r.Name }},
-		{Header: "ownerKind", Title: "OWNER KIND", Value: func(r sandbox.Resource) string { return r.OwnerKind }},
-		{Header: "ownerId", Title: "OWNER ID", Value: func(r sandbox.Resource) string { return r.OwnerID }},
-		{Header: "ownerName", Title: "OWNER", Value: func(r sandbox.Resource) string { return r.OwnerName }},
+		{Header: "type", Value: func(r sandbox.Resource) string { return r.Type }, Fit: output.ColumnFit{Drop: 2}},
+		{Header: "name", Value: func(r sandbox.Resource) string { return r.Name }, Fit: output.ColumnFit{Shrink: true}},
+		// On a narrow terminal the owner's ID goes first, then its kind: its name says who.
+		{Header: "ownerKind", Title: "OWNER KIND", Value: func(r sandbox.Resource) string { return r.OwnerKind }, Fit: output.ColumnFit{Drop: 3}},
+		{Header: "ownerId", Title: "OWNER ID", Value: func(r sandbox.Resource) string { return r.OwnerID }, Fit: output.ColumnFit{Drop: 4}},
+		{Header: "ownerName", Title: "OWNER", Value: func(r sandbox.Resource) string { return r.OwnerName }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
 	}
 }

@@ -14,7 +14,7 @@ import (
 func Execute(ctx context.Context, api API, p Plan) {
 	for _, e := range p {
 		if ctx.Err() != nil {
-			e.Error = "not attempted: interrupted"
+			e.Error = notAttempted
 			continue
 		}
 		if err := deleteOne(ctx, api, e); err != nil {
@@ -24,6 +24,9 @@ func Execute(ctx context.Context, api API, p Plan) {
 		e.Deleted = true
 	}
 }
+
+// notAttempted is the error of a key an interruption left untried.
+const notAttempted = "not attempted: interrupted"
 
 // deleteOne deletes a key as planned. A key planned as owning nothing is checked again
 // first: resources it gained since the plan must not be deleted unconfirmed.

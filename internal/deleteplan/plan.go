@@ -53,6 +53,12 @@ type Entry struct {
 	failure errkind.Kind // the kind of Error (see FailureKind)
 }
 
+// Interrupted reports whether the key was left undeleted because the command was
+// interrupted: never attempted, or its request cancelled.
+func (e *Entry) Interrupted() bool {
+	return !e.Deleted && (e.Error == notAttempted || e.failure == errkind.Cancelled)
+}
+
 // Plan is the keys to delete, in order.
 type Plan []*Entry
 

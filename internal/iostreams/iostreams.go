@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/term"
 
@@ -21,6 +22,8 @@ type IOStreams struct {
 	stdinTTY, stdoutTTY, stderrTTY bool
 	promptDisabled                 bool
 	colorDisabled                  bool
+	columns                        int // COLUMNS when it is a width, else 0
+	width                          int // set by SetWidth (tests), else 0
 }
 
 // System wraps the process's streams. getenv is consulted for NO_COLOR and
@@ -35,6 +38,7 @@ func System(getenv func(string) string) *IOStreams {
 		stderrTTY:      isTerminal(os.Stderr),
 		promptDisabled: truthy(getenv("APIKEYS_PROMPT_DISABLED")),
 		colorDisabled:  getenv("NO_COLOR") != "",
+		columns:        parseColumns(getenv("COLUMNS")),
 	}
 }
 
@@ -91,4 +95,41 @@ func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.colorDisabled
 func (s *IOStreams) InFile() (*os.File, bool) {
 	f, ok := s.In.(*os.File)
 	return f, ok
+}
+
+// TerminalWidth is the width in columns that a table on stdout must fit: COLUMNS when it
+// is a positive number (it overrides, as in gh and ls), else the width of the terminal
+// behind stdout, or behind stderr when stdout is not the terminal's file itself (a pager's
+// pipe); 0 when stdout is not a terminal or its width is unknown (no fitting).
+func (s *IOStreams) TerminalWidth() int {
+	if !s.stdoutTTY {
+		return 0
+	}
+	if s.width > 0 {
+		return s.width
+	}
+	if s.columns > 0 {
+		return s.columns
+	}
+	for _, out := range []io.Writer{s.Out, s.ErrOut} {
+		if f, ok := out.(*os.File); ok {
+			if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+				return w
+			}
+		}
+	}
+	return 0
+}
+
+// SetWidth sets the terminal's width (tests, and pseudo-terminal runs); 0 measures it again.
+func (s *IOStreams) SetWidth(columns int) { s.width = columns }
+
+// parseColumns reads COLUMNS: a positive number of columns, or 0 for a value that is not one
+// (empty, a word, negative, absurdly large), which is then ignored.
+func parseColumns(v string) int {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 || n > 10000 {
+		return 0
+	}
+	return n
 }

@@ -3,8 +3,11 @@ package output
 import (
 	"fmt"
 	"io"
+	"os"
 	"testing"
 	"time"
+
+	"github.com/creack/pty"
 )
 
 // benchKeys builds n varied keys deterministically: mixed-case titles with
@@ -73,23 +76,69 @@ func BenchmarkPrintCSV10k(b *testing.B) {
 	}
 }
 
+// BenchmarkPrintTable10k renders 10,000 keys as the plain table (a pipe) and as the terminal
+// table (colour, 150 columns), into io.Discard and into a pseudo-terminal whose other end is
+// read as a terminal emulator would: there every write call costs a system call and the
+// terminal's line discipline. writes/op counts the write calls the table made.
 func BenchmarkPrintTable10k(b *testing.B) {
 	keys := benchKeys(10_000)
-	for _, tty := range []bool{false, true} {
-		name := "plain"
-		if tty {
-			name = "terminal"
-		}
-		b.Run(name, func(b *testing.B) {
-			opts := KeyPrintOptions{Format: Table, TTY: tty, Color: tty, Now: testNow}
-			b.ReportAllocs()
-			for b.Loop() {
-				if err := PrintKeys(io.Discard, keys, opts); err != nil {
-					b.Fatal(err)
-				}
+	for _, sink := range []string{"discard", "pty"} {
+		for _, tty := range []bool{false, true} {
+			name := "plain"
+			if tty {
+				name = "terminal"
 			}
-		})
+			b.Run(sink+"/"+name, func(b *testing.B) {
+				w := io.Discard
+				if sink == "pty" {
+					w = benchPTY(b)
+				}
+				counted := &countingWriter{w: w}
+				opts := KeyPrintOptions{Format: Table, TTY: tty, Color: tty, Width: 150, Now: testNow}
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := PrintKeys(counted, keys, opts); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(counted.writes)/float64(b.N), "writes/op")
+			})
+		}
 	}
+}
+
+// countingWriter counts the write calls made through it.
+type countingWriter struct {
+	w      io.Writer
+	writes int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.writes++
+	return c.w.Write(p)
+}
+
+// benchPTY is the terminal end of a pseudo-terminal whose other end is drained until the
+// benchmark ends.
+func benchPTY(b *testing.B) *os.File {
+	ptmx, tty, err := pty.Open()
+	if err != nil {
+		b.Skip("no pseudo-terminal:", err)
+	}
+	if err := pty.Setsize(ptmx, &pty.Winsize{Rows: 50, Cols: 150}); err != nil {
+		b.Fatal(err)
+	}
+	drained := make(chan struct{})
+	go func() {
+		io.Copy(io.Discard, ptmx) //nolint:errcheck // ends with an error when tty closes
+		close(drained)
+	}()
+	b.Cleanup(func() {
+		tty.Close()
+		<-drained
+		ptmx.Close()
+	})
+	return tty
 }
 
 // BenchmarkSortKeys sorts 10,000 and 100,000 keys by -expires (few ties) and by title

@@ -132,6 +132,27 @@ func (id fieldID) name() string {
 	return ""
 }
 
+// fit is how a terminal table narrows the field's column: titles, creators and emails are
+// shortened; when that is not enough, the email goes first, then the creation date, the
+// creator, the role and the status. The ID, the title and the expiry date always stay.
+func (id fieldID) fit() ColumnFit {
+	switch id {
+	case fieldTitle:
+		return ColumnFit{Shrink: true}
+	case fieldEmail:
+		return ColumnFit{Shrink: true, Drop: 5}
+	case fieldCreated:
+		return ColumnFit{Drop: 4}
+	case fieldCreator:
+		return ColumnFit{Shrink: true, Drop: 3}
+	case fieldRole:
+		return ColumnFit{Drop: 2}
+	case fieldStatus:
+		return ColumnFit{Drop: 1}
+	}
+	return ColumnFit{}
+}
+
 // header is the column heading in tables, where upper-case words read
 // better; CSV and TSV use name() so scripts see the vocabulary.
 func (id fieldID) header() string { return strings.ToUpper(id.name()) }

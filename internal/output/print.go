@@ -13,8 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/clipperhouse/displaywidth"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 	yamlv2 "go.yaml.in/yaml/v2"
 
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -141,14 +139,19 @@ func isNilSlice(v any) bool {
 type TableOptions struct {
 	TTY       bool // a terminal: a tablewriter table; otherwise plain aligned text
 	NoHeaders bool
+	// Width, on a terminal, is the width in columns the table must fit (0: unknown, drawn
+	// whole); Fit says per column how it may be narrowed (none when shorter than the row).
+	Width int
+	Fit   []ColumnFit
 }
 
 // PrintTable prints rows under headers (printed as given). On a terminal it
-// draws a tablewriter table; otherwise it writes plain text: columns
-// separated by two spaces, padded to the widest cell, no trailing spaces, no
-// box drawing, so `awk` and `cut` work. In both, control characters in cells
-// are shown escaped (\n, \t, \x1b) so that every row stays one line and no
-// cell can inject terminal escapes.
+// draws a tablewriter table fitted to opts.Width (see fitLayout); otherwise it
+// writes plain text: columns separated by two spaces, padded to the widest
+// cell, no trailing spaces, no box drawing, so `awk` and `cut` work, and every
+// value whole. In both, control characters in cells are shown escaped (\n,
+// \t, \x1b) so that every row stays one line and no cell can inject terminal
+// escapes.
 func PrintTable(w io.Writer, headers []string, rows [][]string, opts TableOptions) error {
 	return printTable(w, headers, rows, opts, nil)
 }
@@ -167,30 +170,7 @@ func printTable(w io.Writer, headers []string, rows [][]string, opts TableOption
 		}
 		return writePlain(w, hdr, clean)
 	}
-
-	table := tablewriter.NewTable(w,
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
-	if !opts.NoHeaders {
-		table.Header(cleanRow(headers))
-	}
-	for i, r := range clean {
-		if rowColor != nil {
-			if c := rowColor(i); c != "" {
-				colored := make([]string, len(r))
-				for j, cell := range r {
-					colored[j] = c + cell + ansiReset
-				}
-				r = colored
-			}
-		}
-		if err := table.Append(r); err != nil {
-			return err
-		}
-	}
-	return table.Render()
+	return printTerminalTable(w, headers, rows, clean, opts, rowColor)
 }
 
 // writePlain aligns cells by display width (so accented and East Asian

@@ -16,6 +16,8 @@ type Column[T any] struct {
 	Header string
 	Title  string
 	Value  func(T) string
+	// Fit says how a terminal table narrows the column to fit (the zero value: never).
+	Fit ColumnFit
 }
 
 // Rows are records as cells: what CSV and TSV print, and the table when a result has no
@@ -23,14 +25,16 @@ type Column[T any] struct {
 type Rows struct {
 	headers []string
 	titles  []string
+	fits    []ColumnFit
 	cells   [][]string
 }
 
 // TableOf renders items under columns, in order.
 func TableOf[T any](columns []Column[T], items []T) Rows {
-	r := Rows{headers: make([]string, len(columns)), titles: make([]string, len(columns)), cells: make([][]string, len(items))}
+	r := Rows{headers: make([]string, len(columns)), titles: make([]string, len(columns)), fits: make([]ColumnFit, len(columns)), cells: make([][]string, len(items))}
 	for i, c := range columns {
 		r.headers[i] = c.Header
+		r.fits[i] = c.Fit
 		r.titles[i] = c.Title
 		if c.Title == "" {
 			r.titles[i] = strings.ToUpper(c.Header)
@@ -110,6 +114,7 @@ type Printer struct {
 	out       io.Writer
 	tty       bool
 	noHeaders bool
+	width     int
 	filter    DocumentFilter
 }
 
@@ -130,6 +135,8 @@ type PrinterOptions struct {
 	// Filter, when set, is applied to the JSON output, which the printer then prints
 	// whatever the format (the caller refuses a typed -o other than json).
 	Filter DocumentFilter
+	// Width, with TTY, is the terminal's width, which tables fit (0: unknown, drawn whole).
+	Width int
 }
 
 // NewPrinter checks format against spec (see Spec.Check) and returns the printer of the
@@ -144,7 +151,7 @@ func NewPrinter(spec Spec, format Format, opts PrinterOptions) (*Printer, error)
 	if err := spec.Check(format); err != nil {
 		return nil, err
 	}
-	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders, filter: opts.Filter}, nil
+	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders, filter: opts.Filter, width: opts.Width}, nil
 }
 
 // Format is the format the printer prints.
@@ -198,12 +205,20 @@ func (p *Printer) Print(r Result) error {
 	if r.Text != nil {
 		return r.Text(p.out)
 	}
-	return PrintTable(p.out, r.Rows.titles, r.Rows.cells, TableOptions{TTY: p.tty, NoHeaders: p.noHeaders})
+	return PrintRows(p.out, r.Rows, p.TableOptions())
+}
+
+// TableOptions are how the printer draws a table: for a view that holds one (PrintRows).
+func (p *Printer) TableOptions() TableOptions {
+	return TableOptions{TTY: p.tty, NoHeaders: p.noHeaders, Width: p.width}
 }
 
 // PrintRows prints rows as a table under their titles, for a view that holds a table among
-// other lines (PrintTable otherwise).
+// other lines (PrintTable otherwise). The columns' Fit is used unless opts has its own.
 func PrintRows(w io.Writer, r Rows, opts TableOptions) error {
+	if opts.Fit == nil {
+		opts.Fit = r.fits
+	}
 	return PrintTable(w, r.titles, r.cells, opts)
 }
 
