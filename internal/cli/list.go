@@ -166,6 +166,8 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching API keys…")
+	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
 		return err
@@ -177,6 +179,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	// Small lists never reach the first collection, so they pay nothing.
 	defer debug.SetGCPercent(debug.SetGCPercent(listGCPercent))
 	keys, err := api.ListKeys(ctx)
+	opts.IO.StopProgress()
 	if err != nil {
 		return err
 	}

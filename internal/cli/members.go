@@ -89,11 +89,14 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching members…")
+	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
 		return err
 	}
 	members, err := api.Members(ctx)
+	opts.IO.StopProgress()
 	if err != nil {
 		return err
 	}

@@ -91,11 +91,14 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching the API key…")
+	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
 		return err
 	}
 	key, warn, err := keyselect.Find(ctx, api, opts.Ref)
+	opts.IO.StopProgress()
 	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return err

@@ -6,10 +6,12 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 
 	"golang.org/x/term"
 
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
+	"github.com/k2geospatial/apikeys/internal/progress"
 )
 
 // IOStreams are a command's standard streams.
@@ -21,6 +23,12 @@ type IOStreams struct {
 	stdinTTY, stdoutTTY, stderrTTY bool
 	promptDisabled                 bool
 	colorDisabled                  bool
+	// dumbTerminal is TERM=dumb: a terminal that cannot erase a line gets no spinner.
+	dumbTerminal bool
+
+	progressMu      sync.Mutex
+	spinner         *progress.Spinner
+	progressOptions progress.Options
 }
 
 // System wraps the process's streams. getenv is consulted for NO_COLOR and
@@ -35,6 +43,7 @@ func System(getenv func(string) string) *IOStreams {
 		stderrTTY:      isTerminal(os.Stderr),
 		promptDisabled: truthy(getenv("APIKEYS_PROMPT_DISABLED")),
 		colorDisabled:  getenv("NO_COLOR") != "",
+		dumbTerminal:   getenv("TERM") == "dumb",
 	}
 }
 
@@ -88,3 +97,48 @@ func (s *IOStreams) InFile() (*os.File, bool) {
 	f, ok := s.In.(*os.File)
 	return f, ok
 }
+
+// StartProgress shows label beside a spinner on stderr, when stderr is a terminal and the
+// work lasts longer than progress.DefaultDelay; a spinner already running is replaced.
+// Whoever starts one stops it (StopProgress) before writing anything else.
+func (s *IOStreams) StartProgress(label string) {
+	if !s.stderrTTY || s.dumbTerminal {
+		return
+	}
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	s.spinner.Stop()
+	s.spinner = progress.Start(s.ErrOut, label, s.progressOptions)
+}
+
+// SetProgressLabel changes what the running spinner says, if one runs.
+func (s *IOStreams) SetProgressLabel(label string) {
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	if s.spinner != nil {
+		s.spinner.SetLabel(label)
+	}
+}
+
+// StopProgress ends the spinner and erases its line, if one runs: called before a prompt,
+// a line on stderr or output on the terminal, so that lines never mix.
+func (s *IOStreams) StopProgress() {
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	s.spinner.Stop()
+	s.spinner = nil
+}
+
+// ErrOutAfterProgress is stderr for writers that may write while a spinner runs (the
+// --debug trace, warnings met during a request): each write stops the spinner first.
+func (s *IOStreams) ErrOutAfterProgress() io.Writer { return stopsProgress{s} }
+
+type stopsProgress struct{ s *IOStreams }
+
+func (w stopsProgress) Write(p []byte) (int, error) {
+	w.s.StopProgress()
+	return w.s.ErrOut.Write(p)
+}
+
+// SetProgressOptions replaces the spinner's delay and clock (tests).
+func (s *IOStreams) SetProgressOptions(o progress.Options) { s.progressOptions = o }
