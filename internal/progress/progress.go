@@ -19,9 +19,8 @@ const interval = 120 * time.Millisecond
 // frames are the spinner's drawings, one a frame.
 var frames = [...]string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
-const (
-	clearLine = "\r\x1b[K" // back to the line's start, erase to its end
-)
+// clearLine goes back to the line's start and erases to its end.
+const clearLine = "\r\x1b[K"
 
 // Options tune a spinner; the zero value is the shipped behaviour.
 type Options struct {
@@ -86,7 +85,8 @@ func (s *Spinner) draw() {
 	if s.ended {
 		return
 	}
-	io.WriteString(s.w, "\r"+frames[s.frame%len(frames)]+" "+s.label+"\x1b[K")
+	// A spinner that cannot be drawn is not worth failing the command for.
+	_, _ = io.WriteString(s.w, "\r"+frames[s.frame%len(frames)]+" "+s.label+"\x1b[K")
 	s.frame++
 	s.drawn = true
 }
@@ -111,7 +111,7 @@ func (s *Spinner) Stop() {
 	}
 	s.ended = true
 	if s.drawn {
-		io.WriteString(s.w, clearLine)
+		_, _ = io.WriteString(s.w, clearLine)
 	}
 	s.mu.Unlock()
 	close(s.stop)
