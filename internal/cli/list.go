@@ -216,14 +216,16 @@ func runList(ctx context.Context, opts *listOptions) error {
 		writeWarnings(opts.IO.ErrOut, &warn)
 		return incompleteListError(undecided, shownUnknown, sortKeys)
 	}
-	err = printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
-		Format:          p.Format(),
-		Columns:         columns,
-		ColumnsExplicit: opts.columnsGiven,
-		NoHeaders:       opts.NoHeaders,
-		TTY:             opts.IO.IsStdoutTTY(),
-		Color:           opts.IO.ColorEnabled(),
-		Now:             now,
+	err = paged(opts.IO, func() error {
+		return printKeyRows(opts.IO.Out, rows, output.KeyPrintOptions{
+			Format:          p.Format(),
+			Columns:         columns,
+			ColumnsExplicit: opts.columnsGiven,
+			NoHeaders:       opts.NoHeaders,
+			TTY:             opts.IO.IsStdoutTTY(),
+			Color:           opts.IO.ColorEnabled(),
+			Now:             now,
+		})
 	})
 	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {

@@ -117,7 +117,9 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	if saidEmpty(opts.IO, p.Format(), len(kept), empty) {
 		return nil
 	}
-	return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
+	return paged(opts.IO, func() error {
+		return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
+	})
 }
 
 // memberColumns are the columns of `members`: the JSON keys, roles joined by commas.

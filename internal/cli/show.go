@@ -105,7 +105,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	}
 	row := keyselect.Row(key, now)
 	look := detailLook{Relative: opts.IO.IsStdoutTTY(), Color: opts.IO.ColorEnabled(), Now: now}
-	if err := p.Print(showResult(row, key.Problems(), look)); err != nil {
+	if err := paged(opts.IO, func() error { return p.Print(showResult(row, key.Problems(), look)) }); err != nil {
 		return err
 	}
 	if opts.CopyEmail {

@@ -29,6 +29,12 @@ type IOStreams struct {
 	progressMu      sync.Mutex
 	spinner         *progress.Spinner
 	progressOptions progress.Options
+
+	// The pager (pager.go): where its settings are read, and the one running.
+	pagerLookup  func(string) (string, bool)
+	pagerEnviron func() []string
+	pager        *pagerProcess
+	pagerFailed  bool // the reason was said once
 }
 
 // System wraps the process's streams. getenv is consulted for NO_COLOR and
@@ -44,6 +50,8 @@ func System(getenv func(string) string) *IOStreams {
 		promptDisabled: truthy(getenv("APIKEYS_PROMPT_DISABLED")),
 		colorDisabled:  getenv("NO_COLOR") != "",
 		dumbTerminal:   getenv("TERM") == "dumb",
+		pagerLookup:    os.LookupEnv,
+		pagerEnviron:   os.Environ,
 	}
 }
 
