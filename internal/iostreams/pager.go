@@ -35,15 +35,17 @@ func (s *IOStreams) SetPagerEnv(lookup func(string) (string, bool), environ func
 }
 
 // pagerCommand is the pager asked for: APIKEYS_PAGER, even empty (which turns paging off,
-// as GIT_PAGER= and GH_PAGER= do), then PAGER, then less. "" means none.
+// as GIT_PAGER= and GH_PAGER= do), then PAGER, then less. "" means none. less is not assumed
+// on Windows, nor on a TERM=dumb terminal (an editor's shell), where it would stop to warn
+// that the terminal is not fully functional.
 func (s *IOStreams) pagerCommand() string {
 	command, ok := s.pagerLookup("APIKEYS_PAGER")
 	if !ok {
 		command, ok = s.pagerLookup("PAGER")
 	}
 	if !ok {
-		if runtime.GOOS == "windows" {
-			return "" // no less to assume there
+		if runtime.GOOS == "windows" || s.dumbTerminal {
+			return ""
 		}
 		command = defaultPager
 	}

@@ -17,19 +17,22 @@ func TestPagerCommandPrecedence(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		env  map[string]string
+		dumb bool
 		want string
 	}{
-		{"default", map[string]string{}, def},
-		{"PAGER", map[string]string{"PAGER": "more"}, "more"},
-		{"APIKEYS_PAGER wins", map[string]string{"APIKEYS_PAGER": "lv -c", "PAGER": "more"}, "lv -c"},
-		{"APIKEYS_PAGER empty turns it off", map[string]string{"APIKEYS_PAGER": "", "PAGER": "more"}, ""},
-		{"blank", map[string]string{"APIKEYS_PAGER": "  "}, ""},
-		{"cat", map[string]string{"APIKEYS_PAGER": "cat"}, ""},
-		{"PAGER cat", map[string]string{"PAGER": " cat "}, ""},
-		{"PAGER empty", map[string]string{"PAGER": ""}, ""},
+		{"dumb terminal", map[string]string{}, true, ""},
+		{"dumb terminal, PAGER", map[string]string{"PAGER": "more"}, true, "more"},
+		{"default", map[string]string{}, false, def},
+		{"PAGER", map[string]string{"PAGER": "more"}, false, "more"},
+		{"APIKEYS_PAGER wins", map[string]string{"APIKEYS_PAGER": "lv -c", "PAGER": "more"}, false, "lv -c"},
+		{"APIKEYS_PAGER empty turns it off", map[string]string{"APIKEYS_PAGER": "", "PAGER": "more"}, false, ""},
+		{"blank", map[string]string{"APIKEYS_PAGER": "  "}, false, ""},
+		{"cat", map[string]string{"APIKEYS_PAGER": "cat"}, false, ""},
+		{"PAGER cat", map[string]string{"PAGER": " cat "}, false, ""},
+		{"PAGER empty", map[string]string{"PAGER": ""}, false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s := &IOStreams{}
+			s := &IOStreams{dumbTerminal: tc.dumb}
 			s.SetPagerEnv(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }, nil)
 			if got := s.pagerCommand(); got != tc.want {
 				t.Fatalf("pagerCommand() = %q, want %q", got, tc.want)
