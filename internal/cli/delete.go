@@ -119,6 +119,8 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching API keys…")
+	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
 		return err
@@ -143,7 +145,8 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 			return err
 		}
 	}
-	deleteplan.Execute(ctx, api, plan)
+	deleteplan.Execute(ctx, deleteProgress(opts.IO, api, plan), plan)
+	opts.IO.StopProgress()
 	return reportOutcome(ctx, p, opts.IO, plan)
 }
 
@@ -186,10 +189,13 @@ func checkDeleteFlags(opts *deleteOptions) error {
 // inherit. The warnings about malformed keys are written whether or not the selection stands.
 func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filters []output.Filter, now time.Time) (deleteplan.Plan, error) {
 	keys, warn, err := keyselect.Select(ctx, api, keyselect.Selection{Refs: opts.Refs, Filters: filters, All: opts.All}, now)
+	opts.IO.StopProgress()
 	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return nil, err
 	}
+	opts.IO.StartProgress("Reading what the keys own…")
+	defer opts.IO.StopProgress()
 	return deleteplan.Read(ctx, api, keys)
 }
 
@@ -217,7 +223,11 @@ type heirDecision struct {
 func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan deleteplan.Plan) (heirDecision, error) {
 	owning := plan.Owning()
 	pick := owning > 0 && !opts.NoTransfer && !opts.DryRun // the Editors, to choose from or name in the refusal
+	if opts.TransferTo != "" || pick {
+		opts.IO.StartProgress("Fetching members…")
+	}
 	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, pick)
+	opts.IO.StopProgress()
 	if err != nil {
 		return heirDecision{}, err
 	}
@@ -443,4 +453,40 @@ func dryRunColumns() []output.Column[*deleteplan.Entry] {
 			return e.TransferTo.Email
 		}},
 	}
+}
+
+// progressAPI is the API as Execute uses it, saying on the spinner which key of the plan is
+// being deleted ("Deleting 2 of 5 API keys…"): each key's calls name it by ID.
+type progressAPI struct {
+	deleteplan.API
+	io    *iostreams.IOStreams
+	index map[string]int
+}
+
+// deleteProgress starts the spinner of the deletions.
+func deleteProgress(streams *iostreams.IOStreams, api deleteplan.API, plan deleteplan.Plan) deleteplan.API {
+	index := make(map[string]int, len(plan))
+	for i, e := range plan {
+		index[e.ID] = i
+	}
+	p := progressAPI{API: api, io: streams, index: index}
+	streams.StartProgress(p.label(""))
+	return p
+}
+
+func (p progressAPI) label(id string) string {
+	if len(p.index) == 1 {
+		return "Deleting the API key…"
+	}
+	return fmt.Sprintf("Deleting %d of %d API keys…", p.index[id]+1, len(p.index))
+}
+
+func (p progressAPI) KeyResources(ctx context.Context, id string) ([]jmapcloud.Resource, error) {
+	p.io.SetProgressLabel(p.label(id))
+	return p.API.KeyResources(ctx, id)
+}
+
+func (p progressAPI) DeleteKey(ctx context.Context, id, transferTo string) error {
+	p.io.SetProgressLabel(p.label(id))
+	return p.API.DeleteKey(ctx, id, transferTo)
 }

@@ -65,7 +65,9 @@ func newFactoryContext(ctx context.Context, streams *iostreams.IOStreams, versio
 	f := &Factory{IO: streams, Version: version, Getenv: getenv, Now: time.Now}
 	// One prompter for the process: it owns the reader of the terminal (see
 	// prompt.NewSurveyContext), which a second one would compete with for keys.
-	f.Prompter = sync.OnceValue(func() prompt.Prompter { return streamPrompter(ctx, streams) })
+	f.Prompter = sync.OnceValue(func() prompt.Prompter {
+		return progressStopper{Prompter: streamPrompter(ctx, streams), io: streams}
+	})
 	f.Session = f.openSession
 	f.Clipboard = systemClipboard{io: streams}
 	return f
@@ -84,6 +86,33 @@ func streamPrompter(ctx context.Context, streams *iostreams.IOStreams) prompt.Pr
 		return prompt.NewSurvey(in, draw, streams.ErrOut, color)
 	}
 	return prompt.NewSurveyContext(ctx, in, draw, streams.ErrOut, color)
+}
+
+// progressStopper ends the spinner before each prompt is drawn, so that a question never
+// shares its line with "Fetching…".
+type progressStopper struct {
+	prompt.Prompter
+	io *iostreams.IOStreams
+}
+
+func (p progressStopper) Input(msg, def string, validate func(string) error) (string, error) {
+	p.io.StopProgress()
+	return p.Prompter.Input(msg, def, validate)
+}
+
+func (p progressStopper) Password(msg string) (string, error) {
+	p.io.StopProgress()
+	return p.Prompter.Password(msg)
+}
+
+func (p progressStopper) Select(msg string, options []string, def int) (int, error) {
+	p.io.StopProgress()
+	return p.Prompter.Select(msg, options, def)
+}
+
+func (p progressStopper) Confirm(msg string, def bool) (bool, error) {
+	p.io.StopProgress()
+	return p.Prompter.Confirm(msg, def)
 }
 
 // noTerminal is the prompter of streams that are not files: callers check CanPrompt first,

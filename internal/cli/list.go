@@ -169,6 +169,8 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching API keys…")
+	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
 		return err
@@ -180,6 +182,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	// Small lists never reach the first collection, so they pay nothing.
 	defer debug.SetGCPercent(debug.SetGCPercent(listGCPercent))
 	keys, err := api.ListKeys(ctx)
+	opts.IO.StopProgress()
 	if err != nil {
 		return err
 	}
@@ -217,19 +220,21 @@ func runList(ctx context.Context, opts *listOptions) error {
 		return incompleteListError(undecided, shownUnknown, sortKeys)
 	}
 	out, flush := p.Output() // the filter's input, with --jq or --template
-	err = printKeyRows(out, rows, output.KeyPrintOptions{
-		Format:          p.Format(),
-		Columns:         columns,
-		ColumnsExplicit: opts.columnsGiven,
-		NoHeaders:       opts.NoHeaders,
-		TTY:             opts.IO.IsStdoutTTY(),
-		Color:           opts.IO.ColorEnabled(),
-		Width:           opts.IO.TerminalWidth(),
-		Now:             now,
+	err = paged(opts.IO, func() error {
+		if err := printKeyRows(out, rows, output.KeyPrintOptions{
+			Format:          p.Format(),
+			Columns:         columns,
+			ColumnsExplicit: opts.columnsGiven,
+			NoHeaders:       opts.NoHeaders,
+			TTY:             opts.IO.IsStdoutTTY(),
+			Color:           opts.IO.ColorEnabled(),
+			Width:           opts.IO.TerminalWidth(),
+			Now:             now,
+		}); err != nil {
+			return err
+		}
+		return flush()
 	})
-	if err == nil {
-		err = flush()
-	}
 	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return err

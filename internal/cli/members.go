@@ -92,11 +92,14 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching members…")
+	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
 		return err
 	}
 	members, err := api.Members(ctx)
+	opts.IO.StopProgress()
 	if err != nil {
 		return err
 	}
@@ -117,7 +120,9 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	if saidEmpty(opts.IO, p.Format(), len(kept), empty) {
 		return nil
 	}
-	return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
+	return paged(opts.IO, func() error {
+		return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
+	})
 }
 
 // memberColumns are the columns of `members`: the JSON keys, roles joined by commas.

@@ -18,5 +18,5 @@ func newPrinter(streams *iostreams.IOStreams, format func() (output.Format, erro
 	if err != nil {
 		return nil, err
 	}
-	return output.NewPrinter(spec, f, output.PrinterOptions{Out: streams.Out, TTY: streams.IsStdoutTTY(), NoHeaders: noHeaders, Filter: filter, Width: streams.TerminalWidth()})
+	return output.NewPrinter(spec, f, output.PrinterOptions{Out: streams.CurrentOut(), TTY: streams.IsStdoutTTY(), NoHeaders: noHeaders, Filter: filter, Width: streams.TerminalWidth()})
 }

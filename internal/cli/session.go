@@ -16,9 +16,9 @@ type Session = session.Session
 func (f *Factory) sessions() *session.Manager {
 	return &session.Manager{
 		Version:    f.Version,
-		DebugOut:   f.IO.ErrOut,
+		DebugOut:   f.IO.ErrOutAfterProgress(),
 		Now:        f.Now,
-		Warn:       func(msg string) { fmt.Fprintf(f.IO.ErrOut, "Warning: %s\n", msg) },
+		Warn:       func(msg string) { fmt.Fprintf(f.IO.ErrOutAfterProgress(), "Warning: %s\n", msg) },
 		RetrySleep: f.retrySleep,
 		Completing: f.completing,
 		OnClose:    f.onClose,

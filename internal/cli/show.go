@@ -97,18 +97,21 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Fetching the API key…")
+	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
 		return err
 	}
 	key, warn, err := keyselect.Find(ctx, api, opts.Ref)
+	opts.IO.StopProgress()
 	writeWarnings(opts.IO.ErrOut, &warn)
 	if err != nil {
 		return err
 	}
 	row := keyselect.Row(key, now)
 	look := detailLook{Relative: opts.IO.IsStdoutTTY(), Color: opts.IO.ColorEnabled(), Now: now}
-	if err := p.Print(showResult(row, key.Problems(), look)); err != nil {
+	if err := paged(opts.IO, func() error { return p.Print(showResult(row, key.Problems(), look)) }); err != nil {
 		return err
 	}
 	if opts.CopyEmail {

@@ -6,8 +6,9 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"strings"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/childenv"
 )
 
 const (
@@ -68,15 +69,7 @@ func clearerEnv(env []string, fp string) []string {
 // to serve the selection) need none, and some hold credentials
 // (APIKEYS_PASSWORD, APIKEYS_TOKEN) they would otherwise keep for their whole
 // life.
-func scrubbedEnv(env []string) []string {
-	out := make([]string, 0, len(env)+1)
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, "APIKEYS_") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}
+func scrubbedEnv(env []string) []string { return childenv.Scrubbed(env) }
 
 // RunClearer is the body of the hidden clearer command: it waits for
 // `after` (or until ctx ends), then clears cb only if it still holds the text

@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"sync"
 
 	"golang.org/x/term"
 
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
+	"github.com/k2geospatial/apikeys/internal/progress"
 )
 
 // IOStreams are a command's standard streams.
@@ -24,6 +26,18 @@ type IOStreams struct {
 	colorDisabled                  bool
 	columns                        int // COLUMNS when it is a width, else 0
 	width                          int // set by SetWidth (tests), else 0
+	// dumbTerminal is TERM=dumb: a terminal that cannot erase a line gets no spinner.
+	dumbTerminal bool
+
+	progressMu      sync.Mutex
+	spinner         *progress.Spinner
+	progressOptions progress.Options
+
+	// The pager (pager.go): where its settings are read, and the one running.
+	pagerLookup  func(string) (string, bool)
+	pagerEnviron func() []string
+	pager        *pagerProcess
+	pagerFailed  bool // the reason was said once
 }
 
 // System wraps the process's streams. getenv is consulted for NO_COLOR and
@@ -39,6 +53,9 @@ func System(getenv func(string) string) *IOStreams {
 		promptDisabled: truthy(getenv("APIKEYS_PROMPT_DISABLED")),
 		colorDisabled:  getenv("NO_COLOR") != "",
 		columns:        parseColumns(getenv("COLUMNS")),
+		dumbTerminal:   getenv("TERM") == "dumb",
+		pagerLookup:    os.LookupEnv,
+		pagerEnviron:   os.Environ,
 	}
 }
 
@@ -133,3 +150,48 @@ func parseColumns(v string) int {
 	}
 	return n
 }
+
+// StartProgress shows label beside a spinner on stderr, when stderr is a terminal and the
+// work lasts longer than progress.DefaultDelay; a spinner already running is replaced.
+// Whoever starts one stops it (StopProgress) before writing anything else.
+func (s *IOStreams) StartProgress(label string) {
+	if !s.stderrTTY || s.dumbTerminal {
+		return
+	}
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	s.spinner.Stop()
+	s.spinner = progress.Start(s.ErrOut, label, s.progressOptions)
+}
+
+// SetProgressLabel changes what the running spinner says, if one runs.
+func (s *IOStreams) SetProgressLabel(label string) {
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	if s.spinner != nil {
+		s.spinner.SetLabel(label)
+	}
+}
+
+// StopProgress ends the spinner and erases its line, if one runs: called before a prompt,
+// a line on stderr or output on the terminal, so that lines never mix.
+func (s *IOStreams) StopProgress() {
+	s.progressMu.Lock()
+	defer s.progressMu.Unlock()
+	s.spinner.Stop()
+	s.spinner = nil
+}
+
+// ErrOutAfterProgress is stderr for writers that may write while a spinner runs (the
+// --debug trace, warnings met during a request): each write stops the spinner first.
+func (s *IOStreams) ErrOutAfterProgress() io.Writer { return stopsProgress{s} }
+
+type stopsProgress struct{ s *IOStreams }
+
+func (w stopsProgress) Write(p []byte) (int, error) {
+	w.s.StopProgress()
+	return w.s.ErrOut.Write(p)
+}
+
+// SetProgressOptions replaces the spinner's delay and clock (tests).
+func (s *IOStreams) SetProgressOptions(o progress.Options) { s.progressOptions = o }
