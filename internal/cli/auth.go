@@ -95,8 +95,8 @@ func newAuthCmd(f *Factory) *cobra.Command {
 		Use:   "auth",
 		Short: "Log in to JMap Cloud, log out, and show the session",
 		Long: `Log in once with an organization administrator's account; the session is saved in the
-profile (a file readable only by you) and renewed automatically, so later commands, and
-scripts, need no password.
+profile (its tokens in the OS keyring when one answers, else in a file readable only by you)
+and renewed automatically, so later commands, and scripts, need no password.
 
 Sessions are kept per profile (--profile, APIKEYS_PROFILE), each with its API URL and
 organization. See docs/configuration.md.`,
@@ -377,8 +377,8 @@ func newAuthStatusCmd(f *Factory, runF func(context.Context, *authStatusOptions)
 		Use:   "status",
 		Short: "Show the profile's session: user, organization, role, expiry, where it is stored",
 		Long: `Show the profile's session: user, organization, role, access-token expiry, profile, API
-URL and where the session is stored. Never a token. Reads only local files: nothing is
-sent to the server. Exits 4 when not logged in.`,
+URL and where the session is stored (the OS keyring, or the file). Never a token. Reads only
+local files and the keyring: nothing is sent to the server. Exits 4 when not logged in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
