@@ -157,6 +157,34 @@ func TestAuthKeyringLoginRefreshStatusLogout(t *testing.T) {
 	}
 }
 
+// The refresh protocol holds with the tokens in the keyring: 10 processes at once, after the
+// access token expired, all succeed and none presents a spent refresh token.
+func TestAuthKeyringParallelProcessesNeverReuseARefreshToken(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: spawns processes")
+	}
+	k := testenv.SharedSecretService()
+	k.RequireSecretService(t)
+	e := newAuthEnv(t, authEnvOptions{Store: config.StoreAuto, TokenTTL: time.Second})
+	if code, _, stderr := e.runOnBus(k.Address, sandbox.Password, e.loginArgs()...); code != exitOK {
+		t.Fatalf("login: exit %d\n%s", code, stderr)
+	}
+	code, out, stderr := e.runOnBus(k.Address, "", "list", "-o", "json")
+	var rows []map[string]any
+	if code != exitOK || json.Unmarshal([]byte(out), &rows) != nil {
+		t.Fatalf("list: exit %d\n%s", code, stderr)
+	}
+	before := e.sb.Stats().Refreshes
+	e.parallelRefreshRounds(len(rows), 2, []string{"DBUS_SESSION_BUS_ADDRESS=" + k.Address})
+	// At least one a round (more on a machine so loaded that a round outlives its token).
+	if n := e.sb.Stats().Refreshes - before; n < 2 {
+		t.Errorf("%d refreshes in 2 rounds, want one a round at least", n)
+	}
+	if _, refresh := e.keyringTokens(k, "default"); !e.issued(refresh) {
+		t.Errorf("the keyring holds a refresh token the server did not issue")
+	}
+}
+
 // A session saved by the file store keeps working under auto and moves to the keyring at
 // its next save: the file then holds no token (the scan when the test ends).
 func TestAuthKeyringMigratesAFileSession(t *testing.T) {

@@ -605,11 +605,18 @@ func TestAuthParallelProcessesNeverReuseARefreshToken(t *testing.T) {
 	}
 	e := newAuthEnv(t, authEnvOptions{TokenTTL: time.Second})
 	e.login(sandbox.AdminEmail)
-	want := e.listCount()
-	const procs, rounds = 10, 3
+	e.parallelRefreshRounds(e.listCount(), 3, nil)
+}
+
+// parallelRefreshRounds starts 10 `apikeys list` processes at once (their environment
+// extended by env), rounds times, each round after the access token has expired, and checks
+// that every one lists want keys and that the server never saw a spent refresh token again.
+func (e *authEnv) parallelRefreshRounds(want, rounds int, env []string) {
+	t := e.t
+	const procs = 10
 	for round := 1; round <= rounds; round++ {
 		// Let the access token expire.
-		time.Sleep(time.Until(e.session("default").ExpiresAt) + 100*time.Millisecond)
+		e.waitExpiry("default")
 		before := e.sb.Stats()
 		start := time.Now()
 		type result struct {
@@ -623,6 +630,7 @@ func TestAuthParallelProcessesNeverReuseARefreshToken(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				cmd := e.command("list", "-o", "json")
+				cmd.Env = append(cmd.Env, env...)
 				var out, errOut bytes.Buffer
 				cmd.Stdout, cmd.Stderr = &out, &errOut
 				err := cmd.Run()
