@@ -203,3 +203,27 @@ func TestKeyringSaveFailureAfterARefreshEndsTheSession(t *testing.T) {
 		t.Errorf("a spent refresh token was presented again (%d)", n)
 	}
 }
+
+// Logout of a session whose tokens are in a keyring that does not answer keeps the session
+// (its refresh token could not be revoked) and says where to run it.
+func TestKeyringLogoutWithoutTheKeyringKeepsTheSession(t *testing.T) {
+	e := &keyringEnv{env: newEnv(t, 0), k: &memKeyring{}, store: config.StoreAuto}
+	e.login(t)
+	e.k.mu.Lock()
+	e.k.down = errors.New("no answer within 3s")
+	e.k.mu.Unlock()
+	_, err := e.manager().Logout(t.Context(), e.settings())
+	if err == nil || !strings.Contains(err.Error(), "run `apikeys auth logout` where the keyring answers (the session is kept)") {
+		t.Errorf("logout: %v", err)
+	}
+	if _, err := os.Stat(e.env.store().Path); err != nil {
+		t.Errorf("the session file is gone: %v", err)
+	}
+	e.k.mu.Lock()
+	e.k.down = nil
+	e.k.mu.Unlock()
+	res, err := e.manager().Logout(t.Context(), e.settings())
+	if err != nil || res.Session == nil || e.k.entry(e.account()) != "" {
+		t.Errorf("logout with the keyring: %+v, %v; entry left: %v", res, err, e.k.entry(e.account()) != "")
+	}
+}

@@ -233,9 +233,13 @@ func (m *Manager) Logout(ctx context.Context, s *config.Settings) (*LogoutResult
 	res := &LogoutResult{}
 	err := underLock(ctx, store, func(sess *config.Session, err error) error {
 		var se *config.SessionError
+		var ku *config.KeyringUnavailableError
 		switch {
 		case errors.Is(err, config.ErrNoSession):
 			return nil
+		case errors.As(err, &ku):
+			// Its refresh token is there: removing the file would leave it valid on the server.
+			return fmt.Errorf("%w\nthe session of profile %q keeps its tokens there, which logout needs to revoke it: run `apikeys auth logout` where the keyring answers (the session is kept)", err, s.Profile)
 		case errors.As(err, &se):
 			if err := store.Remove(); err != nil {
 				return err
