@@ -207,6 +207,15 @@ func TestLoadSessionStore(t *testing.T) {
 	if s.SessionStore != StoreFile {
 		t.Errorf("profile session-store: got %q", s.SessionStore)
 	}
+	// The default is auto; values fold case.
+	writeFile(t, path, "timeout: 5s\n")
+	if s, err = load(t, path); err != nil || s.SessionStore != StoreAuto {
+		t.Errorf("default session-store: got %q, %v", s.SessionStore, err)
+	}
+	t.Setenv("APIKEYS_SESSION_STORE", "Keyring")
+	if s, err = load(t, path); err != nil || s.SessionStore != StoreKeyring {
+		t.Errorf("APIKEYS_SESSION_STORE=Keyring: got %q, %v", s.SessionStore, err)
+	}
 }
 
 func TestProfileName(t *testing.T) {
