@@ -95,8 +95,8 @@ func newAuthCmd(f *Factory) *cobra.Command {
 		Use:   "auth",
 		Short: "Log in to JMap Cloud, log out, and show the session",
 		Long: `Log in once with an organization administrator's account; the session is saved in the
-profile (a file readable only by you) and renewed automatically, so later commands, and
-scripts, need no password.
+profile (its tokens in the OS keyring when one answers, else in a file readable only by you)
+and renewed automatically, so later commands, and scripts, need no password.
 
 Sessions are kept per profile (--profile, APIKEYS_PROFILE), each with its API URL and
 organization. See docs/configuration.md.`,
@@ -159,9 +159,6 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 // reportLogin tells what a successful login did not manage, then, on a terminal, who is
 // logged in where.
 func reportLogin(w io.Writer, s *config.Settings, res *session.LoginResult, tty bool) {
-	if s.SessionStore == config.StoreKeyring {
-		fmt.Fprintf(w, "Warning: session-store %q is not supported by this build; the session is saved in %s (mode 0600).\n", config.StoreKeyring, res.SessionFile)
-	}
 	if res.ProfileErr != nil {
 		fmt.Fprintf(w, "Warning: the session is saved, but the profile %q could not be recorded: %v\nlater commands will need --api-url and --org\n", s.Profile, res.ProfileErr)
 	}
@@ -181,8 +178,16 @@ func reportLogin(w io.Writer, s *config.Settings, res *session.LoginResult, tty 
 	}
 	if tty {
 		fmt.Fprintf(w, "Logged in to %s as %s%s.\nProfile %q at %s; session saved in %s.\n",
-			orgName(res.Org), sanitize.Text(res.User.Email), role, s.Profile, res.Session.APIURL, res.SessionFile)
+			orgName(res.Org), sanitize.Text(res.User.Email), role, s.Profile, res.Session.APIURL, savedIn(res))
 	}
+}
+
+// savedIn names where the login saved the session: the keyring, or the file.
+func savedIn(res *session.LoginResult) string {
+	if res.Store.Store == config.StoreKeyring {
+		return "the keyring (" + res.Store.Keyring + ")"
+	}
+	return res.SessionFile
 }
 
 // orgName names an organization in a sentence: its name, or its ID when it has none
@@ -378,8 +383,8 @@ func newAuthStatusCmd(f *Factory, runF func(context.Context, *authStatusOptions)
 		Use:   "status",
 		Short: "Show the profile's session: user, organization, role, expiry, where it is stored",
 		Long: `Show the profile's session: user, organization, role, access-token expiry, profile, API
-URL and where the session is stored. Never a token. Reads only local files: nothing is
-sent to the server. Exits 4 when not logged in.`,
+URL and where the session is stored (the OS keyring, or the file). Never a token. Reads only
+local files and the keyring: nothing is sent to the server. Exits 4 when not logged in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {
@@ -436,10 +441,7 @@ func printAuthStatus(w io.Writer, st authStatus, now time.Time) {
 			expiry = fmt.Sprintf("expires %s (%s); renewed automatically", output.RelativeTime(at, now), at.Format(time.RFC3339))
 		}
 	}
-	store := fmt.Sprintf("file %s (mode 0600)", st.SessionFile)
-	if st.RequestedStore != "" {
-		store += fmt.Sprintf("; session-store %q requested but not supported by this build", st.RequestedStore)
-	}
+	store := session.StoreInfo{Store: st.SessionStore, Keyring: st.Keyring, File: st.SessionFile}.String()
 	pairs := [][2]string{
 		{"Profile", st.Profile},
 		{"API URL", st.APIURL},

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -36,6 +37,9 @@ const otherOrgID = "0b8a3c1e-5d2f-4e6a-9b7c-1f2e3d4c5b6a"
 type authEnvOptions struct {
 	TokenTTL  time.Duration
 	SecondOrg bool // users/self also lists otherOrgID, first
+	// Store is the session-store of the commands (APIKEYS_SESSION_STORE unless the test set
+	// it); "": file, the store every test but the keyring's uses.
+	Store string
 }
 
 // authEnv is a real sandbox served on loopback, a private configuration directory, and a
@@ -49,6 +53,7 @@ type authEnv struct {
 	dir    string // configuration directory
 	cfg    string // configuration file
 	second bool
+	store  string // session-store (authEnvOptions.Store)
 
 	hookMu sync.Mutex
 	hook   func(w http.ResponseWriter, r *http.Request) bool // see setHook
@@ -67,10 +72,19 @@ func newAuthEnv(t *testing.T, opts authEnvOptions) *authEnv {
 		t:       t,
 		dir:     filepath.Join(root, "config", "apikeys"),
 		second:  opts.SecondOrg,
+		store:   cmp.Or(opts.Store, config.StoreFile),
 		outputs: map[string]string{},
 		stdouts: map[string]string{},
 	}
 	e.cfg = filepath.Join(e.dir, "config.yaml")
+	// The session store, in the file: in-process commands read the process's environment,
+	// which a parallel test must not change.
+	if err := os.MkdirAll(e.dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(e.cfg, []byte("session-store: "+e.store+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	sbOpts := sandbox.Options{Path: filepath.Join(root, "sandbox.db"), TokenTTL: opts.TokenTTL}
 	sb, err := sandbox.Open(sbOpts)
 	if err != nil {
@@ -216,6 +230,16 @@ func (e *authEnv) factory(streams *iostreams.IOStreams) *Factory {
 	f := newFactory(streams, "test", os.Getenv)
 	f.retrySleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	return f
+}
+
+// getenv is the commands' environment: the process's, with APIKEYS_SESSION_STORE set to the
+// env's store unless the test set it (for the separate processes: Settings read the
+// process's own environment).
+func (e *authEnv) getenv(key string) string {
+	if v := os.Getenv(key); key != "APIKEYS_SESSION_STORE" || v != "" {
+		return v
+	}
+	return e.store
 }
 
 // run executes one command line in process, without a terminal, with stdin as input.
@@ -565,6 +589,8 @@ func (e *authEnv) command(args ...string) *exec.Cmd {
 		"HOME=" + home,
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"XDG_STATE_HOME=" + filepath.Join(home, "state"),
+		"XDG_RUNTIME_DIR=" + filepath.Join(home, "no-runtime-dir"),
+		"APIKEYS_SESSION_STORE=" + e.getenv("APIKEYS_SESSION_STORE"),
 		"NO_COLOR=1",
 	}
 	return cmd
@@ -579,11 +605,18 @@ func TestAuthParallelProcessesNeverReuseARefreshToken(t *testing.T) {
 	}
 	e := newAuthEnv(t, authEnvOptions{TokenTTL: time.Second})
 	e.login(sandbox.AdminEmail)
-	want := e.listCount()
-	const procs, rounds = 10, 3
+	e.parallelRefreshRounds(e.listCount(), 3, nil)
+}
+
+// parallelRefreshRounds starts 10 `apikeys list` processes at once (their environment
+// extended by env), rounds times, each round after the access token has expired, and checks
+// that every one lists want keys and that the server never saw a spent refresh token again.
+func (e *authEnv) parallelRefreshRounds(want, rounds int, env []string) {
+	t := e.t
+	const procs = 10
 	for round := 1; round <= rounds; round++ {
 		// Let the access token expire.
-		time.Sleep(time.Until(e.session("default").ExpiresAt) + 100*time.Millisecond)
+		e.waitExpiry("default")
 		before := e.sb.Stats()
 		start := time.Now()
 		type result struct {
@@ -597,6 +630,7 @@ func TestAuthParallelProcessesNeverReuseARefreshToken(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				cmd := e.command("list", "-o", "json")
+				cmd.Env = append(cmd.Env, env...)
 				var out, errOut bytes.Buffer
 				cmd.Stdout, cmd.Stderr = &out, &errOut
 				err := cmd.Run()
@@ -794,22 +828,6 @@ func TestAuthDebugTraceRedactsCredentials(t *testing.T) {
 	// The final scan (authEnv) checks the traces for the password, every token and the secret.
 }
 
-func TestAuthKeyringSettingFallsBackToTheFile(t *testing.T) {
-	e := newAuthEnv(t, authEnvOptions{})
-	t.Setenv("APIKEYS_SESSION_STORE", "keyring")
-	stderr := e.login(sandbox.AdminEmail)
-	if !strings.Contains(stderr, `session-store "keyring" is not supported`) || !strings.Contains(stderr, e.sessionPath("default")) {
-		t.Errorf("no fallback warning:\n%s", stderr)
-	}
-	st := e.status()
-	if st.SessionStore != config.StoreFile || st.RequestedStore != config.StoreKeyring || st.SessionFile != e.sessionPath("default") {
-		t.Errorf("status: %+v", st)
-	}
-	if code, out, _ := e.run("", "auth", "status"); code != exitOK || !strings.Contains(out, "requested but not supported") {
-		t.Errorf("status text: %s", out)
-	}
-}
-
 // With credentials given for the invocation and no saved session, auth status still exits 4
 // (the profile has no session) but does not advise setting what is already set.
 func TestAuthStatusWithoutSessionNamesTheCredentialsInUse(t *testing.T) {
@@ -842,6 +860,7 @@ func TestReportLoginWarnsInOrder(t *testing.T) {
 	failed := base
 	failed.ProfileErr = errors.New("disk full")
 	failed.RoleErr = errors.New("member/self: 503")
+	failed.Store = session.StoreInfo{Store: config.StoreKeyring, Keyring: "Secret Service", File: base.SessionFile}
 	viewer := base
 	viewer.Member = &jmapcloud.Member{Roles: []string{jmapcloud.RoleViewer}}
 	viewer.RecordRoleErr = errors.New("the session was replaced by another login meanwhile")
@@ -851,15 +870,13 @@ func TestReportLoginWarnsInOrder(t *testing.T) {
 		tty  bool
 		want string
 	}{
-		{"nothing checked", failed, true, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
-Warning: the session is saved, but the profile "default" could not be recorded: disk full
+		{"nothing checked", failed, true, `Warning: the session is saved, but the profile "default" could not be recorded: disk full
 later commands will need --api-url and --org
 Warning: could not check your role in Acme\x1b[31m: member/self: 503
 Logged in to Acme\x1b[31m as vera@acme.example.
-Profile "default" at https://api.example.com; session saved in /cfg/sessions/default.json.
+Profile "default" at https://api.example.com; session saved in the keyring (Secret Service).
 `},
-		{"a viewer, no terminal", viewer, false, `Warning: session-store "keyring" is not supported by this build; the session is saved in /cfg/sessions/default.json (mode 0600).
-Warning: could not record your role in the session: the session was replaced by another login meanwhile
+		{"a viewer, no terminal", viewer, false, `Warning: could not record your role in the session: the session was replaced by another login meanwhile
 Warning: vera@acme.example is not an administrator (ORG_ADMIN) of Acme\x1b[31m (org-1); roles: ORG_VIEWER.
 Only an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).
 `},

@@ -7,15 +7,24 @@ import (
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/testenv"
 )
 
 // TestMain unsets DISPLAY and WAYLAND_DISPLAY: command tests copy to a fakeClipboard, and
 // whatever would slip past it finds no display rather than a clipboard other test packages
 // use at the same time.
+//
+// It also keeps the commands off the session bus of whoever runs the tests
+// (testenv.IsolateDBus): the keyring tests start a Secret Service of their own.
 func TestMain(m *testing.M) {
 	os.Unsetenv("DISPLAY")
 	os.Unsetenv("WAYLAND_DISPLAY")
-	os.Exit(m.Run())
+	if os.Getenv(authHelperEnv) != "1" {
+		testenv.IsolateDBus() // a helper process is given its bus by its test
+	}
+	code := m.Run()
+	testenv.StopSharedSecretService()
+	os.Exit(code)
 }
 
 // fakeClipboard records what commands copy and schedule for clearing; its System clipboard

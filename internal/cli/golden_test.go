@@ -46,6 +46,8 @@ type goldenEnv struct {
 func newGoldenEnv(t *testing.T) *goldenEnv {
 	t.Helper()
 	hermeticEnv(t)
+	// The file store: the same output on machines with and without a keyring.
+	t.Setenv("APIKEYS_SESSION_STORE", "file")
 	root := t.TempDir()
 	// The directories in the output, not the platform's spelling of them (macOS's /private).
 	if r, err := filepath.EvalSymlinks(root); err == nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -310,6 +311,9 @@ func TestHostileServerTextIsShownEscaped(t *testing.T) {
 	t.Run("auth login success line", func(t *testing.T) {
 		hs := newHostileServer(t)
 		cfg := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(cfg, []byte("session-store: file\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 		code, stdout, stderr := hs.run(true, "pw\n", "--config", cfg, "auth", "login", "--api-url", hs.url, "--username", "ada@acme.example", "--password-stdin")
 		if code != exitOK {
 			t.Fatalf("exit %d\n%s", code, stderr)

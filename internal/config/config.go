@@ -41,8 +41,8 @@ type Settings struct {
 	// OrgFromProfile is true when Org comes from the profile file rather than --org or
 	// APIKEYS_ORG: `auth login` then takes it as a default, not as a demand.
 	OrgFromProfile bool
-	// SessionStore is where the profile's session lives: StoreFile (default) or
-	// StoreKeyring (see session.go).
+	// SessionStore is where the profile's session keeps its tokens: StoreAuto (default),
+	// StoreKeyring or StoreFile (see session.go).
 	SessionStore string
 
 	// Credentials for one invocation, never saved.
@@ -205,12 +205,12 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 	}
 	store, fromFile := pick("session-store")
 	switch strings.ToLower(store) {
-	case "", StoreFile:
-		s.SessionStore = StoreFile
-	case StoreKeyring:
-		s.SessionStore = StoreKeyring
+	case "", StoreAuto:
+		s.SessionStore = StoreAuto
+	case StoreFile, StoreKeyring:
+		s.SessionStore = strings.ToLower(store)
 	default:
-		return nil, settingError(s.ConfigFile, fromFile, "invalid session-store %q: use %q or %q", store, StoreFile, StoreKeyring)
+		return nil, settingError(s.ConfigFile, fromFile, "invalid session-store %q: use %q, %q or %q", store, StoreAuto, StoreKeyring, StoreFile)
 	}
 	return s, nil
 }

@@ -90,8 +90,13 @@ func TestLoadPrecedence(t *testing.T) {
 				t.Errorf("got profile=%q api-url=%q org=%q fromProfile=%v timeout=%v\nwant profile=%q api-url=%q org=%q fromProfile=%v timeout=%v",
 					s.Profile, s.APIURL, s.Org, s.OrgFromProfile, s.Timeout, tt.profile, tt.apiURL, tt.org, tt.fromFil, tt.timeout)
 			}
-			if s.SessionStore != StoreFile {
-				t.Errorf("session store = %q, want %q", s.SessionStore, StoreFile)
+			// The sandbox profile sets the file store; the others have the default.
+			wantStore := StoreAuto
+			if s.Profile == "sandbox" {
+				wantStore = StoreFile
+			}
+			if s.SessionStore != wantStore {
+				t.Errorf("session store = %q, want %q", s.SessionStore, wantStore)
 			}
 			if s.ConfigFile != path {
 				t.Errorf("config file = %q, want %q", s.ConfigFile, path)
@@ -201,6 +206,15 @@ func TestLoadSessionStore(t *testing.T) {
 	}
 	if s.SessionStore != StoreFile {
 		t.Errorf("profile session-store: got %q", s.SessionStore)
+	}
+	// The default is auto; values fold case.
+	writeFile(t, path, "timeout: 5s\n")
+	if s, err = load(t, path); err != nil || s.SessionStore != StoreAuto {
+		t.Errorf("default session-store: got %q, %v", s.SessionStore, err)
+	}
+	t.Setenv("APIKEYS_SESSION_STORE", "Keyring")
+	if s, err = load(t, path); err != nil || s.SessionStore != StoreKeyring {
+		t.Errorf("APIKEYS_SESSION_STORE=Keyring: got %q, %v", s.SessionStore, err)
 	}
 }
 

@@ -38,7 +38,7 @@ func FuzzResolveConfigFile(f *testing.F) {
 			}
 			return
 		}
-		if s.APIURL == "" || s.Timeout < 0 || (s.SessionStore != StoreFile && s.SessionStore != StoreKeyring) {
+		if s.APIURL == "" || s.Timeout < 0 || (s.SessionStore != StoreFile && s.SessionStore != StoreKeyring && s.SessionStore != StoreAuto) {
 			t.Fatalf("inconsistent settings: %+v", s)
 		}
 	})

@@ -31,10 +31,12 @@ type LoginRequest struct {
 type LoginResult struct {
 	// Session is the saved session (it holds tokens: never printed).
 	Session config.Session
-	// SessionFile is where it is saved.
+	// SessionFile is the session's file (without its tokens when SessionStore is a keyring).
 	SessionFile string
-	User        jmapcloud.User
-	Org         jmapcloud.Organization
+	// Store is where the tokens were saved.
+	Store StoreInfo
+	User  jmapcloud.User
+	Org   jmapcloud.Organization
 	// ProfileErr is set when the profile's api-url and org could not be recorded.
 	ProfileErr error
 	// Member is the user's membership in Org; nil when RoleErr says why it is unknown.
@@ -54,6 +56,11 @@ func (m *Manager) Login(ctx context.Context, s *config.Settings, req LoginReques
 	}
 	client, err := m.NewClient(s, s.APIURL)
 	if err != nil {
+		return nil, err
+	}
+	store := m.store(s)
+	// Before asking for a password: under session-store keyring, one must answer.
+	if err := store.CheckKeyring(); err != nil {
 		return nil, err
 	}
 	username, password, err := req.Credentials()
@@ -98,12 +105,12 @@ func (m *Manager) Login(ctx context.Context, s *config.Settings, req LoginReques
 		User: user,
 		Org:  org,
 	}
-	store := m.store(s)
 	res.SessionFile = store.Path
 	previous, err := replace(ctx, store, &res.Session)
 	if err != nil {
 		return nil, err
 	}
+	res.Store = savedStore(s, store)
 	res.ProfileErr = config.SaveProfile(ctx, s.ConfigFile, s.Profile, map[string]string{"api-url": res.Session.APIURL, "org": org.ID})
 	// The session this login replaces is of no further use: revoke it, best effort.
 	if previous != nil && sameAPIURL(previous.APIURL, res.Session.APIURL) && previous.RefreshToken != res.Session.RefreshToken {
@@ -120,6 +127,15 @@ func (m *Manager) Login(ctx context.Context, s *config.Settings, req LoginReques
 	res.RecordRoleErr = tokens.update(ctx, func(d *config.Session) { d.Roles = member.Roles })
 	res.Session = tokens.sess
 	return res, nil
+}
+
+// savedStore is where store's last load or save kept the tokens.
+func savedStore(s *config.Settings, store *config.SessionFile) StoreInfo {
+	info := StoreInfo{Setting: s.SessionStore, Store: config.StoreFile, File: store.Path}
+	if store.TokensInKeyring() {
+		info.Store, info.Keyring = config.StoreKeyring, store.KeyringName()
+	}
+	return info
 }
 
 // replace saves sess as the profile's session under the lock and returns the session it
@@ -217,9 +233,13 @@ func (m *Manager) Logout(ctx context.Context, s *config.Settings) (*LogoutResult
 	res := &LogoutResult{}
 	err := underLock(ctx, store, func(sess *config.Session, err error) error {
 		var se *config.SessionError
+		var ku *config.KeyringUnavailableError
 		switch {
 		case errors.Is(err, config.ErrNoSession):
 			return nil
+		case errors.As(err, &ku):
+			// Its refresh token is there: removing the file would leave it valid on the server.
+			return fmt.Errorf("%w\nthe session of profile %q keeps its tokens there, which logout needs to revoke it: run `apikeys auth logout` where the keyring answers (the session is kept)", err, s.Profile)
 		case errors.As(err, &se):
 			if err := store.Remove(); err != nil {
 				return err
@@ -282,10 +302,15 @@ type Status struct {
 	AccessTokenExpired   bool                        `json:"accessTokenExpired"`
 	LoggedInAt           *time.Time                  `json:"loggedInAt,omitempty"`
 	RefreshedAt          *time.Time                  `json:"refreshedAt,omitempty"`
-	SessionStore         string                      `json:"sessionStore"`
-	SessionFile          string                      `json:"sessionFile"`
-	RequestedStore       string                      `json:"requestedSessionStore,omitempty"`
-	ConfigFile           string                      `json:"configFile"`
+	// SessionStore is where the tokens are (keyring or file); not logged in, the setting.
+	SessionStore string `json:"sessionStore"`
+	// Keyring names the OS keyring that holds them, with SessionStore keyring.
+	Keyring string `json:"keyring,omitempty"`
+	// SessionFile is the session's file: with the tokens in a keyring, it holds the rest.
+	SessionFile string `json:"sessionFile"`
+	// SessionStoreSetting is session-store: auto, keyring or file.
+	SessionStoreSetting string `json:"sessionStoreSetting,omitempty"`
+	ConfigFile          string `json:"configFile"`
 	// OverriddenBy names credentials from the environment or flags that commands use
 	// instead of the saved session.
 	OverriddenBy string `json:"overriddenBy,omitempty"`
@@ -298,27 +323,28 @@ func machineDate(t time.Time) *time.Time {
 	return &d
 }
 
-// Status reads the profile's session from the local files only. The status is complete
+// Status reads the profile's session from the local files (and the OS keyring when its
+// tokens are there) only. The status is complete
 // even when the error says the profile is not logged in (LoggedIn false) or the session
 // cannot be used.
 func (m *Manager) Status(s *config.Settings) (Status, error) {
 	store := m.store(s)
 	st := Status{
-		Profile:      s.Profile,
-		APIURL:       s.APIURL,
-		SessionStore: config.StoreFile,
-		SessionFile:  store.Path,
-		ConfigFile:   s.ConfigFile,
-		OverriddenBy: CredentialsOverride(s),
-	}
-	if s.SessionStore != config.StoreFile {
-		st.RequestedStore = s.SessionStore
+		Profile:             s.Profile,
+		APIURL:              s.APIURL,
+		SessionStore:        s.SessionStore,
+		SessionFile:         store.Path,
+		SessionStoreSetting: s.SessionStore,
+		ConfigFile:          s.ConfigFile,
+		OverriddenBy:        CredentialsOverride(s),
 	}
 	sess, err := load(s, store)
 	if err != nil {
 		return st, err
 	}
 	st.LoggedIn = true
+	saved := savedStore(s, store)
+	st.SessionStore, st.Keyring = saved.Store, saved.Keyring
 	st.APIURL = sess.APIURL
 	st.User = &sess.User
 	st.Organization = &sess.Organization

@@ -52,7 +52,7 @@ func TestLoginSavesTheSessionAndStatusReadsIt(t *testing.T) {
 	}
 	s := e.settings()
 	s.Token, s.SessionStore = "tok", config.StoreKeyring
-	if st, _ := e.manager().Status(s); st.OverriddenBy != "APIKEYS_TOKEN" || st.RequestedStore != config.StoreKeyring {
+	if st, _ := e.manager().Status(s); st.OverriddenBy != "APIKEYS_TOKEN" || st.SessionStoreSetting != config.StoreKeyring || st.SessionStore != config.StoreFile {
 		t.Errorf("status with a token and the keyring asked for: %+v", st)
 	}
 }

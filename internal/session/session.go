@@ -79,6 +79,8 @@ type Manager struct {
 	// Completing is set while answering a shell completion: a request is tried once, and a
 	// saved session is used but never refreshed (see storedTokens.noRenew).
 	Completing bool
+	// Keyring is the OS keyring sessions keep their tokens in; nil: config.SystemKeyring.
+	Keyring config.Keyring
 	// OnClose registers clean-up to run when the command ends (the in-process sandbox); nil:
 	// the sandbox is left to the process's end.
 	OnClose func(func())

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -16,13 +17,63 @@ import (
 // session lock (a refresh is one request, bounded by the HTTP timeout).
 const LockWait = time.Minute
 
-// store is the session store of s's profile. The keyring store is not implemented: a
-// `session-store: keyring` setting falls back to this file (see docs/configuration.md).
-// What the store corrects on its own (a session file readable by others) goes to Warn.
+// store is the session store of s's profile: the file beside the configuration file, and
+// the OS keyring for the tokens as s.SessionStore says. What the store does on its own (a
+// session file readable by others narrowed, a session saved to the file because no keyring
+// answered) goes to Warn.
 func (m *Manager) store(s *config.Settings) *config.SessionFile {
 	store := config.NewSessionFile(s.ConfigFile, s.Profile)
+	store.Store = s.SessionStore
+	store.Keyring = m.Keyring
 	store.Warn = m.warn
 	return store
+}
+
+// StoreInfo is where a profile's session keeps its tokens, or would keep them if saved now.
+type StoreInfo struct {
+	// Setting is session-store: auto, keyring or file.
+	Setting string
+	// Store is config.StoreKeyring or config.StoreFile.
+	Store string
+	// Keyring names the OS keyring ("Secret Service"), with Store keyring.
+	Keyring string
+	// File is the session file (with Store keyring, it holds the session but its tokens).
+	File string
+	// Unavailable says why the keyring is not used (auto) or cannot be (keyring).
+	Unavailable error
+}
+
+// String names the store as `auth status` and `doctor` show it: "keyring (Secret Service)"
+// or "file …/sessions/default.json (mode 0600)".
+func (i StoreInfo) String() string {
+	if i.Store != config.StoreKeyring {
+		return fmt.Sprintf("file %s (mode 0600)", i.File)
+	}
+	if i.Unavailable != nil {
+		return fmt.Sprintf("keyring (%s), not available: %v", i.Keyring, i.Unavailable)
+	}
+	return fmt.Sprintf("keyring (%s)", i.Keyring)
+}
+
+// DescribeStore says where a save of s's profile's session would put its tokens now. Under
+// auto and keyring it asks the keyring (one lookup, at most config.KeyringTimeout).
+func (m *Manager) DescribeStore(s *config.Settings) StoreInfo {
+	store := m.store(s)
+	info := StoreInfo{Setting: s.SessionStore, Store: config.StoreFile, File: store.Path}
+	if s.SessionStore != config.StoreAuto && s.SessionStore != config.StoreKeyring {
+		return info
+	}
+	info.Keyring = store.KeyringName()
+	info.Unavailable = store.Probe()
+	if info.Unavailable == nil || s.SessionStore == config.StoreKeyring {
+		info.Store = config.StoreKeyring
+	}
+	return info
+}
+
+// StoreDescription names where s's profile's session would be saved now (see DescribeStore).
+func StoreDescription(s *config.Settings) string {
+	return (&Manager{}).DescribeStore(s).String()
 }
 
 // underLock runs fn with the profile's lock held, on the session as the file holds it
@@ -82,9 +133,12 @@ func CredentialsOverride(s *config.Settings) string {
 func load(s *config.Settings, store *config.SessionFile) (*config.Session, error) {
 	sess, err := store.Load()
 	var se *config.SessionError
+	var ku *config.KeyringUnavailableError
 	switch {
 	case errors.Is(err, config.ErrNoSession):
 		return nil, notLoggedInError(s)
+	case errors.As(err, &ku):
+		return nil, fmt.Errorf("%w\nthe session of profile %q keeps its tokens there: run apikeys where the keyring answers (a desktop session), or `%s` to replace the session", err, s.Profile, LoginCommand(s))
 	case errors.As(err, &se):
 		return nil, errkind.Authf("%w\nrun `%s` to log in again (it replaces the file)", err, LoginCommand(s))
 	case err != nil:

@@ -197,6 +197,10 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 		if t.noRenew {
 			return errors.New("the session needs a refresh, which completion does not do: run any apikeys command")
 		}
+		// A refresh token is spent only when its successor can be saved.
+		if err := t.store.CheckKeyring(); err != nil {
+			return err
+		}
 		return t.spend(ctx, disk)
 	})
 }
