@@ -117,7 +117,9 @@ type Exchange struct {
 	At      time.Time     // the local clock when the answer arrived
 	Latency time.Duration // from sending to the whole answer read
 	TLS     string        // "TLS 1.3"; "" over plain http
-	Body    []byte
+	// PageSize is the page size asked for (the key list), 0 for other calls.
+	PageSize int
+	Body     []byte
 }
 
 // Exchange sends call once, as the CLI sends it (the same headers, token and URL policy), and
@@ -140,6 +142,9 @@ func (c *Client) Exchange(ctx context.Context, call Call) (Exchange, error) {
 		if c.tokens.Refresh(ctx, sent) == nil {
 			ex, _, err = c.exchangeOnce(ctx, call, query, payload)
 		}
+	}
+	if call.paged {
+		ex.PageSize = c.pageSize
 	}
 	if err == nil && call.Answer == AnswerCreatedKey {
 		if k, kerr := ReadKey(ex.Body); kerr == nil {
@@ -208,6 +213,7 @@ type Shape struct {
 // ObjectShape is what the objects of one kind held, over every one of them met.
 type ObjectShape struct {
 	Object string       `json:"object"` // "API key", "page", "member", "user", "organization", "resource"
+	Struct string       `json:"struct"` // the wire.go struct that reads it ("wireKey")
 	Count  int          `json:"count"`
 	Fields []FieldShape `json:"fields"`
 	// Unexpected are the members no wire struct names, sorted.
@@ -232,6 +238,7 @@ type FieldShape struct {
 	Date      bool     `json:"date,omitempty"`
 	DateForms []string `json:"dateForms,omitempty"`
 	Unparsed  int      `json:"unparsed,omitempty"`
+	NonUTC    int      `json:"nonUTC,omitempty"` // dates read with an offset other than UTC
 	// Unreadable counts values of a kind the field cannot hold (a number for a title).
 	Unreadable int `json:"unreadable,omitempty"`
 }
@@ -320,6 +327,7 @@ func clientReads(kind AnswerKind, body []byte) string {
 // objectSpec is one wire struct as Diagnose reads it: its groups of member names, by field.
 type objectSpec struct {
 	object     string
+	wire       string // the struct's name
 	fields     []fieldSpec
 	known      map[string]bool // every member name the struct reads, folded when caseIgnore
 	caseIgnore bool
@@ -351,7 +359,7 @@ var wireSpecs = sync.OnceValue(func() map[AnswerKind]*objectSpec {
 
 // wireSpec reads t's json and doctor tags.
 func wireSpec(object string, t reflect.Type, nested map[string]*objectSpec) *objectSpec {
-	s := &objectSpec{object: object, known: map[string]bool{}, nested: nested}
+	s := &objectSpec{object: object, wire: t.Name(), known: map[string]bool{}, nested: nested}
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		name, opts, _ := strings.Cut(sf.Tag.Get("json"), ",")
@@ -418,7 +426,7 @@ func newShapeDiagnosis() *shapeDiagnosis {
 func (d *shapeDiagnosis) tally(spec *objectSpec) *objectTally {
 	t, ok := d.byKind[spec.object]
 	if !ok {
-		t = &objectTally{shape: ObjectShape{Object: spec.object}, unexpected: map[string]bool{}}
+		t = &objectTally{shape: ObjectShape{Object: spec.object, Struct: spec.wire}, unexpected: map[string]bool{}}
 		for _, f := range spec.fields {
 			t.shape.Fields = append(t.shape.Fields, FieldShape{Field: f.field, Assumed: f.names[0], Required: f.required, CreateOnly: f.create, Date: f.date})
 		}
@@ -493,6 +501,10 @@ func (d *shapeDiagnosis) object(spec *objectSpec, v jsontext.Value) (found map[s
 			addOnce(&fs.DateForms, dateForm(s))
 			if _, err := ParseTime(s); err != nil {
 				fs.Unparsed++
+			} else if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+				if _, offset := t.Zone(); offset != 0 {
+					fs.NonUTC++
+				}
 			}
 		case !f.fits(kind):
 			fs.Unreadable++
