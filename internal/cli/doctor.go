@@ -173,7 +173,7 @@ func credentialSource(s *config.Settings) string {
 	if by := session.CredentialsOverride(s); by != "" {
 		return by
 	}
-	return "the saved session of profile " + s.Profile
+	return "the profile's saved session"
 }
 
 // doctorKeyLifetime is how long the --write key would live if its delete failed.

@@ -168,3 +168,26 @@ func TestDoctorWriteAsksFirst(t *testing.T) {
 		t.Errorf("asked %q", q)
 	}
 }
+
+// Not logged in, the doctor still prints its checklist: the credentials ✗ says how to log
+// in, nothing is sent, and the exit status is 1 (something apikeys needs is missing).
+func TestDoctorNotLoggedIn(t *testing.T) {
+	hermeticEnv(t)
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", os.Getenv), []string{"doctor"})
+	want := "Configuration\n" +
+		"  ✓ profile: default\n" +
+		"  ✓ API URL: https://api.jmapcloud.io\n" +
+		"  ✗ credentials: the profile's saved session: no session could be opened\n" +
+		"      error: not logged in to https://api.jmapcloud.io (profile \"default\")\n" +
+		"             run `apikeys auth login`, set APIKEYS_TOKEN with --org, or try the local sandbox with --sandbox\n" +
+		"      fix: log in with `apikeys auth login` (or set APIKEYS_TOKEN with --org), then run the doctor again\n" +
+		"  ✓ session store: file " + filepath.Join(dir, "config", "apikeys", "sessions", "default.json") + " (mode 0600)\n" +
+		"\nNot everything apikeys needs matched (1 ✗): each says what to correct.\n"
+	if code != exitError || out.String() != want || errOut.String() != "" {
+		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}

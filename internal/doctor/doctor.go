@@ -23,8 +23,8 @@ type Config struct {
 	Profile string
 	APIURL  string // as the user gave it; shown as "in-process sandbox" with Sandbox
 	Sandbox bool
-	// Credentials names where the credentials come from: "--sandbox", "APIKEYS_TOKEN", …,
-	// "saved session".
+	// Credentials names where the credentials come from, with no value: "--sandbox",
+	// "APIKEYS_TOKEN", …, "the profile's saved session".
 	Credentials string
 	// Store says where the session is kept, or why none is used.
 	Store string
@@ -98,13 +98,13 @@ func (d *doctor) configuration(s *section) {
 		s.add(Check{Name: "API URL", Status: OK, Value: c.APIURL})
 	}
 	if d.in.API == nil {
-		s.add(Check{Name: "credentials", Status: Fail, Value: c.Credentials, Summary: "no session could be opened",
+		s.add(Check{Name: "credentials", Status: Fail, Summary: c.Credentials + ": no session could be opened",
 			Error: errorText(d.in.OpenErr), Fix: "log in with `apikeys auth login` (or set APIKEYS_TOKEN with --org), then run the doctor again"})
 		s.add(Check{Name: "session store", Status: OK, Value: c.Store})
 		return
 	}
 	s.add(Check{Name: "organization", Status: OK, Value: d.in.Org, Summary: "the session's"})
-	s.add(Check{Name: "credentials", Status: OK, Value: c.Credentials})
+	s.add(Check{Name: "credentials", Status: OK, Summary: c.Credentials})
 	s.add(Check{Name: "session store", Status: OK, Value: c.Store})
 }
 

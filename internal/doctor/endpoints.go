@@ -315,9 +315,14 @@ func (d *doctor) write(ctx context.Context, s *section, ends *section, needKey b
 	deleted := endpointCheck(d.send(ctx, call, err), http.StatusNoContent)
 	deleted.Name = "delete " + deleted.Name
 	if deleted.Status == Fail {
-		deleted.Value = k.ID
+		// Said loudly, with the ID on this run's lines only (Error is never in a report).
 		deleted.Summary = "THE DOCTOR'S KEY WAS NOT DELETED: " + deleted.Summary
-		deleted.addFix("delete it by hand: apikeys delete " + k.ID + " --no-transfer --yes")
+		byHand := "the key " + k.ID + " still exists: delete it by hand with `apikeys delete " + k.ID + " --no-transfer --yes`"
+		if deleted.Error != "" {
+			byHand = deleted.Error + "\n" + byHand
+		}
+		deleted.Error = byHand
+		deleted.addFix("delete the doctor's key by hand: its ID is on the checklist")
 	}
 	s.add(deleted)
 }

@@ -209,7 +209,7 @@ type wireMember struct {
 	Name    string         `json:"name,case:ignore" doctor:"name"`
 	Email   string         `json:"email,case:ignore" doctor:"email,required"`
 	Roles   []string       `json:"roles,case:ignore" doctor:"roles,required"`
-	Groups  []string       `json:"groups,case:ignore" doctor:"groups"`
+	Groups  []string       `json:"groups,case:ignore"`
 	Unknown jsontext.Value `json:",embed"`
 }
 
