@@ -11,6 +11,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 	"github.com/k2geospatial/apikeys/internal/testenv/variantapi"
 )
 
@@ -189,5 +190,28 @@ func TestDoctorNotLoggedIn(t *testing.T) {
 		"\nNot everything apikeys needs matched (1 ✗): each says what to correct.\n"
 	if code != exitError || out.String() != want || errOut.String() != "" {
 		t.Errorf("exit %d, stderr %q, stdout:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+}
+
+// On a terminal, --write asks with the real prompt; yes creates the key, checks it and
+// deletes it: against the sandbox every check is ✓ and no doctor's key is left.
+func TestDoctorWriteConfirmedOnATerminal(t *testing.T) {
+	ts := newTestSandbox(t)
+	before := ts.state()
+	c := ptytest.New(t)
+	wait := ptyRun(t, ts, c, "doctor", "--write")
+	c.ExpectString(`Create the Viewer key "apikeys-doctor-`)
+	c.Send("y" + ptytest.KeyEnter)
+	c.ExpectString("Everything apikeys needs matched.")
+	if code := wait(); code != exitOK {
+		t.Fatalf("exit %d\n%s", code, c.Screen())
+	}
+	for _, want := range []string{"✓ secret: came back in the member apiKey", "✓ delete DELETE /api/ss/rest/v1/organizations/{org}/api-keys/{id}: HTTP 204"} {
+		if !strings.Contains(c.Output(), want) {
+			t.Errorf("no %q in:\n%s", want, c.Output())
+		}
+	}
+	if after := ts.state(); after != before {
+		t.Errorf("the sandbox changed:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
 }
