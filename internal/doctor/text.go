@@ -8,13 +8,21 @@ import (
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
-// sectionTitles are the headings of the checklist.
-var sectionTitles = map[string]string{
-	"configuration": "Configuration",
-	"connection":    "Connection",
-	"session":       "Session",
-	"endpoints":     "Endpoints",
-	"write":         "Write (--write)",
+// sectionTitle is the heading of a section of the checklist.
+func sectionTitle(name string) string {
+	switch name {
+	case "configuration":
+		return "Configuration"
+	case "connection":
+		return "Connection"
+	case "session":
+		return "Session"
+	case "endpoints":
+		return "Endpoints"
+	case "write":
+		return "Write (--write)"
+	}
+	return name
 }
 
 // WriteText prints r as the checklist: a heading per section, one line per check (its mark,
@@ -27,11 +35,7 @@ func WriteText(w io.Writer, r Report) error {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		title := sectionTitles[s.Name]
-		if title == "" {
-			title = s.Name
-		}
-		b.WriteString(title + "\n")
+		b.WriteString(sectionTitle(s.Name) + "\n")
 		for _, c := range s.Checks {
 			writeCheck(&b, c)
 		}

@@ -340,22 +340,30 @@ type fieldSpec struct {
 	required, date, create bool
 }
 
-// wireSpecs are the specs of the wire structs, built on the doctor's first use: never at
-// start-up.
-var wireSpecs = sync.OnceValue(func() map[AnswerKind]*objectSpec {
-	key := wireSpec("API key", reflect.TypeFor[wireKey](), nil)
-	org := wireSpec("organization", reflect.TypeFor[wireOrganization](), nil)
-	member := wireSpec("member", reflect.TypeFor[wireMember](), nil)
-	return map[AnswerKind]*objectSpec{
-		AnswerUser:       wireSpec("user", reflect.TypeFor[wireUser](), map[string]*objectSpec{"organizations": org}),
-		AnswerMember:     member,
-		AnswerMembers:    member,
-		AnswerKeyPage:    wireSpec("page", reflect.TypeFor[wireKeyPage](), map[string]*objectSpec{"list": key}),
-		AnswerKey:        key,
-		AnswerCreatedKey: key,
-		AnswerResources:  wireSpec("resource", reflect.TypeFor[wireResource](), nil),
-	}
-})
+// specs are the specs of the wire structs, built on the doctor's first use (wireSpecs):
+// never at start-up. The zero values need no package initialisation.
+var (
+	specsOnce sync.Once
+	specs     map[AnswerKind]*objectSpec
+)
+
+func wireSpecs() map[AnswerKind]*objectSpec {
+	specsOnce.Do(func() {
+		key := wireSpec("API key", reflect.TypeFor[wireKey](), nil)
+		org := wireSpec("organization", reflect.TypeFor[wireOrganization](), nil)
+		member := wireSpec("member", reflect.TypeFor[wireMember](), nil)
+		specs = map[AnswerKind]*objectSpec{
+			AnswerUser:       wireSpec("user", reflect.TypeFor[wireUser](), map[string]*objectSpec{"organizations": org}),
+			AnswerMember:     member,
+			AnswerMembers:    member,
+			AnswerKeyPage:    wireSpec("page", reflect.TypeFor[wireKeyPage](), map[string]*objectSpec{"list": key}),
+			AnswerKey:        key,
+			AnswerCreatedKey: key,
+			AnswerResources:  wireSpec("resource", reflect.TypeFor[wireResource](), nil),
+		}
+	})
+	return specs
+}
 
 // wireSpec reads t's json and doctor tags.
 func wireSpec(object string, t reflect.Type, nested map[string]*objectSpec) *objectSpec {
