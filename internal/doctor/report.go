@@ -9,8 +9,6 @@
 package doctor
 
 import (
-	"strings"
-
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 )
 
@@ -127,15 +125,4 @@ type section struct {
 func (s *section) add(c Check) *Check {
 	s.Checks = append(s.Checks, c)
 	return &s.Checks[len(s.Checks)-1]
-}
-
-// joinNames is names as "a, b and c".
-func joinNames(names []string) string {
-	switch len(names) {
-	case 0:
-		return ""
-	case 1:
-		return names[0]
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }

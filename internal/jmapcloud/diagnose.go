@@ -133,7 +133,7 @@ func (c *Client) Exchange(ctx context.Context, call Call) (Exchange, error) {
 			return Exchange{}, err
 		}
 	}
-	query := call.query
+	var query url.Values
 	if call.paged {
 		query = queryPage(0, c.pageSize)
 	}
