@@ -721,6 +721,7 @@ func TestCompletionsAreRegisteredWhereCommandsAreBuilt(t *testing.T) {
 		"apikeys --config":             {"yaml", "yml"},
 		"apikeys --sandbox-data":       nil,
 		"apikeys create --secret-file": nil,
+		"apikeys doctor --report":      {"json"},
 		"apikeys sandbox --data":       nil,
 	}
 	if len(files) != len(want) {

@@ -229,7 +229,7 @@ func TestEveryCommandHasAFlagMatrix(t *testing.T) {
 	tested := map[string]bool{}
 	for _, p := range []string{
 		listUnderTest.path(f), createUnderTest.path(f), showUnderTest.path(f), deleteUnderTest.path(f),
-		membersUnderTest.path(f),
+		membersUnderTest.path(f), doctorUnderTest.path(f),
 		authLoginUnderTest.path(f), authLogoutUnderTest.path(f), authStatusUnderTest.path(f),
 		sandboxServeUnderTest.path(f), sandboxResetUnderTest.path(f), sandboxInfoUnderTest.path(f), sandboxResourcesUnderTest.path(f),
 		versionUnderTest.path(f), clearClipboardUnderTest.path(f),

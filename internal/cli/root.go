@@ -306,6 +306,7 @@ Try it without an account against the built-in sandbox:
 		newShowCmd(f, nil),
 		newDeleteCmd(f, nil),
 		newMembersCmd(f, nil),
+		newDoctorCmd(f, nil),
 		newSandboxCmd(f),
 		newAuthCmd(f),
 		newVersionCmd(f, nil),

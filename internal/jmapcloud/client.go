@@ -6,6 +6,7 @@ package jmapcloud
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -393,6 +394,7 @@ type response struct {
 	status int
 	header http.Header
 	body   []byte
+	tls    *tls.ConnectionState // nil over plain http; read by the doctor only (Exchange)
 }
 
 // maxBody bounds any one answer, enforced while reading. A page of 1,000 keys is about
@@ -456,7 +458,7 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if err != nil {
 		return response{token: tok}, &NetworkError{Method: method, Path: path, Err: err, Status: res.StatusCode}
 	}
-	return response{token: tok, status: res.StatusCode, header: res.Header, body: data}, nil
+	return response{token: tok, status: res.StatusCode, header: res.Header, body: data, tls: res.TLS}, nil
 }
 
 // errTooLarge is readBody's answer to a body over maxBody.

@@ -8,6 +8,12 @@ package jmapcloud
 // exported types by one function per object. Members a struct does not name are kept (names
 // only are ever reported, see unexpectedMembers) so that a server that differs from API.md
 // says how.
+//
+// The doctor tag groups a struct's members by the field they feed, in the order the
+// conversion tries them, and says which fields the CLI needs: `apikeys doctor` reads it
+// (diagnose.go) to tell which variant an answer used, without a second list of names and
+// without touching the decoding of the list (`doctor:"FIELD[,required][,date][,create]"`;
+// create: expected in the answer to create only).
 
 import (
 	"bytes"
@@ -31,25 +37,25 @@ func unmarshal(data []byte, out any) error { return json.Unmarshal(data, out, de
 // wireKey is an API key. Within each field the first name present and not null wins, in the
 // order of the struct; a value of the wrong type or an unreadable date is kept as a problem.
 type wireKey struct {
-	ID             wireText       `json:"id"`
-	UUID           wireText       `json:"uuid"`
-	Title          wireText       `json:"title"`
-	Name           wireText       `json:"name"`
-	Role           wireText       `json:"role"`
-	Roles          wireRoles      `json:"roles"` // the highest one, when role is empty
-	Email          wireText       `json:"email"`
-	CreatedBy      wireText       `json:"createdBy"`
-	Creator        wireText       `json:"creator"`
-	CreationDate   wireDate       `json:"creationDate"`
-	CreatedAt      wireDate       `json:"createdAt"`
-	Created        wireDate       `json:"created"`
-	ExpirationDate wireDate       `json:"expirationDate"`
-	Expiration     wireDate       `json:"expiration"`
-	ExpiresAt      wireDate       `json:"expiresAt"`
-	APIKey         wireText       `json:"apiKey"` // the secret, in the answer to create only
-	Key            wireText       `json:"key"`
-	Secret         wireText       `json:"secret"`
-	Value          wireText       `json:"value"`
+	ID             wireText       `json:"id" doctor:"id,required"`
+	UUID           wireText       `json:"uuid" doctor:"id"`
+	Title          wireText       `json:"title" doctor:"title,required"`
+	Name           wireText       `json:"name" doctor:"title"`
+	Role           wireText       `json:"role" doctor:"role,required"`
+	Roles          wireRoles      `json:"roles" doctor:"role"` // the highest one, when role is empty
+	Email          wireText       `json:"email" doctor:"email"`
+	CreatedBy      wireText       `json:"createdBy" doctor:"createdBy"`
+	Creator        wireText       `json:"creator" doctor:"createdBy"`
+	CreationDate   wireDate       `json:"creationDate" doctor:"creationDate,date"`
+	CreatedAt      wireDate       `json:"createdAt" doctor:"creationDate,date"`
+	Created        wireDate       `json:"created" doctor:"creationDate,date"`
+	ExpirationDate wireDate       `json:"expirationDate" doctor:"expirationDate,required,date"`
+	Expiration     wireDate       `json:"expiration" doctor:"expirationDate,required,date"`
+	ExpiresAt      wireDate       `json:"expiresAt" doctor:"expirationDate,required,date"`
+	APIKey         wireText       `json:"apiKey" doctor:"secret,create"` // the secret, in the answer to create only
+	Key            wireText       `json:"key" doctor:"secret,create"`
+	Secret         wireText       `json:"secret" doctor:"secret,create"`
+	Value          wireText       `json:"value" doctor:"secret,create"`
 	Unknown        jsontext.Value `json:",embed"`
 }
 
@@ -83,10 +89,10 @@ func (w *wireKey) apiKey() APIKey {
 // wins over the other name, null does not), the total "totalElements" or else "total". The
 // names are matched whatever their case, as encoding/json v1 did.
 type wireKeyPage struct {
-	Content       *wireKeys      `json:"content,case:ignore"`
-	Items         *wireKeys      `json:"items,case:ignore"`
-	TotalElements float64        `json:"totalElements,case:ignore"`
-	Total         float64        `json:"total,case:ignore"`
+	Content       *wireKeys      `json:"content,case:ignore" doctor:"list,required"`
+	Items         *wireKeys      `json:"items,case:ignore" doctor:"list,required"`
+	TotalElements float64        `json:"totalElements,case:ignore" doctor:"total"`
+	Total         float64        `json:"total,case:ignore" doctor:"total"`
 	Unknown       jsontext.Value `json:",embed"`
 }
 
@@ -199,10 +205,10 @@ func decodeKeyArray(body []byte, seen *unexpectedMembers) (pageOf[APIKey], error
 
 // wireMember is a member of an organization.
 type wireMember struct {
-	ID      string         `json:"id,case:ignore"`
-	Name    string         `json:"name,case:ignore"`
-	Email   string         `json:"email,case:ignore"`
-	Roles   []string       `json:"roles,case:ignore"`
+	ID      string         `json:"id,case:ignore" doctor:"id,required"`
+	Name    string         `json:"name,case:ignore" doctor:"name"`
+	Email   string         `json:"email,case:ignore" doctor:"email,required"`
+	Roles   []string       `json:"roles,case:ignore" doctor:"roles,required"`
 	Groups  []string       `json:"groups,case:ignore"`
 	Unknown jsontext.Value `json:",embed"`
 }
@@ -214,15 +220,15 @@ func (w *wireMember) member(seen *unexpectedMembers) Member {
 
 // wireUser is users/self.
 type wireUser struct {
-	Name          string             `json:"name,case:ignore"`
-	Email         string             `json:"email,case:ignore"`
-	Organizations []wireOrganization `json:"organizations,case:ignore"`
+	Name          string             `json:"name,case:ignore" doctor:"name"`
+	Email         string             `json:"email,case:ignore" doctor:"email"`
+	Organizations []wireOrganization `json:"organizations,case:ignore" doctor:"organizations,required"`
 	Unknown       jsontext.Value     `json:",embed"`
 }
 
 type wireOrganization struct {
-	ID      string         `json:"id,case:ignore"`
-	Name    string         `json:"name,case:ignore"`
+	ID      string         `json:"id,case:ignore" doctor:"id,required"`
+	Name    string         `json:"name,case:ignore" doctor:"name"`
 	Unknown jsontext.Value `json:",embed"`
 }
 
@@ -241,9 +247,9 @@ func (w *wireUser) user(seen *unexpectedMembers) User {
 
 // wireResource is something a key or a member owns.
 type wireResource struct {
-	ID      string         `json:"id,case:ignore"`
-	Type    string         `json:"type,case:ignore"`
-	Name    string         `json:"name,case:ignore"`
+	ID      string         `json:"id,case:ignore" doctor:"id"`
+	Type    string         `json:"type,case:ignore" doctor:"type,required"`
+	Name    string         `json:"name,case:ignore" doctor:"name,required"`
 	Unknown jsontext.Value `json:",embed"`
 }
 

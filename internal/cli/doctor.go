@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/k2geospatial/apikeys/internal/config"
+	"github.com/k2geospatial/apikeys/internal/doctor"
+	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/prompt"
+	"github.com/k2geospatial/apikeys/internal/session"
+)
+
+// doctorOptions are the inputs of `apikeys doctor`.
+type doctorOptions struct {
+	IO       *iostreams.IOStreams
+	Version  string
+	Format   func() (output.Format, error)
+	Settings func() (*config.Settings, error)
+	// Open opens the organization's session: the doctor's API, and its organization.
+	Open func(ctx context.Context) (doctor.API, string, error)
+	// Store names where the settings' session is kept (sessionStoreName).
+	Store    func(*config.Settings) string
+	Prompter func() prompt.Prompter
+	Now      func() time.Time
+	// WriteReport writes the --report file.
+	WriteReport func(path string, data []byte) error
+
+	Write  bool
+	Yes    bool
+	Report string
+}
+
+func newDoctorCmd(f *Factory, runF func(context.Context, *doctorOptions) error) *cobra.Command {
+	opts := &doctorOptions{
+		IO:       f.IO,
+		Version:  f.Version,
+		Format:   f.format,
+		Settings: f.Settings,
+		Open: func(ctx context.Context) (doctor.API, string, error) {
+			s, err := f.Session(ctx)
+			if err != nil {
+				return nil, "", err
+			}
+			return s.Client, s.Org, nil
+		},
+		Store:       func(s *config.Settings) string { return sessionStoreName(f, s) },
+		Prompter:    f.Prompter,
+		Now:         f.Now,
+		WriteReport: func(path string, data []byte) error { return config.WriteFileAtomic(path, data, 0o644) },
+	}
+	cmd := &cobra.Command{
+		Use:   "doctor",
+		Short: "Check what apikeys assumes against the server it talks to",
+		Long: `Check, in order, the configuration (profile, API URL, organization, credentials,
+session store), the connection (TLS, latency, the server's clock against this machine's),
+the session (token, organization, roles, ORG_ADMIN) and every read call apikeys makes:
+users/self, members/self, members, the first page of the key list, one key by ID and that
+key's resources. For each it shows the HTTP status, the envelope and page found, which
+member name every field was read from, the fields not found, the members apikeys does not
+read (names only) and the dates it could or could not read.
+
+Read-only unless --write: then it also creates a Viewer key titled
+apikeys-doctor-<timestamp>, checks where its secret came back, and deletes it (asking first
+on a terminal; --yes otherwise).
+
+--report FILE writes the report as JSON for a bug report: field names, types, status codes
+and shapes only, never a token, password, secret, or a key's title, email or ID.
+
+Exits 0 when everything apikeys needs matched, 1 when something did not: each ✗ says
+which assumption to correct, and where (internal/jmapcloud/paths.go or wire.go).`,
+		Example: `  apikeys doctor
+  apikeys doctor --report doctor.json
+  apikeys doctor --write --yes -o json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runDoctor(cmd.Context(), opts)
+		},
+		ValidArgsFunction: noValues,
+	}
+	cmd.Flags().BoolVar(&opts.Write, "write", false, "also create a short-lived Viewer key, check the answer, and delete it")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "with --write: create and delete the key without asking")
+	cmd.Flags().StringVar(&opts.Report, "report", "", "write the report, with no value of the server's, to `FILE` as JSON")
+	completeFiles(cmd, "report", "json")
+	return cmd
+}
+
+// sessionStoreName says where the settings' session is kept, as `auth status` finds it: the
+// one place the doctor learns the store, so that a store added to the session package is
+// named here without another change.
+func sessionStoreName(f *Factory, s *config.Settings) string {
+	if by := session.CredentialsOverride(s); by != "" {
+		return "not used: this run's credentials come from " + by
+	}
+	st, _ := f.sessions().Status(s) // the store is named even when no session is saved
+	if st.SessionStore == config.StoreFile {
+		return fmt.Sprintf("file %s (mode 0600)", st.SessionFile)
+	}
+	return st.SessionStore
+}
+
+func runDoctor(ctx context.Context, opts *doctorOptions) error {
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "doctor", Shape: output.Object}, false)
+	if err != nil {
+		return err
+	}
+	s, err := opts.Settings()
+	if err != nil {
+		return err
+	}
+	in, err := doctorInput(ctx, opts, s)
+	if err != nil {
+		return err
+	}
+	report := doctor.Run(ctx, in)
+	if ctx.Err() != nil {
+		return ctx.Err() // interrupted: the report is not the server's
+	}
+	err = p.Print(output.Result{Data: report, Text: func(w io.Writer) error { return doctor.WriteText(w, report) }})
+	if err != nil {
+		return err
+	}
+	if opts.Report != "" {
+		if err := writeDoctorReport(opts, report); err != nil {
+			return err
+		}
+	}
+	if !report.OK {
+		return &errkind.Reported{Kind: errkind.Failed}
+	}
+	return nil
+}
+
+// doctorInput resolves the doctor's configuration and session, and with --write asks
+// before anything is sent. A session that cannot be opened is a finding of the checklist,
+// unless the command line itself is wrong (a usage error) or the user stopped it.
+func doctorInput(ctx context.Context, opts *doctorOptions, s *config.Settings) (doctor.Input, error) {
+	in := doctor.Input{Version: opts.Version, Config: doctor.Config{
+		Profile: s.Profile, APIURL: s.APIURL, Sandbox: s.Sandbox,
+		Credentials: credentialSource(s), Store: opts.Store(s),
+	}}
+	if opts.Write {
+		w, err := confirmDoctorWrite(opts)
+		if err != nil {
+			return in, err
+		}
+		in.Write = w
+	}
+	api, org, err := opts.Open(ctx)
+	switch {
+	case err == nil:
+		in.API, in.Org = api, org
+	case errkind.Is(err, errkind.Usage), errkind.Is(err, errkind.Cancelled), ctx.Err() != nil:
+		return in, err
+	default:
+		in.OpenErr = err
+	}
+	return in, nil
+}
+
+// credentialSource names where this run's credentials come from.
+func credentialSource(s *config.Settings) string {
+	if by := session.CredentialsOverride(s); by != "" {
+		return by
+	}
+	return "the profile's saved session"
+}
+
+// doctorKeyLifetime is how long the --write key would live if its delete failed.
+const doctorKeyLifetime = 24 * time.Hour
+
+// confirmDoctorWrite is the key --write creates, once the user agreed: --yes, or yes at the
+// prompt. Without a terminal and without --yes it is a usage error, before anything is sent.
+func confirmDoctorWrite(opts *doctorOptions) (*doctor.Write, error) {
+	now := opts.Now().UTC()
+	w := &doctor.Write{Title: "apikeys-doctor-" + now.Format("20060102T150405Z"), Expires: now.Add(doctorKeyLifetime)}
+	if opts.Yes {
+		return w, nil
+	}
+	if !opts.IO.CanPrompt() {
+		return nil, errkind.Usagef("--write creates an API key and deletes it again: pass --yes to allow it without a terminal")
+	}
+	ok, err := opts.Prompter().Confirm(fmt.Sprintf("Create the Viewer key %q, check the answer, then delete it?", w.Title), false)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errkind.New(errkind.Cancelled, "cancelled: nothing was sent")
+	}
+	return w, nil
+}
+
+// writeDoctorReport writes the report without values (doctor.Report.Redacted) to --report.
+func writeDoctorReport(opts *doctorOptions, report doctor.Report) error {
+	data, err := json.MarshalIndent(report.Redacted(), "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := opts.WriteReport(opts.Report, append(data, '\n')); err != nil {
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "Report written to %s: names, types, status codes and shapes only.\n", opts.Report)
+	return nil
+}
