@@ -36,6 +36,7 @@ type doctorOptions struct {
 	Write  bool
 	Yes    bool
 	Report string
+	Script scriptFlags // --jq, --template
 }
 
 func newDoctorCmd(f *Factory, runF func(context.Context, *doctorOptions) error) *cobra.Command {
@@ -92,6 +93,7 @@ which assumption to correct, and where (internal/jmapcloud/paths.go or wire.go).
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "with --write: create and delete the key without asking")
 	cmd.Flags().StringVar(&opts.Report, "report", "", "write the report, with no value of the server's, to `FILE` as JSON")
 	completeFiles(cmd, "report", "json")
+	addScriptFlags(cmd, &opts.Script)
 	return cmd
 }
 
@@ -102,15 +104,11 @@ func sessionStoreName(f *Factory, s *config.Settings) string {
 	if by := session.CredentialsOverride(s); by != "" {
 		return "not used: this run's credentials come from " + by
 	}
-	st, _ := f.sessions().Status(s) // the store is named even when no session is saved
-	if st.SessionStore == config.StoreFile {
-		return fmt.Sprintf("file %s (mode 0600)", st.SessionFile)
-	}
-	return st.SessionStore
+	return f.sessions().DescribeStore(s).String()
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "doctor", Shape: output.Object}, false)
+	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "doctor", Shape: output.Object}, false, opts.Script)
 	if err != nil {
 		return err
 	}

@@ -21,10 +21,12 @@ var otherEnvVars = []envVar{
 	{"APIKEYS_TOKEN", "an organization-scoped access token, used with --org (APIKEYS_ORG): no login happens and nothing is saved; it cannot be refreshed"},
 	{"APIKEYS_USERNAME", "with APIKEYS_PASSWORD, logs in for this one invocation (nothing saved); auth login uses and saves them"},
 	{"APIKEYS_PASSWORD", "the password of APIKEYS_USERNAME; it never appears in argv or in a child's environment"},
-	{"APIKEYS_SESSION_STORE", "where sessions are saved: file (the default) or keyring; the profile's session-store"},
+	{"APIKEYS_SESSION_STORE", "where sessions keep their tokens: auto (the default: the OS keyring when one answers, else the file), keyring or file; the profile's session-store"},
 	{"APIKEYS_PROMPT_DISABLED", "never prompt, even on a terminal: a missing value is exit 2 naming its flag"},
 	{"APIKEYS_PAGER", "the pager of long output on a terminal (before PAGER; default less -FRX); empty or cat: none"},
 	{"PAGER", "the pager when APIKEYS_PAGER is unset"},
+	{"LESS", "set to FRX for the pager when unset (quit if one screen, keep colour, no screen clearing)"},
+	{"LV", "set to -c for the pager when unset"},
 	{"NO_COLOR", "any non-empty value turns colour off, as --no-color does (https://no-color.org)"},
 	{"COLUMNS", "the width tables fit on a terminal, instead of the terminal's own"},
 	{"XDG_CONFIG_HOME", "the configuration directory is $XDG_CONFIG_HOME/apikeys (else ~/.config/apikeys): config.yaml and the saved sessions"},
@@ -32,6 +34,8 @@ var otherEnvVars = []envVar{
 	{"XDG_CACHE_HOME", "shell completion caches key titles in $XDG_CACHE_HOME/apikeys/completion (else ~/.cache/apikeys)"},
 	{"WAYLAND_DISPLAY", "with wl-copy installed, the clipboard is Wayland's; else xclip or xsel (DISPLAY), else OSC 52 through the terminal"},
 	{"DISPLAY", "the X display of xclip or xsel, for the clipboard"},
+	{"DBUS_SESSION_BUS_ADDRESS", "the D-Bus session bus of the Secret Service (Linux keyring); without it, or a bus in $XDG_RUNTIME_DIR, the keyring is not tried"},
+	{"XDG_RUNTIME_DIR", "where the D-Bus session bus is looked for ($XDG_RUNTIME_DIR/bus) when DBUS_SESSION_BUS_ADDRESS is unset"},
 }
 
 // flagEnvVars are the global flags' variables: APIKEYS_ and the flag's name (config.EnvName),
