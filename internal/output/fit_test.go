@@ -216,3 +216,23 @@ func TestTerminalTableWritesInFewCalls(t *testing.T) {
 		}
 	}
 }
+
+// A borderless terminal table's lines end at their last character: tablewriter's padding of
+// the last column is dropped, also before the colour reset that closes a painted row.
+func TestTrimLineEnd(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                           "",
+		"   ":                        "",
+		"ID  TITLE  ":                "ID  TITLE",
+		"a b":                        "a b",
+		"\x1b[31mx  y   \x1b[0m":     "\x1b[31mx  y\x1b[0m",
+		"x   \x1b[0m  \x1b[1;31m ":   "x\x1b[0m\x1b[1;31m",
+		"keep \x1b[31mcolour\x1b[0m": "keep \x1b[31mcolour\x1b[0m",
+		"not an sgr \x1b[2K  ":       "not an sgr \x1b[2K",
+		"odd \x1b[x;m ":              "odd \x1b[x;m",
+	} {
+		if got := string(trimLineEnd([]byte(in))); got != want {
+			t.Errorf("trimLineEnd(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

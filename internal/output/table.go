@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -60,11 +61,20 @@ func printTerminalTable(w io.Writer, headers []string, raw, clean [][]string, op
 	}
 
 	bw := bufio.NewWriterSize(w, 64<<10)
+	var tw io.Writer = bw
+	if !l.bordered {
+		// tablewriter pads the last column too: without a border to close the line, those
+		// spaces are only noise in a copied line.
+		tw = &lineEndTrimmer{w: bw}
+	}
 	var err error
 	if len(shown) >= framedFrom {
-		err = writeFramed(bw, shownHeader, shown, colors, l)
+		err = writeFramed(tw, shownHeader, shown, colors, l)
 	} else {
-		err = renderTable(bw, shownHeader, shown, colors, l)
+		err = renderTable(tw, shownHeader, shown, colors, l)
+	}
+	if t, ok := tw.(*lineEndTrimmer); ok && err == nil {
+		err = t.flush()
 	}
 	if err != nil {
 		return err
@@ -299,4 +309,73 @@ func hiddenNote(headers []string, hidden []bool) string {
 		return ""
 	}
 	return "Hidden to fit: " + strings.Join(names, ", ")
+}
+
+// lineEndTrimmer writes lines without the spaces that end them, also when a colour reset
+// (an SGR sequence) follows those spaces; a line is held until its newline (or flush).
+type lineEndTrimmer struct {
+	w    *bufio.Writer
+	line []byte
+}
+
+func (t *lineEndTrimmer) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			t.line = append(t.line, p...)
+			break
+		}
+		t.line = append(t.line, p[:i]...)
+		p = p[i+1:]
+		t.w.Write(trimLineEnd(t.line))
+		if err := t.w.WriteByte('\n'); err != nil {
+			return 0, err
+		}
+		t.line = t.line[:0]
+	}
+	return n, nil
+}
+
+// flush writes a last line that had no newline.
+func (t *lineEndTrimmer) flush() error {
+	if len(t.line) == 0 {
+		return nil
+	}
+	_, err := t.w.Write(trimLineEnd(t.line))
+	t.line = t.line[:0]
+	return err
+}
+
+// trimLineEnd removes the spaces that end line, before or among the SGR sequences
+// (ESC [ … m) that may close it.
+func trimLineEnd(line []byte) []byte {
+	end := len(line)
+	var tail []byte // the closing SGR sequences, kept in order
+	for {
+		trimmed := bytes.TrimRight(line[:end], " ")
+		end = len(trimmed)
+		if end == 0 || line[end-1] != 'm' {
+			break
+		}
+		start := bytes.LastIndex(line[:end], []byte("\x1b["))
+		if start < 0 || !isSGRParams(line[start+2:end-1]) {
+			break
+		}
+		tail = append(append([]byte{}, line[start:end]...), tail...)
+		end = start
+	}
+	if tail == nil {
+		return line[:end]
+	}
+	return append(line[:end:end], tail...)
+}
+
+func isSGRParams(b []byte) bool {
+	for _, c := range b {
+		if (c < '0' || c > '9') && c != ';' {
+			return false
+		}
+	}
+	return true
 }
