@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // SortKey is one item of a --sort list: a field of the key vocabulary and a
@@ -57,25 +58,43 @@ func ParseSort(spec string) ([]SortKey, error) {
 // (never expires) sorts after every date, an unset creation date before.
 func SortKeys(keys []Key, by []SortKey) {
 	crit := sortCriteria(by)
-	// The keys are sorted as small entries without pointers: the first criterion's value
-	// computed once per key (a date as seconds and nanoseconds, a role or status as its rank)
-	// and the key's position, which is also the last tiebreak, so the sort is stable. The
-	// comparison reads the keys themselves only on a tie. Following a pointer to each key and
-	// reading its date again on every comparison was most of the sort's time on 100,000 keys
-	// (docs/performance.md).
+	// The keys are sorted as small entries without pointers, holding what the first
+	// criteria compare computed once per key, and the key's position, which is also the last
+	// tiebreak, so the sort is stable: a date as seconds and nanoseconds (or a role's or
+	// status's rank), and the first text criterion's leading bytes folded to lower case. The
+	// comparison reads the keys themselves only when those do not decide. Following a pointer
+	// to each key and reading its date, then folding titles, on every comparison was most of
+	// the sort's time on 100,000 keys (docs/performance.md).
 	type entry struct {
-		sec  int64
-		nsec int32
-		pos  int32
+		sec    int64
+		prefix uint64
+		nsec   int32
+		pos    int32
+		folded bool // prefix holds the text's folded leading bytes
+	}
+	first := crit[0]
+	// from is the first criterion the compact values leave undecided when they are equal: a
+	// date's are exact, a rank's are not (two spellings of one role).
+	from := 0
+	if first.id.kind() == kindDate {
+		from = 1
+	}
+	text := -1 // the criterion whose prefix the entries hold
+	if from < len(crit) && crit[from].id.kind() == kindString {
+		text = from
 	}
 	entries := make([]entry, len(keys))
-	first := crit[0]
 	for i := range keys {
-		sec, nsec := compactKey(first.id, &keys[i])
+		k := &keys[i]
+		e := entry{pos: int32(i)}
+		e.sec, e.nsec = compactKey(first.id, k)
 		if first.desc {
-			sec, nsec = -sec, -nsec
+			e.sec, e.nsec = -e.sec, -e.nsec
 		}
-		entries[i] = entry{sec, nsec, int32(i)}
+		if text >= 0 {
+			e.prefix, e.folded = foldedPrefix(crit[text].id.str(k))
+		}
+		entries[i] = e
 	}
 	slices.SortFunc(entries, func(a, b entry) int {
 		switch {
@@ -83,9 +102,14 @@ func SortKeys(keys []Key, by []SortKey) {
 			return cmp.Compare(a.sec, b.sec)
 		case a.nsec != b.nsec:
 			return cmp.Compare(a.nsec, b.nsec)
+		case a.folded && b.folded && a.prefix != b.prefix:
+			if crit[text].desc {
+				return cmp.Compare(b.prefix, a.prefix)
+			}
+			return cmp.Compare(a.prefix, b.prefix)
 		}
 		ka, kb := &keys[a.pos], &keys[b.pos]
-		for _, c := range crit {
+		for _, c := range crit[from:] {
 			if r := compareField(c.id, ka, kb); r != 0 {
 				if c.desc {
 					return -r
@@ -113,6 +137,26 @@ func SortKeys(keys []Key, by []SortKey) {
 			j = src
 		}
 	}
+}
+
+// foldedPrefix is s's first 8 bytes lower-cased, big-endian, zero-padded when s is shorter,
+// and whether it is one: only when those bytes are ASCII. Two prefixes that differ order
+// their texts as compareText does (the first difference is within both prefixes, or one text
+// ends first and its padding is lower); equal ones decide nothing.
+func foldedPrefix(s string) (uint64, bool) {
+	var p uint64
+	for i := range 8 {
+		var c byte
+		if i < len(s) {
+			c = s[i]
+			if c >= utf8.RuneSelf {
+				return 0, false // unicode.ToLower may map it below 0x80 (the Kelvin sign is k)
+			}
+			c = byte(lowerASCII(rune(c)))
+		}
+		p = p<<8 | uint64(c)
+	}
+	return p, true
 }
 
 // criterion is one field of the order and its direction.
