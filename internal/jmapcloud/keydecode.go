@@ -109,13 +109,17 @@ var (
 
 // wireKeyFieldTable maps each member name of wireKey's tags to its field. It is nil when
 // wireKey has a field this reader does not know how to read (another type, or a tag option
-// such as case:ignore): decodeWireKey then leaves every key to the general decoder.
+// such as case:ignore) or a decoding method of its own: decodeWireKey then leaves every key
+// to the general decoder, and TestKeyReaderMatchesGeneralDecoder says so.
 func wireKeyFieldTable() map[string]keyField {
 	keyFieldsOnce.Do(func() { keyFields = buildKeyFieldTable(reflect.TypeFor[wireKey]()) })
 	return keyFields
 }
 
 func buildKeyFieldTable(t reflect.Type) map[string]keyField {
+	if pt := reflect.PointerTo(t); pt.Implements(reflect.TypeFor[json.UnmarshalerFrom]()) || pt.Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil // a key that reads itself: its own method decides
+	}
 	kinds := map[reflect.Type]keyFieldKind{
 		reflect.TypeFor[wireText]():  keyFieldText,
 		reflect.TypeFor[wireDate]():  keyFieldDate,
