@@ -27,9 +27,9 @@ for arg in "$@"; do
 done
 
 if [ $quick = 1 ]; then
-  start_warmup=20 start_runs=250 gh_runs=20 list_runs=5 rss_runs=1 comp_runs=50
+  start_warmup=20 start_runs=250 gh_runs=20 list_runs=5 rss_runs=1 comp_runs=50 floor_rounds=1 floor_runs=5
 else
-  start_warmup=50 start_runs=1000 gh_runs=300 list_runs=30 rss_runs=3 comp_runs=300
+  start_warmup=50 start_runs=1000 gh_runs=300 list_runs=30 rss_runs=3 comp_runs=300 floor_rounds=5 floor_runs=10
 fi
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -59,6 +59,7 @@ command -v gh >/dev/null 2>&1 && have_gh=1
 # ---------------------------------------------------------------- scratch space, clean-up
 work=$(mktemp -d "${TMPDIR:-/tmp}/apikeys-bench.XXXXXX")
 server_pid=""
+pages_pid=""
 stop_server() {
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
@@ -66,7 +67,14 @@ stop_server() {
     server_pid=""
   fi
 }
-cleanup() { stop_server; rm -rf "$work"; }
+stop_pages() {
+  if [ -n "$pages_pid" ]; then
+    kill "$pages_pid" 2>/dev/null || true
+    wait "$pages_pid" 2>/dev/null || true
+    pages_pid=""
+  fi
+}
+cleanup() { stop_pages; stop_server; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -94,6 +102,7 @@ func main() { os.Stdout.WriteString("hello, world\n") }
 EOF
 printf 'module hello\n\ngo 1.26\n' >"$work/hello/go.mod"
 (cd "$work/hello" && CGO_ENABLED=0 GOFLAGS= go build -trimpath -ldflags '-s -w' -o "$work/hello-go" .)
+CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$work/pageserver" ./bench/pageserver
 
 # ---------------------------------------------------------------- helpers
 # hf ARGS...: hyperfine, quiet unless it fails.
@@ -219,8 +228,61 @@ curl_tok_ms=$(median_ms "$work/list-token.json" 0)
 list_tok_ms=$(median_ms "$work/list-token.json" 1)
 r_list_tok=$(ratio "$list_tok_ms" "$curl_tok_ms")
 
-# ---------------------------------------------------------------- 3. peak RSS, 100,000 keys
-say "3. peak RSS listing 100,000 keys"
+# ---------------------------------------------------------------- helpers of 2b and 3
+# start_pages: bench/pageserver reads every page of the sandbox on $url once with $token, then
+# serves those bytes; sets purl and pages_path.
+start_pages() {
+  stop_pages
+  "$work/pageserver" -from "$url" -token "$token" -org "$org" >"$work/pages.out" 2>"$work/pages.err" &
+  pages_pid=$!
+  purl=""
+  for _ in $(seq 600); do
+    purl=$(head -n1 "$work/pages.out" 2>/dev/null || true)
+    [ -n "$purl" ] && break
+    kill -0 "$pages_pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ -n "$purl" ] || { cat "$work/pages.err" >&2; echo "bench/run.sh: bench/pageserver did not start" >&2; exit 1; }
+  pages_path="$purl/api/ss/rest/v1/organizations/$org/api-keys"
+}
+# floor N: apikeys list (token given, no login) against bench/pageserver, and curl fetching the
+# same pages the same way: page 0, then the others 4 at a time (apikeys' keyPageWorkers).
+# floor_rounds interleaved hyperfine rounds; sets floor_ratio (median of the rounds' ratios),
+# floor_ms (apikeys' median) and floor_curl_ms.
+floor() {
+  local n=$1 pages last
+  pages=$(((n + 1000 - 1) / 1000))
+  last=$((pages - 1))
+  cat >"$work/curl-pages-$n.sh" <<EOF
+curl -sSf -H "Authorization: Bearer $token" "$pages_path?page=0&size=1000" >/dev/null &&
+  curl -sSf --no-progress-meter --parallel --parallel-max 4 -H "Authorization: Bearer $token" "$pages_path?page=[1-$last]&size=1000" >/dev/null
+EOF
+  local cmd_api="APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org $bin ${list_args[*]} >/dev/null"
+  bash "$work/curl-pages-$n.sh"
+  : >"$work/floor-$n.rounds"
+  for _ in $(seq "$floor_rounds"); do
+    hf --style none --warmup 2 --runs "$floor_runs" --export-json "$work/floor.json" \
+      "bash $work/curl-pages-$n.sh" "$cmd_api"
+    echo "$(median_ms "$work/floor.json" 0) $(median_ms "$work/floor.json" 1)" >>"$work/floor-$n.rounds"
+  done
+  floor_curl_ms=$(cut -d' ' -f1 "$work/floor-$n.rounds" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  floor_ms=$(cut -d' ' -f2 "$work/floor-$n.rounds" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+  floor_ratio=$(awk '{ print $2 / $1 }' "$work/floor-$n.rounds" | sort -g | awk '{ a[NR] = $1 } END { printf "%.3f", a[int((NR + 1) / 2)] }')
+}
+
+# ---------------------------------------------------------------- 2b. the floor, 10,000 keys
+say "2b. list 10,000 keys from prepared page bytes: apikeys vs curl, same pages, 4 in flight"
+start_pages
+# The prepared pages are the sandbox's bytes: apikeys prints the same CSV from either.
+env -u APIKEYS_USERNAME -u APIKEYS_PASSWORD APIKEYS_TOKEN="$token" APIKEYS_ORG="$org" APIKEYS_API_URL="$purl" \
+  "$bin" "${list_args[@]}" >"$work/pages.csv"
+cmp -s "$work/pages.csv" "$work/apikeys.csv" || { echo "bench/run.sh: apikeys prints other rows from bench/pageserver" >&2; exit 1; }
+floor 10000
+floor10_ratio=$floor_ratio floor10_ms=$floor_ms floor10_curl_ms=$floor_curl_ms
+stop_pages
+
+# ---------------------------------------------------------------- 3. 100,000 keys: floor and peak RSS
+say "3. 100,000 keys: list from prepared page bytes, then the peak RSS of each output format"
 "$bin" sandbox reset --keys 100000 --data "$work/k100k.db" 2>/dev/null
 start_server "$work/k100k.db"
 export APIKEYS_API_URL="$url"
@@ -229,17 +291,44 @@ payload=$(curl -sSf -o "$work/keys100k.json" -w '%{size_download}' -H "Authoriza
   "$url/api/ss/rest/v1/organizations/$org/api-keys")
 nkeys=$(jq 'if type == "object" then .result else . end | length' "$work/keys100k.json")
 rm -f "$work/keys100k.json"
-rss_kb=()
-for _ in $(seq "$rss_runs"); do
-  /usr/bin/time -f '%M %e' -o "$work/time.out" "$bin" list -o csv >"$work/all.csv"
-  rss_kb+=("$(cut -d' ' -f1 "$work/time.out")")
-  rss_secs=$(cut -d' ' -f2 "$work/time.out")
+start_pages
+floor 100000
+floor100_ratio=$floor_ratio floor100_ms=$floor_ms floor100_curl_ms=$floor_curl_ms
+# Linear cost: the time per key at 100,000 over the time per key at 10,000 (1 is linear).
+per_key_growth=$(awk -v a="$floor100_ms" -v b="$floor10_ms" 'BEGIN { printf "%.2f", (a / 100011) / (b / 10011) }')
+# rss FORMAT: the median peak RSS in KiB of rss_runs runs of list -o FORMAT (table: piped, the
+# plain table; tty: the terminal table, under script(1)'s pseudo-terminal); checks the rows.
+rss() {
+  local format=$1 kb=() out="$work/all.$1"
+  for _ in $(seq "$rss_runs"); do
+    case $format in
+      tty)
+        script -qec "env APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org /usr/bin/time -f '%M %e' -o $work/time.out $bin list" /dev/null >"$out" ;;
+      table)
+        APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org /usr/bin/time -f '%M %e' -o "$work/time.out" "$bin" list >"$out" ;;
+      *)
+        APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org /usr/bin/time -f '%M %e' -o "$work/time.out" "$bin" list -o "$format" >"$out" ;;
+    esac
+    kb+=("$(cut -d' ' -f1 "$work/time.out")")
+  done
+  local ids
+  ids=$(grep -coE "$uuid" "$out" || true)
+  [ "$ids" -ge "$nkeys" ] || { echo "bench/run.sh: list -o $format printed $ids key IDs of $nkeys" >&2; exit 1; }
+  rm -f "$out"
+  printf '%s\n' "${kb[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
+rss_formats=(csv tsv json yaml table tty)
+rss_line="" rss_worst=0 rss_kb=0
+for format in "${rss_formats[@]}"; do
+  kb=$(rss "$format")
+  r=$(ratio "$((kb * 1024))" "$payload")
+  [ "$format" = csv ] && rss_kb=$kb
+  rss_line="$rss_line $format $r ($((kb / 1024)) MiB) ·"
+  rss_worst=$(awk -v a="$r" -v b="$rss_worst" 'BEGIN { print (a > b) ? a : b }')
 done
-listed=$(($(wc -l <"$work/all.csv") - 1))
-[ "$listed" = "$nkeys" ] || { echo "bench/run.sh: apikeys listed $listed keys of $nkeys" >&2; exit 1; }
-rss_kb=$(printf '%s\n' "${rss_kb[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-rss_bytes=$((rss_kb * 1024))
-r_rss=$(ratio "$rss_bytes" "$payload")
+rss_line=${rss_line% ·}
+r_rss=$(ratio "$((rss_kb * 1024))" "$payload")
+stop_pages
 
 # ---------------------------------------------------------------- 4. completion, 1,000 keys
 say "4. completion of key IDs, 1,000 keys, warm cache"
@@ -263,10 +352,11 @@ fi
 stop_server
 
 # ---------------------------------------------------------------- report
-v_start=$(verdict "$r_start" "<=" 3)
-v_stretch=$(verdict "$r_start" "<=" 2.5)
+v_start=$(verdict "$r_start" "<=" 2.5)
 v_list=$(verdict "$r_list" "<=" 0.5)
-v_rss=$(verdict "$r_rss" "<=" 3)
+v_floor10=$(verdict "$floor10_ratio" "<=" 1.5)
+v_floor100=$(verdict "$floor100_ratio" "<=" 3)
+v_rss=$(verdict "$rss_worst" "<=" 3)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
 mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
 machine="$(nproc) × $cpu, $mem"
@@ -277,15 +367,20 @@ cat <<EOF
 
 apikeys $version — $today — $machine
                                                           ratio    target   result
-1. start-up: apikeys version / hello world               $(printf '%7s' "$r_start")   ≤ 3      $v_start (stretch ≤ 2.5: $v_stretch)
+1. start-up: apikeys version / hello world               $(printf '%7s' "$r_start")   ≤ 2.5    $v_start
    gh --version / apikeys version                         $(printf '%7s' "$r_gh")   ≥ 5      $v_gh
 2. list 10k (filter, sort, csv) / curl | jq, both log in $(printf '%7s' "$r_list")   ≤ 0.5    $v_list
-3. peak RSS listing 100k keys / payload bytes            $(printf '%7s' "$r_rss")   ≤ 3      $v_rss
+2b. list 10k from prepared pages / curl, same pages      $(printf '%7s' "$floor10_ratio")   ≤ 1.5    $v_floor10
+3a. list 100k from prepared pages / curl, same pages     $(printf '%7s' "$floor100_ratio")   ≤ 3      $v_floor100
+    time per key at 100k / at 10k (1 is linear)          $(printf '%7s' "$per_key_growth")
+3b. peak RSS 100k keys / payload, worst format           $(printf '%7s' "$rss_worst")   ≤ 3      $v_rss
+    $rss_line
 4. completion of key IDs (1k, warm) / start-up           $(printf '%7s' "$r_comp")   ≤ 2      $v_comp
 
 medians: hello $(ms "$hello_ms") ms · apikeys version $(ms "$version_ms") ms · --version $(ms "$dashv_ms") ms · gh --version $(ms "$gh_ms") ms
 list 10k ($rows rows): apikeys $(ms "$list_ms") ms · curl|jq $(ms "$curl_ms") ms; both with a token obtained beforehand: apikeys $(ms "$list_tok_ms") ms · curl|jq $(ms "$curl_tok_ms") ms (ratio $r_list_tok)
-100k ($nkeys keys): peak RSS $((rss_kb / 1024)) MiB (median of $rss_runs runs) · payload $payload bytes · last run $rss_secs s
+prepared pages (medians of $floor_rounds rounds of $floor_runs runs): 10k apikeys $(ms "$floor10_ms") ms · curl $(ms "$floor10_curl_ms") ms; 100k apikeys $(ms "$floor100_ms") ms · curl $(ms "$floor100_curl_ms") ms
+100k ($nkeys keys): payload $payload bytes; peak RSS median of $rss_runs runs per format
 completion: $(ms "$comp_ms") ms (apikeys version in the same hyperfine run: $(ms "${comp_ver_ms:-n/a}") ms)
 load average (1, 5, 15 min): $load_start at the start, $load_end at the end$(awk -v l="${load_start%% *}" -v n="$(nproc)" 'BEGIN { if (l > n / 2) printf " — a busy machine: ratios are less reliable" }')
 EOF
@@ -293,9 +388,9 @@ EOF
 if [ $record = 1 ] && [ $quick = 0 ]; then
   doc="$root/docs/performance.md"
   short() { printf '%s' "$1" | sed 's/PASS.*/PASS/; s/MISS.*/MISS/; s/^n\/a.*/n\/a/; s/^not measured.*/not measured/'; }
-  row="| $today | $version | $machine | $r_start $(short "$v_start") | $r_gh $(short "$v_gh") | $r_list $(short "$v_list") | $r_rss $(short "$v_rss") | $r_comp $(short "$v_comp") | start-up $(ms "$hello_ms") / $(ms "$version_ms") / $(ms "$gh_ms") ms · list $(ms "$list_ms") / $(ms "$curl_ms") ms · RSS $((rss_kb / 1024)) MiB / payload $((payload / 1024 / 1024)) MiB · completion $(ms "$comp_ms") ms · load $load_start |"
-  if grep -q '^<!-- bench:results:end -->' "$doc" 2>/dev/null; then
-    awk -v row="$row" '/^<!-- bench:results:end -->/ { print row } { print }' "$doc" >"$work/doc" && cp "$work/doc" "$doc"
+  row="| $today | $version | $r_start $(short "$v_start") | $r_list $(short "$v_list") | $floor10_ratio $(short "$v_floor10") | $floor100_ratio $(short "$v_floor100") | $per_key_growth | $rss_worst $(short "$v_rss") | $r_comp $(short "$v_comp") | hello / version $(ms "$hello_ms") / $(ms "$version_ms") ms · prepared 10k $(ms "$floor10_ms") / $(ms "$floor10_curl_ms") ms, 100k $(ms "$floor100_ms") / $(ms "$floor100_curl_ms") ms · RSS$rss_line · load $load_start → $load_end |"
+  if grep -q '^<!-- bench:floor:end -->' "$doc" 2>/dev/null; then
+    awk -v row="$row" '/^<!-- bench:floor:end -->/ { print row } { print }' "$doc" >"$work/doc" && cp "$work/doc" "$doc"
     say "appended the results row to docs/performance.md"
   else
     say "docs/performance.md has no results marker: row not recorded"

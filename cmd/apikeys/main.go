@@ -11,5 +11,11 @@ import (
 var version = "dev"
 
 func main() {
+	// `apikeys version` and `apikeys --version` are answered before anything is set up: they
+	// cost little more than the process's start (docs/performance.md).
+	if line, ok := cli.VersionLine(os.Args[1:], version, os.Getenv); ok {
+		os.Stdout.WriteString(line)
+		return
+	}
 	os.Exit(cli.Main(os.Args[1:], version))
 }

@@ -157,6 +157,16 @@ func usageOf(cmd *cobra.Command, err error) string {
 	return cmd.CommandPath()
 }
 
+// VersionLine is the answer to a command line that only asks for the version (versionOnly),
+// for main to give before any set-up: no signal handling, no terminal detection, no factory.
+// ok is false for every other command line, which goes to Main.
+func VersionLine(args []string, version string, getenv func(string) string) (line string, ok bool) {
+	if !versionOnly(args, getenv) {
+		return "", false
+	}
+	return "apikeys " + resolveVersion(version) + "\n", true
+}
+
 // versionOnly reports a command line that only asks for the version (`apikeys version`,
 // `apikeys --version`): it is answered before the command tree is built, so it costs little
 // more than the process's start (docs/performance.md). The output is cobra's, to the byte.

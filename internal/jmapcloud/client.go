@@ -242,7 +242,7 @@ func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits)
 		if ahead.has(page) {
 			p, err = ahead.wait(ctx, page)
 		} else {
-			p, err = c.listKeysPage(ctx, org, page)
+			p, err = c.listKeysPage(ctx, org, page, nil)
 		}
 		if err != nil {
 			return nil, err
@@ -255,19 +255,19 @@ func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits)
 			return walk.keys, nil
 		}
 		if page == 0 && p.Total > len(p.Items) && len(p.Items) > 0 {
-			ahead = c.prefetchKeyPages(ctx, org, 1, min((p.Total+len(p.Items)-1)/len(p.Items), limits.pages))
+			ahead = c.prefetchKeyPages(ctx, org, 1, min((p.Total+len(p.Items)-1)/len(p.Items), limits.pages), walk.rooms())
 		}
 	}
 }
 
-// listKeysPage fetches one page of the key list.
-func (c *Client) listKeysPage(ctx context.Context, org string, page int) (pageOf[APIKey], error) {
+// listKeysPage fetches one page of the key list, its keys read into dst's room if any.
+func (c *Client) listKeysPage(ctx context.Context, org string, page int, dst []APIKey) (pageOf[APIKey], error) {
 	var p pageOf[APIKey]
 	path, err := pathAPIKeys(org)
 	if err != nil {
 		return p, err
 	}
-	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, keyPageAnswer(&p), true)
+	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, keyPageAnswer(&p, dst), true)
 	return p, err
 }
 

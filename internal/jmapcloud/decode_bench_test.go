@@ -129,7 +129,7 @@ func benchmarkDecodeKeys(b *testing.B, n int, v1 bool) {
 			keys = l.keys
 		} else {
 			var p pageOf[APIKey]
-			if err := (response{status: http.StatusOK, body: body}).result(http.MethodGet, "/keys", keyPageAnswer(&p), nil); err != nil {
+			if err := (response{status: http.StatusOK, body: body}).result(http.MethodGet, "/keys", keyPageAnswer(&p, nil), nil); err != nil {
 				b.Fatal(err)
 			}
 			keys = p.Items

@@ -48,6 +48,53 @@ type keyWalk struct {
 	// the same hash are told apart by comparing the IDs themselves.
 	seen map[uint64]int32
 	seed maphash.Seed
+	// shared says the prefetcher reads pages into keys' array past len(keys) (rooms): the
+	// walk may no longer write there itself.
+	shared bool
+}
+
+// keyPageRooms are the slots of one preallocated array that the pages of a list are read
+// into, one page's keys after the other's: page p's slot starts at p × size. Filling them
+// in place spares a new array per page grown by doubling (32 MB of garbage on 100,000 keys),
+// then the copy of each page into the list (docs/performance.md).
+type keyPageRooms struct {
+	all  []APIKey
+	size int
+}
+
+// of is page's slot, at most size keys long and capped there (a page with more keys than that
+// is read into a new array, never over the next page's slot), or nil if all has no room for it.
+func (r keyPageRooms) of(page int) []APIKey {
+	start := page * r.size
+	if r.size <= 0 || page < 0 || start >= len(r.all) {
+		return nil
+	}
+	end := min(start+r.size, len(r.all))
+	return r.all[start:end:end]
+}
+
+// rooms hands the room left in keys' array past page 0 to the prefetcher. From then on the
+// walk writes there only by taking pages read in place.
+func (w *keyWalk) rooms() keyPageRooms {
+	w.shared = true
+	return keyPageRooms{all: w.keys[:cap(w.keys)], size: w.firstSize}
+}
+
+// take appends a page's keys to keys: in place when the page was read where it belongs in
+// keys' array (its room), else by copying them, into a new array once the prefetcher shares
+// this one.
+func (w *keyWalk) take(items []APIKey) {
+	n, have := len(items), len(w.keys)
+	if n > 0 && have+n <= cap(w.keys) && &w.keys[:have+1][have] == &items[0] {
+		w.keys = w.keys[:have+n]
+		return
+	}
+	if w.shared {
+		w.keys = append(w.keys[:have:have], items...) // never over a slot a worker fills
+		w.shared = false
+		return
+	}
+	w.keys = append(w.keys, items...)
 }
 
 // add takes page number page. done says the list is complete; an error, that the pages
@@ -86,7 +133,7 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 			"the server ignores paging, or the list changed while it was read: try again", quoteServerText(p.Items[i].ID), first, page)
 	}
 	w.pageStart = append(w.pageStart, len(w.keys))
-	w.keys = append(w.keys, p.Items...)
+	w.take(p.Items)
 	if len(w.keys) > w.limits.keys {
 		return fail("the key list goes on past %d API keys, more than apikeys reads in one list", w.limits.keys)
 	}

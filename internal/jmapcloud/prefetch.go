@@ -39,8 +39,9 @@ type keyPageResult struct {
 
 // prefetchKeyPages starts keyPageWorkers goroutines that fetch pages [from, end) in
 // increasing order. Every request goes through the same retries and token refresh as a
-// page fetched in line.
-func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int) *keyPrefetch {
+// page fetched in line. Each page's keys are read into rooms.of(page) when it has room for
+// them: the walk then takes them where they are (keyWalk.add).
+func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int, rooms keyPageRooms) *keyPrefetch {
 	if end <= from {
 		return nil
 	}
@@ -66,7 +67,7 @@ func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int
 				if page >= end {
 					return
 				}
-				p, err := c.listKeysPage(ctx, org, page)
+				p, err := c.listKeysPage(ctx, org, page, rooms.of(page))
 				f.slots[(page-from)%len(f.slots)] <- keyPageResult{p, err}
 			}
 		}()

@@ -31,8 +31,13 @@ import (
 // invalid UTF-8 in a string becomes U+FFFD instead of failing the answer.
 var decodeOptions = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
-// unmarshal decodes data into out with decodeOptions.
-func unmarshal(data []byte, out any) error { return json.Unmarshal(data, out, decodeOptions) }
+// unmarshal decodes data into out with decodeOptions, and opts if any.
+func unmarshal(data []byte, out any, opts ...json.Options) error {
+	if len(opts) > 0 {
+		return json.Unmarshal(data, out, append([]json.Options{decodeOptions}, opts...)...)
+	}
+	return json.Unmarshal(data, out, decodeOptions)
+}
 
 // wireKey is an API key. Within each field the first name present and not null wins, in the
 // order of the struct; a value of the wrong type or an unreadable date is kept as a problem.
@@ -123,7 +128,11 @@ type wireKeys struct {
 	unknown []jsontext.Value
 }
 
-func (l *wireKeys) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+func (l *wireKeys) UnmarshalJSONFrom(dec *jsontext.Decoder) error { return l.decodeInto(dec, nil) }
+
+// decodeInto reads the array into dst's room when it has some (see decodeKeyPageInto), into a
+// new array past it.
+func (l *wireKeys) decodeInto(dec *jsontext.Decoder, dst []APIKey) error {
 	switch kind := dec.PeekKind(); kind {
 	case 'n':
 		*l = wireKeys{}
@@ -137,10 +146,13 @@ func (l *wireKeys) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 		return err
 	}
 	*l = wireKeys{keys: []APIKey{}}
+	if dst != nil {
+		l.keys = dst[:0]
+	}
 	var w wireKey // one for the whole array: each key would otherwise allocate its own
 	for dec.PeekKind() != ']' {
 		w = wireKey{}
-		if err := json.UnmarshalDecode(dec, &w); err != nil {
+		if err := decodeWireKey(dec, &w); err != nil {
 			return err
 		}
 		l.keys = append(l.keys, w.apiKey())
@@ -174,10 +186,21 @@ func (l *wireKeys) report(seen *unexpectedMembers) {
 // decodeKeyPage reads one answer of the key list: a bare array (the whole list), or a page
 // object, either one possibly in the envelope.
 func decodeKeyPage(body []byte, seen *unexpectedMembers) (pageOf[APIKey], error) {
+	return decodeKeyPageInto(body, seen, nil)
+}
+
+// decodeKeyPageInto is decodeKeyPage reading the first array of keys of a page object into
+// dst's room (see keyPageSlots); any other array of keys goes to a new array, so that two
+// arrays in one answer never share it.
+func decodeKeyPageInto(body []byte, seen *unexpectedMembers, dst []APIKey) (pageOf[APIKey], error) {
 	if firstByte(body) == '[' {
 		return decodeKeyArray(body, seen)
 	}
-	env, err := decodeEnvelope[wireKeyPage](body)
+	var opts []json.Options
+	if dst != nil {
+		opts = append(opts, intoRoomOf(dst))
+	}
+	env, err := decodeEnvelope[wireKeyPage](body, opts...)
 	switch {
 	case err != nil:
 		return pageOf[APIKey]{}, err
@@ -187,7 +210,7 @@ func decodeKeyPage(body []byte, seen *unexpectedMembers) (pageOf[APIKey], error)
 		return decodeKeyArray(env.inner, seen)
 	}
 	var w wireKeyPage
-	if err := unmarshal(env.inner, &w); err != nil {
+	if err := unmarshal(env.inner, &w, opts...); err != nil {
 		return pageOf[APIKey]{}, err
 	}
 	return w.page(seen)
@@ -355,9 +378,9 @@ type envelope[T any] struct {
 // maxEnvelopeNames is the most names an envelope has: message, result and one more (status).
 const maxEnvelopeNames = 3
 
-func decodeEnvelope[T any](body []byte) (envelope[T], error) {
+func decodeEnvelope[T any](body []byte, opts ...json.Options) (envelope[T], error) {
 	var env envelope[T]
-	if err := unmarshal(body, &env); err != nil {
+	if err := unmarshal(body, &env, opts...); err != nil {
 		return envelope[T]{}, err
 	}
 	if len(env.Result) > 0 && string(env.Result) != "null" && distinctNames(body) <= maxEnvelopeNames {
@@ -751,9 +774,9 @@ func keyAnswer(out *APIKey) answer {
 	}
 }
 
-func keyPageAnswer(out *pageOf[APIKey]) answer {
+func keyPageAnswer(out *pageOf[APIKey], dst []APIKey) answer {
 	return func(body []byte, seen *unexpectedMembers) (err error) {
-		*out, err = decodeKeyPage(body, seen)
+		*out, err = decodeKeyPageInto(body, seen, dst)
 		return err
 	}
 }

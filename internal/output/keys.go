@@ -65,6 +65,13 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		return err
 	}
 
+	switch format {
+	case JSON:
+		return printKeysJSON(w, keys, ids, now)
+	case YAML:
+		return printKeysYAML(w, keys, ids, now)
+	}
+
 	norm := make([]Key, len(keys))
 	for i, k := range keys {
 		norm[i] = NormalizeKey(k, now)
@@ -105,21 +112,6 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 			sep = '\t'
 		}
 		return PrintDelimited(w, headers, rows, sep, opts.NoHeaders)
-
-	case JSON:
-		return printKeysJSON(w, norm, ids)
-
-	case YAML:
-		docs := make([]yamlv2.MapSlice, len(norm))
-		for i := range norm {
-			docs[i] = keyRecord{&norm[i], ids}.yaml()
-		}
-		b, err := yamlv2.Marshal(docs)
-		if err != nil {
-			return err
-		}
-		_, err = w.Write(b)
-		return err
 	}
 	return fmt.Errorf("output format %q is not implemented for keys", format)
 }
@@ -150,8 +142,8 @@ func keyRow(k *Key, ids []fieldID, relative bool, now time.Time) []string {
 
 // printKeysJSON writes the same bytes as PrintJSON of the records, one record at a time: the
 // whole array in the encoder's buffer was 7.5 times the size of the server's answer at
-// 100,000 keys.
-func printKeysJSON(w io.Writer, keys []Key, ids []fieldID) error {
+// 100,000 keys. Each key is normalized as it is written: no copy of the list.
+func printKeysJSON(w io.Writer, keys []Key, ids []fieldID, now time.Time) error {
 	if len(keys) == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
@@ -160,7 +152,8 @@ func printKeysJSON(w io.Writer, keys []Key, ids []fieldID) error {
 	bw.WriteString("[\n")
 	var indented bytes.Buffer
 	for i := range keys {
-		compact, err := keyRecord{&keys[i], ids}.MarshalJSON()
+		k := NormalizeKey(keys[i], now)
+		compact, err := keyRecord{&k, ids}.MarshalJSON()
 		if err != nil {
 			return err
 		}
@@ -214,6 +207,31 @@ func (r keyRecord) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return append(b, '}'), nil
+}
+
+// printKeysYAML writes the same bytes as yamlv2.Marshal of the list of records, one record at
+// a time: a block sequence's items are written independently, each as the one item of a
+// sequence. Marshalling the whole list built the YAML of every key in memory at once: 1.1 GB
+// for 100,000 keys, 41 times the server's answer (docs/performance.md).
+func printKeysYAML(w io.Writer, keys []Key, ids []fieldID, now time.Time) error {
+	if len(keys) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	item := make([]yamlv2.MapSlice, 1)
+	for i := range keys {
+		k := NormalizeKey(keys[i], now)
+		item[0] = keyRecord{&k, ids}.yaml()
+		b, err := yamlv2.Marshal(item)
+		if err != nil {
+			return err
+		}
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
 }
 
 func (r keyRecord) yaml() yamlv2.MapSlice {

@@ -295,3 +295,36 @@ func TestSortKeysTiesKeepInputOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSortKeysCompactValuesMatchStableSort: the precomputed values (dates, ranks, folded
+// text prefixes) order keys as the comparison of the fields does, for texts whose case
+// folding is not ASCII's (the Kelvin sign folds to k), that share long prefixes, hold NUL
+// bytes or end where another goes on, in both directions.
+func TestSortKeysCompactValuesMatchStableSort(t *testing.T) {
+	texts := []string{"", "a", "A", "ab", "aB", "abc", "a\x00", "a\x00b", "abcdefgh", "ABCDEFGH", "abcdefghi",
+		"abcdefgH", "abcdefg", "\u212a", "k", "K", "ka", "é", "É", "e", "z", "Zz", "#12", "#2", "title 10", "Title 9",
+		"İx", "ix", "ß", "ss", "\xff", "abcdefgh\u212a", "abcdefghk"}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var keys []Key
+	for i := range 4 * len(texts) {
+		keys = append(keys, Key{
+			ID: texts[(i*5)%len(texts)], Title: texts[i%len(texts)], Creator: texts[(i*3)%len(texts)],
+			Email: texts[(i*7)%len(texts)], Role: []string{"editor", "viewer", "EDITOR", ""}[i%4],
+			Status:  []string{StatusActive, StatusExpired, "Expired", StatusExpiring}[i%4],
+			Expires: base.Add(time.Duration(i%5) * time.Hour), Created: base.Add(time.Duration(i%3) * time.Nanosecond),
+		})
+	}
+	for _, spec := range []string{"", "-expires", "title", "-title", "creator,-title", "-email", "role,title", "-status,id", "created,-creator", "-created,title"} {
+		by, err := ParseSort(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.Clone(keys)
+		SortKeys(got, by)
+		want := slices.Clone(keys)
+		stableSortKeys(want, by)
+		if !slices.Equal(got, want) {
+			t.Errorf("sort %q differs from a stable sort", spec)
+		}
+	}
+}
