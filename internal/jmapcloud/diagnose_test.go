@@ -6,8 +6,8 @@ import (
 	"testing"
 )
 
-// keyField is the APIKey field a doctor tag's group feeds.
-func keyField(k APIKey, field string) string {
+// apiKeyFieldValue is the APIKey field a doctor tag's group feeds.
+func apiKeyFieldValue(k APIKey, field string) string {
 	switch field {
 	case "id":
 		return k.ID
@@ -52,7 +52,7 @@ func TestDoctorTagsAgreeWithTheKeyDecoder(t *testing.T) {
 			if err := k.UnmarshalJSON([]byte(body)); err != nil {
 				t.Fatal(err)
 			}
-			if got := keyField(k, f.field); got == "" || got == "0001-01-01T00:00:00Z" {
+			if got := apiKeyFieldValue(k, f.field); got == "" || got == "0001-01-01T00:00:00Z" {
 				t.Errorf("%s: the decoder does not read %s from %s", body, f.field, name)
 			}
 			if m := diagnosedField(t, AnswerKey, body, f.field); len(m.Matched) != 1 || m.Matched[0] != name {
@@ -67,8 +67,8 @@ func TestDoctorTagsAgreeWithTheKeyDecoder(t *testing.T) {
 		var k, first APIKey
 		_ = k.UnmarshalJSON([]byte(body))
 		_ = first.UnmarshalJSON([]byte(`{"` + f.names[0] + `":` + sample(f, 0) + `}`))
-		if keyField(k, f.field) != keyField(first, f.field) {
-			t.Errorf("%s: the decoder read %q, not %s's value", body, keyField(k, f.field), f.names[0])
+		if apiKeyFieldValue(k, f.field) != apiKeyFieldValue(first, f.field) {
+			t.Errorf("%s: the decoder read %q, not %s's value", body, apiKeyFieldValue(k, f.field), f.names[0])
 		}
 		if m := diagnosedField(t, AnswerKey, body, f.field); !reflect.DeepEqual(m.Matched, []string{f.names[0]}) {
 			t.Errorf("%s: Diagnose matched %v, want %s", body, m.Matched, f.names[0])
