@@ -19,7 +19,7 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/itchyny/gojq"
+	"github.com/k2geospatial/apikeys/internal/third_party/gojq"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
