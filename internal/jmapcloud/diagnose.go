@@ -44,7 +44,6 @@ type Call struct {
 	Template string
 	Answer   AnswerKind
 	path     string
-	query    url.Values
 	body     any
 	paged    bool // the key list: asked with the client's page size, as the CLI asks
 }

@@ -68,7 +68,8 @@ func decodeWireKey(dec *jsontext.Decoder, w *wireKey) error {
 		return err
 	}
 	if unknown != nil {
-		w.Unknown = append(unknown, '}')
+		unknown = append(unknown, '}')
+		w.Unknown = unknown
 	}
 	return nil
 }

@@ -18,8 +18,8 @@ const escape = '\x1b'
 func (c *colorless) Write(p []byte) (int, error) {
 	data := p
 	if len(c.pending) > 0 {
-		data = append(c.pending, p...)
-		c.pending = nil
+		c.pending = append(c.pending, p...)
+		data, c.pending = c.pending, nil
 	}
 	out := make([]byte, 0, len(data))
 	for i := 0; i < len(data); {

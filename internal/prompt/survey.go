@@ -187,7 +187,7 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 		return fmt.Errorf("%w: %w", ErrCancelled, errInterrupted)
 	default:
 	}
-	var draw FileWriter = p.draw
+	draw := p.draw
 	if p.color != nil && !p.color() {
 		draw = &colorless{FileWriter: p.draw}
 	}
