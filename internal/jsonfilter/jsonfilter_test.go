@@ -172,6 +172,15 @@ func TestEndlessOutputIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rows, err := Template("{{range 1000000000}}{{tablerow 12345678}}{{end}}", func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := apply(t, rows, false, doc)
+	want := "--template:1:22: at <tablerow 12345678>: error calling tablerow: the table passed 1 MiB; is the expression endless?"
+	if err == nil || err.Error() != want || !errkind.Is(err, errkind.Usage) || got != "" {
+		t.Errorf("endless tablerow = %d bytes, %v; want nothing, %q", len(got), err, want)
+	}
 	for _, f := range []*Filter{jq, tmpl} {
 		got, err := apply(t, f, false, doc)
 		want := f.Flag() + ": the output passed 1 MiB; is the expression endless?"
