@@ -136,7 +136,7 @@ func (f *Filter) runJQ(out *boundedBuffer, v any) error {
 			return nil
 		}
 		if err, isErr := value.(error); isErr {
-			if cerr := out.ctx.Err(); cerr != nil {
+			if cerr := out.err(); cerr != nil {
 				return cerr // Ctrl-C: a cancellation, not an error of the expression
 			}
 			var halt *gojq.HaltError
@@ -166,7 +166,7 @@ func (f *Filter) runTemplate(out *boundedBuffer, v any) error {
 	go func() { done <- f.tmpl.Execute(out, v) }()
 	select {
 	case <-out.ctx.Done():
-		return out.ctx.Err()
+		return out.err()
 	case err := <-done:
 		if werr := out.err(); werr != nil {
 			return werr
@@ -209,7 +209,7 @@ func (b *boundedBuffer) WriteByte(c byte) error {
 // err is why the filter must stop: the context's end, or its output's size.
 func (b *boundedBuffer) err() error {
 	if err := b.ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("%s stopped before its end: %w", b.flag, err)
 	}
 	if b.tooLarge {
 		return errkind.Usagef("%s: the output passed %d MiB; is the expression endless?", b.flag, maxOutput>>20)

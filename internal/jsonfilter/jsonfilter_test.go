@@ -153,7 +153,7 @@ func TestRunawayFilterStopsWhenCancelled(t *testing.T) {
 	}
 	for _, f := range []*Filter{jq, tmpl} {
 		got, err := apply(t, f.WithContext(ctx), false, doc)
-		if !errors.Is(err, context.Canceled) || got != "" {
+		if !errors.Is(err, context.Canceled) || got != "" || err.Error() != f.Flag()+" stopped before its end: context canceled" {
 			t.Errorf("%s on a cancelled context = %q, %v; want nothing, context.Canceled", f.Flag(), got, err)
 		}
 	}
