@@ -264,3 +264,23 @@ func TestSlowCreateShowsASpinnerOnTheTerminal(t *testing.T) {
 	c.ExpectString("Secret")
 	checkSpinnerCleared(t, c, "Creating the API key…", "Secret")
 }
+
+// doctor's requests, one after the other, show the spinner until the checklist.
+func TestSlowDoctorShowsASpinnerOnTheTerminal(t *testing.T) {
+	ts, held := newHeldSandbox(t, func(r *http.Request, _ int) bool {
+		return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/members")
+	})
+	c, streams := ptyStreams(t)
+	f := ts.factory(streams, nil)
+	var code int
+	wait := c.Go(func() { code = run(context.Background(), f, []string{"doctor"}) })
+	<-held.arrived
+	c.ExpectString("Checking the server…")
+	held.Release()
+	wait()
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, c.Output())
+	}
+	c.ExpectString("Configuration")
+	checkSpinnerCleared(t, c, "Checking the server…", "Configuration")
+}
