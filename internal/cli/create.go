@@ -184,7 +184,9 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return err
 	}
+	opts.IO.StartProgress("Creating the API key…")
 	key, err := api.CreateKey(ctx, jmapcloud.CreateAPIKeyRequest{Title: in.title, Role: in.role, ExpirationDate: in.expires})
+	opts.IO.StopProgress()
 	if err != nil {
 		removeSecretFile()
 		return createFailure(err, in.title)

@@ -18,6 +18,7 @@ var createUnderTest = cmdUnderTest[createOptions]{
 	build: newCreateCmd,
 	flagFields: func(o createOptions) createOptions {
 		o.IO, o.Keys, o.Prompter, o.Clipboard, o.Now, o.Format = nil, nil, nil, nil, nil, nil
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *createOptions) func() (output.Format, error) { return o.Format },

@@ -415,7 +415,11 @@ func writeFailureDetails(w io.Writer, plan deleteplan.Plan) {
 		for i, line := range lines {
 			lines[i] = sanitize.Text(line)
 		}
-		fmt.Fprintf(w, "API key %q (%s) not deleted: %s\n", e.Title, sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+		outcome := "not deleted"
+		if e.Unknown() {
+			outcome = "may have been deleted"
+		}
+		fmt.Fprintf(w, "API key %q (%s) %s: %s\n", e.Title, sanitize.Text(e.ID), outcome, strings.Join(lines, "\n  "))
 	}
 }
 

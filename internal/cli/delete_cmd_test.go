@@ -11,6 +11,7 @@ var deleteUnderTest = cmdUnderTest[deleteOptions]{
 	build: newDeleteCmd,
 	flagFields: func(o deleteOptions) deleteOptions {
 		o.IO, o.API, o.Prompter, o.Now, o.Format = nil, nil, nil, nil, nil
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *deleteOptions) func() (output.Format, error) { return o.Format },

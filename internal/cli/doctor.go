@@ -120,7 +120,9 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
+	opts.IO.StartProgress("Checking the server…")
 	report := doctor.Run(ctx, in)
+	opts.IO.StopProgress()
 	if ctx.Err() != nil {
 		return ctx.Err() // interrupted: the report is not the server's
 	}

@@ -11,6 +11,7 @@ var doctorUnderTest = cmdUnderTest[doctorOptions]{
 	build: newDoctorCmd,
 	flagFields: func(o doctorOptions) doctorOptions {
 		o.IO, o.Version, o.Format, o.Settings, o.Open, o.Store, o.Prompter, o.Now, o.WriteReport = nil, "", nil, nil, nil, nil, nil, nil, nil
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *doctorOptions) func() (output.Format, error) { return o.Format },

@@ -14,6 +14,7 @@ var listUnderTest = cmdUnderTest[listOptions]{
 	build: newListCmd,
 	flagFields: func(o listOptions) listOptions {
 		o.IO, o.Keys, o.Now, o.Format = nil, nil, nil, nil
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *listOptions) func() (output.Format, error) { return o.Format },

@@ -14,6 +14,7 @@ var membersUnderTest = cmdUnderTest[membersOptions]{
 	build: newMembersCmd,
 	flagFields: func(o membersOptions) membersOptions {
 		o.IO, o.API, o.Format = nil, nil, nil
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *membersOptions) func() (output.Format, error) { return o.Format },

@@ -241,3 +241,46 @@ func (p *recordingPrompter) Confirm(msg string, _ bool) (bool, error) {
 	fmt.Fprint(p.errOut, "? "+msg)
 	return false, nil
 }
+
+// create, the one request a person waits on after answering its prompts, shows the spinner
+// too, erased before the secret is shown.
+func TestSlowCreateShowsASpinnerOnTheTerminal(t *testing.T) {
+	ts, held := newHeldSandbox(t, func(r *http.Request, _ int) bool {
+		return r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/api-keys")
+	})
+	c, streams := ptyStreams(t)
+	f := ts.factory(streams, nil)
+	var code int
+	wait := c.Go(func() {
+		code = run(context.Background(), f, []string{"create", "--title", "Slow", "--role", "viewer", "--expires", "7d", "--no-copy"})
+	})
+	<-held.arrived
+	c.ExpectString("Creating the API key…")
+	held.Release()
+	wait()
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, c.Output())
+	}
+	c.ExpectString("Secret")
+	checkSpinnerCleared(t, c, "Creating the API key…", "Secret")
+}
+
+// doctor's requests, one after the other, show the spinner until the checklist.
+func TestSlowDoctorShowsASpinnerOnTheTerminal(t *testing.T) {
+	ts, held := newHeldSandbox(t, func(r *http.Request, _ int) bool {
+		return r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/members")
+	})
+	c, streams := ptyStreams(t)
+	f := ts.factory(streams, nil)
+	var code int
+	wait := c.Go(func() { code = run(context.Background(), f, []string{"doctor"}) })
+	<-held.arrived
+	c.ExpectString("Checking the server…")
+	held.Release()
+	wait()
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, c.Output())
+	}
+	c.ExpectString("Configuration")
+	checkSpinnerCleared(t, c, "Checking the server…", "Configuration")
+}

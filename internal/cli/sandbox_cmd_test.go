@@ -161,6 +161,7 @@ var sandboxInfoUnderTest = cmdUnderTest[sandboxInfoOptions]{
 	build:  newSandboxInfoCmd,
 	flagFields: func(o sandboxInfoOptions) sandboxInfoOptions {
 		o.sandboxDeps = sandboxDeps{}
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *sandboxInfoOptions) func() (output.Format, error) { return o.Format },
@@ -187,6 +188,7 @@ var sandboxResourcesUnderTest = cmdUnderTest[sandboxResourcesOptions]{
 	build:  newSandboxResourcesCmd,
 	flagFields: func(o sandboxResourcesOptions) sandboxResourcesOptions {
 		o.sandboxDeps = sandboxDeps{}
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *sandboxResourcesOptions) func() (output.Format, error) { return o.Format },

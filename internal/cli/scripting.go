@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,11 +17,14 @@ import (
 // checkFilterFormat), and they contradict each other (contradictions).
 type scriptFlags struct {
 	JQ, Template string
+	// context is the command's (cmd.Context): Ctrl-C stops a filter that runs away.
+	context func() context.Context
 }
 
 // addScriptFlags gives cmd --jq and --template, as gh names them, into s. Without gh's -q
 // and -t: a long flag typed with one dash (-transfer-to) would be read as -t and its value.
 func addScriptFlags(cmd *cobra.Command, s *scriptFlags) {
+	s.context = cmd.Context
 	fl := cmd.Flags()
 	fl.StringVar(&s.JQ, "jq", "", "filter the JSON output with a jq expression (strings print without quotes)")
 	fl.StringVar(&s.Template, "template", "", "format the JSON output with a Go template (helpers: timeago, timefmt, truncate, tablerow, tablerender, json, join, pluck)")
@@ -31,13 +35,23 @@ func addScriptFlags(cmd *cobra.Command, s *scriptFlags) {
 // filter compiles --jq or --template, before the command sends anything: a typo in the
 // expression is exit 2 that costs no request. None given is no filter.
 func (s scriptFlags) filter() (output.DocumentFilter, error) {
+	var f *jsonfilter.Filter
+	var err error
 	switch {
 	case s.JQ != "":
-		return jsonfilter.JQ(s.JQ)
+		f, err = jsonfilter.JQ(s.JQ)
 	case s.Template != "":
-		return jsonfilter.Template(s.Template, time.Now)
+		f, err = jsonfilter.Template(s.Template, time.Now)
+	default:
+		return nil, nil
 	}
-	return nil, nil
+	if err != nil {
+		return nil, err
+	}
+	if s.context != nil && s.context() != nil {
+		f.WithContext(s.context())
+	}
+	return f, nil
 }
 
 // given reports --jq or --template given.

@@ -18,6 +18,7 @@ var showUnderTest = cmdUnderTest[showOptions]{
 	build: newShowCmd,
 	flagFields: func(o showOptions) showOptions {
 		o.IO, o.Keys, o.Copy, o.Now, o.Format = nil, nil, nil, nil, nil
+		o.Script.context = nil // the command's context, injected
 		return o
 	},
 	format: func(o *showOptions) func() (output.Format, error) { return o.Format },

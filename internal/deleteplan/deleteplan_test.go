@@ -18,13 +18,20 @@ type fakeAPI struct {
 	owned    map[string][]jmapcloud.Resource
 	members  []jmapcloud.Member
 	onDelete func(id string) error
-	asked    []string
+	// onResources, when set, runs inside KeyResources and gives its error.
+	onResources func(id string) error
+	asked       []string
 }
 
 func (a *fakeAPI) KeyResources(_ context.Context, id string) ([]jmapcloud.Resource, error) {
 	a.asked = append(a.asked, "resources "+id)
 	if id == "unreadable" {
 		return nil, errors.New("503 Service Unavailable")
+	}
+	if a.onResources != nil {
+		if err := a.onResources(id); err != nil {
+			return nil, err
+		}
 	}
 	return a.owned[id], nil
 }
@@ -231,10 +238,29 @@ func TestExecuteStopsWhenInterrupted(t *testing.T) {
 	if want := "delete k-1 to=\ndelete k-2 to="; asked(api) != want {
 		t.Errorf("asked:\n%s\nwant:\n%s", asked(api), want)
 	}
-	for i, want := range []string{"", "context canceled", "not attempted: interrupted", "not attempted: interrupted"} {
-		if plan[i].Error != want || plan[i].Deleted != (i == 0) {
-			t.Errorf("%s: deleted %v, error %q; want error %q", plan[i].ID, plan[i].Deleted, plan[i].Error, want)
+	// k-2's request was sent when the interruption came: the server may have deleted it,
+	// which the entry says instead of "not deleted".
+	inFlight := "interrupted during its delete request, which the server may have carried out: `apikeys show k-2` tells"
+	for i, want := range []string{"", inFlight, "not attempted: interrupted", "not attempted: interrupted"} {
+		if plan[i].Error != want || plan[i].Deleted != (i == 0) || plan[i].Unknown() != (i == 1) || plan[i].Interrupted() != (i > 0) {
+			t.Errorf("%s: deleted %v, unknown %v, interrupted %v, error %q; want error %q", plan[i].ID, plan[i].Deleted, plan[i].Unknown(), plan[i].Interrupted(), plan[i].Error, want)
 		}
+	}
+	if got, want := plan.FailureSummary(), "1 deleted, 2 not deleted, 1 may have been deleted (interrupted during its delete request)."; got != want {
+		t.Errorf("FailureSummary = %q, want %q", got, want)
+	}
+	if got, want := (Plan{plan[1]}).FailureSummary(), "The key may have been deleted: the command was interrupted during its delete request."; got != want {
+		t.Errorf("FailureSummary of one = %q, want %q", got, want)
+	}
+	// Interrupted while checking what a key owns, before its delete request: interrupted,
+	// and surely not deleted.
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	api = &fakeAPI{onResources: func(string) error { cancel2(); return context.Canceled }}
+	plan = Plan{{ID: "k-1", Action: None, Resources: []jmapcloud.Resource{}}}
+	Execute(ctx2, api, plan)
+	if e := plan[0]; e.Deleted || e.Unknown() || !e.Interrupted() || e.Error != "context canceled" || asked(api) != "resources k-1" {
+		t.Errorf("interrupted before the request: asked %q, unknown %v, interrupted %v, error %q", asked(api), e.Unknown(), e.Interrupted(), e.Error)
 	}
 	// Cancelled before the first: nothing is asked at all.
 	api = &fakeAPI{}

@@ -2,6 +2,7 @@ package deleteplan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
@@ -17,8 +18,17 @@ func Execute(ctx context.Context, api API, p Plan) {
 			e.Error = notAttempted
 			continue
 		}
-		if err := deleteOne(ctx, api, e); err != nil {
+		if sent, err := deleteOne(ctx, api, e); err != nil {
 			e.Error, e.failure = err.Error(), errkind.Of(err)
+			if ctx.Err() != nil && noAnswer(err) {
+				// Interrupted, not failed. Once the delete request was out, the server may
+				// have carried it out: "not deleted" would be a guess about an
+				// irreversible change.
+				e.failure = errkind.Cancelled
+				if sent {
+					e.Error, e.unknown = fmt.Sprintf(inFlight, e.ID), true
+				}
+			}
 			continue
 		}
 		e.Deleted = true
@@ -28,9 +38,20 @@ func Execute(ctx context.Context, api API, p Plan) {
 // notAttempted is the error of a key an interruption left untried.
 const notAttempted = "not attempted: interrupted"
 
+// inFlight is the error of a key whose delete request an interruption abandoned.
+const inFlight = "interrupted during its delete request, which the server may have carried out: `apikeys show %s` tells"
+
+// noAnswer reports an error that is the lack of an answer (the request abandoned, the
+// connection lost), not a refusal the server answered with.
+func noAnswer(err error) bool {
+	var netErr *jmapcloud.NetworkError
+	return errors.As(err, &netErr) || errors.Is(err, context.Canceled)
+}
+
 // deleteOne deletes a key as planned. A key planned as owning nothing is checked again
-// first: resources it gained since the plan must not be deleted unconfirmed.
-func deleteOne(ctx context.Context, api API, e *Entry) error {
+// first: resources it gained since the plan must not be deleted unconfirmed. sent is true
+// once the delete request itself went out.
+func deleteOne(ctx context.Context, api API, e *Entry) (sent bool, err error) {
 	transferTo := ""
 	switch e.Action {
 	case Transfer:
@@ -38,15 +59,15 @@ func deleteOne(ctx context.Context, api API, e *Entry) error {
 	case None:
 		res, err := api.KeyResources(ctx, e.ID)
 		if err != nil {
-			return err
+			return false, err
 		}
 		if len(res) > 0 {
-			return fmt.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
+			return false, fmt.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
 		}
 	}
-	err := api.DeleteKey(ctx, e.ID, transferTo)
+	err = api.DeleteKey(ctx, e.ID, transferTo)
 	if jmapcloud.IsNotFound(err) {
-		return fmt.Errorf("the key no longer exists (deleted meanwhile?)")
+		return true, fmt.Errorf("the key no longer exists (deleted meanwhile?)")
 	}
-	return err
+	return true, err
 }

@@ -51,7 +51,12 @@ type Entry struct {
 	Error      string               `json:"error,omitempty"`
 
 	failure errkind.Kind // the kind of Error (see FailureKind)
+	unknown bool         // its delete request was abandoned: the server may have deleted it
 }
+
+// Unknown reports whether the key may have been deleted: its delete request was sent, and
+// the command was interrupted before the answer came.
+func (e *Entry) Unknown() bool { return !e.Deleted && e.unknown }
 
 // Interrupted reports whether the key was left undeleted because the command was
 // interrupted: never attempted, or its request cancelled.

@@ -137,14 +137,21 @@ func (p Plan) OwningKeys() string {
 // FailureSummary counts what a delete with failures did: "the others were" would be false of
 // one key, or of keys an interruption left untried.
 func (p Plan) FailureSummary() string {
-	deleted := 0
+	deleted, unknown := 0, 0
 	for _, e := range p {
-		if e.Deleted {
+		switch {
+		case e.Deleted:
 			deleted++
+		case e.Unknown():
+			unknown++
 		}
 	}
-	notDeleted := len(p) - deleted
+	notDeleted := len(p) - deleted - unknown
 	switch {
+	case unknown > 0 && len(p) == 1:
+		return "The key may have been deleted: the command was interrupted during its delete request."
+	case unknown > 0:
+		return fmt.Sprintf("%d deleted, %d not deleted, %d may have been deleted (interrupted during its delete request).", deleted, notDeleted, unknown)
 	case len(p) == 1:
 		return "The key was not deleted."
 	case deleted == 0:

@@ -113,6 +113,9 @@ func TestFailuresNameTheAssumptionAndTheFile(t *testing.T) {
 	}{
 		{"a path the server does not have", func(f *fakeAPI) { delete(f.answers, "GET /api/ss/rest/v1/organizations/{org}/members") },
 			"GET /api/ss/rest/v1/organizations/{org}/members", "HTTP 404: this path and method are assumptions (API.md [A]): correct them in internal/jmapcloud/paths.go"},
+		{"a redirect", func(f *fakeAPI) {
+			f.answers["GET /api/ss/rest/v1/organizations/{org}/members"] = fakeAnswer{302, "", ""}
+		}, "GET /api/ss/rest/v1/organizations/{org}/members", "HTTP 302: a redirect, which apikeys never follows (it would send credentials to another address): point --api-url at the API's final address"},
 		{"a key ID under a name the client does not know", func(f *fakeAPI) {
 			f.answers["GET /api/ss/rest/v1/organizations/{org}/api-keys/{id}"] = fakeAnswer{200, strings.Replace(keyBody, `"id"`, `"keyId"`, 1), ""}
 		}, "GET /api/ss/rest/v1/organizations/{org}/api-keys/{id}", `API key id: no member for id (API.md assumes id): add the server's name to the doctor:"id" group of wireKey in internal/jmapcloud/wire.go`},

@@ -232,6 +232,9 @@ func pathFix(status int) string {
 	case http.StatusNotFound, http.StatusMethodNotAllowed, http.StatusBadRequest:
 		return fmt.Sprintf("HTTP %d: this path and method are assumptions (API.md [A]): correct them in %s", status, pathsFile)
 	}
+	if status >= 300 && status <= 399 {
+		return fmt.Sprintf("HTTP %d: a redirect, which apikeys never follows (it would send credentials to another address): point --api-url at the API's final address", status)
+	}
 	return fmt.Sprintf("HTTP %d: the server failed; run the doctor again later, or with --debug to see its answer", status)
 }
 

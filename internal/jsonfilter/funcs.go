@@ -42,10 +42,7 @@ func funcs(now func() time.Time, rows *tableRows) template.FuncMap {
 			return t.Format(layout), nil
 		},
 		"truncate": func(width int, v any) string { return truncate(toText(v), width) },
-		"tablerow": func(fields ...any) string {
-			rows.add(fields)
-			return ""
-		},
+		"tablerow": func(fields ...any) (string, error) { return "", rows.add(fields) },
 		"tablerender": func() string {
 			var b strings.Builder
 			rows.render(&b)
@@ -144,16 +141,24 @@ func truncate(s string, width int) string {
 
 // tableRows are the rows tablerow collected, printed aligned: each column as wide as its
 // widest cell, two spaces between columns, no trailing spaces.
-type tableRows struct{ rows [][]string }
+type tableRows struct {
+	rows [][]string
+	size int // the bytes of the pending cells, bounded as the output is (maxOutput)
+}
 
-func (t *tableRows) reset() { t.rows = nil }
+func (t *tableRows) reset() { t.rows, t.size = nil, 0 }
 
-func (t *tableRows) add(fields []any) {
+func (t *tableRows) add(fields []any) error {
 	row := make([]string, len(fields))
 	for i, f := range fields {
 		row[i] = toText(f)
+		t.size += len(row[i]) + 2
+	}
+	if t.size > maxOutput {
+		return fmt.Errorf("the table passed %d MiB; is the expression endless?", maxOutput>>20)
 	}
 	t.rows = append(t.rows, row)
+	return nil
 }
 
 func (t *tableRows) render(w io.Writer) {
@@ -176,5 +181,5 @@ func (t *tableRows) render(w io.Writer) {
 		}
 		fmt.Fprintln(w, line.String())
 	}
-	t.rows = nil
+	t.reset()
 }

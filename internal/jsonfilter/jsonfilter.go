@@ -11,6 +11,7 @@ package jsonfilter
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -31,6 +32,25 @@ type Filter struct {
 	code *gojq.Code
 	tmpl *template.Template
 	rows *tableRows // the template's pending tablerow lines
+	ctx  context.Context
+}
+
+// maxOutput is the most a filter may print, in bytes: its output is held until it ends, so
+// a runaway expression (repeat(1), a template ranging over 1e9) fails instead of taking all
+// memory. A variable for the tests.
+var maxOutput = 256 << 20
+
+// WithContext makes Apply stop when ctx ends (Ctrl-C), and returns f.
+func (f *Filter) WithContext(ctx context.Context) *Filter {
+	f.ctx = ctx
+	return f
+}
+
+func (f *Filter) context() context.Context {
+	if f.ctx == nil {
+		return context.Background()
+	}
+	return f.ctx
 }
 
 // JQ compiles a jq expression. Its outputs print as gh prints them: a string raw (no
@@ -92,27 +112,33 @@ func (f *Filter) Apply(w io.Writer, doc []byte, tty bool) error {
 	if tty {
 		v = sanitizeStrings(v)
 	}
-	var out bytes.Buffer
+	out := &boundedBuffer{ctx: f.context(), flag: f.flag}
 	if f.code != nil {
-		err = f.runJQ(&out, v)
+		err = f.runJQ(out, v)
 	} else {
-		err = f.runTemplate(&out, v)
+		err = f.runTemplate(out, v)
 	}
 	if err != nil {
 		return err
 	}
-	_, err = w.Write(out.Bytes())
+	_, err = w.Write(out.buf.Bytes())
 	return err
 }
 
-func (f *Filter) runJQ(out *bytes.Buffer, v any) error {
-	iter := f.code.Run(v)
+func (f *Filter) runJQ(out *boundedBuffer, v any) error {
+	iter := f.code.RunWithContext(out.ctx, v)
 	for {
+		if err := out.err(); err != nil {
+			return err
+		}
 		value, ok := iter.Next()
 		if !ok {
 			return nil
 		}
 		if err, isErr := value.(error); isErr {
+			if cerr := out.err(); cerr != nil {
+				return cerr // Ctrl-C: a cancellation, not an error of the expression
+			}
 			var halt *gojq.HaltError
 			if errors.As(err, &halt) && halt.Value() == nil {
 				return nil // halt: a normal end
@@ -132,12 +158,62 @@ func (f *Filter) runJQ(out *bytes.Buffer, v any) error {
 	}
 }
 
-func (f *Filter) runTemplate(out *bytes.Buffer, v any) error {
+// runTemplate executes the template aside, so that Ctrl-C ends even a template that loops
+// printing nothing; one that prints stops at its next write (boundedBuffer).
+func (f *Filter) runTemplate(out *boundedBuffer, v any) error {
 	f.rows.reset()
-	if err := f.tmpl.Execute(out, v); err != nil {
-		return errkind.Usagef("%s", trimTemplateError(err))
+	done := make(chan error, 1)
+	go func() { done <- f.tmpl.Execute(out, v) }()
+	select {
+	case <-out.ctx.Done():
+		return out.err()
+	case err := <-done:
+		if werr := out.err(); werr != nil {
+			return werr
+		}
+		if err != nil {
+			return errkind.Usagef("%s", trimTemplateError(err))
+		}
 	}
 	f.rows.render(out) // rows not followed by tablerender
+	return out.err()
+}
+
+// boundedBuffer holds a filter's output until it ends: a write fails once the context has
+// ended or the output passed maxOutput, which stops the filter.
+type boundedBuffer struct {
+	ctx      context.Context
+	flag     string
+	buf      bytes.Buffer
+	tooLarge bool
+}
+
+func (b *boundedBuffer) Write(p []byte) (int, error) {
+	if err := b.err(); err != nil {
+		return 0, err
+	}
+	if b.buf.Len()+len(p) > maxOutput {
+		b.tooLarge = true
+		return 0, b.err()
+	}
+	return b.buf.Write(p)
+}
+
+func (b *boundedBuffer) WriteString(s string) (int, error) { return b.Write([]byte(s)) }
+
+func (b *boundedBuffer) WriteByte(c byte) error {
+	_, err := b.Write([]byte{c})
+	return err
+}
+
+// err is why the filter must stop: the context's end, or its output's size.
+func (b *boundedBuffer) err() error {
+	if err := b.ctx.Err(); err != nil {
+		return fmt.Errorf("%s stopped before its end: %w", b.flag, err)
+	}
+	if b.tooLarge {
+		return errkind.Usagef("%s: the output passed %d MiB; is the expression endless?", b.flag, maxOutput>>20)
+	}
 	return nil
 }
 

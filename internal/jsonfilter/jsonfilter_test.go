@@ -2,6 +2,8 @@ package jsonfilter
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +135,57 @@ func TestTerminalEscapesTheDocumentsStrings(t *testing.T) {
 		got, err := apply(t, tc.f, tc.tty, hostile)
 		if err != nil || got != tc.want {
 			t.Errorf("%s tty=%v: %q, %v; want %q", tc.f.Flag(), tc.tty, got, err, tc.want)
+		}
+	}
+}
+
+// A runaway filter stops when the command's context ends (Ctrl-C), as a cancellation.
+func TestRunawayFilterStopsWhenCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	jq, err := JQ("repeat(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := Template("{{range 1000000000}}{{end}}", func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []*Filter{jq, tmpl} {
+		got, err := apply(t, f.WithContext(ctx), false, doc)
+		if !errors.Is(err, context.Canceled) || got != "" || err.Error() != f.Flag()+" stopped before its end: context canceled" {
+			t.Errorf("%s on a cancelled context = %q, %v; want nothing, context.Canceled", f.Flag(), got, err)
+		}
+	}
+}
+
+// A filter whose output passes maxOutput fails (exit 2) instead of taking all memory.
+func TestEndlessOutputIsBounded(t *testing.T) {
+	old := maxOutput
+	maxOutput = 1 << 20
+	t.Cleanup(func() { maxOutput = old })
+	jq, err := JQ(`repeat("x")`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := Template("{{range 1000000000}}xxxxxxxx{{end}}", func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := Template("{{range 1000000000}}{{tablerow 12345678}}{{end}}", func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := apply(t, rows, false, doc)
+	want := "--template:1:22: at <tablerow 12345678>: error calling tablerow: the table passed 1 MiB; is the expression endless?"
+	if err == nil || err.Error() != want || !errkind.Is(err, errkind.Usage) || got != "" {
+		t.Errorf("endless tablerow = %d bytes, %v; want nothing, %q", len(got), err, want)
+	}
+	for _, f := range []*Filter{jq, tmpl} {
+		got, err := apply(t, f, false, doc)
+		want := f.Flag() + ": the output passed 1 MiB; is the expression endless?"
+		if err == nil || err.Error() != want || !errkind.Is(err, errkind.Usage) || got != "" {
+			t.Errorf("%s endless = %d bytes, %v; want nothing, %q", f.Flag(), len(got), err, want)
 		}
 	}
 }
