@@ -59,7 +59,7 @@ func TestDoctorReportsEachVariant(t *testing.T) {
 		"  ! GET /api/ss/rest/v1/organizations/{org}/api-keys: HTTP 200, page object, no envelope\n",
 		"      page: list ← content, total ← totalElements\n",
 		"      page members apikeys does not read: first, last, number, size, totalPages\n",
-		"      first page: 20 keys of 45 stated; apikeys asked for 1000 a page, the server pages by 20 (apikeys follows the pages)\n",
+		"      first page: 20 of 45 keys stated; apikeys asked for 1000 a page, the server pages by 20 (apikeys follows the pages)\n",
 		// name for title, roles for role.
 		"      API key ×20: id, title ← name (API.md: title), role ← roles (API.md: role), email, createdBy, creationDate, expirationDate\n",
 		"put name first in the doctor:\"title\" group of wireKey in internal/jmapcloud/wire.go\n",

@@ -121,7 +121,7 @@ func TestFailuresNameTheAssumptionAndTheFile(t *testing.T) {
 		}, "GET /api/ss/rest/v1/organizations/{org}/api-keys/{id}", `API key id: no member for id (API.md assumes id): add the server's name to the doctor:"id" group of wireKey in internal/jmapcloud/wire.go`},
 		{"an expiry the client cannot read", func(f *fakeAPI) {
 			f.answers["GET /api/ss/rest/v1/organizations/{org}/api-keys/{id}"] = fakeAnswer{200, strings.Replace(keyBody, `"2027-01-01T00:00:00.000+00:00"`, `"01/01/2027"`, 1), ""}
-		}, "GET /api/ss/rest/v1/organizations/{org}/api-keys/{id}", "API key expirationDate: 1 dates in a form ParseTime does not read: add the layout to timeLayouts in internal/jmapcloud/types.go"},
+		}, "GET /api/ss/rest/v1/organizations/{org}/api-keys/{id}", "API key expirationDate: 1 date in a form ParseTime does not read: add the layout to timeLayouts in internal/jmapcloud/types.go"},
 		{"members as a page object", func(f *fakeAPI) {
 			f.answers["GET /api/ss/rest/v1/organizations/{org}/members"] = fakeAnswer{200, `{"content":[]}`, ""}
 		}, "GET /api/ss/rest/v1/organizations/{org}/members", "the client reads array here, not object: correct the answer's reading in internal/jmapcloud/wire.go (decodeObject, decodeList or decodeKeyPage)"},

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 // The files a failed check points at.
@@ -203,7 +204,7 @@ func judgeField(c *Check, kind jmapcloud.AnswerKind, o jmapcloud.ObjectShape, f 
 		}
 	}
 	if f.Unparsed > 0 {
-		msg := fmt.Sprintf("%s %s: %d dates in a form ParseTime does not read: add the layout to timeLayouts in %s", o.Object, f.Field, f.Unparsed, typesFile)
+		msg := fmt.Sprintf("%s %s: %s in a form ParseTime does not read: add the layout to timeLayouts in %s", o.Object, f.Field, output.Plural(f.Unparsed, "date"), typesFile)
 		if needed {
 			c.fail(msg)
 		} else {
@@ -253,9 +254,9 @@ func describePage(c *Check, e exchange) (firstID string) {
 	case !paged:
 		c.Details = append(c.Details, fmt.Sprintf("the whole list in one array: %d keys (apikeys asked for pages of %d)", len(keys), e.ex.PageSize))
 	case total > len(keys) && len(keys) < e.ex.PageSize:
-		c.Details = append(c.Details, fmt.Sprintf("first page: %d keys of %d stated; apikeys asked for %d a page, the server pages by %d (apikeys follows the pages)", len(keys), total, e.ex.PageSize, len(keys)))
+		c.Details = append(c.Details, fmt.Sprintf("first page: %d of %s stated; apikeys asked for %d a page, the server pages by %d (apikeys follows the pages)", len(keys), output.Plural(total, "key"), e.ex.PageSize, len(keys)))
 	default:
-		c.Details = append(c.Details, fmt.Sprintf("first page: %d keys of %d stated, pages of %d asked for", len(keys), total, e.ex.PageSize))
+		c.Details = append(c.Details, fmt.Sprintf("first page: %d of %s stated, pages of %d asked for", len(keys), output.Plural(total, "key"), e.ex.PageSize))
 	}
 	for _, k := range keys {
 		if k.ID != "" {
