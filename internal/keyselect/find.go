@@ -106,6 +106,8 @@ func Find(ctx context.Context, src Source, ref string) (jmapcloud.APIKey, Warnin
 	if errkind.Is(err, errkind.NotFound) {
 		if found, perr := byIDPrefix(keys.all, trimmed); found.ID != "" || perr != nil {
 			k, err = found, perr
+		} else if len(trimmed) < MinIDPrefix && looksLikeIDPrefix(trimmed+strings.Repeat("0", MinIDPrefix)) {
+			err = errkind.NotFoundf("no API key with ID or title %q (a start of an ID needs %d characters or more)\nrun `apikeys list` to see the keys", trimmed, MinIDPrefix)
 		}
 	}
 	switch {

@@ -341,7 +341,8 @@ func TestFindTakesIDPrefixesAndTrims(t *testing.T) {
 		{ref: "CI deploy\n", found: keys[0].ID, asked: "list"}, // a pasted title, trimmed
 		{ref: "5f0c", asked: "list", kind: errkind.Usage,
 			err: "2 API keys have an ID starting with \"5f0c\"; give more of the ID:\n  5f0c1111-2b1d-4c3e-9f8a-0123456789e2  evil\\x1b[2J title\n  5f0c7a9e-2b1d-4c3e-9f8a-0123456789e1  CI deploy"},
-		{ref: "a71", asked: "list", kind: errkind.NotFound, err: "no API key with ID or title \"a71\"\nrun `apikeys list` to see the keys"},
+		{ref: "a71", asked: "list", kind: errkind.NotFound, err: "no API key with ID or title \"a71\" (a start of an ID needs 4 characters or more)\nrun `apikeys list` to see the keys"},
+		{ref: "a7z", asked: "list", kind: errkind.NotFound, err: "no API key with ID or title \"a7z\"\nrun `apikeys list` to see the keys"},
 		{ref: "dead", asked: "list", kind: errkind.NotFound, err: "no API key with ID or title \"dead\"\nrun `apikeys list` to see the keys"},
 	} {
 		o := &org{keys: keys}
