@@ -189,3 +189,23 @@ func TestEndlessOutputIsBounded(t *testing.T) {
 		}
 	}
 }
+
+// What an expression builds from a server's data (a title decoded with @base64d, a string
+// made by implode) cannot act on a terminal either: its output is escaped but for its
+// newlines and tabs. A pipe gets it as built.
+func TestTerminalEscapesWhatTheExpressionBuilds(t *testing.T) {
+	hostile := `[{"title": "G101MjtjO2FHaz0H"}]` // base64 of ESC ]52;c;aGk= BEL
+	jq, _ := JQ(`(.[0].title | @base64d), ([27, 91, 50, 74] | implode) + "\tok"`)
+	for _, tc := range []struct {
+		tty  bool
+		want string
+	}{
+		{true, "\\x1b]52;c;aGk=\\x07\n\\x1b[2J\tok\n"},
+		{false, "\x1b]52;c;aGk=\x07\n\x1b[2J\tok\n"},
+	} {
+		got, err := apply(t, jq, tc.tty, hostile)
+		if err != nil || got != tc.want {
+			t.Errorf("tty=%v: %q, %v; want %q", tc.tty, got, err, tc.want)
+		}
+	}
+}
