@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sort"
@@ -25,7 +26,11 @@ type testSandbox struct {
 	clipboard *fakeClipboard
 }
 
-func newTestSandbox(t *testing.T) *testSandbox {
+func newTestSandbox(t *testing.T) *testSandbox { return newTestSandboxServing(t, nil) }
+
+// newTestSandboxServing is newTestSandbox whose server runs wrap around the sandbox's
+// handler (nil: the handler alone), for tests that count or hold requests.
+func newTestSandboxServing(t *testing.T, wrap func(http.Handler) http.Handler) *testSandbox {
 	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
@@ -35,7 +40,11 @@ func newTestSandbox(t *testing.T) *testSandbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(sb.Handler())
+	var handler http.Handler = sb.Handler()
+	if wrap != nil {
+		handler = wrap(handler)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(func() { srv.Close(); sb.Close() })
 	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,7 +14,6 @@ import (
 	"github.com/k2geospatial/apikeys/internal/progress"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
-	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
 // heldServer holds the requests it is told to hold until the test releases them: a slow
@@ -34,35 +31,28 @@ func (h *heldServer) Release() { h.once.Do(func() { close(h.release) }) }
 // holds, say, only the second DELETE; a bounded number are held.
 func newHeldSandbox(t *testing.T, hold func(r *http.Request, nth int) bool) (*testSandbox, *heldServer) {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
-	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(dir, "sandbox.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
 	h := &heldServer{arrived: make(chan string, 4), release: make(chan struct{})}
 	var mu sync.Mutex
 	seen := map[string]int{}
-	inner := sb.Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		seen[r.Method]++
-		held := hold(r, seen[r.Method]) && len(h.arrived) < cap(h.arrived)
-		mu.Unlock()
-		if held {
-			h.arrived <- r.Method + " " + r.URL.Path
-			select {
-			case <-h.release:
-			case <-r.Context().Done():
-				return
+	ts := newTestSandboxServing(t, func(inner http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			seen[r.Method]++
+			held := hold(r, seen[r.Method]) && len(h.arrived) < cap(h.arrived)
+			mu.Unlock()
+			if held {
+				h.arrived <- r.Method + " " + r.URL.Path
+				select {
+				case <-h.release:
+				case <-r.Context().Done():
+					return
+				}
 			}
-		}
-		inner.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() { h.Release(); srv.Close(); sb.Close() })
-	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}, h
+			inner.ServeHTTP(w, r)
+		})
+	})
+	t.Cleanup(h.Release) // before the server closes (cleanups run last first): it waits for held requests
+	return ts, h
 }
 
 // isKeyList is GET …/api-keys, the list of keys.

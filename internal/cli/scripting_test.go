@@ -2,14 +2,11 @@ package cli
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
 
 // requestCounts are what a counting sandbox answered: every request, and those about API
@@ -19,25 +16,17 @@ type requestCounts struct{ all, keys atomic.Int64 }
 // newCountingSandbox is newTestSandbox whose server counts the requests it answers.
 func newCountingSandbox(t *testing.T) (*testSandbox, *requestCounts) {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
-	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(dir, "sandbox.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
 	counts := &requestCounts{}
-	handler := sb.Handler()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		counts.all.Add(1)
-		if strings.Contains(r.URL.Path, "/api-keys") {
-			counts.keys.Add(1)
-		}
-		handler.ServeHTTP(w, r)
-	}))
-	t.Cleanup(func() { srv.Close(); sb.Close() })
-	return &testSandbox{t: t, sb: sb, url: srv.URL, clipboard: &fakeClipboard{}}, counts
+	ts := newTestSandboxServing(t, func(handler http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			counts.all.Add(1)
+			if strings.Contains(r.URL.Path, "/api-keys") {
+				counts.keys.Add(1)
+			}
+			handler.ServeHTTP(w, r)
+		})
+	})
+	return ts, counts
 }
 
 // --jq and --template print what the expression makes of the JSON output, whatever -o the
