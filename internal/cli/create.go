@@ -492,7 +492,7 @@ func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row ou
 	}, look.statusColors(row.Status))
 	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
 	fmt.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
-	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once and cannot be retrieved later.")
+	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once.")
 	fmt.Fprintln(errOut, "  Use it in the header   Api-Key: <secret>")
 	return nil
 }

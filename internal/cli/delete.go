@@ -316,7 +316,7 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member, owning int) (*del
 	}
 	options = append(options, "nobody — delete the resources")
 	for {
-		i, err := p.Select("Who inherits the resources? (type to filter)", options, 0)
+		i, err := p.Select("Who inherits the resources?", options, 0)
 		if err != nil {
 			return nil, err
 		}
