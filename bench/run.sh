@@ -303,7 +303,10 @@ rss() {
   for _ in $(seq "$rss_runs"); do
     case $format in
       tty)
-        script -qec "env APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org /usr/bin/time -f '%M %e' -o $work/time.out $bin list" /dev/null >"$out" ;;
+        # The variables reach the command through script's environment, not its argv; with
+        # no pager: on a pseudo-terminal less would wait for a key at the first screenful.
+        APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org APIKEYS_PAGER='' \
+          script -qec "/usr/bin/time -f '%M %e' -o $work/time.out $bin list" /dev/null >"$out" ;;
       table)
         APIKEYS_API_URL=$purl APIKEYS_TOKEN=$token APIKEYS_ORG=$org /usr/bin/time -f '%M %e' -o "$work/time.out" "$bin" list >"$out" ;;
       *)
