@@ -40,7 +40,7 @@ func newTestSandboxServing(t *testing.T, wrap func(http.Handler) http.Handler) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	var handler http.Handler = sb.Handler()
+	handler := sb.Handler()
 	if wrap != nil {
 		handler = wrap(handler)
 	}

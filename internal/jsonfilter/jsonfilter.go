@@ -164,16 +164,18 @@ func (f *Filter) runJQ(out *boundedBuffer, v any) error {
 			}
 			return errkind.Usagef("--jq: %v", err)
 		}
+		// A failed write (output too large, Ctrl-C) is kept by out and returned by out.err()
+		// at the top of the loop.
 		if s, isString := value.(string); isString {
-			out.WriteString(s)
+			_, _ = out.WriteString(s)
 		} else {
 			b, err := gojq.Marshal(value)
 			if err != nil {
 				return errkind.Usagef("--jq: %v", err)
 			}
-			out.Write(b)
+			_, _ = out.Write(b)
 		}
-		out.WriteByte('\n')
+		_ = out.WriteByte('\n')
 	}
 }
 
