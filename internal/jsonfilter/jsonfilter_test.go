@@ -209,3 +209,19 @@ func TestTerminalEscapesWhatTheExpressionBuilds(t *testing.T) {
 		}
 	}
 }
+
+// An output whose last value passes the bound is refused as well, not printed cut short.
+func TestOutputPassingTheBoundAtItsLastValue(t *testing.T) {
+	old := maxOutput
+	maxOutput = 1 << 20
+	t.Cleanup(func() { maxOutput = old })
+	jq, err := JQ(`"x" * 600000, "y" * 600000`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := apply(t, jq, false, doc)
+	want := "--jq: the output passed 1 MiB; is the expression endless?"
+	if err == nil || err.Error() != want || !errkind.Is(err, errkind.Usage) || got != "" {
+		t.Errorf("two values of 600 kB = %d bytes, %v; want nothing, %q", len(got), err, want)
+	}
+}
