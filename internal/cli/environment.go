@@ -65,15 +65,12 @@ func withoutEnvNote(usage string) string {
 // ENVIRONMENT section.
 func environmentHelp(pf *pflag.FlagSet) string {
 	var b strings.Builder
-	b.WriteString(`Environment variables apikeys reads.
-
-Every global flag can be set as APIKEYS_ and its name in upper case, "-" written
-"_". A flag beats its variable, which beats the profile's key in the
-configuration file. An empty variable is unset. Booleans take
-` + envbool.Words + `; another value is exit 2
-naming the variable.
-
-`)
+	b.WriteString("Environment variables apikeys reads.\n\n")
+	fill(&b, "", `Every global flag can be set as APIKEYS_ and its name in upper case, "-" written
+"_". A flag beats its variable, which beats the profile's key in the configuration file. An
+empty variable is unset. Booleans take `+envbool.Words+`; another value is exit 2 naming the
+variable.`)
+	b.WriteString("\n")
 	writeEnvVars(&b, flagEnvVars(pf))
 	b.WriteString("\nCredentials, prompts, output and files:\n\n")
 	writeEnvVars(&b, otherEnvVars)
@@ -83,22 +80,27 @@ naming the variable.
 // writeEnvVars writes one variable a paragraph: its name, then what it does, indented and
 // wrapped to fit 80 columns.
 func writeEnvVars(b *strings.Builder, vars []envVar) {
-	const indent, width = "      ", 80
 	for _, v := range vars {
 		fmt.Fprintf(b, "  %s\n", v.name)
-		line := indent
-		for _, word := range strings.Fields(v.about) {
-			if line != indent && len(line)+1+len(word) > width {
-				b.WriteString(line + "\n")
-				line = indent
-			}
-			if line != indent {
-				line += " "
-			}
-			line += word
-		}
-		b.WriteString(line + "\n")
+		fill(b, "      ", v.about)
 	}
+}
+
+// fill writes text's words as lines of at most 80 columns, each starting with indent.
+func fill(b *strings.Builder, indent, text string) {
+	const width = 80
+	line := indent
+	for _, word := range strings.Fields(text) {
+		if line != indent && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n")
+			line = indent
+		}
+		if line != indent {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
 }
 
 // newEnvironmentHelpTopic has no Run: cobra shows it under "Additional help topics" and
