@@ -370,4 +370,15 @@ func TestSelectTakesNoIDPrefix(t *testing.T) {
 	if !errkind.Is(err, errkind.NotFound) {
 		t.Errorf("delete a714: %v (%v); want not found", err, errkind.Of(err))
 	}
+	want := "no API key with ID or title \"a714\"; nothing was deleted\n" +
+		"\"a714\" is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\n" +
+		"run `apikeys show a714` to see the key and its whole ID"
+	if err == nil || err.Error() != want {
+		t.Errorf("delete a714: %v\nwant %s", err, want)
+	}
+	// Not the start of any key's ID: the usual advice.
+	_, _, err = Select(context.Background(), o, Selection{Refs: []string{"dead"}}, now)
+	if want := "no API key with ID or title \"dead\"; nothing was deleted\nrun `apikeys list` to see the keys"; err == nil || err.Error() != want {
+		t.Errorf("delete dead: %v\nwant %s", err, want)
+	}
 }

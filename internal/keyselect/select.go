@@ -87,12 +87,30 @@ func selectAmong(ctx context.Context, keys *finder, sel Selection, now time.Time
 	}
 	if len(unknown) > 0 {
 		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
-		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\nrun `apikeys list` to see the keys", quoteList(unknown))
+		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\n%s", quoteList(unknown), unknownAdvice(keys.all, unknown))
 	}
 	if len(sel.Filters) > 0 {
 		return addFiltered(chosen, seen, keys.all, sel, now, warn)
 	}
 	return chosen, nil
+}
+
+// unknownAdvice is what to do about unknown KEYs: when one is the start of a listed key's ID
+// (show takes those), that delete takes only whole IDs, so that it deletes exactly the key
+// named, and how to see the whole ID; else to list the keys.
+func unknownAdvice(all []jmapcloud.APIKey, unknown []string) string {
+	for _, ref := range unknown {
+		prefix := strings.TrimSpace(ref)
+		if !looksLikeIDPrefix(prefix) {
+			continue
+		}
+		for i := range all {
+			if len(all[i].ID) > len(prefix) && strings.EqualFold(all[i].ID[:len(prefix)], prefix) {
+				return fmt.Sprintf("%q is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\nrun `apikeys show %s` to see the key and its whole ID", prefix, prefix)
+			}
+		}
+	}
+	return "run `apikeys list` to see the keys"
 }
 
 // addFiltered appends to chosen the keys among all that the filters match, unless a filter
