@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -112,6 +114,13 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Yes && !opts.Write {
+		// A script passing --yes alone would believe the write check ran.
+		return errkind.Usagef("--yes confirms --write, which was not given: add --write to also create and delete a test key, or leave --yes out")
+	}
+	if err := checkReportPath(opts.Report); err != nil {
+		return err
+	}
 	s, err := opts.Settings()
 	if err != nil {
 		return err
@@ -198,6 +207,33 @@ func confirmDoctorWrite(opts *doctorOptions) (*doctor.Write, error) {
 		return nil, errkind.New(errkind.Cancelled, "cancelled: nothing was sent")
 	}
 	return w, nil
+}
+
+// checkReportPath refuses a --report the report could not be written to, before anything is
+// sent, so that a long run does not end in a raw rename or open error: a directory, a file in
+// a directory that does not exist, or a read-only file (the atomic write would replace it).
+func checkReportPath(path string) error {
+	if path == "" {
+		return nil
+	}
+	if info, err := os.Stat(path); err == nil {
+		switch {
+		case info.IsDir():
+			return errkind.Usagef("--report %s is a directory: give a file name, e.g. --report %s", path, filepath.Join(path, "doctor.json"))
+		case info.Mode().Perm()&0o222 == 0:
+			return errkind.Usagef("--report %s is read-only: make it writable (chmod u+w), or give another file", path)
+		}
+		return nil
+	}
+	dir := filepath.Dir(path)
+	info, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return errkind.Usagef("--report %s: the directory %s does not exist: create it, or give a file in an existing directory", path, dir)
+	case !info.IsDir():
+		return errkind.Usagef("--report %s: %s is not a directory: give a file in an existing directory", path, dir)
+	}
+	return nil
 }
 
 // writeDoctorReport writes the report without values (doctor.Report.Redacted) to --report.

@@ -146,6 +146,42 @@ func TestDoctorReportHoldsNoValue(t *testing.T) {
 	}
 }
 
+// A --report the report could not be written to, and --yes without --write, are usage
+// errors (exit 2) before anything is sent, each saying what to do; a read-only report file
+// is left as it was.
+func TestDoctorRefusesBadReportAndLoneYes(t *testing.T) {
+	dir := t.TempDir()
+	readOnly := filepath.Join(dir, "kept.json")
+	if err := os.WriteFile(readOnly, []byte("kept\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	missing := filepath.Join(dir, "missing", "report.json")
+	notDir := filepath.Join(readOnly, "report.json")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--report", dir}, "--report " + dir + " is a directory: give a file name, e.g. --report " + filepath.Join(dir, "doctor.json")},
+		{[]string{"--report", missing}, "--report " + missing + ": the directory " + filepath.Dir(missing) + " does not exist: create it, or give a file in an existing directory"},
+		{[]string{"--report", notDir}, "--report " + notDir + ": " + readOnly + " is not a directory: give a file in an existing directory"},
+		{[]string{"--report", readOnly}, "--report " + readOnly + " is read-only: make it writable (chmod u+w), or give another file"},
+		{[]string{"--yes"}, "--yes confirms --write, which was not given: add --write to also create and delete a test key, or leave --yes out"},
+	} {
+		v := variantapi.New(t)
+		code, out, errOut := runAgainstVariant(t, v, append([]string{"doctor"}, tc.args...)...)
+		want := "Error: " + tc.want + "\nRun 'apikeys doctor --help' for usage.\n"
+		if code != exitUsage || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr:\n%s\nwant:\n%s", tc.args, code, out, errOut, want)
+		}
+		if n := v.Requests(); n != 0 {
+			t.Errorf("%q: %d requests were sent", tc.args, n)
+		}
+	}
+	if data, err := os.ReadFile(readOnly); err != nil || string(data) != "kept\n" {
+		t.Errorf("the read-only file now holds %q (%v)", data, err)
+	}
+}
+
 // --write without a terminal and without --yes is a usage error (exit 2) before anything
 // is sent; declined at the prompt, it is cancelled (exit 3), nothing sent either.
 func TestDoctorWriteAsksFirst(t *testing.T) {
