@@ -210,7 +210,13 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 	case StoreFile, StoreKeyring:
 		s.SessionStore = strings.ToLower(store)
 	default:
-		return nil, settingError(s.ConfigFile, fromFile, "invalid session-store %q: use %q, %q or %q", store, StoreAuto, StoreKeyring, StoreFile)
+		// No flag sets it: a value not from the file is APIKEYS_SESSION_STORE's, named so
+		// that the user finds where the value came from.
+		name := EnvName("session-store")
+		if fromFile {
+			name = "session-store"
+		}
+		return nil, settingError(s.ConfigFile, fromFile, "invalid %s %q: use %q, %q or %q", name, store, StoreAuto, StoreKeyring, StoreFile)
 	}
 	return s, nil
 }

@@ -154,7 +154,8 @@ func TestLoadErrors(t *testing.T) {
 		{name: "minutes as m in file", file: "timeout: 2m\n", fileErr: true, contains: `invalid timeout "2m": m could mean minutes or months`},
 		{name: "minutes as m in env", env: map[string]string{"APIKEYS_TIMEOUT": "2m"}, contains: `invalid APIKEYS_TIMEOUT "2m": m could mean minutes or months`},
 		{name: "bad store in file", file: "profiles:\n  default:\n    session-store: vault\n", fileErr: true, contains: `invalid session-store "vault"`},
-		{name: "bad store in env", env: map[string]string{"APIKEYS_SESSION_STORE": "vault"}, contains: `invalid session-store "vault"`},
+		{name: "bad store in env", env: map[string]string{"APIKEYS_SESSION_STORE": "keyrin"}, contains: `invalid APIKEYS_SESSION_STORE "keyrin": use "auto", "keyring" or "file"`},
+		{name: "boolean store in env", env: map[string]string{"APIKEYS_SESSION_STORE": "yes"}, contains: `invalid APIKEYS_SESSION_STORE "yes": use "auto", "keyring" or "file"`},
 		{name: "profile with a slash", args: []string{"--profile", "../etc"}, contains: "invalid profile name"},
 		{name: "profile with a space", env: map[string]string{"APIKEYS_PROFILE": "my profile"}, contains: "invalid profile name"},
 	}
