@@ -53,7 +53,7 @@ func TestNewCmdAuthLogout(t *testing.T) {
 
 		{name: "an argument", argv: []string{"logout", "qa"}, err: strayArgMsg("qa", "apikeys auth logout"), kind: errkind.Usage, code: exitUsage},
 		{name: "empty profile", argv: []string{"logout", "--profile", ""}, err: emptyFlagMsg("profile"), kind: errkind.Usage, code: exitUsage},
-		{name: "all is not a flag", argv: []string{"logout", "--all"}, err: "unknown flag: --all", kind: errkind.Usage, code: exitUsage},
+		{name: "all is not a flag", argv: []string{"logout", "--all"}, err: "unknown flag: --all\n--all is a flag of apikeys delete, not of apikeys auth logout", kind: errkind.Usage, code: exitUsage},
 	})
 }
 

@@ -197,9 +197,35 @@ func unknownFlagError(cmd *cobra.Command, err error) error {
 		}
 	})
 	if meant == "" {
+		if others := commandsWithFlag(cmd.Root(), unknown.GetSpecifiedName()); len(others) > 0 {
+			// A flag of other commands (--jq on sandbox reset): say where it belongs.
+			return fmt.Errorf("%w\n--%s is a flag of %s, not of %s", err, unknown.GetSpecifiedName(), others, cmd.CommandPath())
+		}
 		return err
 	}
 	return fmt.Errorf("%w\ndid you mean --%s?", err, meant)
+}
+
+// commandsWithFlag names the runnable commands under root that take the long flag name, at
+// most four and a count of the others, or "" for none.
+func commandsWithFlag(root *cobra.Command, name string) string {
+	if name == "" {
+		return "" // shorthands (-x): no long flag was named
+	}
+	var paths []string
+	walkCommands(root, func(c *cobra.Command) {
+		if fl := c.Flags().Lookup(name); fl != nil && !fl.Hidden && c.Runnable() && !c.Hidden {
+			paths = append(paths, c.CommandPath())
+		}
+	})
+	const most = 4
+	switch {
+	case len(paths) > most:
+		return strings.Join(paths[:most], ", ") + fmt.Sprintf(" and %d more", len(paths)-most)
+	case len(paths) > 1:
+		return strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
+	}
+	return strings.Join(paths, "")
 }
 
 // flagDistance is how far typed is from the flag name: 0 for the name up to case and

@@ -202,7 +202,7 @@ func TestNewCmdSandboxResources(t *testing.T) {
 		{name: "output csv", argv: []string{"resources", "-o", "csv"}, want: sandboxResourcesOptions{}, format: "csv"},
 
 		{name: "empty data", argv: []string{"resources", "--data="}, err: emptyFlagMsg("data"), kind: errkind.Usage, code: exitUsage},
-		{name: "no-headers is not a flag", argv: []string{"resources", "--no-headers"}, err: "unknown flag: --no-headers", kind: errkind.Usage, code: exitUsage},
+		{name: "no-headers is not a flag", argv: []string{"resources", "--no-headers"}, err: "unknown flag: --no-headers\n--no-headers is a flag of apikeys list and apikeys members, not of apikeys sandbox resources", kind: errkind.Usage, code: exitUsage},
 		{name: "an argument", argv: []string{"resources", "k1"}, err: strayArgMsg("k1", "apikeys sandbox resources"), kind: errkind.Usage, code: exitUsage},
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
 )
 
 // requestCounts are what a counting sandbox answered: every request, and those about API
@@ -63,6 +65,10 @@ func TestJQAndTemplateOutputs(t *testing.T) {
 // request: the server never hears of it.
 func TestFilterErrorsCostNoRequest(t *testing.T) {
 	ts, requests := newCountingSandbox(t)
+	// The commands taking --jq are many and change: TestFlagOfOtherCommandsSaysWhere pins
+	// how they are named.
+	streams, _, _, _ := iostreams.Test()
+	jqOwners := commandsWithFlag(newRootCmd(newFactory(streams, "test", func(string) string { return "" })), "jq")
 	for _, tc := range []struct {
 		args   []string
 		stderr string
@@ -74,7 +80,7 @@ func TestFilterErrorsCostNoRequest(t *testing.T) {
 		{[]string{"delete", "CI pipeline", "--yes", "--no-transfer", "--jq", "]"}, "Error: --jq: unexpected token \"]\" at character 1 of \"]\"\nRun 'apikeys delete --help' for usage.\n"},
 		{[]string{"list", "-o", "yaml", "--jq", ".[].id"}, "Error: --jq and -o yaml contradict each other: --jq reads the JSON output; drop -o\nRun 'apikeys list --help' for usage.\n"},
 		{[]string{"list", "--jq", ".", "--template", "{{.}}"}, "Error: --jq and --template contradict each other: give one\nRun 'apikeys list --help' for usage.\n"},
-		{[]string{"sandbox", "reset", "--jq", "."}, "Error: unknown flag: --jq\nRun 'apikeys sandbox reset --help' for usage.\n"},
+		{[]string{"sandbox", "reset", "--jq", "."}, "Error: unknown flag: --jq\n--jq is a flag of " + jqOwners + ", not of apikeys sandbox reset\nRun 'apikeys sandbox reset --help' for usage.\n"},
 	} {
 		code, out, errOut := ts.run(tc.args...)
 		if code != exitUsage || out != "" || errOut != tc.stderr {

@@ -47,7 +47,7 @@ func TestNewCmdShow(t *testing.T) {
 		{name: "a title with spaces, unquoted", argv: []string{"show", "CI", "deploy"},
 			err: "show takes one KEY (an API key ID or exact title), not 2 arguments: quote a title that has spaces", kind: errkind.Usage, code: exitUsage},
 		{name: "copy-email=please", argv: []string{"show", "x", "--copy-email=please"}, err: invalidBoolMsg("copy-email", "please"), kind: errkind.Usage, code: exitUsage},
-		{name: "a copy flag show does not have", argv: []string{"show", "x", "--copy"}, err: "unknown flag: --copy", kind: errkind.Usage, code: exitUsage},
+		{name: "a copy flag show does not have", argv: []string{"show", "x", "--copy"}, err: "unknown flag: --copy\n--copy is a flag of apikeys create, not of apikeys show", kind: errkind.Usage, code: exitUsage},
 	})
 }
 

@@ -441,3 +441,29 @@ func TestSandboxResetKeysBounded(t *testing.T) {
 		{name: "negative", args: []string{"sandbox", "reset", "--keys", "-1"}, code: 2, stderr: "Error: --keys -1" + bounds + usageLine("apikeys sandbox reset")},
 	})
 }
+
+// A flag of other commands, not a typo of one of this command's (--jq on sandbox reset,
+// --write on list), says which commands take it; a flag no command takes, or a shorthand,
+// is pflag's error alone.
+func TestFlagOfOtherCommandsSaysWhere(t *testing.T) {
+	elsewhere := func(flag, owners, path string) string {
+		return "Error: unknown flag: " + flag + "\n" + flag + " is a flag of " + owners + ", not of " + path + "\n" + usageLine(path)
+	}
+	runTypoCases(t, []typoCase{
+		{name: "list --write", args: []string{"list", "--write"}, code: 2, stderr: elsewhere("--write", "apikeys doctor", "apikeys list")},
+		{name: "sandbox reset --transfer-to", args: []string{"sandbox", "reset", "--transfer-to", "x"}, code: 2,
+			stderr: elsewhere("--transfer-to", "apikeys delete", "apikeys sandbox reset")},
+		{name: "show --columns", args: []string{"show", "--columns", "id", "k"}, code: 2, stderr: elsewhere("--columns", "apikeys list", "apikeys show")},
+		{name: "sandbox reset --nosuch", args: []string{"sandbox", "reset", "--nosuch"}, code: 2,
+			stderr: "Error: unknown flag: --nosuch\n" + usageLine("apikeys sandbox reset")},
+		{name: "sandbox reset -q", args: []string{"sandbox", "reset", "-q"}, code: 2,
+			stderr: "Error: unknown shorthand flag: 'q' in -q\n" + usageLine("apikeys sandbox reset")},
+	})
+	// A flag of many commands names four and counts the rest.
+	streams, _, _, stderr := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", func(string) string { return "" }), []string{"sandbox", "reset", "--jq", "."})
+	errOut := stderr.String()
+	if code != 2 || !strings.HasPrefix(errOut, "Error: unknown flag: --jq\n--jq is a flag of apikeys ") || !strings.Contains(errOut, " more, not of apikeys sandbox reset\n") {
+		t.Errorf("sandbox reset --jq: exit %d, stderr:\n%s", code, errOut)
+	}
+}
