@@ -210,16 +210,23 @@ func confirmDoctorWrite(opts *doctorOptions) (*doctor.Write, error) {
 }
 
 // checkReportPath refuses a --report the report could not be written to, before anything is
-// sent, so that a long run does not end in a raw rename or open error: a directory, a file in
-// a directory that does not exist, or a read-only file (the atomic write would replace it).
+// sent, so that a long run does not end in a raw rename or open error: "-", a directory, a
+// device or pipe, a file in a directory that does not exist, or a read-only file (the atomic
+// write would replace the last three).
 func checkReportPath(path string) error {
-	if path == "" {
+	switch path {
+	case "":
 		return nil
+	case "-":
+		return errkind.Usagef("--report - would write a file named \"-\": give a file name (-o json prints the whole report on stdout)")
 	}
 	if info, err := os.Stat(path); err == nil {
 		switch {
 		case info.IsDir():
 			return errkind.Usagef("--report %s is a directory: give a file name, e.g. --report %s", path, filepath.Join(path, "doctor.json"))
+		case !info.Mode().IsRegular():
+			// /dev/stdout, a pipe: the atomic write would replace it with a file.
+			return errkind.Usagef("--report %s is not a regular file: give a file name (-o json prints the whole report on stdout)", path)
 		case info.Mode().Perm()&0o222 == 0:
 			return errkind.Usagef("--report %s is read-only: make it writable (chmod u+w), or give another file", path)
 		}

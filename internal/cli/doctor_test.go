@@ -165,6 +165,7 @@ func TestDoctorRefusesBadReportAndLoneYes(t *testing.T) {
 		{[]string{"--report", missing}, "--report " + missing + ": the directory " + filepath.Dir(missing) + " does not exist: create it, or give a file in an existing directory"},
 		{[]string{"--report", notDir}, "--report " + notDir + ": " + readOnly + " is not a directory: give a file in an existing directory"},
 		{[]string{"--report", readOnly}, "--report " + readOnly + " is read-only: make it writable (chmod u+w), or give another file"},
+		{[]string{"--report", "-"}, "--report - would write a file named \"-\": give a file name (-o json prints the whole report on stdout)"},
 		{[]string{"--yes"}, "--yes confirms --write, which was not given: add --write to also create and delete a test key, or leave --yes out"},
 	} {
 		v := variantapi.New(t)
