@@ -206,6 +206,17 @@ func unknownFlagError(cmd *cobra.Command, err error) error {
 	return fmt.Errorf("%w\ndid you mean --%s?", err, meant)
 }
 
+// inherits reports a flag that c has from an ancestor's persistent flags, which names the
+// ancestor already.
+func inherits(c *cobra.Command, name string) bool {
+	for p := c.Parent(); p != nil; p = p.Parent() {
+		if p.PersistentFlags().Lookup(name) != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // commandsWithFlag names the runnable commands under root that take the long flag name, at
 // most four and a count of the others, or "" for none.
 func commandsWithFlag(root *cobra.Command, name string) string {
@@ -214,7 +225,12 @@ func commandsWithFlag(root *cobra.Command, name string) string {
 	}
 	var paths []string
 	walkCommands(root, func(c *cobra.Command) {
-		if fl := c.Flags().Lookup(name); fl != nil && !fl.Hidden && c.Runnable() && !c.Hidden {
+		if c.Hidden || inherits(c, name) {
+			return
+		}
+		if fl := c.PersistentFlags().Lookup(name); fl != nil && !fl.Hidden {
+			paths = append(paths, c.CommandPath()) // sandbox --data: its commands take it
+		} else if fl := c.Flags().Lookup(name); fl != nil && !fl.Hidden && c.Runnable() {
 			paths = append(paths, c.CommandPath())
 		}
 	})

@@ -454,6 +454,7 @@ func TestFlagOfOtherCommandsSaysWhere(t *testing.T) {
 		{name: "sandbox reset --transfer-to", args: []string{"sandbox", "reset", "--transfer-to", "x"}, code: 2,
 			stderr: elsewhere("--transfer-to", "apikeys delete", "apikeys sandbox reset")},
 		{name: "show --columns", args: []string{"show", "--columns", "id", "k"}, code: 2, stderr: elsewhere("--columns", "apikeys list", "apikeys show")},
+		{name: "list --data", args: []string{"list", "--data", "x"}, code: 2, stderr: elsewhere("--data", "apikeys sandbox", "apikeys list")},
 		{name: "sandbox reset --nosuch", args: []string{"sandbox", "reset", "--nosuch"}, code: 2,
 			stderr: "Error: unknown flag: --nosuch\n" + usageLine("apikeys sandbox reset")},
 		{name: "sandbox reset -q", args: []string{"sandbox", "reset", "-q"}, code: 2,
