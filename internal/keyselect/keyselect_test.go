@@ -372,7 +372,7 @@ func TestSelectTakesNoIDPrefix(t *testing.T) {
 	}
 	want := "no API key with ID or title \"a714\"; nothing was deleted\n" +
 		"\"a714\" is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\n" +
-		"run `apikeys show a714` to see the key and its whole ID"
+		"run `apikeys show a714` to find the whole ID"
 	if err == nil || err.Error() != want {
 		t.Errorf("delete a714: %v\nwant %s", err, want)
 	}

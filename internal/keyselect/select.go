@@ -106,7 +106,7 @@ func unknownAdvice(all []jmapcloud.APIKey, unknown []string) string {
 		}
 		for i := range all {
 			if len(all[i].ID) > len(prefix) && strings.EqualFold(all[i].ID[:len(prefix)], prefix) {
-				return fmt.Sprintf("%q is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\nrun `apikeys show %s` to see the key and its whole ID", prefix, prefix)
+				return fmt.Sprintf("%q is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\nrun `apikeys show %s` to find the whole ID", prefix, prefix)
 			}
 		}
 	}
