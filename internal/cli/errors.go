@@ -70,6 +70,8 @@ func hint(err error, s *config.Settings) string {
 		return "point --api-url at the API's final address"
 	case errors.As(err, &tooLarge):
 		return "check that --api-url points at the JMap Cloud API"
+	case errors.Is(err, jmapcloud.ErrWebPage):
+		return "check that --api-url points at the JMap Cloud API; behind a proxy that asks you to sign in, open " + apiURLOf(s) + " in a browser and sign in first"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
 		return unauthorizedHint(s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:

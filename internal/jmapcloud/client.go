@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -383,10 +384,27 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
 	}
+	if isWebPage(r.header, r.body) {
+		return &DecodeError{Method: method, Path: path, Err: ErrWebPage}
+	}
 	if err := out(r.body, seen); err != nil {
 		return &DecodeError{Method: method, Path: path, Err: err}
 	}
 	return nil
+}
+
+// ErrWebPage is a 2xx answer that is a web page, not JSON: what a proxy's or captive portal's
+// sign-in page, or a web site at --api-url, answers. It is retried like any unreadable answer:
+// a proxy's error page can be momentary.
+var ErrWebPage = errors.New("the answer is a web page (HTML), not JSON: something other than the JMap Cloud API answered, such as a proxy's sign-in page")
+
+// isWebPage reports an answer labelled text/html (or XHTML), or one that opens with '<',
+// which no JSON value does.
+func isWebPage(h http.Header, body []byte) bool {
+	if mt, _, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+		return true
+	}
+	return bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
 }
 
 type response struct {

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+
+	"github.com/k2geospatial/apikeys/internal/sandbox"
+)
+
+// runAsSandboxAdmin runs args against apiURL logged in, through the environment, as the
+// sandbox's administrator.
+func runAsSandboxAdmin(t *testing.T, apiURL string, args ...string) (int, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
+	t.Setenv("APIKEYS_API_URL", apiURL)
+	t.Setenv("APIKEYS_USERNAME", sandbox.AdminEmail)
+	t.Setenv("APIKEYS_PASSWORD", sandbox.Password)
+	streams, _, out, errOut := iostreams.Test()
+	code := run(context.Background(), newFactory(streams, "test", os.Getenv), args)
+	return code, out.String(), errOut.String()
+}
+
+// seededOrgID is the sandbox's one organization.
+const seededOrgID = "76ba117c-63e9-4b5e-82ce-01862e86eebf"
+
+// sandboxAnsweringLists serves a sandbox whose key list and member list answer with list
+// instead; it returns the server's URL and a count of the list calls it answered.
+func sandboxAnsweringLists(t *testing.T, list http.HandlerFunc) (string, *atomic.Int32) {
+	t.Helper()
+	sb, err := sandbox.Open(sandbox.Options{Path: filepath.Join(t.TempDir(), "sandbox.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner := sb.Handler()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasSuffix(p, "/api-keys") || strings.HasSuffix(p, "/members") {
+			calls.Add(1)
+			list(w, r)
+			return
+		}
+		inner.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() { srv.Close(); sb.Close() })
+	return srv.URL, &calls
+}
+
+// A 200 that is a web page (a proxy's sign-in page) fails, after the retries of an unreadable
+// answer, saying it is a web page and what to do, instead of printing the JSON decoder's
+// "jsontext: invalid character '<' at start of value" with no hint.
+func TestWebPageAnswerFailsSayingSo(t *testing.T) {
+	everyCommand := [][]string{{"list"}, {"show", "anything"}, {"delete", "anything", "--dry-run"}, {"members"}}
+	for _, tc := range []struct {
+		name, contentType, body string
+		commands                [][]string
+	}{
+		{"labelled HTML", "text/html; charset=utf-8", "<!DOCTYPE html><title>Sign in</title>", everyCommand},
+		{"labelled JSON", "application/json", "\n  <html><body>Sign in</body></html>", everyCommand[:1]},
+	} {
+		for _, args := range tc.commands {
+			t.Run(tc.name+"/"+args[0], func(t *testing.T) {
+				url, calls := sandboxAnsweringLists(t, func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", tc.contentType)
+					w.Write([]byte(tc.body))
+				})
+				code, out, errOut := runAsSandboxAdmin(t, url, args...)
+				list := "api-keys"
+				if args[0] == "members" {
+					list = "members"
+				}
+				want := "Error: GET /api/ss/rest/v1/organizations/" + seededOrgID + "/" + list + ": unreadable answer from the server: " +
+					"the answer is a web page (HTML), not JSON: something other than the JMap Cloud API answered, such as a proxy's sign-in page\n" +
+					"Hint: check that --api-url points at the JMap Cloud API; behind a proxy that asks you to sign in, open " + url + " in a browser and sign in first\n"
+				if code != exitError || out != "" || errOut != want || calls.Load() != 4 {
+					t.Errorf("exit %d after %d list calls, stdout %q, stderr:\n%s\nwant exit 1 after 4 (the default attempts) and:\n%s", code, calls.Load(), out, errOut, want)
+				}
+			})
+		}
+	}
+}
