@@ -89,3 +89,30 @@ func TestWebPageAnswerFailsSayingSo(t *testing.T) {
 		}
 	}
 }
+
+// A list answer of the wrong shape fails with exit 1 saying, in words, what the answer held
+// where and what to check, never the JSON decoder's Go type names ("json: cannot unmarshal
+// JSON object into Go []jmapcloud.wireMember") or package prefix ("jsontext: …").
+func TestMisshapenListAnswerFailsInPlainWords(t *testing.T) {
+	const hint = "Hint: check that --api-url points at the JMap Cloud API; `apikeys doctor` shows what its answers hold\n"
+	for _, tc := range []struct{ name, command, body, list, problem string }{
+		{"members as a page object", "members", `{"content":[],"totalElements":0}`, "members",
+			"an object where a list was expected"},
+		{"a member's numeric id", "members", `[{"id":42,"name":"Ann","email":"ann@example.com","roles":["ORG_EDITOR"]}]`, "members",
+			"a number where a string was expected at /0/id"},
+		{"keys cut short", "list", `[{"id":"6a0e8a55-0000-4000-8000-000000000001","title":"pro`, "api-keys",
+			`not valid JSON: unexpected EOF within "/0/title" after offset 58`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			url, _ := sandboxAnsweringLists(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(tc.body))
+			})
+			code, out, errOut := runAsSandboxAdmin(t, url, tc.command)
+			want := "Error: GET /api/ss/rest/v1/organizations/" + seededOrgID + "/" + tc.list + ": unreadable answer from the server: " + tc.problem + "\n" + hint
+			if code != exitError || out != "" || errOut != want {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 1 and:\n%s", code, out, errOut, want)
+			}
+		})
+	}
+}

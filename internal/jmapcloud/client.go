@@ -388,7 +388,7 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 		return &DecodeError{Method: method, Path: path, Err: ErrWebPage}
 	}
 	if err := out(r.body, seen); err != nil {
-		return &DecodeError{Method: method, Path: path, Err: err}
+		return &DecodeError{Method: method, Path: path, Err: inPlainWords(err)}
 	}
 	return nil
 }
