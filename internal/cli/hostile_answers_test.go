@@ -116,3 +116,16 @@ func TestMisshapenListAnswerFailsInPlainWords(t *testing.T) {
 		})
 	}
 }
+
+// JSON labelled text/html, as some servers send it, is read: only an answer that is a web
+// page is taken for one.
+func TestJSONLabelledHTMLIsRead(t *testing.T) {
+	url, _ := sandboxAnsweringLists(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte(`[{"id":"6a0e8a55-0000-4000-8000-000000000001","title":"labelled","role":"ORG_VIEWER"}]`))
+	})
+	code, out, errOut := runAsSandboxAdmin(t, url, "list", "-o", "csv", "--columns", "id,title", "--no-headers")
+	if want := "6a0e8a55-0000-4000-8000-000000000001,labelled\n"; code != 0 || out != want || errOut != "" {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 0 and stdout %q", code, out, errOut, want)
+	}
+}

@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -384,7 +383,7 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
 	}
-	if isWebPage(r.header, r.body) {
+	if isWebPage(r.body) {
 		return &DecodeError{Method: method, Path: path, Err: ErrWebPage}
 	}
 	if err := out(r.body, seen); err != nil {
@@ -398,12 +397,9 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 // a proxy's error page can be momentary.
 var ErrWebPage = errors.New("the answer is a web page (HTML), not JSON: something other than the JMap Cloud API answered, such as a proxy's sign-in page")
 
-// isWebPage reports an answer labelled text/html (or XHTML), or one that opens with '<',
-// which no JSON value does.
-func isWebPage(h http.Header, body []byte) bool {
-	if mt, _, err := mime.ParseMediaType(h.Get("Content-Type")); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
-		return true
-	}
+// isWebPage reports an answer that opens with '<', which no JSON value does. The label alone
+// does not decide: some servers send their JSON as text/html, and that JSON is read.
+func isWebPage(body []byte) bool {
 	return bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
 }
 
