@@ -63,6 +63,7 @@ func hint(err error, s *config.Settings) string {
 	var netErr *jmapcloud.NetworkError
 	var redirect *jmapcloud.RedirectError
 	var tooLarge *jmapcloud.TooLargeError
+	var decErr *jmapcloud.DecodeError
 	switch {
 	case errors.As(err, &redirect) && redirect.SuggestedURL != "":
 		return "if the API has moved there, pass --api-url " + sanitize.Text(redirect.SuggestedURL)
@@ -70,6 +71,10 @@ func hint(err error, s *config.Settings) string {
 		return "point --api-url at the API's final address"
 	case errors.As(err, &tooLarge):
 		return "check that --api-url points at the JMap Cloud API"
+	case errors.Is(err, jmapcloud.ErrWebPage):
+		return "check that --api-url points at the JMap Cloud API; behind a proxy that asks you to sign in, open " + apiURLOf(s) + " in a browser and sign in first"
+	case errors.As(err, &decErr):
+		return "check that --api-url points at the JMap Cloud API; `apikeys doctor` shows what its answers hold"
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
 		return unauthorizedHint(s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:

@@ -383,10 +383,24 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 	if len(bytes.TrimSpace(r.body)) == 0 {
 		return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
 	}
+	if isWebPage(r.body) {
+		return &DecodeError{Method: method, Path: path, Err: ErrWebPage}
+	}
 	if err := out(r.body, seen); err != nil {
-		return &DecodeError{Method: method, Path: path, Err: err}
+		return &DecodeError{Method: method, Path: path, Err: inPlainWords(err)}
 	}
 	return nil
+}
+
+// ErrWebPage is a 2xx answer that is a web page, not JSON: what a proxy's or captive portal's
+// sign-in page, or a web site at --api-url, answers. It is retried like any unreadable answer:
+// a proxy's error page can be momentary.
+var ErrWebPage = errors.New("the answer is a web page (HTML), not JSON: something other than the JMap Cloud API answered, such as a proxy's sign-in page")
+
+// isWebPage reports an answer that opens with '<', which no JSON value does. The label alone
+// does not decide: some servers send their JSON as text/html, and that JSON is read.
+func isWebPage(body []byte) bool {
+	return bytes.HasPrefix(bytes.TrimSpace(body), []byte("<"))
 }
 
 type response struct {

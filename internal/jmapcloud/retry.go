@@ -3,6 +3,7 @@ package jmapcloud
 import (
 	"context"
 	"errors"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -152,8 +153,8 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-		return time.Duration(secs) * time.Second, true
+	if isDecimal(v) {
+		return retryAfterSeconds(v), true
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		d := time.Until(t)
@@ -163,4 +164,27 @@ func retryAfter(h http.Header) (time.Duration, bool) {
 		return d, true
 	}
 	return 0, false
+}
+
+// retryAfterSeconds reads a Retry-After of decimal digits. A number of seconds past what a
+// time.Duration holds is the longest wait, not an overflow: time.Duration(secs)*time.Second
+// would wrap to a negative wait, and the call would be sent again at once, against the
+// server's wish.
+func retryAfterSeconds(v string) time.Duration {
+	const longest = time.Duration(math.MaxInt64)
+	secs, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || secs > int64(longest/time.Second) {
+		return longest
+	}
+	return time.Duration(secs) * time.Second
+}
+
+// isDecimal reports whether v is one or more ASCII digits.
+func isDecimal(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] < '0' || v[i] > '9' {
+			return false
+		}
+	}
+	return v != ""
 }
