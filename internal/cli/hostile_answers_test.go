@@ -1,16 +1,12 @@
 package cli
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/k2geospatial/apikeys/internal/iostreams"
 
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 )
@@ -19,16 +15,7 @@ import (
 // sandbox's administrator.
 func runAsSandboxAdmin(t *testing.T, apiURL string, args ...string) (int, string, string) {
 	t.Helper()
-	dir := t.TempDir()
-	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
-	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
-	t.Setenv("XDG_CACHE_HOME", filepath.Join(dir, "cache"))
-	t.Setenv("APIKEYS_API_URL", apiURL)
-	t.Setenv("APIKEYS_USERNAME", sandbox.AdminEmail)
-	t.Setenv("APIKEYS_PASSWORD", sandbox.Password)
-	streams, _, out, errOut := iostreams.Test()
-	code := run(context.Background(), newFactory(streams, "test", os.Getenv), args)
-	return code, out.String(), errOut.String()
+	return runWithEnvCredentials(t, apiURL, sandbox.AdminEmail, sandbox.Password, args...)
 }
 
 // seededOrgID is the sandbox's one organization.
