@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strings"
 	"syscall"
 
 	"github.com/k2geospatial/apikeys/internal/config"
@@ -124,17 +123,7 @@ func displayError(err error) string { return displayLines(err.Error()) }
 // sanitize.Text), so server text inside an error or warning cannot act on the terminal, while
 // the line breaks that separate our own message from its hint stay line breaks, and tabs
 // (cobra indents its "Did you mean" suggestions with one) stay tabs: neither acts on a terminal.
-func displayLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		fields := strings.Split(l, "\t")
-		for j, f := range fields {
-			fields[j] = sanitize.Text(f)
-		}
-		lines[i] = strings.Join(fields, "\t")
-	}
-	return strings.Join(lines, "\n")
-}
+func displayLines(s string) string { return sanitize.Lines(s) }
 
 // hintSettings are the settings the failed command used, for its hint: those it resolved,
 // never resolved anew here (that could warn, or fail, a second time); nil when it had none.

@@ -121,27 +121,12 @@ func (f *Filter) Apply(w io.Writer, doc []byte, tty bool) error {
 	if err != nil {
 		return err
 	}
-	if tty {
-		_, err = io.WriteString(w, terminalSafe(out.buf.String()))
+	if tty { // what the expression itself built (@base64d, implode) cannot act either
+		_, err = io.WriteString(w, sanitize.Lines(out.buf.String()))
 		return err
 	}
 	_, err = w.Write(out.buf.Bytes())
 	return err
-}
-
-// terminalSafe escapes what an expression itself built that a terminal would act on (a
-// title decoded with @base64d, a string made by implode): every line and every tab-separated
-// field goes through sanitize.Text, so newlines and tabs stay and nothing else acts.
-func terminalSafe(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, line := range lines {
-		fields := strings.Split(line, "\t")
-		for j, f := range fields {
-			fields[j] = sanitize.Text(f)
-		}
-		lines[i] = strings.Join(fields, "\t")
-	}
-	return strings.Join(lines, "\n")
 }
 
 func (f *Filter) runJQ(out *boundedBuffer, v any) error {

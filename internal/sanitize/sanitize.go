@@ -94,3 +94,21 @@ func writeHex(b *strings.Builder, prefix string, v uint32, width int) {
 	}
 	b.WriteString(h)
 }
+
+// Lines is Text for a multi-line message or output that is ours to lay out: each line and
+// each tab-separated field is made safe, while newlines and tabs stay (neither acts on a
+// terminal beyond moving to the next line or column).
+func Lines(s string) string {
+	if Safe(s) {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		fields := strings.Split(line, "\t")
+		for j, f := range fields {
+			fields[j] = Text(f)
+		}
+		lines[i] = strings.Join(fields, "\t")
+	}
+	return strings.Join(lines, "\n")
+}

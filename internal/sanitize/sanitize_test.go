@@ -45,3 +45,17 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+// Lines keeps a message's newlines and tabs and escapes everything else Text escapes.
+func TestLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                            "",
+		"plain\ttext\nnext":           "plain\ttext\nnext",
+		"evil\x1b[2J\tok\r\n\x07bell": "evil\\x1b[2J\tok\\r\n\\x07bell",
+		"\u202eabc":                   "\\u202eabc",
+	} {
+		if got := Lines(in); got != want {
+			t.Errorf("Lines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
