@@ -14,6 +14,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
@@ -212,6 +213,21 @@ func (f *Factory) close() {
 	for i := len(closers) - 1; i >= 0; i-- {
 		closers[i]()
 	}
+}
+
+// Printer puts human text in the reader's language: APIKEYS_LANG, else the profile file's
+// language key, else the locale (LC_ALL, LC_MESSAGES, LANG; see l10n.FromLocale). Settings
+// that cannot be read leave the choice to the environment: the command reports them itself,
+// in that language. Help and completion read the profile file for this key only.
+func (f *Factory) Printer() *l10n.Printer {
+	if lang, ok := l10n.ParseLang(f.Getenv(config.EnvName("lang"))); ok {
+		return l10n.For(lang)
+	}
+	if s, err := f.Settings(); err == nil && s.Language != "" {
+		lang, _ := l10n.ParseLang(s.Language)
+		return l10n.For(lang)
+	}
+	return l10n.For(l10n.FromLocale(f.Getenv))
 }
 
 // format is -o, read once settings are parsed: an unknown format is a usage error listing

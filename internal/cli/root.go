@@ -102,13 +102,14 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	case ctx.Err() != nil && !errors.Is(err, errCancelled):
 		err = errkind.New(errkind.Cancelled, "interrupted: %w", err)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", displayError(err))
+	p := f.Printer()
+	p.Fprintf(f.IO.ErrOut, "Error: %s\n", displayLines(p.Error(err)))
 	if h := hint(err, hintSettings(f)); h != "" {
-		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
+		p.Fprintf(f.IO.ErrOut, "Hint: %s\n", p.Text(h))
 	}
 	code := exitCode(err)
 	if code == exitUsage && cmd != nil && !f.work.begun.Load() && !aboutAFile(err) {
-		fmt.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", usageOf(cmd, err))
+		p.Fprintf(f.IO.ErrOut, "Run '%s --help' for usage.\n", usageOf(cmd, err))
 	}
 	return code
 }

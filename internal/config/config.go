@@ -19,6 +19,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -44,6 +45,9 @@ type Settings struct {
 	// SessionStore is where the profile's session keeps its tokens: StoreAuto (default),
 	// StoreKeyring or StoreFile (see session.go).
 	SessionStore string
+	// Language is the language of human text: "en", "fr", or "" to follow the locale
+	// (l10n.FromLocale). APIKEYS_LANG beats the profile file's language key.
+	Language string
 
 	// Credentials for one invocation, never saved.
 	Token    string
@@ -217,6 +221,21 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 			name = "session-store"
 		}
 		return nil, settingError(s.ConfigFile, fromFile, "invalid %s %q: use %q, %q or %q", name, store, StoreAuto, StoreKeyring, StoreFile)
+	}
+	// APIKEYS_LANG, else the file's language key (the profile's, then the top-level one).
+	lang, name, fromFile := v.GetString("lang"), EnvName("lang"), false
+	if lang == "" {
+		lang, name, fromFile = file.GetString(prefix+"language"), "language", true
+	}
+	if lang == "" {
+		lang = file.GetString("language")
+	}
+	if lang != "" {
+		l, ok := l10n.ParseLang(lang)
+		if !ok {
+			return nil, settingError(s.ConfigFile, fromFile, "invalid %s %q: use \"en\" (English) or \"fr\" (French)", name, lang)
+		}
+		s.Language = l.String()
 	}
 	return s, nil
 }

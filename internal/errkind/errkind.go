@@ -7,7 +7,8 @@ package errkind
 
 import (
 	"errors"
-	"fmt"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Kind is what kind of failure an error is.
@@ -67,9 +68,10 @@ func Wrap(k Kind, err error) error {
 	return &Error{Kind: k, Err: err}
 }
 
-// New is fmt.Errorf with the kind k (%w wraps as fmt.Errorf does).
+// New is fmt.Errorf with the kind k (%w wraps as fmt.Errorf does); its message can be
+// put in the reader's language (l10n.Errorf).
 func New(k Kind, format string, args ...any) error {
-	return &Error{Kind: k, Err: fmt.Errorf(format, args...)}
+	return &Error{Kind: k, Err: l10n.Errorf(format, args...)}
 }
 
 // Usagef is input the user can correct; the message says what was wrong and what is valid.
