@@ -41,6 +41,17 @@ type goldenEnv struct {
 	// replace are further placeholders (a new key's ID and secret), applied before the
 	// golden comparison.
 	replace []string
+	// env is the environment the commands see through Factory.Getenv (the locale, say);
+	// nil is an empty one.
+	env map[string]string
+}
+
+// inFrench is e whose commands run in a French locale (LANG=fr_CA.UTF-8), against the same
+// sandbox and session.
+func (e *goldenEnv) inFrench() *goldenEnv {
+	fr := *e
+	fr.env = map[string]string{"LANG": "fr_CA.UTF-8"}
+	return &fr
 }
 
 func newGoldenEnv(t *testing.T) *goldenEnv {
@@ -134,7 +145,7 @@ func (e *goldenEnv) run(term terminal, p prompt.Prompter, stdin string, args ...
 // factory is a real Factory with the fixed clock and the fake clipboard; p answers prompts
 // (nil: none expected, and one asked is answered by a Scripted with no answers, which fails).
 func (e *goldenEnv) factory(streams *iostreams.IOStreams, p prompt.Prompter) *Factory {
-	f := newFactory(streams, "test", func(string) string { return "" })
+	f := newFactory(streams, "test", func(name string) string { return e.env[name] })
 	f.Now = func() time.Time { return goldenNow }
 	f.Clipboard = e.clipboard
 	f.retrySleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
