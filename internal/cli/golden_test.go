@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -113,6 +114,7 @@ func (k terminal) String() string {
 // goldenRun is one command line's outcome, as the golden file records it.
 type goldenRun struct {
 	args           []string
+	env            string // the locale variables of the run ("LANG=fr_CA.UTF-8"), "" for none
 	term           terminal
 	code           int
 	stdout, stderr string
@@ -132,7 +134,7 @@ func (e *goldenEnv) run(term terminal, p prompt.Prompter, stdin string, args ...
 		streams.DisableColor()
 	}
 	code := run(context.Background(), e.factory(streams, p), append([]string{"--config", e.cfg}, args...))
-	r := goldenRun{args: args, term: term, code: code, stdout: out.String(), stderr: errOut.String()}
+	r := goldenRun{args: args, env: e.envLine(), term: term, code: code, stdout: out.String(), stderr: errOut.String()}
 	if s, ok := p.(*prompt.Scripted); ok {
 		r.prompts = s.Calls()
 		if err := s.Done(); err != nil {
@@ -156,6 +158,20 @@ func (e *goldenEnv) factory(streams *iostreams.IOStreams, p prompt.Prompter) *Fa
 	return f
 }
 
+// envLine is e.env as a command line's prefix: "LANG=fr_CA.UTF-8 ", sorted; "" for none.
+func (e *goldenEnv) envLine() string {
+	names := make([]string, 0, len(e.env))
+	for name := range e.env {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, name := range names {
+		b.WriteString(name + "=" + e.env[name] + " ")
+	}
+	return b.String()
+}
+
 // login logs the sandbox's administrator in, as a script would.
 func (e *goldenEnv) login() {
 	e.t.Helper()
@@ -173,7 +189,7 @@ func (e *goldenEnv) text(runs ...goldenRun) string {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		fmt.Fprintf(&b, "$ apikeys %s\n# %s; exit %d\n", shellLine(r.args), r.term, r.code)
+		fmt.Fprintf(&b, "$ %sapikeys %s\n# %s; exit %d\n", r.env, shellLine(r.args), r.term, r.code)
 		for _, c := range r.prompts {
 			fmt.Fprintf(&b, "-- prompt: %s %q (default %v) --\n", c.Kind, c.Message, c.Default)
 			for j, o := range c.Options {
