@@ -249,44 +249,17 @@ func scanFile(t *testing.T, path, rel string) []message {
 
 func hasFormatFunc(name string) bool { _, ok := formatFuncs[name]; return ok }
 
-// verbs are the arguments a format uses: each as its argument index and verb, sorted. %q
-// and %s and %v are one class (a French translation quotes with « » where English used %q).
+// verbs are the arguments a format uses: each as its argument index and verb, sorted. %q,
+// %s and %v are one class (a French translation quotes with « » where English used %q: the
+// Printer keeps %q's escaping, keepQuoting).
 func verbs(format string) []string {
 	var out []string
-	arg := 0
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
-		}
-		i++
-		if i < len(format) && format[i] == '%' {
-			continue
-		}
-		for i < len(format) && strings.IndexByte("+-# 0", format[i]) >= 0 {
-			i++
-		}
-		if i < len(format) && format[i] == '[' {
-			end := strings.IndexByte(format[i:], ']')
-			if end > 0 {
-				if n, err := strconv.Atoi(format[i+1 : i+end]); err == nil {
-					arg = n - 1
-				}
-				i += end + 1
-			}
-		}
-		for i < len(format) && strings.IndexByte("0123456789.*", format[i]) >= 0 {
-			i++
-		}
-		if i >= len(format) {
-			break
-		}
-		verb := format[i]
+	for arg, verb := range argVerbs(format) {
 		switch verb {
 		case 'q', 's', 'v', 'w':
 			verb = 's'
 		}
 		out = append(out, strconv.Itoa(arg)+string(verb))
-		arg++
 	}
 	sort.Strings(out)
 	return out
