@@ -3,6 +3,7 @@ package l10n
 import (
 	_ "embed"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"github.com/nicksnyder/go-i18n/v2/i18n/template"
@@ -19,12 +20,17 @@ var frJSON []byte
 // English run never reads it, and a French one once. A catalog that cannot be parsed (the
 // tests make sure it can) leaves every message in English.
 var frLocalizer = sync.OnceValue(func() *i18n.Localizer {
+	catalogParsed.Store(true)
 	bundle := i18n.NewBundle(language.English)
 	if _, err := bundle.ParseMessageFileBytes(frJSON, "fr.json"); err != nil {
 		return nil
 	}
 	return i18n.NewLocalizer(bundle, "fr")
 })
+
+// catalogParsed records that the French catalog was parsed (a test checks that English
+// never parses it).
+var catalogParsed atomic.Bool
 
 // translate is the French of the message id (English other form), or of its plural form
 // for count when one, the English singular, is given; the English text when there is none.
