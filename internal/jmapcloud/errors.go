@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -37,7 +38,11 @@ func (e *APIError) ErrorKind() errkind.Kind {
 // Error shows the server's text escaped (sanitize.Text), line breaks included: it reaches a
 // terminal through every message that quotes this error, %v-flattened ones too, and must not
 // start a line of its own there ("Hint: …").
-func (e *APIError) Error() string {
+func (e *APIError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language: apikeys' words are translated, the server's are shown
+// as it sent them (escaped).
+func (e *APIError) Localize(p *l10n.Printer) string {
 	msg := sanitize.Text(clip(e.Message, maxServerText))
 	if msg == "" {
 		msg = strings.ToLower(http.StatusText(e.StatusCode))
@@ -48,11 +53,11 @@ func (e *APIError) Error() string {
 			details = append(details, sanitize.Text(clip(d, maxServerText)))
 		}
 		if n := len(e.Details) - maxServerDetails; n > 0 {
-			details = append(details, fmt.Sprintf("and %d more", n))
+			details = append(details, p.Sprintf("and %d more", n))
 		}
 		msg += " (" + strings.Join(details, "; ") + ")"
 	}
-	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
+	return p.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.StatusCode, msg)
 }
 
 // maxServerText bounds each piece of server text an error shows (a message, one of errors[],
@@ -114,13 +119,16 @@ type RedirectError struct {
 	SuggestedURL string // the base URL the target implies, when it ends with the path asked for
 }
 
-func (e *RedirectError) Error() string {
-	target := "without naming a target"
-	if e.Location != "" {
-		target = "to " + sanitize.Text(clip(e.Location, maxServerText))
+func (e *RedirectError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *RedirectError) Localize(p *l10n.Printer) string {
+	if e.Location == "" {
+		return p.Sprintf("%s %s: the server answered HTTP %d, a redirect without naming a target; apikeys follows no redirect, since it would send credentials to another address",
+			e.Method, e.Path, e.StatusCode)
 	}
-	return fmt.Sprintf("%s %s: the server answered HTTP %d, a redirect %s; apikeys follows no redirect, since it would send credentials to another address",
-		e.Method, e.Path, e.StatusCode, target)
+	return p.Sprintf("%s %s: the server answered HTTP %d, a redirect to %s; apikeys follows no redirect, since it would send credentials to another address",
+		e.Method, e.Path, e.StatusCode, sanitize.Text(clip(e.Location, maxServerText)))
 }
 
 // TooLargeError is an answer longer than the client reads from one response (maxBody).
@@ -129,8 +137,11 @@ type TooLargeError struct {
 	Limit        int64
 }
 
-func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("%s %s: the server's answer is larger than %d MiB, the most apikeys reads from one answer; it was not used",
+func (e *TooLargeError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *TooLargeError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("%s %s: the server's answer is larger than %d MiB, the most apikeys reads from one answer; it was not used",
 		e.Method, e.Path, e.Limit>>20)
 }
 
@@ -140,8 +151,11 @@ type InsecureURLError struct {
 	URL string
 }
 
-func (e *InsecureURLError) Error() string {
-	return fmt.Sprintf("refusing to send a request to %s: only https is allowed, or plain http to a loopback address such as a local sandbox", sanitize.Text(e.URL))
+func (e *InsecureURLError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *InsecureURLError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("refusing to send a request to %s: only https is allowed, or plain http to a loopback address such as a local sandbox", sanitize.Text(e.URL))
 }
 
 // InvalidIDError is an ID that is not a plausible identifier (see validID): it came from the
@@ -151,7 +165,18 @@ type InvalidIDError struct {
 	ID   string
 }
 
-func (e *InvalidIDError) Error() string {
+func (e *InvalidIDError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *InvalidIDError) Localize(p *l10n.Printer) string {
+	if e.What == "organization" {
+		return p.Sprintf("invalid organization ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
+			quoteServerText(e.ID), maxIDLength)
+	}
+	if e.What == "API key" {
+		return p.Sprintf("invalid API key ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
+			quoteServerText(e.ID), maxIDLength)
+	}
 	return fmt.Sprintf("invalid %s ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
 		e.What, quoteServerText(e.ID), maxIDLength)
 }
