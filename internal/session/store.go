@@ -3,13 +3,13 @@ package session
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -45,14 +45,17 @@ type StoreInfo struct {
 
 // String names the store as `auth status` and `doctor` show it: "keyring (Secret Service)"
 // or "file …/sessions/default.json (mode 0600)".
-func (i StoreInfo) String() string {
+func (i StoreInfo) String() string { return i.Localize(nil) }
+
+// Localize is String in p's language.
+func (i StoreInfo) Localize(p *l10n.Printer) string {
 	if i.Store != config.StoreKeyring {
-		return fmt.Sprintf("file %s (mode 0600)", i.File)
+		return p.Sprintf("file %s (mode 0600)", i.File)
 	}
 	if i.Unavailable != nil {
-		return fmt.Sprintf("keyring (%s), not available: %v", i.Keyring, i.Unavailable)
+		return p.Sprintf("keyring (%s), not available: %v", i.Keyring, i.Unavailable)
 	}
-	return fmt.Sprintf("keyring (%s)", i.Keyring)
+	return p.Sprintf("keyring (%s)", i.Keyring)
 }
 
 // DescribeStore says where a save of s's profile's session would put its tokens now. Under
@@ -138,7 +141,7 @@ func load(s *config.Settings, store *config.SessionFile) (*config.Session, error
 	case errors.Is(err, config.ErrNoSession):
 		return nil, notLoggedInError(s)
 	case errors.As(err, &ku):
-		return nil, fmt.Errorf("%w\nthe session of profile %q keeps its tokens there: run apikeys where the keyring answers (a desktop session), or `%s` to replace the session", err, s.Profile, LoginCommand(s))
+		return nil, l10n.Errorf("%w\nthe session of profile %q keeps its tokens there: run apikeys where the keyring answers (a desktop session), or `%s` to replace the session", err, s.Profile, LoginCommand(s))
 	case errors.As(err, &se):
 		return nil, errkind.Authf("%w\nrun `%s` to log in again (it replaces the file)", err, LoginCommand(s))
 	case err != nil:

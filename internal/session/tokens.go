@@ -11,6 +11,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -48,7 +49,7 @@ func (m *memoryTokens) Refresh(ctx context.Context, refused string) error {
 	t, err := m.client.RefreshToken(context.WithoutCancel(ctx), m.tokens.RefreshToken, m.org)
 	if err != nil {
 		if !jmapcloud.NotProcessed(err) {
-			m.dead = fmt.Errorf("the session cannot be renewed: %v", err)
+			m.dead = l10n.Errorf("the session cannot be renewed: %v", err)
 		}
 		return err
 	}
@@ -162,7 +163,7 @@ func (t *storedTokens) update(ctx context.Context, change func(*config.Session))
 			return err
 		}
 		if !disk.LoggedInAt.Equal(t.sess.LoggedInAt) || disk.User.Email != t.sess.User.Email {
-			return errors.New("the session was replaced by another login meanwhile")
+			return l10n.Errorf("the session was replaced by another login meanwhile")
 		}
 		change(disk)
 		if err := t.store.Save(disk); err != nil {
@@ -195,7 +196,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 			return nil
 		}
 		if t.noRenew {
-			return errors.New("the session needs a refresh, which completion does not do: run any apikeys command")
+			return l10n.Errorf("the session needs a refresh, which completion does not do: run any apikeys command")
 		}
 		// A refresh token is spent only when its successor can be saved.
 		if err := t.store.CheckKeyring(); err != nil {
@@ -217,7 +218,7 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 	case err != nil && jmapcloud.NotProcessed(err):
 		// The server did not take the token: it stays valid for a later command. %v: the
 		// refresh was already retried, the request waiting for it must not retry it again.
-		return fmt.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)
+		return l10n.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)
 	case errors.As(err, new(*jmapcloud.InvalidIDError)):
 		// Nothing was sent: the saved organization ID cannot be put in a path, so this session
 		// can never work.
