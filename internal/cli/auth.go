@@ -457,7 +457,7 @@ func printAuthStatus(w io.Writer, p *l10n.Printer, st authStatus, now time.Time)
 		{p.Text("Session store"), store},
 	}
 	if st.OverriddenBy != "" {
-		pairs = append(pairs, [2]string{p.Text("Note"), p.Sprintf("%s is set: commands use it, not this session", st.OverriddenBy)})
+		pairs = append(pairs, [2]string{p.Text("Note"), p.Sprintf("%s is set: commands use it, not this session", credentialsWords(st.OverriddenBy))})
 	}
 	output.PrintDetail(w, pairs)
 }

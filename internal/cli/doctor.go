@@ -107,9 +107,9 @@ which assumption to correct, and where (internal/jmapcloud/paths.go or wire.go).
 // named here without another change.
 func sessionStoreName(f *Factory, s *config.Settings) string {
 	if by := session.CredentialsOverride(s); by != "" {
-		return "not used: this run's credentials come from " + by
+		return doctor.Say(l10n.M("not used: this run's credentials come from %s", credentialsWords(by)))
 	}
-	return f.sessions().DescribeStore(s).String()
+	return doctor.Say(l10n.M("%s", f.sessions().DescribeStore(s)))
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
@@ -183,9 +183,21 @@ func doctorInput(ctx context.Context, opts *doctorOptions, s *config.Settings) (
 // credentialSource names where this run's credentials come from.
 func credentialSource(s *config.Settings) string {
 	if by := session.CredentialsOverride(s); by != "" {
+		if w, ok := credentialsWords(by).(l10n.Msg); ok {
+			return doctor.Say(w)
+		}
 		return by
 	}
-	return "the profile's saved session"
+	return doctor.Say(l10n.M("the profile's saved session"))
+}
+
+// credentialsWords names the credentials of session.CredentialsOverride for a sentence:
+// the flag or variable as typed, the two variables joined in the reader's language.
+func credentialsWords(by string) any {
+	if by == "APIKEYS_USERNAME and APIKEYS_PASSWORD" {
+		return l10n.M("APIKEYS_USERNAME and APIKEYS_PASSWORD")
+	}
+	return by
 }
 
 // doctorKeyLifetime is how long the --write key would live if its delete failed.

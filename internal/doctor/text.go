@@ -56,22 +56,26 @@ func WriteTextIn(w io.Writer, p *l10n.Printer, r Report) error {
 }
 
 func writeCheck(b *strings.Builder, p *l10n.Printer, c Check) {
+	value := c.Value
+	if c.Name == say("session store") {
+		value = localize(p, value) // where the session is kept: the command's words
+	}
 	var found []string
-	for _, s := range []string{c.Value, c.Summary} {
+	for _, s := range []string{value, localize(p, c.Summary)} {
 		if s != "" {
 			found = append(found, s)
 		}
 	}
-	line := "  " + c.Status.Mark() + " " + c.Name
+	line := "  " + c.Status.Mark() + " " + localize(p, c.Name)
 	if len(found) > 0 {
-		line += ": " + strings.Join(found, " — ")
+		line = p.Sprintf("%s: %s", line, strings.Join(found, " — "))
 	}
 	b.WriteString(sanitize.Text(line) + "\n")
 	for _, d := range c.Details {
-		b.WriteString("      " + sanitize.Text(d) + "\n")
+		b.WriteString("      " + sanitize.Text(localize(p, d)) + "\n")
 	}
-	writeLines(b, p.Text("error: "), c.Error)
-	writeLines(b, p.Text("fix: "), c.Fix)
+	writeLines(b, p.Text("error: "), localize(p, c.Error))
+	writeLines(b, p.Text("fix: "), localize(p, c.Fix))
 }
 
 // writeLines writes text's lines under a check, the first after label, the others aligned.
