@@ -43,14 +43,14 @@ func (e *APIError) Error() string { return e.Localize(nil) }
 // Localize is Error in p's language: apikeys' words are translated, the server's are shown
 // as it sent them (escaped).
 func (e *APIError) Localize(p *l10n.Printer) string {
-	msg := sanitize.Text(clip(e.Message, maxServerText))
+	msg := sanitize.Text(clipIn(p, e.Message, maxServerText))
 	if msg == "" {
 		msg = strings.ToLower(http.StatusText(e.StatusCode))
 	}
 	if len(e.Details) > 0 {
 		details := make([]string, 0, min(len(e.Details), maxServerDetails)+1)
 		for _, d := range e.Details[:min(len(e.Details), maxServerDetails)] {
-			details = append(details, sanitize.Text(clip(d, maxServerText)))
+			details = append(details, sanitize.Text(clipIn(p, d, maxServerText)))
 		}
 		if n := len(e.Details) - maxServerDetails; n > 0 {
 			details = append(details, p.Sprintf("and %d more", n))
@@ -69,11 +69,14 @@ const (
 )
 
 // clip returns s cut to at most max bytes on a character boundary, saying how long it was.
-func clip(s string, max int) string {
+func clip(s string, max int) string { return clipIn(nil, s, max) }
+
+// clipIn is clip saying how long s was in p's language.
+func clipIn(p *l10n.Printer, s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	return fmt.Sprintf("%s… (%d bytes)", cutAt(s, max), len(s))
+	return p.Sprintf("%s… (%d bytes)", cutAt(s, max), len(s))
 }
 
 // cutAt is the longest prefix of s of at most max bytes that ends on a character boundary.
@@ -128,7 +131,7 @@ func (e *RedirectError) Localize(p *l10n.Printer) string {
 			e.Method, e.Path, e.StatusCode)
 	}
 	return p.Sprintf("%s %s: the server answered HTTP %d, a redirect to %s; apikeys follows no redirect, since it would send credentials to another address",
-		e.Method, e.Path, e.StatusCode, sanitize.Text(clip(e.Location, maxServerText)))
+		e.Method, e.Path, e.StatusCode, sanitize.Text(clipIn(p, e.Location, maxServerText)))
 }
 
 // TooLargeError is an answer longer than the client reads from one response (maxBody).
@@ -171,11 +174,11 @@ func (e *InvalidIDError) Error() string { return e.Localize(nil) }
 func (e *InvalidIDError) Localize(p *l10n.Printer) string {
 	if e.What == "organization" {
 		return p.Sprintf("invalid organization ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
-			quoteServerText(e.ID), maxIDLength)
+			quoteServerTextIn(p, e.ID), maxIDLength)
 	}
 	if e.What == "API key" {
 		return p.Sprintf("invalid API key ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
-			quoteServerText(e.ID), maxIDLength)
+			quoteServerTextIn(p, e.ID), maxIDLength)
 	}
 	return fmt.Sprintf("invalid %s ID %s (from the server or the command line): an ID is 1 to %d letters, digits or - _ . : ~, and not \".\" or \"..\"; nothing was sent",
 		e.What, quoteServerText(e.ID), maxIDLength)
@@ -183,10 +186,13 @@ func (e *InvalidIDError) Localize(p *l10n.Printer) string {
 
 // quoteServerText quotes a short piece of server text (an ID, a date) for a message: sanitised,
 // and at most 64 bytes of it, saying how long it was.
-func quoteServerText(s string) string {
+func quoteServerText(s string) string { return quoteServerTextIn(nil, s) }
+
+// quoteServerTextIn is quoteServerText saying how long s was in p's language.
+func quoteServerTextIn(p *l10n.Printer, s string) string {
 	const shown = 64
 	if len(s) > shown {
-		return fmt.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(cutAt(s, shown)), len(s))
+		return p.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(cutAt(s, shown)), len(s))
 	}
-	return `"` + sanitize.Text(s) + `"`
+	return p.Sprintf(`"%s"`, sanitize.Text(s))
 }
