@@ -30,6 +30,21 @@ func TestGoldenAuthStatusFrench(t *testing.T) {
 	} {
 		checkGolden(t, tc.golden, e.text(e.run(tc.term, nil, "", "auth", "status")))
 	}
+	// Its machine output is the same in both languages.
+	en := newGoldenEnvOf(e)
+	for _, format := range []string{"json", "yaml"} {
+		english, french := en.run(piped, nil, "", "auth", "status", "-o", format), e.run(piped, nil, "", "auth", "status", "-o", format)
+		if english.stdout == "" || english.stdout != french.stdout || english.code != french.code {
+			t.Errorf("auth status -o %s differs between English and French:\n%s\n%s", format, english.stdout, french.stdout)
+		}
+	}
+}
+
+// newGoldenEnvOf is e in no particular locale (English).
+func newGoldenEnvOf(e *goldenEnv) *goldenEnv {
+	en := *e
+	en.env = nil
+	return &en
 }
 
 // The doctor's checklist in French: its headings, labels and verdict; the checks' own words
