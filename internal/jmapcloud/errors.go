@@ -45,7 +45,7 @@ func (e *APIError) Error() string { return e.Localize(nil) }
 func (e *APIError) Localize(p *l10n.Printer) string {
 	msg := sanitize.Text(clipIn(p, e.Message, maxServerText))
 	if msg == "" {
-		msg = strings.ToLower(http.StatusText(e.StatusCode))
+		msg = statusWords(p, e.StatusCode)
 	}
 	if len(e.Details) > 0 {
 		details := make([]string, 0, min(len(e.Details), maxServerDetails)+1)
@@ -195,4 +195,34 @@ func quoteServerTextIn(p *l10n.Printer, s string) string {
 		return p.Sprintf(`"%s…" (%d bytes)`, sanitize.Text(cutAt(s, shown)), len(s))
 	}
 	return p.Sprintf(`"%s"`, sanitize.Text(s))
+}
+
+// statusWords is the status's text for an answer that said nothing, in p's language for the
+// statuses the API answers (English: Go's status text, lower-cased).
+func statusWords(p *l10n.Printer, status int) string {
+	switch status {
+	case http.StatusBadRequest:
+		return p.Text("bad request")
+	case http.StatusUnauthorized:
+		return p.Text("unauthorized")
+	case http.StatusForbidden:
+		return p.Text("forbidden")
+	case http.StatusNotFound:
+		return p.Text("not found")
+	case http.StatusConflict:
+		return p.Text("conflict")
+	case http.StatusUnprocessableEntity:
+		return p.Text("unprocessable entity")
+	case http.StatusTooManyRequests:
+		return p.Text("too many requests")
+	case http.StatusInternalServerError:
+		return p.Text("internal server error")
+	case http.StatusBadGateway:
+		return p.Text("bad gateway")
+	case http.StatusServiceUnavailable:
+		return p.Text("service unavailable")
+	case http.StatusGatewayTimeout:
+		return p.Text("gateway timeout")
+	}
+	return strings.ToLower(http.StatusText(status))
 }
