@@ -281,7 +281,7 @@ func (m *Manager) Logout(ctx context.Context, s *config.Settings) (*LogoutResult
 // nothing here to revoke it. It is marked ended, so commands no longer use it.
 func keepForRevoke(store *config.SessionFile, sess *config.Session, profile string, revokeErr error) error {
 	if sess.Ended == "" {
-		sess.Ended = "it was logged out, but revoking it on the server failed"
+		sess.Ended = endedRevokeFailed
 		if err := store.Save(sess); err != nil {
 			return l10n.Errorf("revoking the session of profile %q on the server failed: %w\nand it could not be marked as logged out (%v): it is still in use here; run `apikeys auth logout` again", profile, revokeErr, err)
 		}

@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -155,7 +156,7 @@ func load(s *config.Settings, store *config.SessionFile) (*config.Session, error
 // endedSessionError is a session marked as no longer renewable: log in again. The email
 // came from the server at login, and the reason is the file's: both are escaped whole.
 func endedSessionError(sess *config.Session, login string) error {
-	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `%s` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended), login)
+	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `%s` to log in again", sanitize.Text(sess.User.Email), endedWords(sess.Ended), login)
 }
 
 // sameAPIURL compares base URLs as the client uses them (no trailing slash, any case host).
@@ -179,4 +180,34 @@ func (m *Manager) openStored(s *config.Settings, client *jmapcloud.Client) (*Ses
 	}
 	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing, login: LoginCommand(s)}
 	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
+}
+
+// Why a session ended, as the session file records it (in English: the file is the same
+// whatever the language of the run that wrote it).
+const (
+	endedBadOrg       = "its organization ID is not a plausible identifier"
+	endedRefused      = "the server refused its refresh token (HTTP %d)"
+	endedLost         = "the answer to its last refresh was lost, so its refresh token may be spent"
+	endedUnsaved      = "the session renewed by its last refresh could not be saved, so its refresh token is spent"
+	endedRevokeFailed = "it was logged out, but revoking it on the server failed"
+)
+
+// endedWords is why a session ended, in the reader's language when apikeys wrote it; the
+// text of another writer is shown as recorded (sanitised).
+func endedWords(ended string) any {
+	switch ended {
+	case endedBadOrg:
+		return l10n.M(endedBadOrg)
+	case endedLost:
+		return l10n.M(endedLost)
+	case endedUnsaved:
+		return l10n.M(endedUnsaved)
+	case endedRevokeFailed:
+		return l10n.M(endedRevokeFailed)
+	}
+	var status int
+	if n, err := fmt.Sscanf(ended, endedRefused, &status); err == nil && n == 1 && fmt.Sprintf(endedRefused, status) == ended {
+		return l10n.M(endedRefused, status)
+	}
+	return sanitize.Text(ended)
 }

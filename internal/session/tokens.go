@@ -223,16 +223,16 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 		// Nothing was sent: the saved organization ID cannot be put in a path, so this session
 		// can never work.
 		t.dead = errkind.Authf("the saved session cannot be used: %v\nrun `%s`", err, t.relogin())
-		t.endSession(disk, "its organization ID is not a plausible identifier")
+		t.endSession(disk, endedBadOrg)
 		return t.dead
 	case err != nil && refreshRefused(err):
 		// %v, not %w: this is no longer a 401 to react to with another refresh.
 		t.dead = errkind.Authf("the session of %s has expired or was revoked (%v)\nrun `%s`", sanitize.Text(disk.User.Email), err, t.relogin())
-		t.endSession(disk, fmt.Sprintf("the server refused its refresh token (HTTP %d)", jmapcloud.StatusCode(err)))
+		t.endSession(disk, fmt.Sprintf(endedRefused, jmapcloud.StatusCode(err)))
 		return t.dead
 	case err != nil:
 		t.dead = errkind.Authf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `%s`", err, t.relogin())
-		t.endSession(disk, "the answer to its last refresh was lost, so its refresh token may be spent")
+		t.endSession(disk, endedLost)
 		return t.dead
 	}
 	spent := *disk
@@ -243,7 +243,7 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 		// The old refresh token is spent and the new one cannot be kept: this process
 		// must not use a pair it could not save, and the next one needs a new login.
 		t.dead = errkind.Authf("%w\nthe previous refresh token is spent: run `%s`", err, t.relogin())
-		t.endSession(&spent, "the session renewed by its last refresh could not be saved, so its refresh token is spent")
+		t.endSession(&spent, endedUnsaved)
 		return t.dead
 	}
 	t.sess = *disk
