@@ -160,10 +160,10 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 			if err := opts.check(); err != nil {
 				return err
 			}
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			opts.Printer = f.Printer()
 			return runSandboxServe(cmd.Context(), opts)
 		},
 	}
@@ -271,10 +271,10 @@ func newSandboxResetCmd(f *Factory, runF func(context.Context, *sandboxResetOpti
 			if opts.Keys < 0 || opts.Keys > maxGeneratedKeys {
 				return errkind.Usagef("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", opts.Keys, maxGeneratedKeys, maxGeneratedKeys)
 			}
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			opts.Printer = f.Printer()
 			return runSandboxReset(cmd.Context(), opts)
 		},
 	}
@@ -320,10 +320,10 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Data = dataFlag(cmd)
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			opts.Printer = f.Printer()
 			return runSandboxInfo(cmd.Context(), opts)
 		},
 		ValidArgsFunction: noValues,
@@ -398,10 +398,10 @@ func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResou
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Data = dataFlag(cmd)
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
-			opts.Printer = f.Printer()
 			return runSandboxResources(cmd.Context(), opts)
 		},
 		ValidArgsFunction: noValues,
