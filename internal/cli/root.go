@@ -104,8 +104,8 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	}
 	p := f.Printer()
 	p.Fprintf(f.IO.ErrOut, "Error: %s\n", displayLines(p.Error(err)))
-	if h := hint(err, hintSettings(f)); h != "" {
-		p.Fprintf(f.IO.ErrOut, "Hint: %s\n", p.Text(h))
+	if h := hint(err, hintSettings(f)); !h.IsZero() {
+		p.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
 	if code == exitUsage && cmd != nil && !f.work.begun.Load() && !aboutAFile(err) {
