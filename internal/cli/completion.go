@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/compcache"
 	"github.com/k2geospatial/apikeys/internal/completion"
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/session"
 )
@@ -367,4 +369,27 @@ func forgetKeysAfter(f *Factory, cmd *cobra.Command) {
 		}
 		return err
 	}
+}
+
+// completionPrinter is the printer of one completion's answer, in the language of the
+// command line being completed: cobra gathers the flags' usages and the commands' short
+// descriptions itself, with no call of ours once it has parsed the line, so the --profile
+// and --config that choose the profile (and its language) are read here first, from args
+// (`__complete`, the words, and the word being typed).
+func completionPrinter(f *Factory, args []string) *l10n.Printer {
+	if len(args) > 2 {
+		scratch := pflag.NewFlagSet("completion", pflag.ContinueOnError)
+		scratch.ParseErrorsAllowlist.UnknownFlags = true
+		scratch.SetOutput(io.Discard)
+		scratch.Usage = func() {}
+		given := map[string]*string{"profile": scratch.String("profile", "", ""), "config": scratch.String("config", "", "")}
+		if scratch.Parse(args[1:len(args)-1]) == nil {
+			for name, v := range given {
+				if scratch.Changed(name) {
+					_ = f.rootFlags.Set(name, *v)
+				}
+			}
+		}
+	}
+	return f.Printer()
 }

@@ -1,7 +1,18 @@
 package cli
 
 import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/rogpeppe/go-internal/diff"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // helpGoldens are the help texts pinned byte for byte, in English and in French: the root's,
@@ -23,7 +34,140 @@ var helpGoldens = []struct {
 
 func TestGoldenHelp(t *testing.T) {
 	e := newGoldenEnv(t)
+	fr := e.inFrench()
 	for _, tc := range helpGoldens {
 		checkGolden(t, tc.golden+".txt", e.text(e.run(piped, nil, "", tc.args...)))
+		checkGolden(t, tc.golden+".fr.txt", fr.text(fr.run(piped, nil, "", tc.args...)))
+	}
+}
+
+// helpTree is the real command tree with everything cobra adds when it executes: its help
+// and completion commands, and every command's --help (and the root's --version).
+func helpTree(t *testing.T) *cobra.Command {
+	t.Helper()
+	streams, _, _, _ := iostreams.Test()
+	root := newRootCmd(newFactory(streams, "test", func(string) string { return "" }))
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	fillEnvironmentHelp(root)
+	walkCommands(root, func(c *cobra.Command) {
+		c.InitDefaultHelpFlag()
+		c.InitDefaultVersionFlag()
+	})
+	return root
+}
+
+// The English help of every command, hidden ones included, is cobra's default help to the
+// byte: writeHelp and writeUsage lay out what cobra's template does.
+func TestHelpInEnglishIsCobras(t *testing.T) {
+	root := helpTree(t)
+	n := 0
+	walkCommands(root, func(c *cobra.Command) {
+		n++
+		var ours, usage strings.Builder
+		if err := writeHelp(&ours, nil, c); err != nil {
+			t.Fatal(err)
+		}
+		if err := writeUsage(&usage, nil, c); err != nil {
+			t.Fatal(err)
+		}
+		// cobra's own: the default help and usage functions.
+		c.SetHelpFunc(nil)
+		c.SetUsageFunc(nil)
+		root.SetHelpFunc(nil)
+		root.SetUsageFunc(nil)
+		var cobras strings.Builder
+		c.SetOut(&cobras)
+		c.HelpFunc()(c, nil)
+		c.SetOut(nil)
+		if ours.String() != cobras.String() {
+			t.Errorf("apikeys %s --help differs from cobra's:\n%s", c.CommandPath(), diff.Diff("cobra", []byte(cobras.String()), "ours", []byte(ours.String())))
+		}
+		if got, want := usage.String(), c.UsageString(); got != want {
+			t.Errorf("the usage of %s differs from cobra's:\n%s", c.CommandPath(), diff.Diff("cobra", []byte(want), "ours", []byte(got)))
+		}
+	})
+	if n < 25 {
+		t.Fatalf("only %d commands: the walk is broken", n)
+	}
+}
+
+// Every text a person reads in the help of a visible command has French: its short and long
+// descriptions and its examples, every visible flag's usage, cobra's commands and flags
+// included. A text the French printer gives back unchanged has no entry; examples, which are
+// often commands only, may be the same in French but must have their entry.
+func TestEveryVisibleHelpTextHasFrench(t *testing.T) {
+	root := helpTree(t)
+	fr := l10n.For(l10n.French)
+	raw, err := os.ReadFile(filepath.Join("..", "l10n", "fr.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var catalog map[string]any
+	if err := json.Unmarshal(raw, &catalog); err != nil {
+		t.Fatal(err)
+	}
+	texts := 0
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden {
+			return
+		}
+		for field, s := range map[string]string{"Short": c.Short, "Long": c.Long} {
+			if s == "" {
+				continue
+			}
+			texts++
+			if c.Name() == "environment" && field == "Long" {
+				continue // written by environmentHelp: TestEnvironmentHelpInFrench
+			}
+			if commandText(fr, c, s) == s {
+				t.Errorf("%s: its %s has no French: %q", c.CommandPath(), field, s)
+			}
+		}
+		if c.Example != "" {
+			texts++
+			if _, ok := catalog[c.Example]; !ok {
+				t.Errorf("%s: its Example has no French: %q", c.CommandPath(), c.Example)
+			}
+		}
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
+			if fl.Hidden {
+				return
+			}
+			texts++
+			if flagUsage(fr, c, fl) == fl.Usage {
+				t.Errorf("%s --%s: its usage has no French: %q", c.CommandPath(), fl.Name, fl.Usage)
+			}
+		})
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	if texts < 100 {
+		t.Fatalf("only %d texts: the walk is broken", texts)
+	}
+}
+
+// The environment topic in French: every variable's description, the global flags' too.
+func TestEnvironmentHelpInFrench(t *testing.T) {
+	fr := l10n.For(l10n.French)
+	for _, v := range otherEnvVars {
+		if v.about.Localize(fr) == v.about.String() {
+			t.Errorf("%s: no French for %q", v.name, v.about)
+		}
+	}
+	root := helpTree(t)
+	for _, v := range flagEnvVars(fr, root.PersistentFlags()) {
+		english := ""
+		for _, e := range flagEnvVars(nil, root.PersistentFlags()) {
+			if e.name == v.name {
+				english = e.text
+			}
+		}
+		if v.text == english {
+			t.Errorf("%s: no French for %q", v.name, english)
+		}
 	}
 }

@@ -70,6 +70,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		// refreshed. The answer, which cobra prints a line at a time, is written in a few
 		// large writes: 2,000 candidates were 2,000 write calls (docs/performance.md).
 		f.completing = true
+		localizeTree(root, completionPrinter(f, args))
 		bw := bufio.NewWriter(out)
 		defer bw.Flush()
 		out = bw
@@ -325,6 +326,7 @@ Try it without an account against the built-in sandbox:
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
+	installHelp(root, f)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &flagError{err: errkind.Wrap(errkind.Usage, unknownFlagError(cmd, flagValueError(err)))}
 	})
@@ -365,7 +367,7 @@ Try it without an account against the built-in sandbox:
 		newVersionCmd(f, nil),
 		newClearClipboardCmd(f, nil),
 		newExitCodesHelpTopic(),
-		newEnvironmentHelpTopic(pf),
+		newEnvironmentHelpTopic(f, pf),
 	)
 	acceptBoolWords(root)
 	return root
