@@ -99,8 +99,8 @@ func completeMemberRole(cmd *cobra.Command, args []string, toComplete string) ([
 }
 
 // completeColumns completes --columns.
-func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return cobraCompletions(completion.Columns(toComplete)), valueMore
+func completeColumns(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return cobraCompletions(completion.Columns(completionPrinterOf(cmd), toComplete)), valueMore
 }
 
 // completeHide completes --hide.
@@ -109,13 +109,13 @@ func completeHide(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Comp
 }
 
 // completeSort completes --sort.
-func completeSort(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return cobraCompletions(completion.Sort(toComplete)), valueMore
+func completeSort(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return cobraCompletions(completion.Sort(completionPrinterOf(cmd), toComplete)), valueMore
 }
 
 // completeFilter completes --filter.
-func completeFilter(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	cands, more := completion.Filter(toComplete)
+func completeFilter(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	cands, more := completion.Filter(completionPrinterOf(cmd), toComplete)
 	if more {
 		return cobraCompletions(cands), valueMore
 	}
@@ -179,7 +179,7 @@ func (c *completer) keyArgs(multi bool) cobra.CompletionFunc {
 			completionDebug(err)
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return cobraCompletions(completion.Keys(keys, args, toComplete, c.f.Now())), valueDone
+		return cobraCompletions(completion.Keys(completionPrinterOf(cmd), keys, args, toComplete, c.f.Now())), valueDone
 	}
 }
 
@@ -392,4 +392,23 @@ func completionPrinter(f *Factory, args []string) *l10n.Printer {
 		}
 	}
 	return f.Printer()
+}
+
+// printerKey is the context key of a completion's printer (withCompletionPrinter).
+type printerKey struct{}
+
+// withCompletionPrinter is ctx carrying the printer of a completion's answer, which the
+// completion functions, given only the command, read with completionPrinterOf.
+func withCompletionPrinter(ctx context.Context, p *l10n.Printer) context.Context {
+	return context.WithValue(ctx, printerKey{}, p)
+}
+
+// completionPrinterOf is the printer of the completion cmd answers: English (nil) when the
+// command was not run for a completion.
+func completionPrinterOf(cmd *cobra.Command) *l10n.Printer {
+	if cmd == nil || cmd.Context() == nil {
+		return nil
+	}
+	p, _ := cmd.Context().Value(printerKey{}).(*l10n.Printer)
+	return p
 }

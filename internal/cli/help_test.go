@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -170,4 +172,53 @@ func TestEnvironmentHelpInFrench(t *testing.T) {
 			t.Errorf("%s: no French for %q", v.name, english)
 		}
 	}
+}
+
+// complete runs `apikeys __complete --config CFG args...` in process, as the shell asks.
+func (e *goldenEnv) complete(args ...string) goldenRun {
+	e.t.Helper()
+	streams, _, out, errOut := iostreams.Test()
+	line := append([]string{cobra.ShellCompRequestCmd, "--config", e.cfg}, args...)
+	code := run(context.Background(), e.factory(streams, nil), line)
+	return goldenRun{args: line, env: e.envLine(), term: piped, code: code, stdout: out.String(), stderr: errOut.String()}
+}
+
+// Completion's descriptions are in the reader's language: the commands', the flags'
+// (cobra's --help included), the sort directions, the filter operators and a key's expiry;
+// the values offered are the same in both.
+func TestGoldenCompletion(t *testing.T) {
+	e := newGoldenEnv(t)
+	lines := [][]string{
+		{""},
+		{"list", "--"},
+		{"list", "--sort", "title,c"},
+		{"list", "--filter", "created"},
+		{"list", "--columns", "a"},
+		{"show", ""},
+		{"completion", ""},
+	}
+	for _, c := range []struct {
+		golden string
+		env    *goldenEnv
+	}{{"completion.txt", e}, {"completion.fr.txt", e.inFrench()}} {
+		var runs []goldenRun
+		for _, args := range lines {
+			runs = append(runs, c.env.complete(args...))
+		}
+		checkGolden(t, c.golden, c.env.text(runs...))
+	}
+	// The values, the directives included, are the same in both languages.
+	for _, args := range lines {
+		en, fr := e.complete(args...), e.inFrench().complete(args...)
+		enValues, _, _ := parseCompletion(t, en.stdout)
+		frValues, _, _ := parseCompletion(t, fr.stdout)
+		if !slices.Equal(values(enValues), values(frValues)) || !strings.HasSuffix(en.stdout, lastLine(fr.stdout)) {
+			t.Errorf("__complete %q: the French values differ from the English ones:\n%s\n%s", args, en.stdout, fr.stdout)
+		}
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	return lines[len(lines)-1] + "\n"
 }

@@ -70,7 +70,9 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		// refreshed. The answer, which cobra prints a line at a time, is written in a few
 		// large writes: 2,000 candidates were 2,000 write calls (docs/performance.md).
 		f.completing = true
-		localizeTree(root, completionPrinter(f, args))
+		p := completionPrinter(f, args)
+		localizeTree(root, p)
+		ctx = withCompletionPrinter(ctx, p)
 		bw := bufio.NewWriter(out)
 		defer bw.Flush()
 		out = bw
