@@ -54,6 +54,7 @@ const modulePath = "github.com/k2geospatial/apikeys/"
 var formatFuncs = map[string]int{
 	"usageErrorf":  0,
 	"settingError": 2,
+	"argsError":    0, // internal/cli: a wrong number of arguments (errkind.Usagef)
 }
 
 // externalMessages are cobra's texts that apikeys shows in French: the descriptions of its
