@@ -222,3 +222,45 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 	return lines[len(lines)-1] + "\n"
 }
+
+// The help and completion's descriptions follow the language as every command does:
+// APIKEYS_LANG, else the language of the profile given on the command line (read before
+// cobra parses it, for completion), else the locale.
+func TestHelpAndCompletionFollowTheProfilesLanguage(t *testing.T) {
+	hermeticEnv(t)
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(cfg, []byte("profiles:\n  qc:\n    language: fr\n  us: {}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		env    map[string]string
+		args   []string
+		french bool
+	}{
+		{nil, []string{"--profile", "qc", "list", "--help"}, true},
+		{nil, []string{"--profile", "us", "list", "--help"}, false},
+		{map[string]string{"LANG": "fr_CA.UTF-8"}, []string{"--profile", "us", "list", "--help"}, true},
+		{map[string]string{"LANG": "fr_CA.UTF-8", "APIKEYS_LANG": "en"}, []string{"list", "--help"}, false},
+		{nil, []string{cobra.ShellCompRequestCmd, "--profile", "qc", "list", "--"}, true},
+		{nil, []string{cobra.ShellCompRequestCmd, "--profile=qc", "list", "--filter", "role=editor", "--"}, true},
+		{nil, []string{cobra.ShellCompRequestCmd, "--profile", "us", "list", "--"}, false},
+		{map[string]string{"APIKEYS_LANG": "fr"}, []string{cobra.ShellCompRequestCmd, "--profile", "us", "list", "--"}, true},
+	} {
+		streams, _, out, errOut := iostreams.Test()
+		f := newFactory(streams, "test", func(name string) string { return c.env[name] })
+		args := c.args
+		if args[0] == cobra.ShellCompRequestCmd {
+			args = append([]string{args[0], "--config", cfg}, args[1:]...)
+		} else {
+			args = append([]string{"--config", cfg}, args...)
+		}
+		if code := run(context.Background(), f, args); code != 0 {
+			t.Fatalf("%v %q: exit %d: %s", c.env, args, code, errOut)
+		}
+		french := strings.Contains(out.String(), "aide sur list")
+		english := strings.Contains(out.String(), "help for list")
+		if french != c.french || english == c.french {
+			t.Errorf("%v %q: French %v, want %v:\n%s", c.env, args, french, c.french, out)
+		}
+	}
+}
