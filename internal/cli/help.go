@@ -64,6 +64,7 @@ func writeUsage(w io.Writer, p *l10n.Printer, c *cobra.Command) error {
 }
 
 func usage(b *strings.Builder, p *l10n.Printer, c *cobra.Command) {
+	c.InheritedFlags() // merges the parents' persistent flags into c's, as cobra's help does first
 	b.WriteString(p.Text("Usage:"))
 	if c.Runnable() {
 		b.WriteString("\n  " + useLine(p, c))

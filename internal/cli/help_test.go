@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rogpeppe/go-internal/diff"
 	"github.com/spf13/cobra"
@@ -170,6 +171,15 @@ func TestEnvironmentHelpInFrench(t *testing.T) {
 		}
 		if v.text == english {
 			t.Errorf("%s: no French for %q", v.name, english)
+		}
+	}
+	// Filled to 80 columns as the English is, a sign never alone at the start of a line.
+	for _, line := range strings.Split(environmentHelp(fr, root.PersistentFlags()), "\n") {
+		if n := utf8.RuneCountInString(line); n > 80 {
+			t.Errorf("a line of %d columns: %q", n, line)
+		}
+		if trimmed := strings.TrimLeft(line, " "); trimmed != "" && strings.ContainsRune(":;?!»", []rune(trimmed)[0]) {
+			t.Errorf("a line starts with a sign that French keeps with its word: %q", line)
 		}
 	}
 }
