@@ -247,7 +247,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"", `invalid filter "": it must start with a field name (fields: id, title, role, creator, email, created, expires, status)`},
 		{"expires~2026", `invalid filter "expires~2026": operator "~" does not apply to dates (use = != < <= > >=)`},
 		{"created!~x", `invalid filter "created!~x": operator "!~" does not apply to dates (use = != < <= > >=)`},
-		{"role=admin", `invalid filter "role=admin": unknown role "admin" (use editor, manager or ORG_EDITOR for editors; viewer, user or ORG_VIEWER for viewers)`},
+		{"role=admin", `invalid filter "role=admin": unknown role "admin" (use editor, éditeur, manager or ORG_EDITOR for editors; viewer, lecteur, user or ORG_VIEWER for viewers)`},
 		{"status=old", `invalid filter "status=old": unknown status "old" (use active, expiring or expired)`},
 		{"expires<", `invalid filter "expires<": the value after "<" is empty (an unset shell variable?): give the value to compare with`},
 		{"role=", `invalid filter "role=": the value after "=" is empty (an unset shell variable?): give the value to compare with`},
