@@ -3,6 +3,8 @@ package output
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Filter is one parsed --filter expression.
@@ -115,10 +117,14 @@ var operatorHelp = operatorSymbols(filterOperators)
 func ParseFilter(expr string, now time.Time) (Filter, error) {
 	s := strings.TrimSpace(expr)
 	n := 0
-	for n < len(s) && isLetter(s[n]) {
-		n++
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !(r < utf8.RuneSelf && isLetter(byte(r)) || r >= utf8.RuneSelf && unicode.IsLetter(r)) {
+			break
+		}
+		n += size
 	}
-	name := s[:n]
+	name := s[:n] // a name with accents (rôle) is named whole in the error, not cut at the accent
 	if name == "" {
 		return nil, usageErrorf("invalid filter %q: it must start with a field name (fields: %s)", expr, validFieldList())
 	}

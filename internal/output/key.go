@@ -164,9 +164,7 @@ func (id fieldID) title(p *l10n.Printer) string {
 	if p.Lang() == l10n.English {
 		return id.header()
 	}
-	switch id {
-	case fieldIDKey:
-		return p.Text("ID")
+	switch id { // "ID" is the same in French, and no message: go-i18n reserves the key
 	case fieldTitle:
 		return p.Text("TITLE")
 	case fieldRole:
