@@ -127,6 +127,14 @@ func TestFilterEveryOperatorEveryField(t *testing.T) {
 		{"status<=expiring", "b2 a1 D4"},
 		{"status>active", "b2 c3"},
 		{"status>=expired", "c3"},
+		// The words a French terminal shows, accents optional, composed or not.
+		{"status=expirée", "c3"},
+		{"status=EXPIREE", "c3"},
+		{"status=expire\u0301e", "c3"},
+		{"status=expire bientôt", "b2"},
+		{"status!=Expire bientot", "a1 c3 D4"},
+		{"role=éditeur", "b2 D4"},
+		{"role=lecteur", "a1 c3"},
 
 		// spelling: spaces, case of the field, quotes, ==
 		{"role = editor", "b2 D4"},

@@ -354,14 +354,15 @@ func ParseRole(s string) (string, error) {
 	return "", usageErrorf("unknown role %q (%s)", s, l10n.M(roleHelp))
 }
 
-// foldRole is a typed role trimmed, in lower case, with é (composed, U+00E9, or e and the
-// combining acute U+0301) and É read as e: the one accent of the French role words.
+// foldRole is a typed role (or status) trimmed, in lower case, with é and ô (composed, or
+// e and o followed by a combining accent, as macOS types them) read as e and o: the accents
+// of the French role and status words.
 func foldRole(s string) string {
 	v := strings.ToLower(strings.TrimSpace(s))
 	if isASCII(v) {
 		return v
 	}
-	return strings.NewReplacer("\u00e9", "e", "\u0301", "").Replace(v)
+	return strings.NewReplacer("\u00e9", "e", "\u00f4", "o", "\u0301", "", "\u0302", "").Replace(v)
 }
 
 // RoleName gives the user-facing name of an API role: ORG_EDITOR → "editor",
