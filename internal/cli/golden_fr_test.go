@@ -38,6 +38,7 @@ func TestGoldenFrench(t *testing.T) {
 		{"list-filtered-terminal.fr.txt", fr, tty, [][]string{{"list", "--filter", "role=éditeur"}, {"list", "--expired"}, {"list", "--filter", "title=CI pipeline"}, {"list", "--filter", "title~nothing"}}},
 		{"list-piped.fr.txt", fr, piped, [][]string{{"list"}}},
 		{"show-terminal.fr.txt", fr, tty, [][]string{{"show", "GeoServer sync"}, {"show", "Tableau dashboard"}}},
+		{"show-terminal-colour.fr.txt", fr, colourTTY, [][]string{{"show", "Partner feed — CityData"}}},
 		{"show-piped.fr.txt", fr, piped, [][]string{{"show", "GeoServer sync"}}},
 		{"members-terminal.fr.txt", fr, tty, [][]string{{"members"}, {"members", "--role", "lecteur"}}},
 		{"list-errors.fr.txt", fr, tty, [][]string{
