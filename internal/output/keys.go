@@ -97,8 +97,9 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 			fits[i] = id.fit()
 		}
 		rows := make([][]string, len(norm))
+		cells := newLocalCells(lang)
 		for i := range norm {
-			rows[i] = keyRow(&norm[i], ids, opts.TTY, now, lang)
+			rows[i] = keyRow(&norm[i], ids, opts.TTY, now, cells)
 		}
 		var rowColor func(int) string
 		if opts.TTY && opts.Color {
@@ -127,20 +128,20 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 	return fmt.Errorf("output format %q is not implemented for keys", format)
 }
 
-// keyRow renders the cells of one key: on a terminal dates are relative to
-// now, and roles and statuses in p's language; elsewhere they are RFC 3339 UTC, and unset
-// dates are empty.
-func keyRow(k *Key, ids []fieldID, relative bool, now time.Time, p *l10n.Printer) []string {
+// keyRow renders the cells of one key: on a terminal (relative) dates are relative to
+// now, and roles and statuses in the language of cells; elsewhere they are RFC 3339 UTC,
+// and unset dates are empty (cells may then be nil).
+func keyRow(k *Key, ids []fieldID, relative bool, now time.Time, cells *localCells) []string {
 	row := make([]string, len(ids))
 	for i, id := range ids {
 		if id.kind() != kindDate {
 			row[i] = id.str(k)
-			if relative && p.Lang() != l10n.English {
+			if relative {
 				switch id.kind() {
 				case kindRole:
-					row[i] = RoleText(p, row[i])
+					row[i] = cells.text(cells.roles, row[i], RoleText)
 				case kindStatus:
-					row[i] = StatusText(p, row[i])
+					row[i] = cells.text(cells.statuses, row[i], StatusText)
 				}
 			}
 			continue
@@ -148,17 +149,65 @@ func keyRow(k *Key, ids []fieldID, relative bool, now time.Time, p *l10n.Printer
 		t := id.date(k)
 		switch {
 		case t.IsZero() && relative && id == fieldExpires && k.Status != StatusUnknown:
-			row[i] = p.Text("never")
+			row[i] = cells.never()
 		case t.IsZero():
 			row[i] = ""
 		case relative:
-			row[i] = RelativeTimeIn(p, t, now)
+			row[i] = cells.relative(t, now)
 		default:
 			row[i] = t.Format(time.RFC3339)
 		}
 	}
 	return row
 }
+
+// localCells are the cells of a terminal's table in its language, each text made once per
+// table (in French, looked up in the catalog once): a table of 10,000 keys has a few dozen
+// distinct relative dates, roles and statuses.
+type localCells struct {
+	p               *l10n.Printer
+	rel             map[relativeDate]string
+	roles, statuses map[string]string
+}
+
+// relativeDate is a relative date as RelativeTime counts it.
+type relativeDate struct {
+	n      int64
+	unit   string
+	future bool
+}
+
+func newLocalCells(p *l10n.Printer) *localCells {
+	return &localCells{p: p, rel: map[relativeDate]string{}, roles: map[string]string{}, statuses: map[string]string{}}
+}
+
+// relative is RelativeTimeIn of the cells' language.
+func (c *localCells) relative(t, now time.Time) string {
+	n, unit, future := relative(t, now)
+	k := relativeDate{n, unit, future}
+	s, ok := c.rel[k]
+	if !ok {
+		s = RelativeTimeIn(c.p, t, now)
+		c.rel[k] = s
+	}
+	return s
+}
+
+// text is in(c.p, v), made once per value of seen.
+func (c *localCells) text(seen map[string]string, v string, in func(*l10n.Printer, string) string) string {
+	if c.p.Lang() == l10n.English {
+		return v // English cells are the values
+	}
+	s, ok := seen[v]
+	if !ok {
+		s = in(c.p, v)
+		seen[v] = s
+	}
+	return s
+}
+
+// never is an unset expiry on a terminal: "never" in English.
+func (c *localCells) never() string { return c.p.Text("never") }
 
 // printKeysJSON writes the same bytes as PrintJSON of the records, one record at a time: the
 // whole array in the encoder's buffer was 7.5 times the size of the server's answer at
