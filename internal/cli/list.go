@@ -71,7 +71,7 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
   apikeys list --filter 'role=editor' --filter 'expires<30d'
   apikeys list --expiring-within 30d -o csv
   apikeys list --columns title,role,status --no-headers`,
-		Args: noArgs(listArgsHint),
+		Args: noArgs(func(args []string) string { return listArgsHint(f.Printer(), args) }),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Printer = f.Printer()
 			opts.columnsGiven = cmd.Flags().Changed("columns")
@@ -134,9 +134,9 @@ func checkNameList(fl *pflag.Flag) error {
 	return nil
 }
 
-// listArgsHint says what words given to list were probably meant as: filters written
-// without --filter (list role=editor), else a title to look for (list CI).
-func listArgsHint(args []string) string {
+// listArgsHint says, in lang's language, what words given to list were probably meant as:
+// filters written without --filter (list role=editor), else a title to look for (list CI).
+func listArgsHint(lang *l10n.Printer, args []string) string {
 	filters := make([]string, len(args))
 	for i, a := range args {
 		if _, err := output.ParseFilter(a, time.Time{}); err != nil {
@@ -146,11 +146,11 @@ func listArgsHint(args []string) string {
 		filters[i] = "--filter " + shellWord(a)
 	}
 	if filters != nil {
-		return "to filter the keys, give each filter with --filter: apikeys list " + strings.Join(filters, " ")
+		return lang.Sprintf("to filter the keys, give each filter with --filter: %s", "apikeys list "+strings.Join(filters, " "))
 	}
 	title := strings.Join(args, " ")
-	return "to list the keys whose title contains it: apikeys list --filter " + shellWord("title~"+title) +
-		"\nto see one key: apikeys show " + shellWord(title)
+	return lang.Sprintf("to list the keys whose title contains it: %s\nto see one key: %s",
+		"apikeys list --filter "+shellWord("title~"+title), "apikeys show "+shellWord(title))
 }
 
 func runList(ctx context.Context, opts *listOptions) error {

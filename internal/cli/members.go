@@ -48,7 +48,7 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 (administrators included, roles being additive) can inherit a deleted key's resources.`,
 		Example: `  apikeys members --role editor
   apikeys members -o json`,
-		Args: noArgs(membersArgsHint),
+		Args: noArgs(func(args []string) string { return membersArgsHint(f.Printer(), args) }),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Printer = f.Printer()
 			if runF != nil {
@@ -65,10 +65,11 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 	return cmd
 }
 
-// membersArgsHint says what a word given to members was probably meant as: a role.
-func membersArgsHint(args []string) string {
+// membersArgsHint says, in lang's language, what a word given to members was probably meant
+// as: a role.
+func membersArgsHint(lang *l10n.Printer, args []string) string {
 	if role, err := memberRoleFilter(args[0]); err == nil && role != "" && len(args) == 1 {
-		return "to list the members holding a role: apikeys members --role " + shellWord(args[0])
+		return lang.Sprintf("to list the members holding a role: %s", "apikeys members --role "+shellWord(args[0]))
 	}
 	return ""
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
@@ -81,15 +82,16 @@ KEY are ignored.`,
 
 // oneKeyArg says what show's one argument is when it is missing, repeated (a title with
 // spaces given unquoted is the usual cause) or blank: show "$K" with K unset would otherwise
-// open the session, a login perhaps, only to refuse it. No key has a blank ID or title.
+// open the session, a login perhaps, only to refuse it. No key has a blank ID or title. The
+// errors are argsError's, written out so that the catalog's scan finds their messages.
 func oneKeyArg(_ *cobra.Command, args []string) error {
 	switch {
 	case len(args) == 0:
-		return argsError("missing KEY: an API key ID or exact title")
+		return &flagError{err: errkind.Usagef("missing KEY: an API key ID or exact title")}
 	case len(args) > 1:
-		return argsError("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))
+		return &flagError{err: errkind.Usagef("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))}
 	case strings.TrimSpace(args[0]) == "":
-		return argsError("an empty KEY: give an API key ID or exact title")
+		return &flagError{err: errkind.Usagef("an empty KEY: give an API key ID or exact title")}
 	}
 	return nil
 }
