@@ -277,9 +277,10 @@ func listCount(lang *l10n.Printer, shown, total int, filtered bool) string {
 // unreadable field is not an error: the warnings say what is missing.
 func incompleteListError(undecided, shownUnknown []string, sortKeys []output.SortKey) error {
 	var msgs errorLines
-	if len(undecided) > 0 {
-		msgs = append(msgs, l10n.Errorf("%s left out: a filter reads %s, which the server sent unreadable (see the warnings)",
-			l10n.P(len(undecided), "%d API key", "%d API keys", len(undecided)), strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")))
+	if n := len(undecided); n > 0 {
+		fields := strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")
+		msgs = append(msgs, l10n.P(n, "%d API key left out: a filter reads %s, which the server sent unreadable (see the warnings)",
+			"%d API keys left out: a filter reads %s, which the server sent unreadable (see the warnings)", n, fields))
 	}
 	var unsorted []string
 	for _, s := range sortKeys {
@@ -288,7 +289,7 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 		}
 	}
 	if len(unsorted) > 0 {
-		msgs = append(msgs, l10n.Errorf("the order is uncertain: keys sorted by %s lack it and are placed as if it were unset (see the warnings)", strings.Join(unsorted, ", ")))
+		msgs = append(msgs, l10n.M("the order is uncertain: keys sorted by %s lack it and are placed as if it were unset (see the warnings)", strings.Join(unsorted, ", ")))
 	}
 	if len(msgs) == 0 {
 		return nil
@@ -296,16 +297,16 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 	return msgs
 }
 
-// errorLines are errors said one a line, each in the reader's language.
-type errorLines []error
+// errorLines are an error's messages, one a line, each in the reader's language.
+type errorLines []l10n.Msg
 
 func (e errorLines) Error() string { return e.Localize(nil) }
 
 // Localize is the lines in p's language.
 func (e errorLines) Localize(p *l10n.Printer) string {
 	lines := make([]string, len(e))
-	for i, err := range e {
-		lines[i] = p.Error(err)
+	for i, m := range e {
+		lines[i] = m.Localize(p)
 	}
 	return strings.Join(lines, "\n")
 }

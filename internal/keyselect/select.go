@@ -127,7 +127,10 @@ func addFiltered(chosen []jmapcloud.APIKey, seen map[string]bool, all []jmapclou
 		}
 	})
 	if undecided > 0 {
-		return nil, l10n.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", l10n.P(undecided, "%d API key", "%d API keys", undecided))
+		return nil, msgError{l10n.P(undecided,
+			"%d API key cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)",
+			"%d API keys cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)",
+			undecided)}
 	}
 	byID := map[string]jmapcloud.APIKey{}
 	for _, k := range all {
@@ -168,3 +171,9 @@ func quoteList(items []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// msgError is an error whose message counts (l10n.P), said in the reader's language.
+type msgError struct{ msg l10n.Msg }
+
+func (e msgError) Error() string                   { return e.msg.String() }
+func (e msgError) Localize(p *l10n.Printer) string { return e.msg.Localize(p) }
