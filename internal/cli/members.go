@@ -132,16 +132,14 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 		titles = lang
 	}
 	return paged(opts.IO, lang, func() error {
-		return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumnsIn(titles), kept)})
+		return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(titles), kept)})
 	})
 }
 
-// memberColumns are the columns of `members`: the JSON keys, roles joined by commas.
-func memberColumns() []output.Column[jmapcloud.Member] { return memberColumnsIn(nil) }
-
-// memberColumnsIn are memberColumns titled in lang's language, for a terminal's table; the
-// headers of CSV and TSV are the JSON keys in every language, and so are the roles.
-func memberColumnsIn(lang *l10n.Printer) []output.Column[jmapcloud.Member] {
+// memberColumns are the columns of `members`: the JSON keys, roles joined by commas, titled
+// in lang's language for a terminal's table (nil: English). The headers of CSV and TSV are
+// the JSON keys in every language, and so are the roles.
+func memberColumns(lang *l10n.Printer) []output.Column[jmapcloud.Member] {
 	var title [4]string // "": the header in upper case; "ID" is French too (and no message: go-i18n reserves the key)
 	if lang.Lang() != l10n.English {
 		title = [4]string{"ID", lang.Text("NAME"), lang.Text("EMAIL"), lang.Text("ROLES")}
