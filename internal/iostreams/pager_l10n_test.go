@@ -21,7 +21,9 @@ func TestPagerThatCannotRunIsSaidInTheReadersLanguage(t *testing.T) {
 		s.SetPagerEnv(func(k string) (string, bool) { return "no-such-pager-for-apikeys -x", k == "APIKEYS_PAGER" }, func() []string { return nil })
 		for range 2 {
 			s.StartPager(tc.lang)
-			s.Out.Write([]byte("table\n"))
+			if _, err := s.Out.Write([]byte("table\n")); err != nil {
+				t.Fatal(err)
+			}
 			s.StopPager()
 		}
 		if errOut.String() != tc.want {

@@ -137,7 +137,7 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "admin", "ORG_ADMIN", "edit", "viewers", "\u00e9diteurs", "lecteurs"} {
+	for _, bad := range []string{"", "admin", "ORG_ADMIN", "edit", "viewers", "\u00e9diteurs", "lecteurs"} { //nolint:misspell // French: lecteurs, viewers
 		_, err := ParseRole(bad)
 		wantUsageError(t, err, "unknown role", "editor, éditeur, manager or ORG_EDITOR", "viewer, lecteur, user or ORG_VIEWER")
 	}
