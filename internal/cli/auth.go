@@ -436,7 +436,7 @@ func printAuthStatus(w io.Writer, p *l10n.Printer, st authStatus, now time.Time)
 			role += p.Text(" — not an administrator: API keys cannot be managed")
 		}
 	}
-	expiry := p.Text("unknown")
+	expiry := p.TextFor("expiry", "unknown")
 	if st.AccessTokenExpiresAt != nil {
 		at := *st.AccessTokenExpiresAt
 		if st.AccessTokenExpired {

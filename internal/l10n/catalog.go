@@ -2,6 +2,7 @@ package l10n
 
 import (
 	_ "embed"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -28,6 +29,17 @@ var frLocalizer = sync.OnceValue(func() *i18n.Localizer {
 	return i18n.NewLocalizer(bundle, "fr")
 })
 
+// reservedID reports an ID go-i18n reads as a field of a message, never as a message ("ID",
+// "Other"…): the catalog cannot hold it, so such a word is the same in every language (the
+// column header ID is).
+func reservedID(id string) bool {
+	switch strings.ToLower(id) {
+	case "id", "description", "hash", "leftdelim", "rightdelim", "zero", "one", "two", "few", "many", "other", "translation":
+		return true
+	}
+	return false
+}
+
 // catalogParsed records that the French catalog was parsed (a test checks that English
 // never parses it).
 var catalogParsed atomic.Bool
@@ -40,6 +52,9 @@ func translate(id, one string, count any) string {
 	english := id
 	if one != "" && count == 1 {
 		english = one
+	}
+	if reservedID(id) {
+		return english
 	}
 	loc := frLocalizer()
 	if loc == nil {

@@ -130,6 +130,19 @@ func (p *Printer) Text(s string) string {
 	return translate(s, "", nil)
 }
 
+// TextFor is Text of a word whose French depends on what it speaks of (context): "unknown"
+// of an expiry is "inconnue", of a status "inconnu". Its catalog entry is "context|s"; the
+// English is s.
+func (p *Printer) TextFor(context, s string) string {
+	if !p.french() || s == "" {
+		return s
+	}
+	if t := translate(context+"|"+s, "", nil); t != context+"|"+s {
+		return t
+	}
+	return s
+}
+
 // Error is err's message in the printer's language. The error's own text is used through
 // wrappers that add no words (errkind's, say); an error that is not Localizable, or that
 // wraps its cause with words of its own, keeps its English text.

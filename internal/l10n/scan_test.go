@@ -287,6 +287,12 @@ func scanFile(t *testing.T, path, rel string) []message {
 				add(v, args[2], args[1], false)
 			case name == "Text" && len(args) == 1:
 				add(v, args[0], nil, true)
+			case name == "TextFor" && len(args) == 2:
+				ctx, ok1 := stringValue(args[0], consts)
+				word, ok2 := stringValue(args[1], consts)
+				if ok1 && ok2 {
+					msgs = append(msgs, message{id: ctx + "|" + word, isText: true, where: rel + ":" + strconv.Itoa(fset.Position(v.Pos()).Line)})
+				}
 			case name == "numberVar" && len(args) >= 7:
 				// numberVar(fs, define, p, name, def, usage, takes): takes is said in errors
 				add(v, args[len(args)-2], nil, true)
