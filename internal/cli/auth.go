@@ -459,8 +459,8 @@ func printAuthStatus(w io.Writer, p *l10n.Printer, st authStatus, now time.Time)
 	if st.OverriddenBy != "" {
 		pairs = append(pairs, [2]string{p.Text("Note"), p.Sprintf("%s is set: commands use it, not this session", credentialsWords(st.OverriddenBy))})
 	}
-	output.PrintDetail(w, pairs)
+	output.PrintDetailIn(p, w, pairs, nil)
 }
 
 // relativeTime is how long before or after now t is, for a person ("in 1 hour").
-func relativeTime(_ *l10n.Printer, t, now time.Time) string { return output.RelativeTime(t, now) }
+func relativeTime(p *l10n.Printer, t, now time.Time) string { return output.RelativeTimeIn(p, t, now) }

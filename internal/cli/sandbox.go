@@ -357,11 +357,11 @@ func sandboxInfoResult(pr *l10n.Printer, info sandbox.Info, table output.TableOp
 	return output.Result{
 		Data: info,
 		Text: func(w io.Writer) error {
-			output.PrintDetail(w, [][2]string{
+			output.PrintDetailIn(pr, w, [][2]string{
 				{pr.Text("Organization"), fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
 				{pr.Text("Password"), pr.Sprintf("%s (every login)", info.Password)},
 				{pr.Text("Data"), info.DataPath},
-			})
+			}, nil)
 			fmt.Fprintln(w)
 			logins := output.TableOf(loginColumns(), info.Logins)
 			table.NoHeaders = false // the logins' table is headed whatever the printer's rows do

@@ -80,7 +80,7 @@ func TestSandboxInfoPanelInFrench(t *testing.T) {
 		panel string
 	}{
 		{nil, "Organization:  Acme Geospatial (org-1)\nPassword:      sandbox-password (every login)\nData:          /srv/sb.db\n"},
-		{l10n.For(l10n.French), "Organisation:  Acme Geospatial (org-1)\nMot de passe:  sandbox-password (tous les comptes)\nDonnées:       /srv/sb.db\n"},
+		{l10n.For(l10n.French), "Organisation\u00a0:  Acme Geospatial (org-1)\nMot de passe\u00a0:  sandbox-password (tous les comptes)\nDonnées\u00a0:       /srv/sb.db\n"},
 	} {
 		var b strings.Builder
 		if err := sandboxInfoResult(tc.p, info, output.TableOptions{}).Text(&b); err != nil {
