@@ -229,12 +229,16 @@ func checkCreatedAsAsked(p *l10n.Printer, key jmapcloud.APIKey, in createInput) 
 	return l10n.Errorf("the server created API key %s with %s as asked\ncheck it with `apikeys show %s`; delete it with `apikeys delete %s` if it is not what you want", id, joinAnd(p, diffs), id, id)
 }
 
-// joinAnd lists items for a sentence in p's language: "a, b and c".
+// joinAnd lists items for a sentence in p's language: "a and b and c".
 func joinAnd(p *l10n.Printer, items []string) string {
-	if len(items) < 2 {
-		return strings.Join(items, "")
+	if len(items) == 0 {
+		return ""
 	}
-	return p.Sprintf("%s and %s", strings.Join(items[:len(items)-1], ", "), items[len(items)-1])
+	list := items[0]
+	for _, item := range items[1:] {
+		list = p.Sprintf("%s and %s", list, item)
+	}
+	return list
 }
 
 // quoted is a string that %q quotes as fmt does (strconv.Quote: the English messages) and
