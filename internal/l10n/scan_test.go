@@ -52,6 +52,7 @@ func init() {
 var formatFuncs = map[string]int{
 	"usageErrorf":  0,
 	"settingError": 2,
+	"argsError":    0,
 }
 
 // repoRoot is the module's root, two directories up from this package.
