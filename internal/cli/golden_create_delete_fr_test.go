@@ -2,10 +2,13 @@ package cli
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/deleteplan"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/l10n"
+	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 )
@@ -118,4 +121,46 @@ func TestGoldenDeletePickerScreenFrench(t *testing.T) {
 		t.Errorf("Ctrl-C at the picker: exit %d, want %d", code, exitCancelled)
 	}
 	checkGolden(t, "delete-picker-screen.fr.txt", e.placeholders(screen+"\n"))
+}
+
+// A delete that failed on one key and was interrupted before the next, in French on a
+// terminal of 60 and 80 columns: the outcome in a word in the table, then why each key was
+// not deleted, and the summary. The records (the pipe's table) keep their English errors.
+func TestGoldenDeleteFailuresFrench(t *testing.T) {
+	hermeticEnv(t)
+	run := func(width int, term bool) goldenRun {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		api := &failingDeletes{cancel: cancel}
+		plan := deleteplan.Plan{
+			{ID: "f2d54b46-ab89-43ac-8859-79f2d1cb591d", Title: "Legacy ETL", Action: deleteplan.None},
+			{ID: "0e3b9bf1-5721-41d3-8628-9f2672235fef", Title: "Tableau dashboard", Action: deleteplan.None},
+			{ID: "586b309e-c64b-444e-91c4-27a663514d1c", Title: "Partner feed — CityData", Action: deleteplan.None},
+		}
+		deleteplan.Execute(ctx, api, plan)
+		streams, _, out, errOut := iostreams.Test()
+		if term {
+			streams.SetTTY(true, true, true)
+			streams.DisableColor()
+			streams.SetWidth(width)
+		}
+		p, err := output.NewPrinter(deleteSpec, output.Table, output.PrinterOptions{Out: streams.Out, TTY: term, Width: streams.TerminalWidth()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rerr := reportOutcome(ctx, p, &deleteOptions{IO: streams, Printer: french}, plan)
+		r := goldenRun{args: []string{"delete", "Legacy ETL", "Tableau dashboard", "Partner feed — CityData", "--yes"}, env: "LANG=fr_CA.UTF-8 ", stdout: out.String(), stderr: errOut.String()}
+		r.code = exitCode(rerr)
+		if term {
+			r.term = tty
+		}
+		return r
+	}
+	e := &goldenEnv{t: t, root: "\x00no-root", url: "\x00no-url"}
+	for _, w := range []int{60, 80} {
+		r := run(w, true)
+		checkFits(t, "delete", w, r.stdout)
+		checkGolden(t, fmt.Sprintf("fit-delete-failures-%d.fr.txt", w), widthText(e, w, r))
+	}
+	checkGolden(t, "fit-delete-failures-piped.fr.txt", e.text(run(0, false)))
 }

@@ -113,7 +113,7 @@ func TestErrorTextFrench(t *testing.T) {
 		t.Errorf("ErrorText(English) = %q, want Error %q", got, e.Error)
 	}
 	untried := &Entry{Error: notAttempted}
-	if got, want := untried.ErrorText(fr), "pas tentée\u00a0: interruption"; got != want {
+	if got, want := untried.ErrorText(fr), "non tentée (commande interrompue)"; got != want {
 		t.Errorf("ErrorText of an untried key = %q, want %q", got, want)
 	}
 }
