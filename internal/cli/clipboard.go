@@ -48,3 +48,12 @@ func osc52SentIn(p *l10n.Printer, what string, secret bool) string {
 	}
 	return p.Sprintf("Sent %s to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this.", what)
 }
+
+// copyMethodText is the method a copy used, as a person reads it in p's language: "system"
+// ("système" in French) for the system clipboard; another method as it is named.
+func copyMethodText(p *l10n.Printer, method string) string {
+	if method == clipboard.MethodSystem {
+		return p.Text("system")
+	}
+	return method
+}

@@ -551,7 +551,7 @@ func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
 		return
 	}
 	if clearAfter <= 0 || method != clipboard.MethodSystem {
-		p.Fprintf(errOut, "Copied the secret to the clipboard (%s).\n", method)
+		p.Fprintf(errOut, "Copied the secret to the clipboard (%s).\n", copyMethodText(p, method))
 		return
 	}
 	if err := opts.Clipboard.ScheduleClear(secret, clearAfter); err != nil {

@@ -2,9 +2,13 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/k2geospatial/apikeys/internal/clipboard"
 	"github.com/k2geospatial/apikeys/internal/deleteplan"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/l10n"
@@ -163,4 +167,37 @@ func TestGoldenDeleteFailuresFrench(t *testing.T) {
 		checkGolden(t, fmt.Sprintf("fit-delete-failures-%d.fr.txt", w), widthText(e, w, r))
 	}
 	checkGolden(t, "fit-delete-failures-piped.fr.txt", e.text(run(0, false)))
+}
+
+// The notes after the secret was or was not copied, in French: sent by OSC 52, never
+// cleared, its clearing not scheduled, no clipboard at all (its reason an l10n error, as
+// the clipboard package's are). Each run writes its secret to a new file, so the only
+// random text is the key's ID.
+func TestGoldenCreateClipboardNotesFrench(t *testing.T) {
+	unavailable := l10n.Errorf("clipboard unavailable: %w", l10n.Errorf("no X or Wayland display (DISPLAY and WAYLAND_DISPLAY are unset)"))
+	var text string
+	for i, tc := range []struct {
+		method    string
+		copyErr   error
+		clearErr  error
+		extraArgs []string
+	}{
+		{method: clipboard.MethodOSC52},
+		{extraArgs: []string{"--clear-after", "0"}},
+		{clearErr: l10n.Errorf("start the clipboard clearer: %w", errors.New("fork/exec: no such file"))},
+		{copyErr: unavailable},
+	} {
+		e := newGoldenEnv(t).inFrench()
+		e.clipboard.method, e.clipboard.copyErr, e.clipboard.clearErr = tc.method, tc.copyErr, tc.clearErr
+		title := fmt.Sprintf("Note %d", i+1)
+		args := append([]string{"create", title, "--role", "viewer", "--expires", "1w", "--copy", "--secret-file", filepath.Join(e.root, "secret.key")}, tc.extraArgs...)
+		r := e.run(piped, nil, "", args...)
+		lr := e.run(piped, nil, "", "list", "-o", "tsv", "--columns", "id", "--no-headers", "--filter", "title="+title)
+		e.replace = append(e.replace, strings.TrimSpace(lr.stdout), "$KEY_ID")
+		if i > 0 {
+			text += "\n"
+		}
+		text += e.text(r)
+	}
+	checkGolden(t, "create-clipboard-notes.fr.txt", text)
 }
