@@ -100,7 +100,7 @@ func (c *confirmPrompt) getBool(config *survey.PromptConfig) (bool, error) {
 			return false, err
 		}
 		// back up a line over the \n the terminal echoed
-		cursor.PreviousLine(1)
+		_ = cursor.PreviousLine(1)
 		val := string(line)
 		switch {
 		case c.words.yes.MatchString(val):
@@ -176,10 +176,12 @@ func (s *selectPrompt) Prompt(config *survey.PromptConfig) (any, error) {
 	opts, idx := paginate(s.pageSize(config), core.OptionAnswerList(s.Options), s.selectedIndex)
 
 	cursor := s.NewCursor()
-	cursor.Save()          // for proper cursor placement during selection
-	cursor.Hide()          // hide the cursor
-	defer cursor.Show()    // show the cursor when done
-	defer cursor.Restore() // clear any accessibility offsetting on exit
+	_ = cursor.Save() // for proper cursor placement during selection
+	_ = cursor.Hide()
+	defer func() {
+		_ = cursor.Restore() // clear any accessibility offsetting
+		_ = cursor.Show()
+	}()
 
 	if err := s.RenderWithCursorOffset(s.template, s.data(config, opts, idx), opts, idx); err != nil {
 		return "", err
@@ -294,8 +296,7 @@ func (s *selectPrompt) filterOptions(config *survey.PromptConfig) []core.OptionA
 
 // Cleanup draws the question with the option chosen.
 func (s *selectPrompt) Cleanup(config *survey.PromptConfig, val any) error {
-	cursor := s.NewCursor()
-	cursor.Restore()
+	_ = s.NewCursor().Restore()
 	return s.Render(s.template, survey.SelectTemplateData{
 		Select:      s.Select,
 		Answer:      val.(core.OptionAnswer).Value,
