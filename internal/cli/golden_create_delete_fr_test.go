@@ -72,6 +72,9 @@ func TestGoldenDeletePlanFrench(t *testing.T) {
 			args: []string{"delete", "Field app — Android"}},
 		{golden: "delete-no-terminal.fr.txt", term: piped, args: []string{"delete", "GeoServer sync"}},
 		{golden: "delete-no-heir.fr.txt", term: piped, args: []string{"delete", "GeoServer sync", "Field app — Android", "--yes"}},
+		{golden: "delete-heir-refused.fr.txt", term: piped, args: []string{"delete", "GeoServer sync", "--transfer-to", "vera@acme.example", "--yes"}},
+		{golden: "delete-heir-unknown.fr.txt", term: piped, args: []string{"delete", "GeoServer sync", "--transfer-to", "nobody@acme.example", "--yes"}},
+		{golden: "delete-nothing-matched.fr.txt", term: tty, args: []string{"delete", "--filter", "title=Nothing like it", "--dry-run"}},
 	} {
 		var p prompt.Prompter
 		if tc.p != nil {
