@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -203,4 +204,28 @@ func TestGoldenCreateClipboardNotesFrench(t *testing.T) {
 		text += e.text(r)
 	}
 	checkGolden(t, "create-clipboard-notes.fr.txt", text)
+}
+
+// create's refusals in French: values missing without a terminal, an empty or doubled
+// title, a title too long, an expiry in the past, a secret file that exists, extra arguments.
+func TestGoldenCreateRefusalsFrench(t *testing.T) {
+	e := newGoldenEnv(t).inFrench()
+	existing := filepath.Join(e.root, "exists.key")
+	if err := os.WriteFile(existing, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var runs []goldenRun
+	for _, args := range [][]string{
+		{"create"},
+		{"create", "CI", "--expires", "90d"},
+		{"create", " ", "--role", "viewer", "--expires", "90d"},
+		{"create", "CI", "--title", "Other", "--role", "viewer", "--expires", "90d"},
+		{"create", strings.Repeat("x", 101), "--role", "viewer", "--expires", "90d"},
+		{"create", "CI", "--role", "viewer", "--expires", "2020-01-01"},
+		{"create", "CI", "--role", "viewer", "--expires", "90d", "--secret-file", existing},
+		{"create", "CI", "deploy", "--role", "viewer"},
+	} {
+		runs = append(runs, e.run(piped, nil, "", args...))
+	}
+	checkGolden(t, "create-refusals.fr.txt", e.text(runs...))
 }
