@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/AlecAivazis/survey/v2"
+	"github.com/AlecAivazis/survey/v2/core"
 
 	"github.com/k2geospatial/apikeys/internal/l10n"
 )
@@ -47,5 +48,30 @@ func TestFrenchAnswers(t *testing.T) {
 	}
 	if w.answered != [2]string{"Non", "Oui"} {
 		t.Errorf("French answers drawn: %q", w.answered)
+	}
+}
+
+// The "? for help" hints, drawn when a question has help, in French.
+func TestFrenchHelpHints(t *testing.T) {
+	fr := l10n.For(l10n.French)
+	config := &survey.PromptConfig{HelpInput: "?", Icons: survey.IconSet{
+		Question:    survey.Icon{Text: "?"},
+		Help:        survey.Icon{Text: "i"},
+		SelectFocus: survey.Icon{Text: ">"},
+	}}
+	_, confirm, err := core.RunTemplate(confirmTemplate(fr), survey.ConfirmTemplateData{
+		Confirm: survey.Confirm{Message: "Continuer\u00a0?", Help: "aide"}, Config: config,
+	})
+	if want := "? Continuer\u00a0? [? pour l'aide] (o/N) "; err != nil || confirm != want {
+		t.Errorf("confirmation: %q, %v; want %q", confirm, err, want)
+	}
+	data := survey.SelectTemplateData{
+		Select:      survey.Select{Message: "Rôle\u00a0:", Help: "aide"},
+		PageEntries: core.OptionAnswerList([]string{"Éditeur", "Lecteur"}),
+		Config:      config,
+	}
+	_, list, err := core.RunTemplate(selectTemplate(fr), data)
+	if want := "? Rôle\u00a0:  [Flèches pour choisir, tapez pour filtrer, ? pour plus d'aide]\n> Éditeur\n  Lecteur\n"; err != nil || list != want {
+		t.Errorf("list: %q, %v; want %q", list, err, want)
 	}
 }
