@@ -517,13 +517,19 @@ func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row ou
 	// The panel is drawn on a terminal only: the relative date beside the absolute one, and
 	// the status painted, as show draws them. Role and status are values (what --role and
 	// --filter take), in every language.
-	status := p.Text("Status")
+	label := func(s string) string {
+		if p.Lang() == l10n.French {
+			return s + "\u00a0" // French typography: a non-breaking space before the colon
+		}
+		return s
+	}
+	status := label(p.Text("Status"))
 	var colors map[string]string
 	if opts.IO.ColorEnabled() {
 		colors = map[string]string{status: output.StatusColor(row.Status)}
 	}
 	output.PrintDetailPainted(w, [][2]string{
-		{"ID", key.ID}, {p.Text("Role"), row.Role}, {p.Text("Expires"), output.DetailDate(row.Expires, now, true)}, {status, row.Status},
+		{label("ID"), key.ID}, {label(p.Text("Role")), row.Role}, {label(p.Text("Expires")), output.DetailDate(row.Expires, now, true)}, {status, row.Status},
 	}, colors)
 	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
 	p.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
