@@ -15,8 +15,9 @@ import (
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
-// This file is the only one that imports survey: replacing the prompt library
-// means rewriting this file and nothing else.
+// This file and localized.go (survey's confirmation and list in the prompter's
+// language) are the only ones that import survey: replacing the prompt library
+// means rewriting them and nothing else.
 
 // surveyPrompter implements Prompter with survey/v2.
 type surveyPrompter struct {
