@@ -35,13 +35,10 @@ func (c systemClipboard) ScheduleClear(text string, after time.Duration) error {
 
 func (systemClipboard) System() clipboard.Clipboard { return clipboard.System() }
 
-// osc52Sent is the note after text was sent by OSC 52, which nothing can confirm: the
-// terminal may ignore the escape (many do, and tmux unless set-clipboard is on), and nothing
-// can read it back to clear it. what is the text copied ("the secret", an email); secret adds
-// that it will stay there. Two lines, each within 80 columns.
-func osc52Sent(what string, secret bool) string { return osc52SentIn(nil, what, secret) }
-
-// osc52SentIn is osc52Sent in p's language.
+// osc52SentIn is the note, in p's language, after text was sent by OSC 52, which nothing can
+// confirm: the terminal may ignore the escape (many do, and tmux unless set-clipboard is on),
+// and nothing can read it back to clear it. what is the text copied ("the secret", an email);
+// secret adds that it will stay there. Two lines, each within 80 columns.
 func osc52SentIn(p *l10n.Printer, what string, secret bool) string {
 	if secret {
 		return p.Sprintf("Sent %s to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this; it will not be cleared automatically.", what)

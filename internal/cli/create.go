@@ -147,7 +147,7 @@ type createInput struct {
 // (read as the default, -o csv handed a script expecting a header row the bare secret).
 func createSpec() output.Spec {
 	return output.Spec{Command: "create", Shape: output.Object,
-		Advice: "use -o json (the row and its secret), or no -o to get the secret alone on stdout"}
+		AdviceText: l10n.M("use -o json (the row and its secret), or no -o to get the secret alone on stdout")}
 }
 
 func runCreate(ctx context.Context, opts *createOptions) error {
@@ -515,21 +515,15 @@ func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row ou
 	}
 	p.Fprintf(w, "Created API key %q\n\n", quoted(key.Title))
 	// The panel is drawn on a terminal only: the relative date beside the absolute one, and
-	// the status painted, as show draws them. Role and status are values (what --role and
-	// --filter take), in every language.
-	label := func(s string) string {
-		if p.Lang() == l10n.French {
-			return s + "\u00a0" // French typography: a non-breaking space before the colon
-		}
-		return s
-	}
-	status := label(p.Text("Status"))
+	// the status painted, as show draws them, in the reader's language (French role words are
+	// what --role and --filter accept too).
+	status := p.Text("Status")
 	var colors map[string]string
 	if opts.IO.ColorEnabled() {
 		colors = map[string]string{status: output.StatusColor(row.Status)}
 	}
-	output.PrintDetailPainted(w, [][2]string{
-		{label("ID"), key.ID}, {label(p.Text("Role")), row.Role}, {label(p.Text("Expires")), output.DetailDate(row.Expires, now, true)}, {status, row.Status},
+	output.PrintDetailIn(p, w, [][2]string{
+		{"ID", key.ID}, {p.Text("Role"), output.RoleText(p, row.Role)}, {p.Text("Expires"), output.DetailDateIn(p, row.Expires, now, true)}, {status, output.StatusText(p, row.Status)},
 	}, colors)
 	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
 	p.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))

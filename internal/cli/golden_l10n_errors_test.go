@@ -236,7 +236,7 @@ func TestInvalidLanguageSettingIsAUsageErrorInTheLocalesLanguage(t *testing.T) {
 		{"APIKEYS_LANG, English locale", "C", map[string]string{"APIKEYS_LANG": "xx"}, []string{"list"},
 			"Error: invalid APIKEYS_LANG \"xx\": use \"en\" (English) or \"fr\" (French)\nRun 'apikeys list --help' for usage.\n"},
 		{"APIKEYS_LANG, French locale", "fr_CA.UTF-8", map[string]string{"APIKEYS_LANG": "xx"}, []string{"list"},
-			"Erreur\u00a0: valeur de APIKEYS_LANG invalide «\u00a0xx\u00a0»\u00a0: utilisez «\u00a0en\u00a0» (anglais) ou «\u00a0fr\u00a0» (français)\nExécutez «\u00a0apikeys list --help\u00a0» pour l'utilisation.\n"},
+			"Erreur\u00a0: valeur de APIKEYS_LANG invalide «\u00a0xx\u00a0»\u00a0: utilisez «\u00a0en\u00a0» (anglais) ou «\u00a0fr\u00a0» (français)\nPour l'aide, exécutez «\u00a0apikeys list --help\u00a0».\n"},
 		{"language key, English locale", "", nil, []string{"--config", cfg, "list"},
 			"Error: invalid configuration file " + cfg + ": invalid language \"de\": use \"en\" (English) or \"fr\" (French)\n" +
 				"fix or move the file (apikeys never overwrites it), or pass --config with another path\n"},

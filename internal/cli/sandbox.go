@@ -334,7 +334,7 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 
 func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	// An organization with a list of logins is no CSV line: table, JSON or YAML.
-	spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
+	spec := output.Spec{Command: "sandbox info", Shape: output.Object, AdviceText: l10n.M("use sandbox info -o json, or sandbox resources -o csv for records")}
 	p, err := newPrinter(opts.IO, opts.Format, spec, false, opts.Script)
 	if err != nil {
 		return err

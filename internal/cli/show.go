@@ -194,7 +194,7 @@ func copyEmail(opts *showOptions, lang *l10n.Printer, email string) {
 		if method, err := opts.Copy(email); err != nil {
 			lang.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
 		} else if method == clipboard.MethodOSC52 {
-			fmt.Fprintln(opts.IO.ErrOut, osc52Sent(sanitize.Text(email), false))
+			fmt.Fprintln(opts.IO.ErrOut, osc52SentIn(lang, sanitize.Text(email), false))
 		} else {
 			lang.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(email), method)
 		}

@@ -85,7 +85,6 @@ func (s Shape) prints(f Format) bool {
 type Spec struct {
 	Command string
 	Shape   Shape
-	Advice  string // English; an l10n message in AdviceText, when set, is said instead
 	// AdviceText is Advice in the reader's language (l10n.M), for a command whose advice
 	// is translated.
 	AdviceText l10n.Localizable
@@ -107,8 +106,6 @@ func (s Spec) Check(f Format) error {
 	switch {
 	case s.AdviceText != nil:
 		return usageErrorf("%s prints %s or %s, not %s: %s", s.Command, formats, list[len(list)-1], f, s.AdviceText)
-	case s.Advice != "":
-		return usageErrorf("%s prints %s or %s, not %s: %s", s.Command, formats, list[len(list)-1], f, s.Advice)
 	}
 	return usageErrorf("%s prints %s or %s, not %s", s.Command, formats, list[len(list)-1], f)
 }
