@@ -295,7 +295,7 @@ func runSandboxReset(_ context.Context, opts *sandboxResetOptions) error {
 		return err
 	}
 	if opts.Keys > 0 {
-		io.WriteString(opts.IO.ErrOut, opts.Printer.Plural(opts.Keys, "Sandbox reset (%s): seeded organization restored with %d generated key.\n",
+		_, _ = io.WriteString(opts.IO.ErrOut, opts.Printer.Plural(opts.Keys, "Sandbox reset (%s): seeded organization restored with %d generated key.\n",
 			"Sandbox reset (%s): seeded organization restored with %d generated keys.\n", sb.Info().DataPath, opts.Keys))
 	} else {
 		opts.Printer.Fprintf(opts.IO.ErrOut, "Sandbox reset (%s): seeded organization restored.\n", sb.Info().DataPath)

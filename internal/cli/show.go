@@ -140,11 +140,6 @@ type detailLook struct {
 	Lang            *l10n.Printer
 }
 
-// statusColors paints the Status value of a detail view, when colour is on.
-func (l detailLook) statusColors(status string) map[string]string {
-	return l.statusColorsAt("Status", status)
-}
-
 // statusColorsAt paints the value labelled label (the Status, in the view's language) of a
 // detail view, when colour is on.
 func (l detailLook) statusColorsAt(label, status string) map[string]string {

@@ -10,8 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/zalando/go-keyring"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // KeyringService is the service name under which sessions are kept in the OS keyring; the

@@ -12,8 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/k2geospatial/apikeys/internal/l10n"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // profileLockWait bounds the wait for another process writing the configuration file.

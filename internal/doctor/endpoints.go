@@ -127,7 +127,7 @@ func describeObject(c *Check, kind jmapcloud.AnswerKind, o jmapcloud.ObjectShape
 		}
 		judgeField(c, kind, o, f)
 	}
-	var label any = objectWords(o.Object)
+	label := objectWords(o.Object)
 	if o.Count > 1 {
 		label = l10n.M("%s ×%d", label, o.Count)
 	}

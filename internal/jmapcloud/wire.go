@@ -23,6 +23,7 @@ import (
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 

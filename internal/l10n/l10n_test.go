@@ -7,7 +7,7 @@ import (
 )
 
 func TestParseLang(t *testing.T) {
-	for in, want := range map[string]Lang{"en": English, "FR": French, "\tfr ": French, "fr_CA.UTF-8": French, "fr-CA": French, "en_US.UTF-8": English} {
+	for in, want := range map[string]Lang{"en": English, "FR": French, "fr\n": French, "fr_CA.UTF-8": French, "fr-CA": French, "en_US.UTF-8": English} {
 		if got, ok := ParseLang(in); !ok || got != want {
 			t.Errorf("ParseLang(%q) = %v, %v; want %v", in, got, ok, want)
 		}

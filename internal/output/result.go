@@ -103,8 +103,7 @@ func (s Spec) Check(f Format) error {
 		list[i] = string(n)
 	}
 	formats := strings.Join(list[:len(list)-1], ", ")
-	switch {
-	case s.AdviceText != nil:
+	if s.AdviceText != nil {
 		return usageErrorf("%s prints %s or %s, not %s: %s", s.Command, formats, list[len(list)-1], f, s.AdviceText)
 	}
 	return usageErrorf("%s prints %s or %s, not %s", s.Command, formats, list[len(list)-1], f)
