@@ -31,7 +31,7 @@ func TestEveryHintHasFrench(t *testing.T) {
 		{api(http.StatusUnauthorized), qa, "la session est absente ou expirée\u00a0: exécutez `apikeys auth login --profile qa --api-url https://api.qa.jmapcloud.io` (ou utilisez --sandbox)"},
 		{api(http.StatusUnauthorized), &config.Settings{Token: "t"}, "le serveur a refusé le jeton d'accès d'APIKEYS_TOKEN\u00a0: donnez-lui un jeton valide, ou retirez-le pour utiliser la session du profil"},
 		{api(http.StatusUnauthorized), &config.Settings{Username: "u", Password: "p"}, "le serveur a refusé les identifiants d'APIKEYS_USERNAME et APIKEYS_PASSWORD\u00a0: vérifiez-les, ou retirez-les pour utiliser la session du profil"},
-		{api(http.StatusUnauthorized), &config.Settings{Sandbox: true}, "le serveur a refusé les identifiants de --sandbox\u00a0: vérifiez-les, ou retirez-les pour utiliser la session du profil"},
+		{api(http.StatusUnauthorized), &config.Settings{Sandbox: true}, "le serveur a refusé les identifiants donnés par --sandbox\u00a0: vérifiez-les, ou retirez-les pour utiliser la session du profil"},
 		{api(http.StatusForbidden), nil, "gérer les clés API demande le rôle ORG_ADMIN dans cette organisation\u00a0; connectez-vous en tant qu'administrateur de l'organisation"},
 		{api(http.StatusTooManyRequests), nil, "le serveur limite les requêtes et a demandé une attente plus longue que celle que fait apikeys\u00a0; réessayez plus tard"},
 		{api(http.StatusBadGateway), nil, "le serveur a échoué\u00a0; réessayez dans un moment"},
