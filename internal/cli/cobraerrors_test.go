@@ -66,7 +66,7 @@ func TestCobraErrorsInFrench(t *testing.T) {
 		{cobra.ExactArgs(1)(cmd, nil), "accepte 1 argument(s), en a reçu 0"},
 		{cobra.MinimumNArgs(2)(cmd, []string{"a"}), "demande au moins 2 argument(s), n'en a reçu que 1"},
 		{cobra.MaximumNArgs(1)(cmd, []string{"a", "b"}), "accepte au plus 1 argument(s), en a reçu 2"},
-		{cobra.RangeArgs(1, 2)(cmd, nil), "accepte entre 1 et 2 arguments, en a reçu 0"},
+		{cobra.RangeArgs(1, 2)(cmd, nil), "accepte entre 1 et 2 argument(s), en a reçu 0"},
 		{errors.New(`unknown command "x" for "apikeys"`), "commande inconnue «\u00a0x\u00a0» pour «\u00a0apikeys\u00a0»"},
 		{errors.New("unknown command \"lst\" for \"apikeys\"\n\nDid you mean this?\n\tlist\n\tls\n"), "commande inconnue «\u00a0lst\u00a0» pour «\u00a0apikeys\u00a0»\n\nVouliez-vous dire ceci\u00a0?\n\tlist\n\tls\n"},
 		{errors.New(`required flag(s) "a", "b" not set`), "option(s) obligatoire(s) absente(s)\u00a0: \"a\", \"b\""},

@@ -236,12 +236,12 @@ func TestInvalidLanguageSettingIsAUsageErrorInTheLocalesLanguage(t *testing.T) {
 		{"APIKEYS_LANG, English locale", "C", map[string]string{"APIKEYS_LANG": "xx"}, []string{"list"},
 			"Error: invalid APIKEYS_LANG \"xx\": use \"en\" (English) or \"fr\" (French)\nRun 'apikeys list --help' for usage.\n"},
 		{"APIKEYS_LANG, French locale", "fr_CA.UTF-8", map[string]string{"APIKEYS_LANG": "xx"}, []string{"list"},
-			"Erreur\u00a0: valeur de APIKEYS_LANG invalide «\u00a0xx\u00a0»\u00a0: utilisez «\u00a0en\u00a0» (anglais) ou «\u00a0fr\u00a0» (français)\nPour l'aide, exécutez «\u00a0apikeys list --help\u00a0».\n"},
+			"Erreur\u00a0: valeur «\u00a0xx\u00a0» invalide pour APIKEYS_LANG\u00a0: utilisez «\u00a0en\u00a0» (anglais) ou «\u00a0fr\u00a0» (français)\nPour l'aide, exécutez «\u00a0apikeys list --help\u00a0».\n"},
 		{"language key, English locale", "", nil, []string{"--config", cfg, "list"},
 			"Error: invalid configuration file " + cfg + ": invalid language \"de\": use \"en\" (English) or \"fr\" (French)\n" +
 				"fix or move the file (apikeys never overwrites it), or pass --config with another path\n"},
 		{"language key, French locale", "fr_FR", nil, []string{"--config", cfg, "list"},
-			"Erreur\u00a0: fichier de configuration invalide " + cfg + "\u00a0: valeur de language invalide «\u00a0de\u00a0»\u00a0: utilisez «\u00a0en\u00a0» (anglais) ou «\u00a0fr\u00a0» (français)\n" +
+			"Erreur\u00a0: fichier de configuration " + cfg + " invalide\u00a0: valeur «\u00a0de\u00a0» invalide pour language\u00a0: utilisez «\u00a0en\u00a0» (anglais) ou «\u00a0fr\u00a0» (français)\n" +
 				"corrigez ou déplacez le fichier (apikeys ne l'écrase jamais), ou passez --config avec un autre chemin\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -100,9 +100,9 @@ func TestCreatePromptsFrenchFitSixtyColumns(t *testing.T) {
 	c.Send("Sauvegarde nocturne du GeoServer" + ptytest.KeyEnter)
 	waitForScreen(t, c, "> Lecteur")
 	c.Send(ptytest.KeyEnter)
-	waitForScreen(t, c, "? Expiration (YYYY-MM-DD, 30d, 1y)\u00a0: (90d)")
+	waitForScreen(t, c, "? Expiration (AAAA-MM-JJ, 30d, 1y)\u00a0: (90d)")
 	c.Send("hier-ou-presque" + ptytest.KeyEnter)
-	c.ExpectString("X «\u00a0hier-ou-pre…\u00a0»\u00a0: pas une date (YYYY-MM-DD, 30d ou 1y)")
+	c.ExpectString("X «\u00a0hier-ou-pre…\u00a0»\u00a0: pas une date (AAAA-MM-JJ, 30d ou 1y)")
 	c.Send("2020-01-01" + ptytest.KeyEnter)
 	c.ExpectString("X «\u00a02020-01-01\u00a0» est dans le passé\u00a0: essayez 30d ou 1y")
 	c.Send("2099-05-01" + ptytest.KeyEnter)
@@ -114,7 +114,7 @@ func TestCreatePromptsFrenchFitSixtyColumns(t *testing.T) {
 		"? Titre\u00a0: Sauvegarde nocturne du GeoServer",
 		"? Rôle\u00a0: Lecteur",
 		"X «\u00a02020-01-01\u00a0» est dans le passé\u00a0: essayez 30d ou 1y",
-		"? Expiration (YYYY-MM-DD, 30d, 1y)\u00a0: 2099-05-01",
+		"? Expiration (AAAA-MM-JJ, 30d, 1y)\u00a0: 2099-05-01",
 		"Clé API «\u00a0Sauvegarde nocturne du GeoServer\u00a0» créée",
 	}
 	if got := screenLines(c, len(want)); strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -35,7 +35,7 @@ func TestSandboxServeSpeaksFrenchOnStderrOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut := outputs(streams)
-	wantErr := fmt.Sprintf("Bac à sable servi sur %s (données /srv/sb.db). Connectez-vous en tant que admin@acme.example / sandbox-password, ou voyez `apikeys sandbox info`. Ctrl-C l'arrête.\nBac à sable arrêté.\n", addr)
+	wantErr := fmt.Sprintf("Bac à sable en service sur %s (données\u00a0: /srv/sb.db). Connectez-vous avec admin@acme.example / sandbox-password, ou consultez `apikeys sandbox info`. Ctrl-C l'arrête.\nBac à sable arrêté.\n", addr)
 	if out != "http://"+addr.String()+"\n" || errOut != wantErr {
 		t.Errorf("stdout %q, stderr %q\nwant stdout %q, stderr %q", out, errOut, "http://"+addr.String()+"\n", wantErr)
 	}
@@ -52,9 +52,9 @@ func TestSandboxResetCountsInBothLanguages(t *testing.T) {
 		{nil, 0, "Sandbox reset (/env/sandbox.db): seeded organization restored.\n"},
 		{nil, 1, "Sandbox reset (/env/sandbox.db): seeded organization restored with 1 generated key.\n"},
 		{nil, 250, "Sandbox reset (/env/sandbox.db): seeded organization restored with 250 generated keys.\n"},
-		{l10n.For(l10n.French), 0, "Bac à sable réinitialisé (/env/sandbox.db)" + nb + ": organisation préremplie restaurée.\n"},
-		{l10n.For(l10n.French), 1, "Bac à sable réinitialisé (/env/sandbox.db)" + nb + ": organisation préremplie restaurée avec 1 clé générée.\n"},
-		{l10n.For(l10n.French), 250, "Bac à sable réinitialisé (/env/sandbox.db)" + nb + ": organisation préremplie restaurée avec 250 clés générées.\n"},
+		{l10n.For(l10n.French), 0, "Bac à sable réinitialisé (/env/sandbox.db)" + nb + ": organisation de démonstration restaurée.\n"},
+		{l10n.For(l10n.French), 1, "Bac à sable réinitialisé (/env/sandbox.db)" + nb + ": organisation de démonstration restaurée avec 1 clé générée.\n"},
+		{l10n.For(l10n.French), 250, "Bac à sable réinitialisé (/env/sandbox.db)" + nb + ": organisation de démonstration restaurée avec 250 clés générées.\n"},
 	} {
 		sb := &fakeSandbox{}
 		var opened []sandbox.Options
@@ -80,7 +80,7 @@ func TestSandboxInfoPanelInFrench(t *testing.T) {
 		panel string
 	}{
 		{nil, "Organization:  Acme Geospatial (org-1)\nPassword:      sandbox-password (every login)\nData:          /srv/sb.db\n"},
-		{l10n.For(l10n.French), "Organisation\u00a0:  Acme Geospatial (org-1)\nMot de passe\u00a0:  sandbox-password (tous les comptes)\nDonnées\u00a0:       /srv/sb.db\n"},
+		{l10n.For(l10n.French), "Organisation\u00a0:  Acme Geospatial (org-1)\nMot de passe\u00a0:  sandbox-password (pour tous les comptes)\nDonnées\u00a0:       /srv/sb.db\n"},
 	} {
 		var b strings.Builder
 		if err := sandboxInfoResult(tc.p, info, output.TableOptions{}).Text(&b); err != nil {

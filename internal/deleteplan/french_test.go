@@ -75,8 +75,8 @@ func TestSummariesFrench(t *testing.T) {
 		{Plan{key("a", true, DeleteResources, 1), key("b", true, DeleteResources, 0)}, "2 clés API supprimées avec 1 ressource."},
 		{Plan{key("a", true, DeleteResources, 2), key("b", true, DeleteResources, 1)}, "2 clés API supprimées avec leurs 3 ressources."},
 		{Plan{key("old", true, None, 0)}, "Clé API «\u00a0old\u00a0» supprimée."},
-		{Plan{key("a", true, Transfer, 2), key("b", false, Transfer, 3), key("c", true, Transfer, 1)}, "1 clé sur 3 n'a pas été supprimée\u00a0; supprimées\u00a0: 2\u00a0; Erin Editor a reçu 3 ressources."},
-		{Plan{key("a", true, None, 0), key("b", false, None, 0), key("c", false, None, 0)}, "2 clés sur 3 n'ont pas été supprimées\u00a0; supprimées\u00a0: 1."},
+		{Plan{key("a", true, Transfer, 2), key("b", false, Transfer, 3), key("c", true, Transfer, 1)}, "1 clé sur 3 n'a pas été supprimée\u00a0; clés supprimées\u00a0: 2\u00a0; Erin Editor a reçu 3 ressources."},
+		{Plan{key("a", true, None, 0), key("b", false, None, 0), key("c", false, None, 0)}, "2 clés sur 3 n'ont pas été supprimées\u00a0; clés supprimées\u00a0: 1."},
 		{Plan{key("a", false, None, 0), key("b", false, None, 0)}, "Aucune des 2 clés n'a été supprimée."},
 		{Plan{key("a", false, DeleteResources, 2)}, "La clé n'a pas été supprimée."},
 	} {
@@ -85,7 +85,7 @@ func TestSummariesFrench(t *testing.T) {
 		}
 	}
 	owning := Plan{key("a", false, None, 1), key("b", false, None, 0), key("c", false, None, 2)}
-	if got, want := owning.OwningKeys(fr), "2 des 3 clés possèdent des ressources"; got != want {
+	if got, want := owning.OwningKeys(fr), "2 clés sur 3 possèdent des ressources"; got != want {
 		t.Errorf("OwningKeys = %q, want %q", got, want)
 	}
 	if got, want := EditorEmails(nil).Localize(fr), "aucun dans cette organisation"; got != want {

@@ -125,7 +125,7 @@ func TestUsageErrorsInFrench(t *testing.T) {
 		{errDuration, `invalid duration "tomorrow": not a duration (use a number and a unit: ms, s, min, h, d (days), w (weeks), y (365 days); e.g. 45s, 10min, 12h, 30d, 1h30min)`,
 			"durée «\u00a0tomorrow\u00a0» invalide\u00a0: pas une durée (utilisez un nombre et une unité\u00a0: ms, s, min, h, d (jours), w (semaines), y (365 jours)\u00a0; p. ex. 45s, 10min, 12h, 30d, 1h30min)"},
 		{errRole, `unknown role "admin" (use editor, éditeur, manager or ORG_EDITOR for editors; viewer, lecteur, user or ORG_VIEWER for viewers)`,
-			"rôle «\u00a0admin\u00a0» inconnu (utilisez editor, éditeur, manager ou ORG_EDITOR pour les éditeurs\u00a0; viewer, lecteur, user ou ORG_VIEWER pour les lecteurs)"}, //nolint:misspell // French: lecteurs, viewers
+			"rôle «\u00a0admin\u00a0» inconnu (utilisez editor, éditeur, manager ou ORG_EDITOR pour les Éditeurs\u00a0; viewer, lecteur, user ou ORG_VIEWER pour les Lecteurs)"}, //nolint:misspell // French: lecteurs, viewers
 		{errFormat, "create prints table, json or yaml, not csv: missing date (x)", "create affiche table, json ou yaml, pas csv\u00a0: date manquante (x)"},
 		{fmt.Errorf("list: %w", errColumn), "list: " + errColumn.Error(), "list: " + errColumn.Error()},
 	} {
