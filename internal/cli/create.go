@@ -188,7 +188,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return err
 	}
-	opts.IO.StartProgress(opts.Printer.Text("Creating the API key…"))
+	opts.IO.StartProgress(func() string { return opts.Printer.Text("Creating the API key…") })
 	key, err := api.CreateKey(ctx, jmapcloud.CreateAPIKeyRequest{Title: in.title, Role: in.role, ExpirationDate: in.expires})
 	opts.IO.StopProgress()
 	if err != nil {

@@ -123,7 +123,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress(opts.Printer.Text("Fetching API keys…"))
+	opts.IO.StartProgress(func() string { return opts.Printer.Text("Fetching API keys…") })
 	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
@@ -199,7 +199,7 @@ func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filter
 	if err != nil {
 		return nil, err
 	}
-	opts.IO.StartProgress(opts.Printer.Text("Reading what the keys own…"))
+	opts.IO.StartProgress(func() string { return opts.Printer.Text("Reading what the keys own…") })
 	defer opts.IO.StopProgress()
 	return deleteplan.Read(ctx, api, keys)
 }
@@ -229,7 +229,7 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 	owning := plan.Owning()
 	pick := owning > 0 && !opts.NoTransfer && !opts.DryRun // the Editors, to choose from or name in the refusal
 	if opts.TransferTo != "" || pick {
-		opts.IO.StartProgress(opts.Printer.Text("Fetching members…"))
+		opts.IO.StartProgress(func() string { return opts.Printer.Text("Fetching members…") })
 	}
 	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, pick)
 	opts.IO.StopProgress()
@@ -487,11 +487,14 @@ func deleteProgress(tr *l10n.Printer, streams *iostreams.IOStreams, api deletepl
 	return p
 }
 
-func (p progressAPI) label(id string) string {
-	if len(p.index) == 1 {
-		return p.tr.Text("Deleting the API key…")
+// label is the spinner's text while key id is deleted, made when a frame is drawn.
+func (p progressAPI) label(id string) func() string {
+	return func() string {
+		if len(p.index) == 1 {
+			return p.tr.Text("Deleting the API key…")
+		}
+		return p.tr.Sprintf("Deleting %d of %d API keys…", p.index[id]+1, len(p.index))
 	}
-	return p.tr.Sprintf("Deleting %d of %d API keys…", p.index[id]+1, len(p.index))
 }
 
 func (p progressAPI) KeyResources(ctx context.Context, id string) ([]jmapcloud.Resource, error) {

@@ -132,7 +132,7 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress(opts.Printer.Text("Checking the server…"))
+	opts.IO.StartProgress(func() string { return opts.Printer.Text("Checking the server…") })
 	report := doctor.Run(ctx, in)
 	opts.IO.StopProgress()
 	if ctx.Err() != nil {

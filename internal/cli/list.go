@@ -174,7 +174,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress(lang.Text("Fetching API keys…"))
+	opts.IO.StartProgress(func() string { return lang.Text("Fetching API keys…") })
 	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
@@ -222,9 +222,11 @@ func runList(ctx context.Context, opts *listOptions) error {
 		debug.SetGCPercent(printGCPercent)
 	}
 	output.SortKeys(rows, sortKeys)
-	empty := lang.Text("No API keys match.")
-	if len(filters) == 0 {
-		empty = lang.Text("The organization has no API keys.")
+	empty := func() string {
+		if len(filters) == 0 {
+			return lang.Text("The organization has no API keys.")
+		}
+		return lang.Text("No API keys match.")
 	}
 	if saidEmpty(opts.IO, p.Format(), len(rows), empty) {
 		writeWarningsIn(opts.IO.ErrOut, lang, &warn)
@@ -367,13 +369,14 @@ func printKeyRows(w io.Writer, rows []output.Key, opts output.KeyPrintOptions) e
 	return nil
 }
 
-// saidEmpty says msg on stderr, and reports true, when a table of no rows would be drawn on a
-// terminal: a person reads a sentence better than a box of headers. A pipe, and every other
-// format, still gets the empty table, document or header line a script expects.
-func saidEmpty(streams *iostreams.IOStreams, format output.Format, rows int, msg string) bool {
+// saidEmpty says msg's text on stderr, and reports true, when a table of no rows would be
+// drawn on a terminal: a person reads a sentence better than a box of headers. A pipe, and
+// every other format, still gets the empty table, document or header line a script expects.
+// msg is asked for only then: a script's run puts nothing in the reader's language.
+func saidEmpty(streams *iostreams.IOStreams, format output.Format, rows int, msg func() string) bool {
 	if rows > 0 || format != output.Table || !streams.IsStdoutTTY() {
 		return false
 	}
-	fmt.Fprintln(streams.ErrOut, msg)
+	fmt.Fprintln(streams.ErrOut, msg())
 	return true
 }

@@ -99,7 +99,7 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress(lang.Text("Fetching members…"))
+	opts.IO.StartProgress(func() string { return lang.Text("Fetching members…") })
 	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
@@ -120,9 +120,11 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 		}
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return strings.ToLower(kept[i].Name) < strings.ToLower(kept[j].Name) })
-	empty := lang.Text("No members match.")
-	if role == "" {
-		empty = lang.Text("The organization has no members.")
+	empty := func() string {
+		if role == "" {
+			return lang.Text("The organization has no members.")
+		}
+		return lang.Text("No members match.")
 	}
 	if saidEmpty(opts.IO, p.Format(), len(kept), empty) {
 		return nil

@@ -210,7 +210,7 @@ func TestPromptsAndWarningsStopTheSpinner(t *testing.T) {
 			streams.SetTTY(false, false, true)
 			drawn := make(chan struct{})
 			streams.SetProgressOptions(progress.Options{Delay: -1, After: drawnOnce(drawn)})
-			streams.StartProgress("Fetching API keys…")
+			streams.StartProgress(func() string { return "Fetching API keys…" })
 			<-drawn
 			tc.write(streams)
 			want := "\r⠋ Fetching API keys…\x1b[K\r\x1b[K" + tc.want

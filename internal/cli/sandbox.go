@@ -424,7 +424,7 @@ func printSandboxResources(streams *iostreams.IOStreams, pr *l10n.Printer, sb sa
 	if res == nil {
 		res = []sandbox.Resource{}
 	}
-	if saidEmpty(streams, p.Format(), len(res), pr.Text("The sandbox holds no resources.")) {
+	if saidEmpty(streams, p.Format(), len(res), func() string { return pr.Text("The sandbox holds no resources.") }) {
 		return nil
 	}
 	return p.Print(output.Result{Data: res, Rows: output.TableOf(resourceColumns(), res)})

@@ -105,7 +105,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress(lang.Text("Fetching the API key…"))
+	opts.IO.StartProgress(func() string { return lang.Text("Fetching the API key…") })
 	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {

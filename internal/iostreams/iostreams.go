@@ -154,7 +154,7 @@ func parseColumns(v string) int {
 // StartProgress shows label beside a spinner on stderr, when stderr is a terminal and the
 // work lasts longer than progress.DefaultDelay; a spinner already running is replaced.
 // Whoever starts one stops it (StopProgress) before writing anything else.
-func (s *IOStreams) StartProgress(label string) {
+func (s *IOStreams) StartProgress(label func() string) {
 	if !s.stderrTTY || s.dumbTerminal {
 		return
 	}
@@ -165,7 +165,7 @@ func (s *IOStreams) StartProgress(label string) {
 }
 
 // SetProgressLabel changes what the running spinner says, if one runs.
-func (s *IOStreams) SetProgressLabel(label string) {
+func (s *IOStreams) SetProgressLabel(label func() string) {
 	s.progressMu.Lock()
 	defer s.progressMu.Unlock()
 	if s.spinner != nil {

@@ -29,6 +29,10 @@ var frLocalizer = sync.OnceValue(func() *i18n.Localizer {
 	return i18n.NewLocalizer(bundle, "fr")
 })
 
+// CatalogParsed reports whether this process parsed the French catalog: tests check that
+// what a script runs (machine output, in any language) never costs it.
+func CatalogParsed() bool { return catalogParsed.Load() }
+
 // reservedID reports an ID go-i18n reads as a field of a message, never as a message ("ID",
 // "Other"…): the catalog cannot hold it, so such a word is the same in every language (the
 // column header ID is).

@@ -37,8 +37,10 @@ type Spinner struct {
 	w     io.Writer
 	after func(time.Duration) <-chan time.Time
 
-	mu     sync.Mutex
-	label  string
+	mu sync.Mutex
+	// label is asked for when a frame is drawn, not before: most commands end before the
+	// first one, and a label in another language costs that language's catalog.
+	label  func() string
 	drawn  bool // a frame is on the line, to be erased by Stop
 	frame  int
 	ended  bool
@@ -46,8 +48,8 @@ type Spinner struct {
 	closed chan struct{}
 }
 
-// Start runs a spinner on w (a terminal) showing label, once the delay has passed.
-func Start(w io.Writer, label string, opts Options) *Spinner {
+// Start runs a spinner on w (a terminal) showing label's text, once the delay has passed.
+func Start(w io.Writer, label func() string, opts Options) *Spinner {
 	delay := opts.Delay
 	switch {
 	case delay == 0:
@@ -86,13 +88,13 @@ func (s *Spinner) draw() {
 		return
 	}
 	// A spinner that cannot be drawn is not worth failing the command for.
-	_, _ = io.WriteString(s.w, "\r"+frames[s.frame%len(frames)]+" "+s.label+"\x1b[K")
+	_, _ = io.WriteString(s.w, "\r"+frames[s.frame%len(frames)]+" "+s.label()+"\x1b[K")
 	s.frame++
 	s.drawn = true
 }
 
 // SetLabel changes what the spinner says (per-key progress); the next frame shows it.
-func (s *Spinner) SetLabel(label string) {
+func (s *Spinner) SetLabel(label func() string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.label = label

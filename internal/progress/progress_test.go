@@ -54,7 +54,7 @@ func (c *fakeClock) tick() { c.fire <- time.Time{} }
 func TestNothingIsDrawnBeforeTheDelay(t *testing.T) {
 	var term syncBuffer
 	clock := newFakeClock()
-	s := Start(&term, "Fetching API keys…", Options{After: clock.after})
+	s := Start(&term, text("Fetching API keys…"), Options{After: clock.after})
 	if got := <-clock.waits; got != DefaultDelay {
 		t.Fatalf("first wait %v, want the default delay %v", got, DefaultDelay)
 	}
@@ -68,13 +68,13 @@ func TestNothingIsDrawnBeforeTheDelay(t *testing.T) {
 func TestSpinnerDrawsAfterTheDelayAndErasesItsLine(t *testing.T) {
 	var term syncBuffer
 	clock := newFakeClock()
-	s := Start(&term, "Fetching API keys…", Options{After: clock.after})
+	s := Start(&term, text("Fetching API keys…"), Options{After: clock.after})
 	clock.expectWait(t, DefaultDelay)
 	clock.tick()
 	clock.expectWait(t, interval) // the first frame is written
 	clock.tick()
 	clock.expectWait(t, interval)
-	s.SetLabel("Deleting 2 of 5 API keys…")
+	s.SetLabel(text("Deleting 2 of 5 API keys…"))
 	clock.tick()
 	clock.expectWait(t, interval)
 	s.Stop()
@@ -87,7 +87,7 @@ func TestSpinnerDrawsAfterTheDelayAndErasesItsLine(t *testing.T) {
 func TestNegativeDelayDrawsAtOnce(t *testing.T) {
 	var term syncBuffer
 	clock := newFakeClock()
-	s := Start(&term, "x", Options{Delay: -1, After: clock.after})
+	s := Start(&term, text("x"), Options{Delay: -1, After: clock.after})
 	clock.expectWait(t, 0)
 	clock.tick()
 	clock.expectWait(t, interval)
@@ -101,3 +101,6 @@ func TestNilSpinnerStops(t *testing.T) {
 	var s *Spinner
 	s.Stop()
 }
+
+// text is a label that is always s.
+func text(s string) func() string { return func() string { return s } }
