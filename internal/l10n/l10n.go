@@ -54,17 +54,31 @@ func localeOf(v, code string) bool {
 
 // FromLocale is the language of the locale, as POSIX decides the language of messages: the
 // first of LC_ALL, LC_MESSAGES and LANG that is set and not empty. A French locale (fr,
-// fr_CA.UTF-8, fr_FR@euro…) is French; anything else, C and POSIX included, is English.
+// fr_CA.UTF-8, fr_FR@euro…) is French; anything else, C and POSIX included, is English. A
+// French locale whose character set is not UTF-8 (fr_FR.ISO-8859-1) is English too: the French
+// text is UTF-8 (é, «, non-breaking spaces), which such a terminal shows as garbage on every
+// line, where the English is nearly all ASCII. APIKEYS_LANG=fr still asks for French.
 func FromLocale(getenv func(string) string) Lang {
 	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
 		if v := strings.ToLower(strings.TrimSpace(getenv(name))); v != "" {
-			if v == "fr" || localeOf(v, "fr") {
+			if (v == "fr" || localeOf(v, "fr")) && utf8Codeset(v) {
 				return French
 			}
 			return English
 		}
 	}
 	return English
+}
+
+// utf8Codeset reports a locale name whose character set is UTF-8, or that names none (the
+// systems apikeys runs on default to UTF-8): "fr_CA.UTF-8", "fr_FR.utf8@euro", "fr".
+func utf8Codeset(locale string) bool {
+	_, codeset, ok := strings.Cut(locale, ".")
+	if !ok {
+		return true
+	}
+	codeset, _, _ = strings.Cut(codeset, "@")
+	return codeset == "utf-8" || codeset == "utf8"
 }
 
 // Localizable is text that can be put in a language: an error of Errorf, a message of M or P.

@@ -35,6 +35,9 @@ func TestFromLocale(t *testing.T) {
 		{map[string]string{"LC_ALL": "", "LC_MESSAGES": "fr_CA.UTF-8"}, French}, // empty is unset
 		{map[string]string{"LANG": "POSIX"}, English},
 		{map[string]string{"LANG": "frisian"}, English},
+		{map[string]string{"LANG": "fr_FR.utf8@euro"}, French},
+		{map[string]string{"LANG": "fr_CA.ISO-8859-1"}, English}, // the French text is UTF-8
+		{map[string]string{"LC_ALL": "fr_FR.ISO8859-15@euro"}, English},
 	} {
 		if got := FromLocale(func(k string) string { return c.env[k] }); got != c.want {
 			t.Errorf("FromLocale(%v) = %v, want %v", c.env, got, c.want)
