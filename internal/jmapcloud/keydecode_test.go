@@ -2,7 +2,14 @@ package jmapcloud
 
 import (
 	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/go-json-experiment/json"
@@ -56,10 +63,83 @@ func checkKeyReader(t *testing.T, body []byte) {
 	if a, b := general.apiKey(), fast.apiKey(); !reflect.DeepEqual(a, b) {
 		t.Fatalf("%q:\n general %+v\n reader  %+v", body, a, b)
 	}
+	// The same with the texts in an arena, as a page reads them.
+	var inArena wireKey
+	var texts textArena
+	if err := decodeWireKeyIn(jsontext.NewDecoder(bytes.NewReader(body), decodeOptions), &inArena, &texts); err != nil {
+		t.Fatalf("%q: key reader with an arena: %v", body, err)
+	}
+	if a, b := general.apiKey(), inArena.apiKey(); !reflect.DeepEqual(a, b) {
+		t.Fatalf("%q:\n general        %+v\n reader (arena) %+v", body, a, b)
+	}
 	seenGeneral, seenFast := newUnexpectedMembers(), newUnexpectedMembers()
 	seenGeneral.note("API key", general.Unknown)
 	seenFast.note("API key", fast.Unknown)
 	if a, b := seenGeneral.list(), seenFast.list(); !reflect.DeepEqual(a, b) {
 		t.Fatalf("%q: unexpected members: general %q, reader %q", body, a, b)
+	}
+}
+
+// TestTextArenaKeepsEveryText fills several blocks and checks that no text read earlier
+// changed: a block is only appended to.
+func TestTextArenaKeepsEveryText(t *testing.T) {
+	var a textArena
+	var got, want []string
+	for i := range 5000 {
+		s := strings.Repeat(string(rune('a'+i%26)), i%40)
+		if i%997 == 0 {
+			s = strings.Repeat("long", textArenaBlock/8) // past a quarter block: its own allocation
+		}
+		got = append(got, a.text([]byte(s)))
+		want = append(want, s)
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("text %d is %q, want %q", i, got[i], want[i])
+		}
+	}
+}
+
+// TestPageBodiesAreRecycledSafely lists many pages, with and without a stated length, read
+// into recycled buffers: every key read from an earlier page keeps its texts.
+func TestPageBodiesAreRecycledSafely(t *testing.T) {
+	const pages, size = 40, 50
+	for _, stated := range []bool{true, false} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+			var items []string
+			for i := page * size; i < page*size+size; i++ {
+				items = append(items, fmt.Sprintf(`{"id":"key-%d-%s","title":"title %d %s","role":"ORG_EDITOR","email":"e%d@x"}`, i, strings.Repeat("x", page), i, strings.Repeat("y", pages-page), i))
+			}
+			body := fmt.Sprintf(`{"content":[%s],"totalElements":%d}`, strings.Join(items, ","), pages*size)
+			if stated {
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+			} else {
+				w.(http.Flusher).Flush() // chunked: no length stated
+			}
+			io.WriteString(w, body)
+		}))
+		c, err := New(Options{BaseURL: srv.URL, PageSize: size, Tokens: StaticToken("t")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 3 { // the buffers of one listing are recycled by the next
+			keys, err := c.ListAPIKeys(context.Background(), "org")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(keys) != pages*size {
+				t.Fatalf("%d keys, want %d", len(keys), pages*size)
+			}
+			for i, k := range keys {
+				page := i / size
+				id := fmt.Sprintf("key-%d-%s", i, strings.Repeat("x", page))
+				title := fmt.Sprintf("title %d %s", i, strings.Repeat("y", pages-page))
+				if k.ID != id || k.Title != title || k.Email != fmt.Sprintf("e%d@x", i) || k.Role != RoleEditor {
+					t.Fatalf("stated length %v: key %d is %+v, want ID %q and title %q", stated, i, k, id, title)
+				}
+			}
+		}
+		srv.Close()
 	}
 }
