@@ -147,17 +147,70 @@ func (a *textArena) text(b []byte) string {
 }
 
 // lookupKeyField finds the field of the member whose name is the JSON string rawName.
-func lookupKeyField(fields map[string]keyField, rawName []byte) (keyField, bool) {
+func lookupKeyField(fields *keyFieldTable, rawName []byte) (keyField, bool) {
 	if bytes.IndexByte(rawName, '\\') < 0 {
-		f, ok := fields[string(rawName[1:len(rawName)-1])] // no allocation for the lookup
-		return f, ok
+		return fields.find(rawName[1 : len(rawName)-1])
 	}
 	name, err := jsontext.AppendUnquote(nil, rawName)
 	if err != nil {
 		return keyField{}, false
 	}
-	f, ok := fields[string(name)]
-	return f, ok
+	return fields.find(name)
+}
+
+// keyFieldTable is wireKey's member names and their fields, open-addressed by a hash of a
+// name's length and its first and last bytes: a key's seven members were seven lookups in a
+// Go map, 8 % of the list command's time on 100,000 keys (docs/performance.md).
+type keyFieldTable struct {
+	slots [keyFieldSlots]keyFieldSlot
+	names int
+}
+
+type keyFieldSlot struct {
+	name  string
+	field keyField
+}
+
+// keyFieldSlots is a power of two, several times the number of names: probes are short.
+const keyFieldSlots = 128
+
+func keyFieldHash(name []byte) int {
+	if len(name) == 0 {
+		return 0
+	}
+	return (len(name)*131 + int(name[0])*31 + int(name[len(name)-1])) & (keyFieldSlots - 1)
+}
+
+func (t *keyFieldTable) find(name []byte) (keyField, bool) {
+	for i := keyFieldHash(name); ; i = (i + 1) & (keyFieldSlots - 1) {
+		s := &t.slots[i]
+		if s.field.kind == 0 {
+			return keyField{}, false
+		}
+		if s.name == string(name) {
+			return s.field, true
+		}
+	}
+}
+
+// add puts name in the table; false when it is already there or the table is half full (a
+// lookup then always ends at an empty slot).
+func (t *keyFieldTable) add(name string, f keyField) bool {
+	if t.names >= keyFieldSlots/2 {
+		return false
+	}
+	for i, n := keyFieldHash([]byte(name)), 0; n < keyFieldSlots; i, n = (i+1)&(keyFieldSlots-1), n+1 {
+		s := &t.slots[i]
+		if s.field.kind == 0 {
+			*s = keyFieldSlot{name: name, field: f}
+			t.names++
+			return true
+		}
+		if s.name == name {
+			return false
+		}
+	}
+	return false
 }
 
 type keyFieldKind uint8
@@ -177,19 +230,19 @@ type keyField struct {
 // The table is built on first use, not at start-up: a command that lists no keys pays nothing.
 var (
 	keyFieldsOnce sync.Once
-	keyFields     map[string]keyField
+	keyFields     *keyFieldTable
 )
 
 // wireKeyFieldTable maps each member name of wireKey's tags to its field. It is nil when
 // wireKey has a field this reader does not know how to read (another type, or a tag option
 // such as case:ignore) or a decoding method of its own: decodeWireKey then leaves every key
 // to the general decoder, and TestKeyReaderMatchesGeneralDecoder says so.
-func wireKeyFieldTable() map[string]keyField {
+func wireKeyFieldTable() *keyFieldTable {
 	keyFieldsOnce.Do(func() { keyFields = buildKeyFieldTable(reflect.TypeFor[wireKey]()) })
 	return keyFields
 }
 
-func buildKeyFieldTable(t reflect.Type) map[string]keyField {
+func buildKeyFieldTable(t reflect.Type) *keyFieldTable {
 	if pt := reflect.PointerTo(t); pt.Implements(reflect.TypeFor[json.UnmarshalerFrom]()) || pt.Implements(reflect.TypeFor[json.Unmarshaler]()) {
 		return nil // a key that reads itself: its own method decides
 	}
@@ -198,7 +251,7 @@ func buildKeyFieldTable(t reflect.Type) map[string]keyField {
 		reflect.TypeFor[wireDate]():  keyFieldDate,
 		reflect.TypeFor[wireRoles](): keyFieldRoles,
 	}
-	fields := make(map[string]keyField, t.NumField())
+	fields := new(keyFieldTable)
 	embeds := 0
 	for i := range t.NumField() {
 		sf := t.Field(i)
@@ -211,10 +264,9 @@ func buildKeyFieldTable(t reflect.Type) map[string]keyField {
 		if !ok || tag == "" || strings.ContainsAny(tag, ",'\"\\") || !sf.IsExported() {
 			return nil
 		}
-		if _, dup := fields[tag]; dup {
-			return nil
+		if !fields.add(tag, keyField{kind: kind, offset: sf.Offset}) {
+			return nil // a name twice
 		}
-		fields[tag] = keyField{kind: kind, offset: sf.Offset}
 	}
 	if embeds != 1 {
 		return nil
