@@ -350,10 +350,10 @@ func TestSortKeysInPartsMatchesStableSort(t *testing.T) {
 
 func sortTestKey(texts []string, base time.Time, i int) Key {
 	return Key{
-			ID: texts[(i*5)%len(texts)], Title: texts[i%len(texts)], Creator: texts[(i*3)%len(texts)],
-			Email: texts[(i*7)%len(texts)], Role: []string{"editor", "viewer", "EDITOR", ""}[i%4],
-			Status:  []string{StatusActive, StatusExpired, "Expired", StatusExpiring}[i%4],
-			Expires: base.Add(time.Duration(i%5) * time.Hour), Created: base.Add(time.Duration(i%3) * time.Nanosecond),
+		ID: texts[(i*5)%len(texts)], Title: texts[i%len(texts)], Creator: texts[(i*3)%len(texts)],
+		Email: texts[(i*7)%len(texts)], Role: []string{"editor", "viewer", "EDITOR", ""}[i%4],
+		Status:  []string{StatusActive, StatusExpired, "Expired", StatusExpiring}[i%4],
+		Expires: base.Add(time.Duration(i%5) * time.Hour), Created: base.Add(time.Duration(i%3) * time.Nanosecond),
 	}
 }
 
