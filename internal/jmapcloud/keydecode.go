@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 	"unsafe"
 
@@ -67,6 +68,10 @@ func decodeWireKeyIn(dec *jsontext.Decoder, w *wireKey, texts *textArena) error 
 			}
 			err = (*wireText)(field).UnmarshalJSONFrom(dec)
 		case keyFieldDate:
+			if dec.PeekKind() == '"' {
+				err = (*wireDate)(field).readFrom(dec)
+				break
+			}
 			err = (*wireDate)(field).UnmarshalJSONFrom(dec)
 		case keyFieldRoles:
 			err = (*wireRoles)(field).UnmarshalJSONFrom(dec)
@@ -102,6 +107,95 @@ func (t *wireText) readFrom(dec *jsontext.Decoder, texts *textArena) error {
 	}
 	*t = readText(knownText(v))
 	return nil
+}
+
+// readFrom is UnmarshalJSONFrom for a member whose value is a string: a date in the form the
+// service sends (utcDate) is read without time.Time's general RFC 3339 parser.
+func (d *wireDate) readFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	if t, ok := utcDate(v[1 : len(v)-1]); ok {
+		*d = wireDate{text: readText(""), time: t}
+		return nil
+	}
+	var t time.Time
+	if bytes.IndexByte(v, '\\') < 0 && t.UnmarshalText(v[1:len(v)-1]) == nil {
+		*d = wireDate{text: readText(""), time: t.UTC()}
+		return nil
+	}
+	d.text = readText(knownText(v))
+	d.parse(func() string { return dec.StackPointer().LastToken() })
+	return nil
+}
+
+// utcDate reads b when it is an RFC 3339 date in UTC as the service writes them,
+// 2026-04-13T19:29:28.000+00:00 or with Z, a fraction of 1 to 9 digits or none: the instant
+// time.Time.UnmarshalText reads, in UTC. Any other form, or a field out of its range, is not
+// ok, and left to UnmarshalText. Two dates a key were a tenth of the decoding of 100,000 keys.
+func utcDate(b []byte) (time.Time, bool) {
+	n := len(b)
+	if n < 20 || b[4] != '-' || b[7] != '-' || b[10] != 'T' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	var zone int
+	switch {
+	case b[n-1] == 'Z':
+		zone = n - 1
+	case n >= 25 && string(b[n-6:]) == "+00:00":
+		zone = n - 6
+	default:
+		return time.Time{}, false
+	}
+	year, ok1 := digits(b[0:4])
+	month, ok2 := digits(b[5:7])
+	day, ok3 := digits(b[8:10])
+	hour, ok4 := digits(b[11:13])
+	minute, ok5 := digits(b[14:16])
+	sec, ok6 := digits(b[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 {
+		return time.Time{}, false
+	}
+	nsec := 0
+	switch frac := b[19:zone]; {
+	case len(frac) == 0:
+	case frac[0] == '.' && len(frac) >= 2 && len(frac) <= 10:
+		f, ok := digits(frac[1:])
+		if !ok {
+			return time.Time{}, false
+		}
+		for range 10 - len(frac) {
+			f *= 10
+		}
+		nsec = f
+	default:
+		return time.Time{}, false
+	}
+	if month < 1 || month > 12 || day < 1 || day > daysIn(time.Month(month), year) || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	return time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC), true
+}
+
+// digits is the number b's decimal digits spell; false when b holds anything else.
+func digits(b []byte) (int, bool) {
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// daysIn is the number of days of month m of year (Gregorian, as package time counts).
+func daysIn(m time.Month, year int) int {
+	if m == time.February && year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+		return 29
+	}
+	return [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m-1]
 }
 
 // sharedText is the role the JSON string v names, shared by every key that has it.

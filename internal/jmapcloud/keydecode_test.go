@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -141,5 +142,48 @@ func TestPageBodiesAreRecycledSafely(t *testing.T) {
 			}
 		}
 		srv.Close()
+	}
+}
+
+var utcDateSeeds = []string{
+	"2026-04-13T19:29:28.000+00:00", "2026-04-13T19:29:28Z", "2026-04-13T19:29:28.123456789Z",
+	"2024-02-29T00:00:00Z", "2023-02-29T00:00:00Z", "1900-02-29T00:00:00Z", "2000-02-29T23:59:59.9+00:00",
+	"2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-04-31T00:00:00Z", "2026-04-13T24:00:00Z",
+	"2026-04-13T19:60:00Z", "2026-04-13T19:29:60Z", "2026-04-13T19:29:28.Z", "2026-04-13T19:29:28.1234567890Z",
+	"2026-04-13T19:29:28,5Z", "2026-04-13T19:29:28-00:00", "2026-04-13T19:29:28+01:00", "2026-04-13t19:29:28z",
+	"2026-04-13 19:29:28Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999999Z", "+026-04-13T19:29:28Z",
+	"2026-04-13T19:29:28", "2026-04-13", "2026-4-13T19:29:28Z", "２026-04-13T19:29:28Z",
+}
+
+// TestUTCDateIsUnmarshalText: whatever utcDate reads, time.Time.UnmarshalText reads as the same
+// instant in UTC; what it does not read is left to UnmarshalText.
+func TestUTCDateIsUnmarshalText(t *testing.T) {
+	for _, s := range utcDateSeeds {
+		checkUTCDate(t, s)
+	}
+	if _, ok := utcDate([]byte("2026-04-13T19:29:28.000+00:00")); !ok {
+		t.Fatal("the service's form is not read by utcDate")
+	}
+}
+
+func FuzzUTCDate(f *testing.F) {
+	for _, s := range utcDateSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) { checkUTCDate(t, s) })
+}
+
+func checkUTCDate(t *testing.T, s string) {
+	t.Helper()
+	got, ok := utcDate([]byte(s))
+	if !ok {
+		return
+	}
+	var want time.Time
+	if err := want.UnmarshalText([]byte(s)); err != nil {
+		t.Fatalf("utcDate reads %q, UnmarshalText refuses it: %v", s, err)
+	}
+	if want = want.UTC(); got != want {
+		t.Fatalf("utcDate(%q) = %v, UnmarshalText %v", s, got, want)
 	}
 }
