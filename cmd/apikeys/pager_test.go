@@ -86,15 +86,18 @@ func TestPagerGetsTheOutputWithoutTheCredentials(t *testing.T) {
 	}
 	pager := newFakePager(t)
 	shown := onTerminal(t, pagerEnv(t, "APIKEYS_PAGER="+pager.command, "APIKEYS_TOKEN=secret-token-for-the-pager-test"), "--sandbox", "list")
-	if shown != "fake pager ran\n" {
-		t.Errorf("terminal showed %q, want only the pager's line", shown)
+	// The count of keys is list's footer on stderr, written once the pager has ended: below
+	// what the pager leaves on the screen, never inside it nor under its prompt.
+	const count = "11 keys\n"
+	if shown != "fake pager ran\n"+count {
+		t.Errorf("terminal showed %q, want the pager's line, then the count", shown)
 	}
 	stdin, ran := pager.recorded(t, "stdin")
 	if !ran {
 		t.Fatal("the pager did not run")
 	}
-	if stdin != direct {
-		t.Errorf("the pager got:\n%s\nthe terminal would have shown:\n%s", stdin, direct)
+	if table, ok := strings.CutSuffix(direct, count); !ok || stdin != table {
+		t.Errorf("the pager got:\n%s\nthe terminal would have shown, before the count:\n%s", stdin, direct)
 	}
 	env, _ := pager.recorded(t, "env")
 	for _, line := range strings.Split(env, "\n") {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -70,6 +70,8 @@ type authOptions struct {
 	// Sessions runs the protocol of login, logout and status.
 	Sessions func() authSessions
 	Now      func() time.Time
+	// Printer is the language of what a person reads (set in RunE); nil: English.
+	Printer *l10n.Printer
 }
 
 // authDepsOf are the auth subcommands' dependencies from f.
@@ -124,6 +126,7 @@ Managing API keys needs the ORG_ADMIN role: the login succeeds without it, with 
   printf '%s\n' "$JMAP_PASSWORD" | apikeys auth login --username admin@example.com --password-stdin --org ORG_ID`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -152,40 +155,40 @@ func runAuthLogin(ctx context.Context, opts *authLoginOptions) error {
 	if err != nil {
 		return err
 	}
-	reportLogin(opts.IO.ErrOut, s, res, opts.IO.IsStderrTTY())
+	reportLogin(opts.IO.ErrOut, opts.Printer, s, res, opts.IO.IsStderrTTY())
 	return nil
 }
 
 // reportLogin tells what a successful login did not manage, then, on a terminal, who is
 // logged in where.
-func reportLogin(w io.Writer, s *config.Settings, res *session.LoginResult, tty bool) {
+func reportLogin(w io.Writer, p *l10n.Printer, s *config.Settings, res *session.LoginResult, tty bool) {
 	if res.ProfileErr != nil {
-		fmt.Fprintf(w, "Warning: the session is saved, but the profile %q could not be recorded: %v\nlater commands will need --api-url and --org\n", s.Profile, res.ProfileErr)
+		p.Fprintf(w, "Warning: the session is saved, but the profile %q could not be recorded: %v\nlater commands will need --api-url and --org\n", s.Profile, res.ProfileErr)
 	}
 	role := ""
 	switch {
 	case res.RoleErr != nil:
-		fmt.Fprintf(w, "Warning: could not check your role in %s: %s\n", sanitize.Text(res.Org.Name), displayError(res.RoleErr))
+		p.Fprintf(w, "Warning: could not check your role in %s: %s\n", sanitize.Text(res.Org.Name), displayLines(p.Error(res.RoleErr)))
 	default:
 		if res.RecordRoleErr != nil {
-			fmt.Fprintf(w, "Warning: could not record your role in the session: %v\n", res.RecordRoleErr)
+			p.Fprintf(w, "Warning: could not record your role in the session: %v\n", res.RecordRoleErr)
 		}
 		if !res.Member.HasRole(jmapcloud.RoleAdmin) {
-			fmt.Fprintf(w, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
-				sanitize.Text(res.User.Email), orgLabel(res.Org), sanitize.Text(rolesText(res.Member.Roles)))
+			p.Fprintf(w, "Warning: %s is not an administrator (ORG_ADMIN) of %s; roles: %s.\nOnly an ORG_ADMIN can list, create and delete API keys: those commands will be refused (exit 4).\n",
+				sanitize.Text(res.User.Email), orgLabel(res.Org), sanitize.Text(rolesText(p, res.Member.Roles)))
 		}
-		role = " (" + shortRoleLabel(res.Member.Roles) + ")"
+		role = " (" + shortRoleLabel(p, res.Member.Roles) + ")"
 	}
 	if tty {
-		fmt.Fprintf(w, "Logged in to %s as %s%s.\nProfile %q at %s; session saved in %s.\n",
-			orgName(res.Org), sanitize.Text(res.User.Email), role, s.Profile, res.Session.APIURL, savedIn(res))
+		p.Fprintf(w, "Logged in to %s as %s%s.\nProfile %q at %s; session saved in %s.\n",
+			orgName(res.Org), sanitize.Text(res.User.Email), role, s.Profile, res.Session.APIURL, savedIn(p, res))
 	}
 }
 
 // savedIn names where the login saved the session: the keyring, or the file.
-func savedIn(res *session.LoginResult) string {
+func savedIn(p *l10n.Printer, res *session.LoginResult) string {
 	if res.Store.Store == config.StoreKeyring {
-		return "the keyring (" + res.Store.Keyring + ")"
+		return p.Sprintf("the keyring (%s)", res.Store.Keyring)
 	}
 	return res.SessionFile
 }
@@ -200,8 +203,8 @@ func orgName(o jmapcloud.Organization) string {
 }
 
 // shortRoleLabel is the strongest role in one word: Admin, Editor or Viewer.
-func shortRoleLabel(roles []string) string {
-	label, _, _ := strings.Cut(roleLabel(roles), " (")
+func shortRoleLabel(p *l10n.Printer, roles []string) string {
+	label, _, _ := strings.Cut(roleLabel(p, roles), " (")
 	return label
 }
 
@@ -226,22 +229,21 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 		return username, s.Password, nil
 	}
 	if !canPrompt {
-		var missing []string
+		var missing any = "--password-stdin"
 		if username == "" {
-			missing = append(missing, "--username")
+			missing = l10n.M("--username and --password-stdin")
 		}
-		missing = append(missing, "--password-stdin")
-		why := "cannot ask for the login without a terminal"
+		why := l10n.M("cannot ask for the login without a terminal")
 		if promptsDisabled(opts.IO) {
-			why = promptsOff + ", so the login cannot be asked for"
+			why = l10n.M(promptsOff + ", so the login cannot be asked for")
 		}
-		return "", "", errkind.Usagef("%s: pass %s (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD", why, strings.Join(missing, " and "))
+		return "", "", errkind.Usagef("%s: pass %s (the password on standard input), or set APIKEYS_USERNAME and APIKEYS_PASSWORD", why, missing)
 	}
 	p := opts.Prompter()
 	if username == "" {
-		username, err = p.Input("Email:", "", func(v string) error {
+		username, err = p.Input(opts.Printer.Text("Email:"), "", func(v string) error {
 			if strings.TrimSpace(v) == "" {
-				return errors.New("the login email is required")
+				return l10n.Errorf("the login email is required")
 			}
 			return nil
 		})
@@ -250,7 +252,7 @@ func loginCredentials(opts *authLoginOptions, s *config.Settings) (username, pas
 		}
 		username = strings.TrimSpace(username)
 	}
-	if password, err = p.Password(fmt.Sprintf("Password for %s:", username)); err != nil {
+	if password, err = p.Password(opts.Printer.Sprintf("Password for %s:", username)); err != nil {
 		return "", "", err
 	}
 	if password == "" {
@@ -266,7 +268,7 @@ func readPasswordStdin(in io.Reader) (string, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(in, maxPasswordStdin+1))
 	if err != nil {
-		return "", fmt.Errorf("reading the password from standard input: %w", err)
+		return "", l10n.Errorf("reading the password from standard input: %w", err)
 	}
 	if len(data) > maxPasswordStdin {
 		return "", errkind.Usagef("--password-stdin: standard input is longer than a password (over %d bytes)", maxPasswordStdin)
@@ -285,12 +287,12 @@ func askOrg(opts *authLoginOptions, orgs []jmapcloud.Organization) (jmapcloud.Or
 	for i, o := range orgs {
 		labels[i] = orgLabel(o)
 	}
-	i, err := opts.Prompter().Select("Organization:", labels, 0)
+	i, err := opts.Prompter().Select(opts.Printer.Text("Organization:"), labels, 0)
 	if err != nil {
 		return jmapcloud.Organization{}, err
 	}
 	if i < 0 || i >= len(orgs) {
-		return jmapcloud.Organization{}, fmt.Errorf("internal error: organization choice %d out of range", i)
+		return jmapcloud.Organization{}, l10n.Errorf("internal error: organization choice %d out of range", i)
 	}
 	return orgs[i], nil
 }
@@ -298,24 +300,24 @@ func askOrg(opts *authLoginOptions, orgs []jmapcloud.Organization) (jmapcloud.Or
 // orgLabel names an organization for a person (sanitised).
 func orgLabel(o jmapcloud.Organization) string { return session.OrgLabel(o) }
 
-func rolesText(roles []string) string {
+func rolesText(p *l10n.Printer, roles []string) string {
 	if len(roles) == 0 {
-		return "none"
+		return p.Text("none")
 	}
 	return strings.Join(roles, ", ")
 }
 
 // roleLabel names the strongest role for people: Admin, Editor or Viewer.
-func roleLabel(roles []string) string {
+func roleLabel(p *l10n.Printer, roles []string) string {
 	switch jmapcloud.HighestRole(roles) {
 	case jmapcloud.RoleAdmin:
-		return "Admin (ORG_ADMIN)"
+		return p.Text("Admin (ORG_ADMIN)")
 	case jmapcloud.RoleEditor:
-		return "Editor (ORG_EDITOR)"
+		return p.Text("Editor (ORG_EDITOR)")
 	case jmapcloud.RoleViewer:
-		return "Viewer (ORG_VIEWER)"
+		return p.Text("Viewer (ORG_VIEWER)")
 	}
-	return "no role"
+	return p.Text("no role")
 }
 
 // --- logout
@@ -337,6 +339,7 @@ If the revoke fails (server unavailable, network), the session is kept, no longe
 commands, and logout exits 1: run it again to revoke the session.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -356,11 +359,11 @@ func runAuthLogout(ctx context.Context, opts *authLogoutOptions) error {
 	case err != nil:
 		return err
 	case res.Unreadable != nil:
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: %s\nIt was removed without being revoked on the server.\n", displayError(res.Unreadable))
+		opts.Printer.Fprintf(opts.IO.ErrOut, "Warning: %s\nIt was removed without being revoked on the server.\n", displayLines(opts.Printer.Error(res.Unreadable)))
 	case res.Session == nil:
-		fmt.Fprintf(opts.IO.ErrOut, "Not logged in (profile %q): nothing to do.\n", s.Profile)
+		opts.Printer.Fprintf(opts.IO.ErrOut, "Not logged in (profile %q): nothing to do.\n", s.Profile)
 	case opts.IO.IsStderrTTY():
-		fmt.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sanitize.Text(res.Session.User.Email), res.Session.APIURL, s.Profile)
+		opts.Printer.Fprintf(opts.IO.ErrOut, "Logged out %s from %s (profile %q).\n", sanitize.Text(res.Session.User.Email), res.Session.APIURL, s.Profile)
 	}
 	return nil
 }
@@ -387,6 +390,7 @@ URL and where the session is stored (the OS keyring, or the file). Never a token
 local files and the keyring: nothing is sent to the server. Exits 4 when not logged in.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -410,7 +414,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	st, loadErr := opts.Sessions().Status(s)
 	err = p.Print(output.Result{Data: st, Text: func(w io.Writer) error {
 		if loadErr == nil {
-			printAuthStatus(w, st, opts.Now())
+			printAuthStatus(w, opts.Printer, st, opts.Now())
 		}
 		return nil
 	}})
@@ -420,40 +424,43 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	return loadErr
 }
 
-func printAuthStatus(w io.Writer, st authStatus, now time.Time) {
+func printAuthStatus(w io.Writer, p *l10n.Printer, st authStatus, now time.Time) {
 	user := st.User.Email
 	if st.User.Name != "" {
 		user = fmt.Sprintf("%s <%s>", st.User.Name, st.User.Email)
 	}
-	role := "unknown (not checked)"
+	role := p.Text("unknown (not checked)")
 	if len(st.Roles) > 0 {
-		role = roleLabel(st.Roles)
+		role = roleLabel(p, st.Roles)
 		if st.Role != jmapcloud.RoleAdmin {
-			role += " — not an administrator: API keys cannot be managed"
+			role += p.Text(" — not an administrator: API keys cannot be managed")
 		}
 	}
-	expiry := "unknown"
+	expiry := p.TextFor("expiry", "unknown")
 	if st.AccessTokenExpiresAt != nil {
 		at := *st.AccessTokenExpiresAt
 		if st.AccessTokenExpired {
-			expiry = fmt.Sprintf("expired %s (%s); renewed on next use", output.RelativeTime(at, now), at.Format(time.RFC3339))
+			expiry = p.Sprintf("expired %s (%s); renewed on next use", relativeTime(p, at, now), at.Format(time.RFC3339))
 		} else {
-			expiry = fmt.Sprintf("expires %s (%s); renewed automatically", output.RelativeTime(at, now), at.Format(time.RFC3339))
+			expiry = p.Sprintf("expires %s (%s); renewed automatically", relativeTime(p, at, now), at.Format(time.RFC3339))
 		}
 	}
-	store := session.StoreInfo{Store: st.SessionStore, Keyring: st.Keyring, File: st.SessionFile}.String()
+	store := session.StoreInfo{Store: st.SessionStore, Keyring: st.Keyring, File: st.SessionFile}.Localize(p)
 	pairs := [][2]string{
-		{"Profile", st.Profile},
-		{"API URL", st.APIURL},
-		{"User", user},
-		{"Organization", orgLabel(jmapcloud.Organization{ID: st.Organization.ID, Name: st.Organization.Name})},
-		{"Role", role},
-		{"Access token", expiry},
-		{"Logged in", st.LoggedInAt.Format(time.RFC3339)},
-		{"Session store", store},
+		{p.Text("Profile"), st.Profile},
+		{p.Text("API URL"), st.APIURL},
+		{p.Text("User"), user},
+		{p.Text("Organization"), orgLabel(jmapcloud.Organization{ID: st.Organization.ID, Name: st.Organization.Name})},
+		{p.Text("Role"), role},
+		{p.Text("Access token"), expiry},
+		{p.Text("Logged in"), st.LoggedInAt.Format(time.RFC3339)},
+		{p.Text("Session store"), store},
 	}
 	if st.OverriddenBy != "" {
-		pairs = append(pairs, [2]string{"Note", st.OverriddenBy + " is set: commands use it, not this session"})
+		pairs = append(pairs, [2]string{p.Text("Note"), p.Sprintf("%s is set: commands use it, not this session", credentialsWords(st.OverriddenBy))})
 	}
-	output.PrintDetail(w, pairs)
+	output.PrintDetailIn(p, w, pairs, nil)
 }
+
+// relativeTime is how long before or after now t is, for a person ("in 1 hour").
+func relativeTime(p *l10n.Printer, t, now time.Time) string { return output.RelativeTimeIn(p, t, now) }

@@ -883,7 +883,7 @@ Only an ORG_ADMIN can list, create and delete API keys: those commands will be r
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			reportLogin(&b, s, &tc.res, tc.tty)
+			reportLogin(&b, nil, s, &tc.res, tc.tty)
 			if got := b.String(); got != tc.want {
 				t.Errorf("got:\n%s\nwant:\n%s", got, tc.want)
 			}

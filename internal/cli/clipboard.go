@@ -5,6 +5,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Clipboard is the clipboard as commands use it. The Factory holds the real one; command
@@ -34,14 +35,22 @@ func (c systemClipboard) ScheduleClear(text string, after time.Duration) error {
 
 func (systemClipboard) System() clipboard.Clipboard { return clipboard.System() }
 
-// osc52Sent is the note after text was sent by OSC 52, which nothing can confirm: the
-// terminal may ignore the escape (many do, and tmux unless set-clipboard is on), and nothing
-// can read it back to clear it. what is the text copied ("the secret", an email); secret adds
-// that it will stay there. Two lines, each within 80 columns.
-func osc52Sent(what string, secret bool) string {
-	note := "Sent " + what + " to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this"
+// osc52SentIn is the note, in p's language, after text was sent by OSC 52, which nothing can
+// confirm: the terminal may ignore the escape (many do, and tmux unless set-clipboard is on),
+// and nothing can read it back to clear it. what is the text copied ("the secret", an email);
+// secret adds that it will stay there. Two lines, each within 80 columns.
+func osc52SentIn(p *l10n.Printer, what string, secret bool) string {
 	if secret {
-		note += "; it will not be cleared automatically"
+		return p.Sprintf("Sent %s to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this; it will not be cleared automatically.", what)
 	}
-	return note + "."
+	return p.Sprintf("Sent %s to your terminal's clipboard (OSC 52).\n  Some terminals and tmux ignore this.", what)
+}
+
+// copyMethodText is the method a copy used, as a person reads it in p's language: "system"
+// ("système" in French) for the system clipboard; another method as it is named.
+func copyMethodText(p *l10n.Printer, method string) string {
+	if method == clipboard.MethodSystem {
+		return p.Text("system")
+	}
+	return method
 }

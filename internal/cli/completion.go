@@ -10,12 +10,14 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 
 	"github.com/k2geospatial/apikeys/internal/compcache"
 	"github.com/k2geospatial/apikeys/internal/completion"
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/session"
 )
@@ -97,8 +99,8 @@ func completeMemberRole(cmd *cobra.Command, args []string, toComplete string) ([
 }
 
 // completeColumns completes --columns.
-func completeColumns(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return cobraCompletions(completion.Columns(toComplete)), valueMore
+func completeColumns(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return cobraCompletions(completion.Columns(completionPrinterOf(cmd), toComplete)), valueMore
 }
 
 // completeHide completes --hide.
@@ -107,13 +109,13 @@ func completeHide(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Comp
 }
 
 // completeSort completes --sort.
-func completeSort(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	return cobraCompletions(completion.Sort(toComplete)), valueMore
+func completeSort(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return cobraCompletions(completion.Sort(completionPrinterOf(cmd), toComplete)), valueMore
 }
 
 // completeFilter completes --filter.
-func completeFilter(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	cands, more := completion.Filter(toComplete)
+func completeFilter(cmd *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	cands, more := completion.Filter(completionPrinterOf(cmd), toComplete)
 	if more {
 		return cobraCompletions(cands), valueMore
 	}
@@ -177,7 +179,7 @@ func (c *completer) keyArgs(multi bool) cobra.CompletionFunc {
 			completionDebug(err)
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return cobraCompletions(completion.Keys(keys, args, toComplete, c.f.Now())), valueDone
+		return cobraCompletions(completion.Keys(completionPrinterOf(cmd), keys, args, toComplete, c.f.Now())), valueDone
 	}
 }
 
@@ -367,4 +369,46 @@ func forgetKeysAfter(f *Factory, cmd *cobra.Command) {
 		}
 		return err
 	}
+}
+
+// completionPrinter is the printer of one completion's answer, in the language of the
+// command line being completed: cobra gathers the flags' usages and the commands' short
+// descriptions itself, with no call of ours once it has parsed the line, so the --profile
+// and --config that choose the profile (and its language) are read here first, from args
+// (`__complete`, the words, and the word being typed).
+func completionPrinter(f *Factory, args []string) *l10n.Printer {
+	if len(args) > 2 {
+		scratch := pflag.NewFlagSet("completion", pflag.ContinueOnError)
+		scratch.ParseErrorsAllowlist.UnknownFlags = true
+		scratch.SetOutput(io.Discard)
+		scratch.Usage = func() {}
+		given := map[string]*string{"profile": scratch.String("profile", "", ""), "config": scratch.String("config", "", "")}
+		if scratch.Parse(args[1:len(args)-1]) == nil {
+			for name, v := range given {
+				if scratch.Changed(name) {
+					_ = f.rootFlags.Set(name, *v)
+				}
+			}
+		}
+	}
+	return f.Printer()
+}
+
+// printerKey is the context key of a completion's printer (withCompletionPrinter).
+type printerKey struct{}
+
+// withCompletionPrinter is ctx carrying the printer of a completion's answer, which the
+// completion functions, given only the command, read with completionPrinterOf.
+func withCompletionPrinter(ctx context.Context, p *l10n.Printer) context.Context {
+	return context.WithValue(ctx, printerKey{}, p)
+}
+
+// completionPrinterOf is the printer of the completion cmd answers: English (nil) when the
+// command was not run for a completion.
+func completionPrinterOf(cmd *cobra.Command) *l10n.Printer {
+	if cmd == nil || cmd.Context() == nil {
+		return nil
+	}
+	p, _ := cmd.Context().Value(printerKey{}).(*l10n.Printer)
+	return p
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -41,6 +42,8 @@ type createOptions struct {
 	Clipboard secretDelivery
 	Now       func() time.Time
 	Format    func() (output.Format, error)
+	// Printer is the language of what a person reads (nil: English); RunE sets it.
+	Printer *l10n.Printer
 
 	Title      string
 	Role       string
@@ -88,6 +91,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Printer = f.Printer()
 			if len(args) == 1 && strings.TrimSpace(args[0]) == "" {
 				// As --title "": usually an unset variable, which would otherwise be asked
 				// for on a terminal or reported as a missing TITLE in a script.
@@ -95,7 +99,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			}
 			if len(args) == 1 {
 				if opts.Title != "" && opts.Title != args[0] {
-					return errkind.Usagef("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
+					return errkind.Usagef("the title was given twice (%q and --title %q): give one", quoted(args[0]), quoted(opts.Title))
 				}
 				opts.Title = args[0]
 			}
@@ -105,7 +109,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 				return err
 			}
 			if missing := missingCreateFlags(opts); len(missing) > 0 && !opts.IO.CanPrompt() {
-				return missingCreateValues(opts.IO, missing)
+				return missingCreateValues(opts.Printer, opts.IO, missing)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -143,7 +147,7 @@ type createInput struct {
 // (read as the default, -o csv handed a script expecting a header row the bare secret).
 func createSpec() output.Spec {
 	return output.Spec{Command: "create", Shape: output.Object,
-		Advice: "use -o json (the row and its secret), or no -o to get the secret alone on stdout"}
+		AdviceText: l10n.M("use -o json (the row and its secret), or no -o to get the secret alone on stdout")}
 }
 
 func runCreate(ctx context.Context, opts *createOptions) error {
@@ -184,7 +188,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 		removeSecretFile()
 		return err
 	}
-	opts.IO.StartProgress("Creating the API key…")
+	opts.IO.StartProgress(opts.Printer.Text("Creating the API key…"))
 	key, err := api.CreateKey(ctx, jmapcloud.CreateAPIKeyRequest{Title: in.title, Role: in.role, ExpirationDate: in.expires})
 	opts.IO.StopProgress()
 	if err != nil {
@@ -193,12 +197,12 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	}
 	if key.Secret == "" {
 		removeSecretFile()
-		return fmt.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), key.Title, shellWord(sanitize.Text(key.ID)))
+		return l10n.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), quoted(key.Title), shellWord(sanitize.Text(key.ID)))
 	}
 	if err := deliverSecret(opts, p, key, secretFile, opts.ClearAfter, now); err != nil {
 		return err
 	}
-	return checkCreatedAsAsked(key, in)
+	return checkCreatedAsAsked(opts.Printer, key, in)
 }
 
 // expiryTolerance is how far the created key's expiry may be from the one asked for (a
@@ -209,20 +213,45 @@ const expiryTolerance = 24 * time.Hour
 // expiry than asked: a Viewer key answered as an Editor is more power than anyone chose. The
 // secret has been delivered already (it exists only now); the error says how to check and
 // delete the key.
-func checkCreatedAsAsked(key jmapcloud.APIKey, in createInput) error {
+func checkCreatedAsAsked(p *l10n.Printer, key jmapcloud.APIKey, in createInput) error {
 	var diffs []string
 	// Compared as the roles they name: a server spelling ORG_EDITOR "editor" asked nothing else.
 	if key.Role != "" && output.RoleName(key.Role) != output.RoleName(in.role) {
-		diffs = append(diffs, fmt.Sprintf("role %s, not %s", sanitize.Text(output.RoleName(key.Role)), output.RoleName(in.role)))
+		diffs = append(diffs, p.Sprintf("role %s, not %s", sanitize.Text(output.RoleName(key.Role)), output.RoleName(in.role)))
 	}
 	if !key.ExpirationDate.IsZero() && key.ExpirationDate.Sub(in.expires).Abs() > expiryTolerance {
-		diffs = append(diffs, fmt.Sprintf("expiry %s, not %s", jmapcloud.FormatTime(key.ExpirationDate), jmapcloud.FormatTime(in.expires)))
+		diffs = append(diffs, p.Sprintf("expiry %s, not %s", jmapcloud.FormatTime(key.ExpirationDate), jmapcloud.FormatTime(in.expires)))
 	}
 	if len(diffs) == 0 {
 		return nil
 	}
 	id := shellWord(sanitize.Text(key.ID))
-	return fmt.Errorf("the server created API key %s with %s as asked\ncheck it with `apikeys show %s`; delete it with `apikeys delete %s` if it is not what you want", id, strings.Join(diffs, " and "), id, id)
+	return l10n.Errorf("the server created API key %s with %s as asked\ncheck it with `apikeys show %s`; delete it with `apikeys delete %s` if it is not what you want", id, joinAnd(p, diffs), id, id)
+}
+
+// joinAnd lists items for a sentence in p's language: "a and b and c".
+func joinAnd(p *l10n.Printer, items []string) string {
+	if len(items) == 0 {
+		return ""
+	}
+	list := items[0]
+	for _, item := range items[1:] {
+		list = p.Sprintf("%s and %s", list, item)
+	}
+	return list
+}
+
+// quoted is a string that %q quotes as fmt does (strconv.Quote: the English messages) and
+// %s writes with the same escapes but no quotes, for the « » of a French message. A title
+// from the server is escaped in both languages: its controls never reach the terminal.
+type quoted string
+
+func (q quoted) Format(f fmt.State, verb rune) {
+	s := strconv.Quote(string(q))
+	if verb != 'q' {
+		s = s[1 : len(s)-1]
+	}
+	io.WriteString(f, s) //nolint:errcheck // fmt reports nothing either
 }
 
 // shellWord is s as one word to paste into a POSIX shell: as is when it holds only characters
@@ -250,22 +279,22 @@ func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\
 func createFailure(err error, title string) error {
 	var netErr *jmapcloud.NetworkError
 	var decErr *jmapcloud.DecodeError
-	check := fmt.Sprintf("the key %q may or may not have been created; run `apikeys list --filter %s` to check before trying again", title, singleQuoted("title="+title))
+	check := l10n.M("the key %q may or may not have been created; run `apikeys list --filter %s` to check before trying again", quoted(title), singleQuoted("title="+title))
 	switch {
 	case errors.As(err, &netErr) || errors.As(err, &decErr):
-		return fmt.Errorf("%w\n%s", err, check)
+		return l10n.Errorf("%w\n%s", err, check)
 	case jmapcloud.StatusCode(err) == http.StatusBadGateway || jmapcloud.StatusCode(err) == http.StatusGatewayTimeout:
 		// %v: the 5xx hint ("try again in a moment") would invite a duplicate.
-		return fmt.Errorf("%v\n%s", err, check)
+		return l10n.Errorf("%v\n%s", err, check)
 	}
 	return err
 }
 
-// missingCreateFlags names the values create would have to ask for.
+// missingCreateFlags names the values create would have to ask for, in opts' language.
 func missingCreateFlags(opts *createOptions) []string {
 	var missing []string
 	if strings.TrimSpace(opts.Title) == "" {
-		missing = append(missing, "--title (or a TITLE argument)")
+		missing = append(missing, opts.Printer.Text("--title (or a TITLE argument)"))
 	}
 	if opts.Role == "" {
 		missing = append(missing, "--role")
@@ -278,12 +307,12 @@ func missingCreateFlags(opts *createOptions) []string {
 
 // missingCreateValues refuses to create without the missing values when nothing can be
 // asked: no terminal, or prompts turned off on one.
-func missingCreateValues(s *iostreams.IOStreams, missing []string) error {
-	why := "no terminal to ask on"
+func missingCreateValues(p *l10n.Printer, s *iostreams.IOStreams, missing []string) error {
+	why := p.Text("no terminal to ask on")
 	if promptsDisabled(s) {
-		why = promptsOff
+		why = p.Text(promptsOff)
 	}
-	return errkind.Usagef("missing %s: %s, so pass %s", strings.Join(missing, ", "), why, strings.Join(missing, " and "))
+	return errkind.Usagef("missing %s: %s, so pass %s", strings.Join(missing, ", "), why, joinAnd(p, missing))
 }
 
 // createInputs validates flags and asks for what is missing (on a terminal: RunE refused
@@ -292,7 +321,7 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	var in createInput
 	missing := missingCreateFlags(opts)
 	if len(missing) > 0 && !opts.IO.CanPrompt() {
-		return in, missingCreateValues(opts.IO, missing)
+		return in, missingCreateValues(opts.Printer, opts.IO, missing)
 	}
 	if opts.Title != "" {
 		if err := validateTitle(opts.Title); err != nil {
@@ -317,23 +346,23 @@ func createInputs(opts *createOptions, now time.Time) (createInput, error) {
 	if len(missing) == 0 {
 		return in, nil
 	}
-	p := opts.Prompter()
+	p, tr := opts.Prompter(), opts.Printer
 	if in.title == "" {
-		t, err := p.Input(titleQuestion, "", validateTitle)
+		t, err := p.Input(tr.Text(titleQuestion), "", validateTitle)
 		if err != nil {
 			return in, err
 		}
 		in.title = strings.TrimSpace(t)
 	}
 	if in.role == "" {
-		i, err := p.Select(roleQuestion, []string{"Editor", "Viewer"}, 1)
+		i, err := p.Select(tr.Text(roleQuestion), []string{tr.Text("Editor"), tr.Text("Viewer")}, 1)
 		if err != nil {
 			return in, err
 		}
 		in.role = []string{jmapcloud.RoleEditor, jmapcloud.RoleViewer}[i]
 	}
 	if in.expires.IsZero() {
-		answer, err := p.Input(expiresQuestion, "90d", checkExpiryAnswer(opts.Now))
+		answer, err := p.Input(tr.Text(expiresQuestion), "90d", checkExpiryAnswer(tr, opts.Now))
 		if err != nil {
 			return in, err
 		}
@@ -358,29 +387,30 @@ const (
 const promptErrorWidth = 58
 
 // checkExpiryAnswer is the expiry prompt's check: parseExpiry's error when it fits
-// promptErrorWidth, else the same in a few words (the full message is the flag's), with
-// examples that are valid answers.
-func checkExpiryAnswer(now func() time.Time) func(string) error {
+// promptErrorWidth in p's language, else the same in a few words (the full message is the
+// flag's), with examples that are valid answers.
+func checkExpiryAnswer(p *l10n.Printer, now func() time.Time) func(string) error {
 	return func(s string) error {
 		_, err := parseExpiry(s, now())
-		if err == nil || len([]rune(err.Error())) <= promptErrorWidth {
+		if err == nil || len([]rune(p.Error(err))) <= promptErrorWidth {
 			return err
 		}
 		if _, unreadable := output.ParseAhead(s, now()); unreadable == nil {
-			return fmt.Errorf("%s is in the past: give a later date, or 30d", promptQuote(s))
+			return l10n.Errorf("%q is in the past: give a later date, or 30d", promptQuote(s))
 		}
-		return fmt.Errorf("%s is not a date: use YYYY-MM-DD, 30d or 1y", promptQuote(s))
+		return l10n.Errorf("%q is not a date: use YYYY-MM-DD, 30d or 1y", promptQuote(s))
 	}
 }
 
-// promptQuote is an answer quoted for a prompt's error, cut to keep the error on one line.
-func promptQuote(s string) string {
+// promptQuote is an answer for a prompt's error (quoted by %q, or « » in French), cut to
+// keep the error on one line.
+func promptQuote(s string) quoted {
 	const most = 12
 	s = strings.TrimSpace(s)
 	if r := []rune(s); len(r) > most {
 		s = string(r[:most-1]) + "…"
 	}
-	return strconv.Quote(s)
+	return quoted(s)
 }
 
 func validateTitle(s string) error {
@@ -437,10 +467,10 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 	row := keyselect.Row(key, now)
 	if secretFile != nil {
 		if _, err := io.WriteString(secretFile, key.Secret+"\n"); err != nil {
-			return fmt.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))
+			return l10n.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), quoted(key.Title), opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))
 		}
 		if err := secretFile.Close(); err != nil {
-			return fmt.Errorf("key %s (%q) was created but closing %s failed: %v", sanitize.Text(key.ID), key.Title, opts.SecretFile, err)
+			return l10n.Errorf("key %s (%q) was created but closing %s failed: %v", sanitize.Text(key.ID), quoted(key.Title), opts.SecretFile, err)
 		}
 	}
 	// A secret sent to --secret-file is meant to live there only: no clipboard unless --copy.
@@ -461,9 +491,9 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 	switch {
 	case errors.As(err, &dropped):
 		// The stand-in's output had the secret (checkSecretKept), this key's does not.
-		return fmt.Errorf("key %s (%q) was created, but the %s output left out its secret, which cannot be shown again; delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, dropped.Flag, shellWord(sanitize.Text(key.ID)))
+		return l10n.Errorf("key %s (%q) was created, but the %s output left out its secret, which cannot be shown again; delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), quoted(key.Title), dropped.Flag, shellWord(sanitize.Text(key.ID)))
 	case err != nil && out.Secret != "" && opts.Script.given():
-		return fmt.Errorf("key %s (%q) was created, but printing its secret failed (%v); delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, err, shellWord(sanitize.Text(key.ID)))
+		return l10n.Errorf("key %s (%q) was created, but printing its secret failed (%v); delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), quoted(key.Title), err, shellWord(sanitize.Text(key.ID)))
 	}
 	return err
 }
@@ -471,56 +501,62 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 // printCreated is create's -o table, w its stdout: a note on stderr when the secret went to a file; the
 // secret alone on stdout when stdout is no terminal; else the panel, the secret sanitised.
 func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row output.Key, toFile bool, now time.Time) error {
-	errOut := opts.IO.ErrOut
+	errOut, p := opts.IO.ErrOut, opts.Printer
 	if toFile {
-		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
-			key.Title, sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
+		p.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
+			quoted(key.Title), sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
 		return nil
 	}
 	if !opts.IO.IsStdoutTTY() {
-		fmt.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
-			key.Title, sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
+		p.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
+			quoted(key.Title), sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
 		_, err := fmt.Fprintln(w, key.Secret)
 		return err
 	}
-	fmt.Fprintf(w, "Created API key %q\n\n", key.Title)
+	p.Fprintf(w, "Created API key %q\n\n", quoted(key.Title))
 	// The panel is drawn on a terminal only: the relative date beside the absolute one, and
-	// the status painted, as show draws them.
-	look := detailLook{Relative: true, Color: opts.IO.ColorEnabled(), Now: now}
-	output.PrintDetailPainted(w, [][2]string{
-		{"ID", key.ID}, {"Role", row.Role}, {"Expires", output.DetailDate(row.Expires, now, true)}, {"Status", row.Status},
-	}, look.statusColors(row.Status))
+	// the status painted, as show draws them, in the reader's language (French role words are
+	// what --role and --filter accept too).
+	status := p.Text("Status")
+	var colors map[string]string
+	if opts.IO.ColorEnabled() {
+		colors = map[string]string{status: output.StatusColor(row.Status)}
+	}
+	output.PrintDetailIn(p, w, [][2]string{
+		{"ID", key.ID}, {p.Text("Role"), output.RoleText(p, row.Role)}, {p.Text("Expires"), output.DetailDateIn(p, row.Expires, now, true)}, {status, output.StatusText(p, row.Status)},
+	}, colors)
 	// On a terminal the secret is shown, not sent: a hostile one must not act on the screen.
-	fmt.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
-	fmt.Fprintln(errOut, "! Store this secret now: it is shown only once.")
-	fmt.Fprintln(errOut, "  Use it in the header   Api-Key: <secret>")
+	p.Fprintf(w, "\n  Secret:  %s\n\n", sanitize.Text(key.Secret))
+	p.Fprintf(errOut, "! Store this secret now: it is shown only once.\n")
+	p.Fprintf(errOut, "  Use it in the header   Api-Key: <secret>\n")
 	return nil
 }
 
 // copySecret copies and schedules the clear; failures are warnings, never errors.
 func copySecret(opts *createOptions, secret string, clearAfter time.Duration) {
+	errOut, p := opts.IO.ErrOut, opts.Printer
 	if !sanitize.Safe(secret) {
 		// A paste into a terminal would send the control characters too: a hostile secret
 		// holding "\n…\n" would run a command there.
-		fmt.Fprintln(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.")
+		p.Fprintf(errOut, "Note: the secret was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n")
 		return
 	}
 	method, err := opts.Clipboard.Copy(secret)
 	if err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "Note: the secret was not copied to the clipboard (%v).\n", err)
+		p.Fprintf(errOut, "Note: the secret was not copied to the clipboard (%v).\n", err)
 		return
 	}
 	if method == clipboard.MethodOSC52 {
-		fmt.Fprintln(opts.IO.ErrOut, osc52Sent("the secret", true))
+		fmt.Fprintln(errOut, osc52SentIn(p, p.Text("the secret"), true))
 		return
 	}
 	if clearAfter <= 0 || method != clipboard.MethodSystem {
-		fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard (%s).\n", method)
+		p.Fprintf(errOut, "Copied the secret to the clipboard (%s).\n", copyMethodText(p, method))
 		return
 	}
 	if err := opts.Clipboard.ScheduleClear(secret, clearAfter); err != nil {
-		fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it could not be scheduled for clearing (%v): clear it yourself.\n", err)
+		p.Fprintf(errOut, "Copied the secret to the clipboard; it could not be scheduled for clearing (%v): clear it yourself.\n", err)
 		return
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Copied the secret to the clipboard; it will be cleared in %s if still there.\n", output.FormatDuration(clearAfter))
+	p.Fprintf(errOut, "Copied the secret to the clipboard; it will be cleared in %s if still there.\n", output.FormatDuration(clearAfter))
 }

@@ -17,7 +17,7 @@ import (
 var createUnderTest = cmdUnderTest[createOptions]{
 	build: newCreateCmd,
 	flagFields: func(o createOptions) createOptions {
-		o.IO, o.Keys, o.Prompter, o.Clipboard, o.Now, o.Format = nil, nil, nil, nil, nil, nil
+		o.IO, o.Keys, o.Prompter, o.Clipboard, o.Now, o.Format, o.Printer = nil, nil, nil, nil, nil, nil, nil
 		o.Script.context = nil // the command's context, injected
 		return o
 	},

@@ -15,6 +15,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
@@ -33,6 +34,8 @@ type deleteOptions struct {
 	Prompter func() prompt.Prompter
 	Now      func() time.Time
 	Format   func() (output.Format, error)
+	// Printer is the language of what a person reads (nil: English); RunE sets it.
+	Printer *l10n.Printer
 
 	Refs       []string
 	Filters    []string
@@ -82,6 +85,7 @@ included, unless --all is given; --all alone selects every key.`,
   apikeys delete --all --no-transfer --dry-run`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Refs = args
+			opts.Printer = f.Printer()
 			if err := checkDeleteFlags(opts); err != nil {
 				return err
 			}
@@ -119,7 +123,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress("Fetching API keys…")
+	opts.IO.StartProgress(opts.Printer.Text("Fetching API keys…"))
 	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
@@ -130,7 +134,7 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 		return err
 	}
 	if len(plan) == 0 {
-		return reportNothingMatched(p, opts.IO, opts.DryRun)
+		return reportNothingMatched(p, opts, opts.DryRun)
 	}
 	heir, err := decideHeir(ctx, api, opts, plan)
 	if err != nil {
@@ -138,16 +142,16 @@ func runDelete(ctx context.Context, opts *deleteOptions) error {
 	}
 	heir.Assign(plan)
 	if opts.DryRun {
-		return printDeleteResult(p, opts.IO, plan, true)
+		return printDeleteResult(p, opts, plan, true)
 	}
 	if !opts.Yes {
 		if err := confirmPlan(opts, plan, heir.planShown); err != nil {
 			return err
 		}
 	}
-	deleteplan.Execute(ctx, deleteProgress(opts.IO, api, plan), plan)
+	deleteplan.Execute(ctx, deleteProgress(opts.Printer, opts.IO, api, plan), plan)
 	opts.IO.StopProgress()
-	return reportOutcome(ctx, p, opts.IO, plan)
+	return reportOutcome(ctx, p, opts, plan)
 }
 
 // checkDeleteFlags applies, in RunE, the rules that need no server, so a refused command
@@ -176,9 +180,10 @@ func checkDeleteFlags(opts *deleteOptions) error {
 		return err
 	}
 	if !opts.DryRun && !opts.Yes && !opts.IO.CanPrompt() {
-		why := "there is no terminal to confirm on"
+		tr := opts.Printer
+		why := tr.Text("there is no terminal to confirm on")
 		if promptsDisabled(opts.IO) {
-			why = promptsOff + ", so it cannot be confirmed"
+			why = tr.Sprintf("%s, so it cannot be confirmed", tr.Text(promptsOff))
 		}
 		return errkind.Usagef("deleting API keys is irreversible and %s: pass --yes (and --transfer-to MEMBER or --no-transfer for keys that own resources), or --dry-run to see the plan", why)
 	}
@@ -194,19 +199,19 @@ func planDelete(ctx context.Context, api keyDeleter, opts *deleteOptions, filter
 	if err != nil {
 		return nil, err
 	}
-	opts.IO.StartProgress("Reading what the keys own…")
+	opts.IO.StartProgress(opts.Printer.Text("Reading what the keys own…"))
 	defer opts.IO.StopProgress()
 	return deleteplan.Read(ctx, api, keys)
 }
 
 // reportNothingMatched says that nothing was selected; machine formats still print an empty
 // list (CSV and TSV their header row, as list does).
-func reportNothingMatched(p *output.Printer, streams *iostreams.IOStreams, dryRun bool) error {
-	fmt.Fprintln(streams.ErrOut, "No API key matched: nothing to delete.")
+func reportNothingMatched(p *output.Printer, opts *deleteOptions, dryRun bool) error {
+	opts.Printer.Fprintf(opts.IO.ErrOut, "No API key matched: nothing to delete.\n")
 	if p.Format() == output.Table {
 		return nil
 	}
-	return printDeleteResult(p, streams, deleteplan.Plan{}, dryRun)
+	return printDeleteResult(p, opts, deleteplan.Plan{}, dryRun)
 }
 
 // heirDecision is what becomes of the resources, and whether the person deciding on a
@@ -224,7 +229,7 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 	owning := plan.Owning()
 	pick := owning > 0 && !opts.NoTransfer && !opts.DryRun // the Editors, to choose from or name in the refusal
 	if opts.TransferTo != "" || pick {
-		opts.IO.StartProgress("Fetching members…")
+		opts.IO.StartProgress(opts.Printer.Text("Fetching members…"))
 	}
 	cands, err := deleteplan.ReadCandidates(ctx, api, opts.TransferTo, pick)
 	opts.IO.StopProgress()
@@ -239,20 +244,21 @@ func decideHeir(ctx context.Context, api keyDeleter, opts *deleteOptions, plan d
 	case opts.DryRun:
 		return heir, nil // the plan still shows what each key owns; the action stays undecided
 	case !opts.IO.CanPrompt():
-		why := "there is no terminal to choose who inherits them"
+		tr := opts.Printer
+		why := tr.Text("there is no terminal to choose who inherits them")
 		if promptsDisabled(opts.IO) {
-			why = promptsOff + ", so nobody can choose who inherits them"
+			why = tr.Sprintf("%s, so nobody can choose who inherits them", tr.Text(promptsOff))
 		}
-		return heir, errkind.Usagef("%s and %s: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(), why, deleteplan.EditorEmails(cands.Editors))
+		return heir, errkind.Usagef("%s and %s: pass --transfer-to MEMBER (an Editor: %s) or --no-transfer", plan.OwningKeys(tr), why, deleteplan.EditorEmails(cands.Editors))
 	}
 	return pickHeir(opts, plan, cands.Editors)
 }
 
 // pickHeir lists the resources, then asks who inherits them.
 func pickHeir(opts *deleteOptions, plan deleteplan.Plan, editors []jmapcloud.Member) (heirDecision, error) {
-	plan.WriteText(opts.IO.ErrOut, false)
+	plan.WriteText(opts.Printer, opts.IO.ErrOut, false)
 	heir := heirDecision{planShown: true}
-	chosen, err := chooseHeir(opts.Prompter(), editors, plan.Owning())
+	chosen, err := chooseHeir(opts.Printer, opts.Prompter(), editors, plan.Owning())
 	if err != nil {
 		return heir, err
 	}
@@ -267,21 +273,21 @@ func pickHeir(opts *deleteOptions, plan deleteplan.Plan, editors []jmapcloud.Mem
 // confirmPlan states what will happen, then asks the final yes.
 func confirmPlan(opts *deleteOptions, plan deleteplan.Plan, planShown bool) error {
 	if planShown {
-		plan.WriteActions(opts.IO.ErrOut)
+		plan.WriteActions(opts.Printer, opts.IO.ErrOut)
 	} else {
-		plan.WriteText(opts.IO.ErrOut, true)
+		plan.WriteText(opts.Printer, opts.IO.ErrOut, true)
 	}
-	return confirmDelete(opts.Prompter(), plan)
+	return confirmDelete(opts.Printer, opts.Prompter(), plan)
 }
 
 // reportOutcome prints each key's outcome and, for a table, the line that sums it up; after
 // failures the command fails (exit 3 when interrupted, else 1).
-func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) error {
-	if err := printDeleteResult(p, streams, plan, false); err != nil {
+func reportOutcome(ctx context.Context, p *output.Printer, opts *deleteOptions, plan deleteplan.Plan) error {
+	if err := printDeleteResult(p, opts, plan, false); err != nil {
 		return err
 	}
-	if line := outcomeLine(p, streams, plan); line != "" {
-		fmt.Fprintln(streams.ErrOut, line)
+	if line := outcomeLine(p, opts.Printer, opts.IO, plan); line != "" {
+		fmt.Fprintln(opts.IO.ErrOut, line)
 	}
 	if plan.AllDeleted() {
 		return nil
@@ -295,35 +301,35 @@ func reportOutcome(ctx context.Context, p *output.Printer, streams *iostreams.IO
 // outcomeLine sums up a table's outcome on stderr: on a terminal, what was deleted and who
 // received the resources; in a pipe, only the count of failures, as before (a script reads
 // the table or the exit code, not a sentence). Machine formats get no line.
-func outcomeLine(p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) string {
+func outcomeLine(p *output.Printer, tr *l10n.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan) string {
 	switch {
 	case p.Format() != output.Table:
 		return ""
 	case streams.IsStderrTTY():
-		return plan.OutcomeSummary()
+		return plan.OutcomeSummary(tr)
 	case !plan.AllDeleted():
-		return plan.FailureSummary()
+		return plan.FailureSummary(tr)
 	}
 	return ""
 }
 
 // chooseHeir asks who inherits the resources of the owning keys; nil means nobody (after a
 // second warning).
-func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member, owning int) (*deleteplan.Member, error) {
+func chooseHeir(tr *l10n.Printer, p prompt.Prompter, editors []jmapcloud.Member, owning int) (*deleteplan.Member, error) {
 	options := make([]string, 0, len(editors)+1)
 	for _, e := range editors {
 		options = append(options, fmt.Sprintf("%s <%s>", e.Name, e.Email))
 	}
-	options = append(options, "nobody — delete the resources")
+	options = append(options, tr.Text("nobody — delete the resources"))
 	for {
-		i, err := p.Select("Who inherits the resources?", options, 0)
+		i, err := p.Select(tr.Text("Who inherits the resources?"), options, 0)
 		if err != nil {
 			return nil, err
 		}
 		if i < len(editors) {
 			return deleteplan.MemberOf(editors[i]), nil
 		}
-		ok, err := p.Confirm(nobodyWarning(owning), false)
+		ok, err := p.Confirm(nobodyWarning(tr, owning), false)
 		if err != nil {
 			return nil, err
 		}
@@ -334,20 +340,20 @@ func chooseHeir(p prompt.Prompter, editors []jmapcloud.Member, owning int) (*del
 }
 
 // nobodyWarning is the second warning before the resources are deleted with their keys.
-func nobodyWarning(owning int) string {
+func nobodyWarning(tr *l10n.Printer, owning int) string {
 	if owning == 1 {
-		return "The resources will be PERMANENTLY DELETED with the key. Delete them?"
+		return tr.Text("The resources will be PERMANENTLY DELETED with the key. Delete them?")
 	}
-	return "The resources will be PERMANENTLY DELETED with the keys. Delete them?"
+	return tr.Text("The resources will be PERMANENTLY DELETED with the keys. Delete them?")
 }
 
 // confirmDelete is the final, explicit yes.
-func confirmDelete(p prompt.Prompter, plan deleteplan.Plan) error {
+func confirmDelete(tr *l10n.Printer, p prompt.Prompter, plan deleteplan.Plan) error {
 	var msg string
 	if len(plan) == 1 {
-		msg = fmt.Sprintf("Delete API key %q (%s)? This cannot be undone.", plan[0].Title, plan[0].ID)
+		msg = tr.Sprintf("Delete API key %q (%s)? This cannot be undone.", quoted(plan[0].Title), plan[0].ID)
 	} else {
-		msg = fmt.Sprintf("Delete these %d API keys? This cannot be undone.", len(plan))
+		msg = tr.Sprintf("Delete these %d API keys? This cannot be undone.", len(plan))
 	}
 	ok, err := p.Confirm(msg, false)
 	if err != nil {
@@ -361,24 +367,25 @@ func confirmDelete(p prompt.Prompter, plan deleteplan.Plan) error {
 
 // printDeleteResult prints the plan of a dry run (the plan for a person, or one record per
 // key) or the outcome of a real run.
-func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan deleteplan.Plan, dryRun bool) error {
+func printDeleteResult(p *output.Printer, opts *deleteOptions, plan deleteplan.Plan, dryRun bool) error {
+	streams, tr := opts.IO, opts.Printer
 	r := output.Result{Data: plan, Rows: output.TableOf(outcomeColumns(), plan)}
 	if dryRun {
 		r.Rows = output.TableOf(dryRunColumns(), plan)
 		r.Text = func(w io.Writer) error {
-			plan.WriteText(w, true)
-			fmt.Fprintln(streams.ErrOut, "Dry run: nothing was deleted.")
+			plan.WriteText(tr, w, true)
+			tr.Fprintf(streams.ErrOut, "Dry run: nothing was deleted.\n")
 			return nil
 		}
 	} else if streams.IsStdoutTTY() {
 		// A person reads one line per key: a short outcome in the table, then why a key
 		// was not deleted below it, where a long or multi-line error reads whole.
-		rows := output.TableOf(terminalOutcomeColumns(), plan)
+		rows := output.TableOf(terminalOutcomeColumns(tr), plan)
 		r.Text = func(w io.Writer) error {
 			if err := output.PrintRows(w, rows, p.TableOptions()); err != nil {
 				return err
 			}
-			writeFailureDetails(streams.ErrOut, plan)
+			writeFailureDetails(tr, streams.ErrOut, plan)
 			return nil
 		}
 	}
@@ -387,39 +394,40 @@ func printDeleteResult(p *output.Printer, streams *iostreams.IOStreams, plan del
 
 // terminalOutcomeColumns are the outcome's table on a terminal: as outcomeColumns, with the
 // outcome in a word (deleted, failed, interrupted) instead of the error, which follows the
-// table: the row fits beside a whole ID at 60 columns.
-func terminalOutcomeColumns() []output.Column[*deleteplan.Entry] {
+// table: the row fits beside a whole ID at 60 columns. The words are tr's language: this
+// table is for a person only.
+func terminalOutcomeColumns(tr *l10n.Printer) []output.Column[*deleteplan.Entry] {
 	cols := outcomeColumns()
 	cols[1].Fit = output.ColumnFit{Shrink: true}
 	cols[2].Fit = output.ColumnFit{Drop: 1} // the summary line says where resources went
 	cols[3].Value = func(e *deleteplan.Entry) string {
 		switch {
 		case e.Deleted:
-			return "deleted"
+			return tr.Text("deleted")
 		case e.Interrupted():
-			return "interrupted"
+			return tr.Text("interrupted")
 		}
-		return "failed"
+		return tr.Text("failed")
 	}
 	return cols
 }
 
 // writeFailureDetails says, after the outcome's table, why each key not deleted was not:
 // its error whole, each further line indented under the first.
-func writeFailureDetails(w io.Writer, plan deleteplan.Plan) {
+func writeFailureDetails(tr *l10n.Printer, w io.Writer, plan deleteplan.Plan) {
 	for _, e := range plan {
 		if e.Deleted {
 			continue
 		}
-		lines := strings.Split(strings.TrimRight(e.Error, "\n"), "\n")
+		lines := strings.Split(strings.TrimRight(e.ErrorText(tr), "\n"), "\n")
 		for i, line := range lines {
 			lines[i] = sanitize.Text(line)
 		}
-		outcome := "not deleted"
 		if e.Unknown() {
-			outcome = "may have been deleted"
+			tr.Fprintf(w, "API key %q (%s) may have been deleted: %s\n", quoted(e.Title), sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+		} else {
+			tr.Fprintf(w, "API key %q (%s) not deleted: %s\n", quoted(e.Title), sanitize.Text(e.ID), strings.Join(lines, "\n  "))
 		}
-		fmt.Fprintf(w, "API key %q (%s) %s: %s\n", e.Title, sanitize.Text(e.ID), outcome, strings.Join(lines, "\n  "))
 	}
 }
 
@@ -464,25 +472,26 @@ func dryRunColumns() []output.Column[*deleteplan.Entry] {
 type progressAPI struct {
 	deleteplan.API
 	io    *iostreams.IOStreams
+	tr    *l10n.Printer
 	index map[string]int
 }
 
-// deleteProgress starts the spinner of the deletions.
-func deleteProgress(streams *iostreams.IOStreams, api deleteplan.API, plan deleteplan.Plan) deleteplan.API {
+// deleteProgress starts the spinner of the deletions, its label in tr's language.
+func deleteProgress(tr *l10n.Printer, streams *iostreams.IOStreams, api deleteplan.API, plan deleteplan.Plan) deleteplan.API {
 	index := make(map[string]int, len(plan))
 	for i, e := range plan {
 		index[e.ID] = i
 	}
-	p := progressAPI{API: api, io: streams, index: index}
+	p := progressAPI{API: api, io: streams, tr: tr, index: index}
 	streams.StartProgress(p.label(""))
 	return p
 }
 
 func (p progressAPI) label(id string) string {
 	if len(p.index) == 1 {
-		return "Deleting the API key…"
+		return p.tr.Text("Deleting the API key…")
 	}
-	return fmt.Sprintf("Deleting %d of %d API keys…", p.index[id]+1, len(p.index))
+	return p.tr.Sprintf("Deleting %d of %d API keys…", p.index[id]+1, len(p.index))
 }
 
 func (p progressAPI) KeyResources(ctx context.Context, id string) ([]jmapcloud.Resource, error) {

@@ -10,7 +10,7 @@ import (
 var deleteUnderTest = cmdUnderTest[deleteOptions]{
 	build: newDeleteCmd,
 	flagFields: func(o deleteOptions) deleteOptions {
-		o.IO, o.API, o.Prompter, o.Now, o.Format = nil, nil, nil, nil, nil
+		o.IO, o.API, o.Prompter, o.Now, o.Format, o.Printer = nil, nil, nil, nil, nil, nil
 		o.Script.context = nil // the command's context, injected
 		return o
 	},

@@ -38,7 +38,7 @@ func TestAnAbandonedDeleteRequestIsNotSaidNotDeleted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rerr := reportOutcome(ctx, p, streams, plan)
+	rerr := reportOutcome(ctx, p, &deleteOptions{IO: streams}, plan)
 	if code := exitCode(rerr); code != exitCancelled {
 		t.Errorf("exit %d, want %d", code, exitCancelled)
 	}

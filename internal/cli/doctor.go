@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/doctor"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/session"
@@ -39,6 +39,8 @@ type doctorOptions struct {
 	Yes    bool
 	Report string
 	Script scriptFlags // --jq, --template
+
+	Printer *l10n.Printer // the language of the checklist and messages; nil: English
 }
 
 func newDoctorCmd(f *Factory, runF func(context.Context, *doctorOptions) error) *cobra.Command {
@@ -84,6 +86,7 @@ which assumption to correct, and where (internal/jmapcloud/paths.go or wire.go).
   apikeys doctor --write --yes -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -104,9 +107,9 @@ which assumption to correct, and where (internal/jmapcloud/paths.go or wire.go).
 // named here without another change.
 func sessionStoreName(f *Factory, s *config.Settings) string {
 	if by := session.CredentialsOverride(s); by != "" {
-		return "not used: this run's credentials come from " + by
+		return doctor.Say(l10n.M("not used: this run's credentials come from %s", credentialsWords(by)))
 	}
-	return f.sessions().DescribeStore(s).String()
+	return doctor.Say(l10n.M("%s", f.sessions().DescribeStore(s)))
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
@@ -129,13 +132,13 @@ func runDoctor(ctx context.Context, opts *doctorOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress("Checking the server…")
+	opts.IO.StartProgress(opts.Printer.Text("Checking the server…"))
 	report := doctor.Run(ctx, in)
 	opts.IO.StopProgress()
 	if ctx.Err() != nil {
 		return ctx.Err() // interrupted: the report is not the server's
 	}
-	err = p.Print(output.Result{Data: report, Text: func(w io.Writer) error { return doctor.WriteText(w, report) }})
+	err = p.Print(output.Result{Data: report, Text: func(w io.Writer) error { return doctor.WriteTextIn(w, opts.Printer, report) }})
 	if err != nil {
 		return err
 	}
@@ -180,9 +183,21 @@ func doctorInput(ctx context.Context, opts *doctorOptions, s *config.Settings) (
 // credentialSource names where this run's credentials come from.
 func credentialSource(s *config.Settings) string {
 	if by := session.CredentialsOverride(s); by != "" {
+		if w, ok := credentialsWords(by).(l10n.Msg); ok {
+			return doctor.Say(w)
+		}
 		return by
 	}
-	return "the profile's saved session"
+	return doctor.Say(l10n.M("the profile's saved session"))
+}
+
+// credentialsWords names the credentials of session.CredentialsOverride for a sentence:
+// the flag or variable as typed, the two variables joined in the reader's language.
+func credentialsWords(by string) any {
+	if by == "APIKEYS_USERNAME and APIKEYS_PASSWORD" {
+		return l10n.M("APIKEYS_USERNAME and APIKEYS_PASSWORD")
+	}
+	return by
 }
 
 // doctorKeyLifetime is how long the --write key would live if its delete failed.
@@ -199,7 +214,7 @@ func confirmDoctorWrite(opts *doctorOptions) (*doctor.Write, error) {
 	if !opts.IO.CanPrompt() {
 		return nil, errkind.Usagef("--write creates an API key and deletes it again: pass --yes to allow it without a terminal")
 	}
-	ok, err := opts.Prompter().Confirm(fmt.Sprintf("Create the Viewer key %q, check the answer, then delete it?", w.Title), false)
+	ok, err := opts.Prompter().Confirm(opts.Printer.Sprintf("Create the Viewer key %q, check the answer, then delete it?", w.Title), false)
 	if err != nil {
 		return nil, err
 	}
@@ -250,8 +265,8 @@ func writeDoctorReport(opts *doctorOptions, report doctor.Report) error {
 		return err
 	}
 	if err := opts.WriteReport(opts.Report, append(data, '\n')); err != nil {
-		return fmt.Errorf("writing the report: %w", err)
+		return l10n.Errorf("writing the report: %w", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Report written to %s: names, types, status codes and shapes only.\n", opts.Report)
+	opts.Printer.Fprintf(opts.IO.ErrOut, "Report written to %s: names, types, status codes and shapes only.\n", opts.Report)
 	return nil
 }

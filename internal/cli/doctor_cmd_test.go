@@ -10,7 +10,7 @@ import (
 var doctorUnderTest = cmdUnderTest[doctorOptions]{
 	build: newDoctorCmd,
 	flagFields: func(o doctorOptions) doctorOptions {
-		o.IO, o.Version, o.Format, o.Settings, o.Open, o.Store, o.Prompter, o.Now, o.WriteReport = nil, "", nil, nil, nil, nil, nil, nil, nil
+		o.IO, o.Version, o.Format, o.Settings, o.Open, o.Store, o.Prompter, o.Now, o.WriteReport, o.Printer = nil, "", nil, nil, nil, nil, nil, nil, nil, nil
 		o.Script.context = nil // the command's context, injected
 		return o
 	},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/config/envbool"
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -58,7 +59,7 @@ func flagValueError(err error) error {
 	case strings.TrimSpace(invalid.GetValue()) == "":
 		return emptyFlagError(fl.Name)
 	case fl.Value.Type() == "bool":
-		return errkind.Usagef("invalid --%s=%q: use %s, or give --%s alone for true", fl.Name, invalid.GetValue(), envbool.Words, fl.Name)
+		return errkind.Usagef("invalid --%s=%q: use %s, or give --%s alone for true", fl.Name, invalid.GetValue(), l10n.M(envbool.Words), fl.Name)
 	case isOurDuration(fl):
 		_, err := output.ParseFlagDuration("--"+fl.Name, invalid.GetValue())
 		return err

@@ -21,7 +21,10 @@ import (
 var notForPeople = []string{"APIKEYS_CLIPBOARD_FINGERPRINT", "APIKEYS_REQUIRE_REAL_TOOLS", "TESTENV_GATE"}
 
 // envLiteral is a variable's name as the code spells it, in a string literal.
-var envLiteral = regexp.MustCompile(`"((?:APIKEYS|XDG)_[A-Z_]+|NO_COLOR|PAGER|COLUMNS|DISPLAY|WAYLAND_DISPLAY|TESTENV_GATE)"`)
+var envLiteral = regexp.MustCompile(`"((?:APIKEYS|XDG)_[A-Z_]+|NO_COLOR|PAGER|COLUMNS|DISPLAY|WAYLAND_DISPLAY|TESTENV_GATE|LC_ALL|LC_MESSAGES|LANG)"`)
+
+// envNameCall is a variable read by its setting's name, config.EnvName("lang").
+var envNameCall = regexp.MustCompile(`EnvName\("([a-z-]+)"\)`)
 
 // `apikeys help environment` lists each global flag's variable, derived from the flag set, and
 // every other variable the code reads: a variable added to the code without its line here
@@ -62,6 +65,9 @@ func TestEnvironmentHelpListsEveryVariable(t *testing.T) {
 			src, err := os.ReadFile(path)
 			for _, m := range envLiteral.FindAllSubmatch(src, -1) {
 				read[string(m[1])] = true
+			}
+			for _, m := range envNameCall.FindAllSubmatch(src, -1) {
+				read[config.EnvName(string(m[1]))] = true
 			}
 			return err
 		})

@@ -9,6 +9,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 	"github.com/k2geospatial/apikeys/internal/session"
@@ -56,8 +57,9 @@ func exitCode(err error) int {
 }
 
 // hint adds what to do next for the failures a user can fix, naming what the command used:
-// s, the invocation's settings, or nil when it had none.
-func hint(err error, s *config.Settings) string {
+// s, the invocation's settings, or nil when it had none. It is a message put in the reader's
+// language when printed; the zero Msg when there is nothing to add.
+func hint(err error, s *config.Settings) l10n.Msg {
 	var apiErr *jmapcloud.APIError
 	var netErr *jmapcloud.NetworkError
 	var redirect *jmapcloud.RedirectError
@@ -65,50 +67,52 @@ func hint(err error, s *config.Settings) string {
 	var decErr *jmapcloud.DecodeError
 	switch {
 	case errors.As(err, &redirect) && redirect.SuggestedURL != "":
-		return "if the API has moved there, pass --api-url " + sanitize.Text(redirect.SuggestedURL)
+		return l10n.M("if the API has moved there, pass --api-url %s", sanitize.Text(redirect.SuggestedURL))
 	case errors.As(err, &redirect):
-		return "point --api-url at the API's final address"
+		return l10n.M("point --api-url at the API's final address")
 	case errors.As(err, &tooLarge):
-		return "check that --api-url points at the JMap Cloud API"
+		return l10n.M("check that --api-url points at the JMap Cloud API")
 	case errors.Is(err, jmapcloud.ErrWebPage):
-		return "check that --api-url points at the JMap Cloud API; behind a proxy that asks you to sign in, open " + apiURLOf(s) + " in a browser and sign in first"
+		return l10n.M("check that --api-url points at the JMap Cloud API; behind a proxy that asks you to sign in, open %s in a browser and sign in first", apiURLOf(s))
 	case errors.As(err, &decErr):
-		return "check that --api-url points at the JMap Cloud API; `apikeys doctor` shows what its answers hold"
+		return l10n.M("check that --api-url points at the JMap Cloud API; `apikeys doctor` shows what its answers hold")
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusUnauthorized:
 		return unauthorizedHint(s)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusForbidden:
-		return "managing API keys needs the ORG_ADMIN role in this organization; log in as an organization administrator"
+		return l10n.M("managing API keys needs the ORG_ADMIN role in this organization; log in as an organization administrator")
 	case errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusTooManyRequests:
-		return "the server is limiting requests and asked for a longer wait than apikeys makes; try again later"
+		return l10n.M("the server is limiting requests and asked for a longer wait than apikeys makes; try again later")
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= 500:
-		return "the server failed; try again in a moment"
+		return l10n.M("the server failed; try again in a moment")
 	case errors.As(err, &netErr) && errors.Is(err, syscall.ECONNREFUSED):
-		return "connection refused: nothing answers at " + apiURLOf(s) + "; check --api-url, and that the server is running"
+		return l10n.M("connection refused: nothing answers at %s; check --api-url, and that the server is running", apiURLOf(s))
 	case errors.As(err, &netErr):
-		return "check the network and --api-url, then try again"
+		return l10n.M("check the network and --api-url, then try again")
 	}
-	return ""
+	return l10n.Msg{}
 }
 
 // unauthorizedHint says which credentials the server refused and how to replace them.
-func unauthorizedHint(s *config.Settings) string {
+func unauthorizedHint(s *config.Settings) l10n.Msg {
 	if s == nil {
-		return "the session is missing or expired: run `apikeys auth login` (or use --sandbox)"
+		return l10n.M("the session is missing or expired: run `apikeys auth login` (or use --sandbox)")
 	}
 	switch by := session.CredentialsOverride(s); by {
 	case "APIKEYS_TOKEN":
-		return "the server refused the access token in APIKEYS_TOKEN: set it to a valid token, or unset it to use the profile's session"
+		return l10n.M("the server refused the access token in APIKEYS_TOKEN: set it to a valid token, or unset it to use the profile's session")
+	case "APIKEYS_USERNAME and APIKEYS_PASSWORD":
+		return l10n.M("the server refused the credentials of APIKEYS_USERNAME and APIKEYS_PASSWORD: check them, or unset them to use the profile's session")
 	case "":
-		return "the session is missing or expired: run `" + session.LoginCommand(s) + "` (or use --sandbox)"
+		return l10n.M("the session is missing or expired: run `%s` (or use --sandbox)", session.LoginCommand(s))
 	default:
-		return "the server refused the credentials of " + by + ": check them, or unset them to use the profile's session"
+		return l10n.M("the server refused the credentials of %s: check them, or unset them to use the profile's session", by)
 	}
 }
 
 // apiURLOf is the API URL the command called, for a hint.
-func apiURLOf(s *config.Settings) string {
+func apiURLOf(s *config.Settings) any {
 	if s == nil || s.APIURL == "" {
-		return "the API URL"
+		return l10n.M("the API URL")
 	}
 	return s.APIURL
 }

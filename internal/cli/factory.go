@@ -67,7 +67,7 @@ func newFactoryContext(ctx context.Context, streams *iostreams.IOStreams, versio
 	// One prompter for the process: it owns the reader of the terminal (see
 	// prompt.NewSurveyContext), which a second one would compete with for keys.
 	f.Prompter = sync.OnceValue(func() prompt.Prompter {
-		return progressStopper{Prompter: streamPrompter(ctx, streams), io: streams}
+		return progressStopper{Prompter: streamPrompter(ctx, streams, f.Printer), io: streams}
 	})
 	f.Session = f.openSession
 	f.Clipboard = systemClipboard{io: streams}
@@ -75,18 +75,19 @@ func newFactoryContext(ctx context.Context, streams *iostreams.IOStreams, versio
 }
 
 // streamPrompter is the survey prompter on the streams' terminal: keys read from In, prompts
-// drawn on ErrOut (stdout carries data only).
-func streamPrompter(ctx context.Context, streams *iostreams.IOStreams) prompt.Prompter {
+// drawn on ErrOut (stdout carries data only), survey's own words in printer's language.
+func streamPrompter(ctx context.Context, streams *iostreams.IOStreams, printer func() *l10n.Printer) prompt.Prompter {
 	in, isFile := streams.InFile()
 	draw, drawable := streams.ErrOut.(prompt.FileWriter)
 	if !isFile || !drawable {
 		return noTerminal{}
 	}
 	color := prompt.WithColor(func() bool { return !streams.ColorDisabled() })
+	lang := prompt.WithPrinter(printer)
 	if ctx.Done() == nil {
-		return prompt.NewSurvey(in, draw, streams.ErrOut, color)
+		return prompt.NewSurvey(in, draw, streams.ErrOut, color, lang)
 	}
-	return prompt.NewSurveyContext(ctx, in, draw, streams.ErrOut, color)
+	return prompt.NewSurveyContext(ctx, in, draw, streams.ErrOut, color, lang)
 }
 
 // progressStopper ends the spinner before each prompt is drawn, so that a question never

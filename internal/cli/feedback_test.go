@@ -143,7 +143,7 @@ func TestUnauthorizedHintNamesTheProfileToLogIn(t *testing.T) {
 		{&config.Settings{Profile: "qa", APIURL: "https://api.qa.jmapcloud.io"}, "the session is missing or expired: run `apikeys auth login --profile qa --api-url https://api.qa.jmapcloud.io` (or use --sandbox)"},
 		{&config.Settings{Profile: "qa", Token: "t"}, "the server refused the access token in APIKEYS_TOKEN: set it to a valid token, or unset it to use the profile's session"},
 	} {
-		if got := hint(err, tc.s); got != tc.want {
+		if got := hint(err, tc.s).String(); got != tc.want {
 			t.Errorf("hint with %+v:\n got %s\nwant %s", tc.s, got, tc.want)
 		}
 	}

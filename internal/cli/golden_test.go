@@ -81,13 +81,15 @@ func newGoldenEnv(t *testing.T) *goldenEnv {
 
 // hermeticEnv unsets, for the test, every variable of the environment that could change
 // what a command prints: the APIKEYS_ settings (a developer's own APIKEYS_TOKEN, say),
-// NO_COLOR, and the terminal's width. Tablewriter decided at start-up, from the locale,
-// whether ambiguous-width characters (the seeds' "—") are wide: a CJK locale would widen
-// the table, so the golden tests measure them narrow, as every other locale does.
+// NO_COLOR, the terminal's width, and the locale (a developer's LANG=fr_CA.UTF-8).
+// Tablewriter decided at start-up, from the locale, whether ambiguous-width characters (the
+// seeds' "—") are wide: a CJK locale would widen the table, so the golden tests measure them
+// narrow, as every other locale does.
 func hermeticEnv(t *testing.T) {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "APIKEYS_") || name == "NO_COLOR" || name == "COLUMNS" || name == "LINES" {
+		if strings.HasPrefix(name, "APIKEYS_") || name == "NO_COLOR" || name == "COLUMNS" || name == "LINES" ||
+			name == "LANG" || name == "LC_ALL" || name == "LC_MESSAGES" {
 			t.Setenv(name, "") // restores it when the test ends
 			os.Unsetenv(name)
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 type keyLister interface {
@@ -14,8 +15,11 @@ type keyLister interface {
 }
 
 // writeWarnings writes the warnings about malformed keys, one a line.
-func writeWarnings(w io.Writer, warn *keyselect.Warnings) {
-	for _, l := range warn.Lines() {
+func writeWarnings(w io.Writer, warn *keyselect.Warnings) { writeWarningsIn(w, nil, warn) }
+
+// writeWarningsIn is writeWarnings in lang's language.
+func writeWarningsIn(w io.Writer, lang *l10n.Printer, warn *keyselect.Warnings) {
+	for _, l := range warn.LinesIn(lang) {
 		fmt.Fprintln(w, l)
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -19,6 +18,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -40,6 +40,9 @@ type listOptions struct {
 	withinGiven    bool // --expiring-within was given (0 is a value)
 
 	Script scriptFlags // --jq, --template
+
+	// Printer is the language of what a person reads (nil: English); machine output has none.
+	Printer *l10n.Printer
 }
 
 func newListCmd(f *Factory, runF func(context.Context, *listOptions) error) *cobra.Command {
@@ -69,8 +72,9 @@ An empty VALUE is refused (write "" to compare a text field with the empty text)
   apikeys list --filter 'role=editor' --filter 'expires<30d'
   apikeys list --expiring-within 30d -o csv
   apikeys list --columns title,role,status --no-headers`,
-		Args: noArgs(listArgsHint),
+		Args: noArgs(func(args []string) string { return listArgsHint(f.Printer(), args) }),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Printer = f.Printer()
 			opts.columnsGiven = cmd.Flags().Changed("columns")
 			opts.withinGiven = cmd.Flags().Changed("expiring-within")
 			for _, name := range []string{"columns", "hide", "sort"} {
@@ -131,9 +135,9 @@ func checkNameList(fl *pflag.Flag) error {
 	return nil
 }
 
-// listArgsHint says what words given to list were probably meant as: filters written
-// without --filter (list role=editor), else a title to look for (list CI).
-func listArgsHint(args []string) string {
+// listArgsHint says, in lang's language, what words given to list were probably meant as:
+// filters written without --filter (list role=editor), else a title to look for (list CI).
+func listArgsHint(lang *l10n.Printer, args []string) string {
 	filters := make([]string, len(args))
 	for i, a := range args {
 		if _, err := output.ParseFilter(a, time.Time{}); err != nil {
@@ -143,18 +147,19 @@ func listArgsHint(args []string) string {
 		filters[i] = "--filter " + shellWord(a)
 	}
 	if filters != nil {
-		return "to filter the keys, give each filter with --filter: apikeys list " + strings.Join(filters, " ")
+		return lang.Sprintf("to filter the keys, give each filter with --filter: %s", "apikeys list "+strings.Join(filters, " "))
 	}
 	title := strings.Join(args, " ")
-	return "to list the keys whose title contains it: apikeys list --filter " + shellWord("title~"+title) +
-		"\nto see one key: apikeys show " + shellWord(title)
+	return lang.Sprintf("to list the keys whose title contains it: %s\nto see one key: %s",
+		"apikeys list --filter "+shellWord("title~"+title), "apikeys show "+shellWord(title))
 }
 
 func runList(ctx context.Context, opts *listOptions) error {
 	now := opts.Now()
+	lang := opts.Printer
 	// list prints every format, through output.PrintKeys: the key vocabulary's own printer,
 	// which streams JSON and prints CSV a chunk at a time (printKeyRows).
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders, opts.Script)
+	p, err := newPrinterIn(lang, opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -170,7 +175,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress("Fetching API keys…")
+	opts.IO.StartProgress(lang.Text("Fetching API keys…"))
 	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
@@ -199,7 +204,8 @@ func runList(ctx context.Context, opts *listOptions) error {
 	// live then, instead of twice the moment both arrays and the pages' garbage were there:
 	// on 100,000 keys the peak memory drops by about 20 MB, for two collections of a few
 	// milliseconds each (docs/performance.md).
-	large := len(keys) >= collectAfter
+	total := len(keys)
+	large := total >= collectAfter
 	if large {
 		runtime.GC()
 	}
@@ -207,11 +213,11 @@ func runList(ctx context.Context, opts *listOptions) error {
 	var shownUnknown, undecided []string // per malformed key: the fields it cannot tell
 	rows := keyselect.FilterRows(keys, filters, now, func(k *jmapcloud.APIKey, field string) {
 		if field != "" {
-			warn.Add(k, "left out: the filter on "+field+" needs it")
+			warn.Add(k, l10n.M("left out: the filter on %s needs it", field))
 			undecided = append(undecided, field)
 			return
 		}
-		warn.Add(k, "")
+		warn.Add(k, l10n.Msg{})
 		shownUnknown = append(shownUnknown, keyselect.UnreadableFields(k)...)
 	})
 	if large {
@@ -226,16 +232,16 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if !large {
 		debug.SetMemoryLimit(min(limit, goMemory()+printHeadroom))
 	}
-	empty := "No API keys match."
+	empty := lang.Text("No API keys match.")
 	if len(filters) == 0 {
-		empty = "The organization has no API keys."
+		empty = lang.Text("The organization has no API keys.")
 	}
 	if saidEmpty(opts.IO, p.Format(), len(rows), empty) {
-		writeWarnings(opts.IO.ErrOut, &warn)
+		writeWarningsIn(opts.IO.ErrOut, lang, &warn)
 		return incompleteListError(undecided, shownUnknown, sortKeys)
 	}
 	out, flush := p.Output() // the filter's input, with --jq or --template
-	err = paged(opts.IO, func() error {
+	err = paged(opts.IO, lang, func() error {
 		if err := printKeyRows(out, rows, output.KeyPrintOptions{
 			Format:          p.Format(),
 			Columns:         columns,
@@ -245,26 +251,46 @@ func runList(ctx context.Context, opts *listOptions) error {
 			Color:           opts.IO.ColorEnabled(),
 			Width:           opts.IO.TerminalWidth(),
 			Now:             now,
+			Printer:         lang,
 		}); err != nil {
 			return err
 		}
 		return flush()
 	})
-	writeWarnings(opts.IO.ErrOut, &warn)
+	if err == nil && p.Format() == output.Table && !opts.Script.given() && opts.IO.IsStdoutTTY() {
+		// After the pager has ended (paged waits for it), so the count is the last line of
+		// the screen, below the table the pager leaves.
+		fmt.Fprintln(opts.IO.ErrOut, listCount(lang, len(rows), total, len(filters) > 0))
+	}
+	writeWarningsIn(opts.IO.ErrOut, lang, &warn)
 	if err != nil {
 		return err
 	}
 	return incompleteListError(undecided, shownUnknown, sortKeys)
 }
 
+// listCount is the table's footer, as the portal's: how many keys the organization has
+// ("11 keys"), and with filters how many of them match ("3 of 11 keys match"). The count
+// agrees with the keys shown in French (0 and 1 singular) and with the total in English.
+func listCount(lang *l10n.Printer, shown, total int, filtered bool) string {
+	switch {
+	case !filtered:
+		return lang.Plural(total, "%d key", "%d keys", total)
+	case total == 1:
+		return lang.Sprintf("%d of %d key matches", shown, total)
+	}
+	return lang.Plural(shown, "%d of %d keys matches", "%d of %d keys match", shown, total)
+}
+
 // incompleteListError is exit 1 when an unreadable field mattered: keys a filter could not
 // decide were left out, or keys were sorted by a field they lack. Showing a key with an
 // unreadable field is not an error: the warnings say what is missing.
 func incompleteListError(undecided, shownUnknown []string, sortKeys []output.SortKey) error {
-	var msgs []string
-	if len(undecided) > 0 {
-		msgs = append(msgs, fmt.Sprintf("%s left out: a filter reads %s, which the server sent unreadable (see the warnings)",
-			output.Plural(len(undecided), "API key"), strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")))
+	var msgs errorLines
+	if n := len(undecided); n > 0 {
+		fields := strings.Join(slices.Compact(slices.Sorted(slices.Values(undecided))), ", ")
+		msgs = append(msgs, l10n.P(n, "%d API key left out: a filter reads %s, which the server sent unreadable (see the warnings)",
+			"%d API keys left out: a filter reads %s, which the server sent unreadable (see the warnings)", n, fields))
 	}
 	var unsorted []string
 	for _, s := range sortKeys {
@@ -273,12 +299,26 @@ func incompleteListError(undecided, shownUnknown []string, sortKeys []output.Sor
 		}
 	}
 	if len(unsorted) > 0 {
-		msgs = append(msgs, fmt.Sprintf("the order is uncertain: keys sorted by %s lack it and are placed as if it were unset (see the warnings)", strings.Join(unsorted, ", ")))
+		msgs = append(msgs, l10n.M("the order is uncertain: keys sorted by %s lack it and are placed as if it were unset (see the warnings)", strings.Join(unsorted, ", ")))
 	}
 	if len(msgs) == 0 {
 		return nil
 	}
-	return errors.New(strings.Join(msgs, "\n"))
+	return msgs
+}
+
+// errorLines are an error's messages, one a line, each in the reader's language.
+type errorLines []l10n.Msg
+
+func (e errorLines) Error() string { return e.Localize(nil) }
+
+// Localize is the lines in p's language.
+func (e errorLines) Localize(p *l10n.Printer) string {
+	lines := make([]string, len(e))
+	for i, m := range e {
+		lines[i] = m.Localize(p)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // listFilters parses --filter and turns the shortcuts into the same filters.

@@ -15,6 +15,7 @@ var listUnderTest = cmdUnderTest[listOptions]{
 	flagFields: func(o listOptions) listOptions {
 		o.IO, o.Keys, o.Now, o.Format = nil, nil, nil, nil
 		o.Script.context = nil // the command's context, injected
+		o.Printer = nil        // the language of the environment, f.Printer()'s
 		return o
 	},
 	format: func(o *listOptions) func() (output.Format, error) { return o.Format },

@@ -10,6 +10,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -27,6 +28,9 @@ type membersOptions struct {
 	NoHeaders bool
 
 	Script scriptFlags // --jq, --template
+
+	// Printer is the language of what a person reads (nil: English); machine output has none.
+	Printer *l10n.Printer
 }
 
 func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error) *cobra.Command {
@@ -44,8 +48,9 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 (administrators included, roles being additive) can inherit a deleted key's resources.`,
 		Example: `  apikeys members --role editor
   apikeys members -o json`,
-		Args: noArgs(membersArgsHint),
+		Args: noArgs(func(args []string) string { return membersArgsHint(f.Printer(), args) }),
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -60,31 +65,33 @@ func newMembersCmd(f *Factory, runF func(context.Context, *membersOptions) error
 	return cmd
 }
 
-// membersArgsHint says what a word given to members was probably meant as: a role.
-func membersArgsHint(args []string) string {
+// membersArgsHint says, in lang's language, what a word given to members was probably meant
+// as: a role.
+func membersArgsHint(lang *l10n.Printer, args []string) string {
 	if role, err := memberRoleFilter(args[0]); err == nil && role != "" && len(args) == 1 {
-		return "to list the members holding a role: apikeys members --role " + shellWord(args[0])
+		return lang.Sprintf("to list the members holding a role: %s", "apikeys members --role "+shellWord(args[0]))
 	}
 	return ""
 }
 
 // memberRoleFilter maps --role to the API role string.
 func memberRoleFilter(role string) (string, error) {
-	switch strings.ToLower(role) {
+	switch strings.ToLower(strings.TrimSpace(role)) {
 	case "":
 		return "", nil
-	case "admin", "org_admin", "administrator":
+	case "admin", "org_admin", "administrator", "administrateur":
 		return jmapcloud.RoleAdmin, nil
 	}
 	r, err := output.ParseRole(role)
 	if err != nil {
-		return "", errkind.Usagef("invalid role %q: use admin, editor or viewer", role)
+		return "", errkind.Usagef("invalid role %q: use admin, editor or viewer (or administrateur, éditeur, lecteur)", role)
 	}
 	return r, nil
 }
 
 func runMembers(ctx context.Context, opts *membersOptions) error {
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders, opts.Script)
+	lang := opts.Printer
+	p, err := newPrinterIn(lang, opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -92,7 +99,7 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress("Fetching members…")
+	opts.IO.StartProgress(lang.Text("Fetching members…"))
 	defer opts.IO.StopProgress()
 	api, err := opts.API(ctx)
 	if err != nil {
@@ -113,25 +120,35 @@ func runMembers(ctx context.Context, opts *membersOptions) error {
 		}
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return strings.ToLower(kept[i].Name) < strings.ToLower(kept[j].Name) })
-	empty := "No members match."
+	empty := lang.Text("No members match.")
 	if role == "" {
-		empty = "The organization has no members."
+		empty = lang.Text("The organization has no members.")
 	}
 	if saidEmpty(opts.IO, p.Format(), len(kept), empty) {
 		return nil
 	}
-	return paged(opts.IO, func() error {
-		return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(), kept)})
+	var titles *l10n.Printer // the plain table of a pipe, which scripts read, stays English
+	if opts.IO.IsStdoutTTY() {
+		titles = lang
+	}
+	return paged(opts.IO, lang, func() error {
+		return p.Print(output.Result{Data: kept, Rows: output.TableOf(memberColumns(titles), kept)})
 	})
 }
 
-// memberColumns are the columns of `members`: the JSON keys, roles joined by commas.
-func memberColumns() []output.Column[jmapcloud.Member] {
+// memberColumns are the columns of `members`: the JSON keys, roles joined by commas, titled
+// in lang's language for a terminal's table (nil: English). The headers of CSV and TSV are
+// the JSON keys in every language, and so are the roles.
+func memberColumns(lang *l10n.Printer) []output.Column[jmapcloud.Member] {
+	var title [4]string // "": the header in upper case; "ID" is French too (and no message: go-i18n reserves the key)
+	if lang.Lang() != l10n.English {
+		title = [4]string{"ID", lang.Text("NAME"), lang.Text("EMAIL"), lang.Text("ROLES")}
+	}
 	return []output.Column[jmapcloud.Member]{
-		{Header: "id", Value: func(m jmapcloud.Member) string { return m.ID }},
-		{Header: "name", Value: func(m jmapcloud.Member) string { return m.Name }, Fit: output.ColumnFit{Shrink: true}},
-		{Header: "email", Value: func(m jmapcloud.Member) string { return m.Email }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
+		{Header: "id", Title: title[0], Value: func(m jmapcloud.Member) string { return m.ID }},
+		{Header: "name", Title: title[1], Value: func(m jmapcloud.Member) string { return m.Name }, Fit: output.ColumnFit{Shrink: true}},
+		{Header: "email", Title: title[2], Value: func(m jmapcloud.Member) string { return m.Email }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
 		// Hidden first on a narrow terminal: who is who matters more than the role list.
-		{Header: "roles", Value: func(m jmapcloud.Member) string { return strings.Join(m.Roles, ",") }, Fit: output.ColumnFit{Drop: 2}},
+		{Header: "roles", Title: title[3], Value: func(m jmapcloud.Member) string { return strings.Join(m.Roles, ",") }, Fit: output.ColumnFit{Drop: 2}},
 	}
 }

@@ -15,6 +15,7 @@ var membersUnderTest = cmdUnderTest[membersOptions]{
 	flagFields: func(o membersOptions) membersOptions {
 		o.IO, o.API, o.Format = nil, nil, nil
 		o.Script.context = nil // the command's context, injected
+		o.Printer = nil        // the language of the environment, f.Printer()'s
 		return o
 	},
 	format: func(o *membersOptions) func() (output.Format, error) { return o.Format },
@@ -104,7 +105,7 @@ func TestRunMembersWithAFakeAPI(t *testing.T) {
 	}
 
 	out, _, opened, err := run("owner", output.Table)
-	if want := `invalid role "owner": use admin, editor or viewer`; err == nil || err.Error() != want || exitCode(err) != exitUsage || out != "" || opened != 0 {
+	if want := `invalid role "owner": use admin, editor or viewer (or administrateur, éditeur, lecteur)`; err == nil || err.Error() != want || exitCode(err) != exitUsage || out != "" || opened != 0 {
 		t.Errorf("--role owner: %v (exit %d), stdout %q, API opened %d times; want %q, exit 2, nothing opened", err, exitCode(err), out, opened, want)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // numberValue is a numeric flag that, given something else, says what it takes
@@ -33,12 +34,13 @@ func (v numberValue) Set(s string) error {
 	if err == nil {
 		return nil
 	}
-	reason := "not a whole number"
+	reason := l10n.M("not a whole number")
 	switch {
 	case errors.Is(err, strconv.ErrRange):
-		reason = "out of range"
+		reason = l10n.M("out of range")
 	case v.Type() == "float64":
-		reason = "not a number"
+		reason = l10n.M("not a number")
 	}
-	return errkind.Usagef("invalid --%s %q: %s: give %s", v.name, s, reason, v.takes)
+	// takes is a message of the source: numberVar's last argument, which the catalog has.
+	return errkind.Usagef("invalid --%s %q: %s: give %s", v.name, s, reason, l10n.M(v.takes))
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/progress"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
@@ -200,7 +201,7 @@ func TestPromptsAndWarningsStopTheSpinner(t *testing.T) {
 		}, "? Delete?"},
 		{"warning", func(s *iostreams.IOStreams) {
 			f := newFactory(s, "test", func(string) string { return "" })
-			f.sessions().Warn("the session file was narrowed to 0600")
+			f.sessions().Warn(l10n.M("the session file was narrowed to 0600"))
 		}, "Warning: the session file was narrowed to 0600\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -10,6 +11,12 @@ import (
 // cannot print, or a --jq or --template that does not compile (script), is exit 2 that costs
 // nothing.
 func newPrinter(streams *iostreams.IOStreams, format func() (output.Format, error), spec output.Spec, noHeaders bool, script scriptFlags) (*output.Printer, error) {
+	return newPrinterIn(nil, streams, format, spec, noHeaders, script)
+}
+
+// newPrinterIn is newPrinter whose tables say what they say of themselves (the columns they
+// hid to fit) in lang's language, on a terminal.
+func newPrinterIn(lang *l10n.Printer, streams *iostreams.IOStreams, format func() (output.Format, error), spec output.Spec, noHeaders bool, script scriptFlags) (*output.Printer, error) {
 	f, err := format()
 	if err != nil {
 		return nil, err
@@ -18,5 +25,5 @@ func newPrinter(streams *iostreams.IOStreams, format func() (output.Format, erro
 	if err != nil {
 		return nil, err
 	}
-	return output.NewPrinter(spec, f, output.PrinterOptions{Out: streams.CurrentOut(), TTY: streams.IsStdoutTTY(), NoHeaders: noHeaders, Filter: filter, Width: streams.TerminalWidth()})
+	return output.NewPrinter(spec, f, output.PrinterOptions{Out: streams.CurrentOut(), TTY: streams.IsStdoutTTY(), NoHeaders: noHeaders, Filter: filter, Width: streams.TerminalWidth(), Language: lang})
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
 )
@@ -70,6 +71,9 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		// refreshed. The answer, which cobra prints a line at a time, is written in a few
 		// large writes: 2,000 candidates were 2,000 write calls (docs/performance.md).
 		f.completing = true
+		p := completionPrinter(f, args)
+		localizeTree(root, p)
+		ctx = withCompletionPrinter(ctx, p)
 		bw := bufio.NewWriter(out)
 		defer bw.Flush()
 		out = bw
@@ -104,8 +108,8 @@ func run(ctx context.Context, f *Factory, args []string) int {
 	}
 	p := f.Printer()
 	p.Fprintf(f.IO.ErrOut, "Error: %s\n", displayLines(p.Error(err)))
-	if h := hint(err, hintSettings(f)); h != "" {
-		p.Fprintf(f.IO.ErrOut, "Hint: %s\n", p.Text(h))
+	if h := hint(err, hintSettings(f)); !h.IsZero() {
+		p.Fprintf(f.IO.ErrOut, "Hint: %s\n", h)
 	}
 	code := exitCode(err)
 	if code == exitUsage && cmd != nil && !f.work.begun.Load() && !aboutAFile(err) {
@@ -198,13 +202,27 @@ func unknownFlagError(cmd *cobra.Command, err error) error {
 		}
 	})
 	if meant == "" {
-		if others := commandsWithFlag(cmd.Root(), unknown.GetSpecifiedName()); len(others) > 0 {
+		if others := flagOwners(cmd.Root(), unknown.GetSpecifiedName()); len(others) > 0 {
 			// A flag of other commands (--jq on sandbox reset): say where it belongs.
-			return fmt.Errorf("%w\n--%s is a flag of %s, not of %s", err, unknown.GetSpecifiedName(), others, cmd.CommandPath())
+			return flagOfOthersError(err, unknown.GetSpecifiedName(), others, cmd.CommandPath())
 		}
 		return err
 	}
-	return fmt.Errorf("%w\ndid you mean --%s?", err, meant)
+	return l10n.Errorf("%w\ndid you mean --%s?", err, meant)
+}
+
+// mostOwners is how many of the commands taking a flag an error names, before "and N more".
+const mostOwners = 4
+
+// flagOfOthersError is err, an unknown flag of path, followed by the commands that take it.
+func flagOfOthersError(err error, name string, owners []string, path string) error {
+	switch n := len(owners); {
+	case n > mostOwners:
+		return l10n.Errorf("%w\n--%s is a flag of %s and %d more, not of %s", err, name, strings.Join(owners[:mostOwners], ", "), n-mostOwners, path)
+	case n > 1:
+		return l10n.Errorf("%w\n--%s is a flag of %s and %s, not of %s", err, name, strings.Join(owners[:n-1], ", "), owners[n-1], path)
+	}
+	return l10n.Errorf("%w\n--%s is a flag of %s, not of %s", err, name, owners[0], path)
 }
 
 // inherits reports a flag that c has from an ancestor's persistent flags, which names the
@@ -219,10 +237,22 @@ func inherits(c *cobra.Command, name string) bool {
 }
 
 // commandsWithFlag names the runnable commands under root that take the long flag name, at
-// most four and a count of the others, or "" for none.
+// most four and a count of the others, or "" for none, in English.
 func commandsWithFlag(root *cobra.Command, name string) string {
+	paths := flagOwners(root, name)
+	switch {
+	case len(paths) > mostOwners:
+		return strings.Join(paths[:mostOwners], ", ") + fmt.Sprintf(" and %d more", len(paths)-mostOwners)
+	case len(paths) > 1:
+		return strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
+	}
+	return strings.Join(paths, "")
+}
+
+// flagOwners are the runnable commands under root that take the long flag name.
+func flagOwners(root *cobra.Command, name string) []string {
 	if name == "" {
-		return "" // shorthands (-x): no long flag was named
+		return nil // shorthands (-x): no long flag was named
 	}
 	var paths []string
 	walkCommands(root, func(c *cobra.Command) {
@@ -235,14 +265,7 @@ func commandsWithFlag(root *cobra.Command, name string) string {
 			paths = append(paths, c.CommandPath())
 		}
 	})
-	const most = 4
-	switch {
-	case len(paths) > most:
-		return strings.Join(paths[:most], ", ") + fmt.Sprintf(" and %d more", len(paths)-most)
-	case len(paths) > 1:
-		return strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
-	}
-	return strings.Join(paths, "")
+	return paths
 }
 
 // flagDistance is how far typed is from the flag name: 0 for the name up to case and
@@ -325,8 +348,9 @@ Try it without an account against the built-in sandbox:
 		},
 	}
 	root.SetVersionTemplate("apikeys {{.Version}}\n")
+	installHelp(root, f)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &flagError{err: errkind.Wrap(errkind.Usage, unknownFlagError(cmd, flagValueError(err)))}
+		return &flagError{err: errkind.Wrap(errkind.Usage, unknownFlagError(cmd, cobraError(flagValueError(err))))}
 	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 
@@ -365,7 +389,7 @@ Try it without an account against the built-in sandbox:
 		newVersionCmd(f, nil),
 		newClearClipboardCmd(f, nil),
 		newExitCodesHelpTopic(),
-		newEnvironmentHelpTopic(pf),
+		newEnvironmentHelpTopic(f, pf),
 	)
 	acceptBoolWords(root)
 	return root

@@ -16,6 +16,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/session"
@@ -40,6 +41,9 @@ type sandboxDeps struct {
 	Open func(opts sandbox.Options) (sandboxStore, error)
 
 	Script scriptFlags // --jq, --template
+
+	// Printer is the language of what a person reads (set in RunE); nil: English.
+	Printer *l10n.Printer
 }
 
 func sandboxDepsOf(f *Factory) sandboxDeps {
@@ -156,6 +160,7 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 			if err := opts.check(); err != nil {
 				return err
 			}
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -217,11 +222,11 @@ func runSandboxServe(ctx context.Context, opts *sandboxServeOptions) error {
 	path := sb.Info().DataPath
 	ln, err := opts.Listen("tcp", opts.Addr)
 	if err != nil {
-		return fmt.Errorf("cannot listen on %s: %w", opts.Addr, err)
+		return l10n.Errorf("cannot listen on %s: %w", opts.Addr, err)
 	}
 	srv := &http.Server{Handler: sb.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(opts.IO.Out, "http://%s\n", ln.Addr())
-	fmt.Fprintf(opts.IO.ErrOut, "Sandbox serving %s (data %s). Log in as %s / %s, or see `apikeys sandbox info`. Ctrl-C stops it.\n", ln.Addr(), path, sandbox.AdminEmail, sandbox.Password)
+	opts.Printer.Fprintf(opts.IO.ErrOut, "Sandbox serving %s (data %s). Log in as %s / %s, or see `apikeys sandbox info`. Ctrl-C stops it.\n", ln.Addr(), path, sandbox.AdminEmail, sandbox.Password)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -233,7 +238,7 @@ func runSandboxServe(ctx context.Context, opts *sandboxServeOptions) error {
 		if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			srv.Close()
 		}
-		fmt.Fprintln(opts.IO.ErrOut, "Sandbox stopped.")
+		opts.Printer.Fprintf(opts.IO.ErrOut, "Sandbox stopped.\n")
 		return nil
 	}
 }
@@ -266,6 +271,7 @@ func newSandboxResetCmd(f *Factory, runF func(context.Context, *sandboxResetOpti
 			if opts.Keys < 0 || opts.Keys > maxGeneratedKeys {
 				return errkind.Usagef("--keys %d: give a number of keys from 0 to %d (more could not be listed: a key list stops past %d keys)", opts.Keys, maxGeneratedKeys, maxGeneratedKeys)
 			}
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -288,11 +294,12 @@ func runSandboxReset(_ context.Context, opts *sandboxResetOptions) error {
 	if err := sb.Reset(opts.Keys); err != nil {
 		return err
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Sandbox reset (%s): seeded organization restored", sb.Info().DataPath)
 	if opts.Keys > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, " with %d generated keys", opts.Keys)
+		_, _ = io.WriteString(opts.IO.ErrOut, opts.Printer.Plural(opts.Keys, "Sandbox reset (%s): seeded organization restored with %d generated key.\n",
+			"Sandbox reset (%s): seeded organization restored with %d generated keys.\n", sb.Info().DataPath, opts.Keys))
+	} else {
+		opts.Printer.Fprintf(opts.IO.ErrOut, "Sandbox reset (%s): seeded organization restored.\n", sb.Info().DataPath)
 	}
-	fmt.Fprintln(opts.IO.ErrOut, ".")
 	return nil
 }
 
@@ -313,6 +320,7 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Data = dataFlag(cmd)
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -326,7 +334,7 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 
 func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	// An organization with a list of logins is no CSV line: table, JSON or YAML.
-	spec := output.Spec{Command: "sandbox info", Shape: output.Object, Advice: "use sandbox info -o json, or sandbox resources -o csv for records"}
+	spec := output.Spec{Command: "sandbox info", Shape: output.Object, AdviceText: l10n.M("use sandbox info -o json, or sandbox resources -o csv for records")}
 	p, err := newPrinter(opts.IO, opts.Format, spec, false, opts.Script)
 	if err != nil {
 		return err
@@ -340,20 +348,20 @@ func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	if path, err = sandbox.ResolveDataPath(path); err != nil {
 		return err
 	}
-	return p.Print(sandboxInfoResult(sandbox.InfoAt(path), p.TableOptions()))
+	return p.Print(sandboxInfoResult(opts.Printer, sandbox.InfoAt(path), p.TableOptions()))
 }
 
 // sandboxInfoResult is the sandbox's info as JSON and YAML print it, and for a person a
 // detail view followed by the table of logins.
-func sandboxInfoResult(info sandbox.Info, table output.TableOptions) output.Result {
+func sandboxInfoResult(pr *l10n.Printer, info sandbox.Info, table output.TableOptions) output.Result {
 	return output.Result{
 		Data: info,
 		Text: func(w io.Writer) error {
-			output.PrintDetail(w, [][2]string{
-				{"Organization", fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
-				{"Password", info.Password + " (every login)"},
-				{"Data", info.DataPath},
-			})
+			output.PrintDetailIn(pr, w, [][2]string{
+				{pr.Text("Organization"), fmt.Sprintf("%s (%s)", info.OrganizationName, info.OrganizationID)},
+				{pr.Text("Password"), pr.Sprintf("%s (every login)", info.Password)},
+				{pr.Text("Data"), info.DataPath},
+			}, nil)
 			fmt.Fprintln(w)
 			logins := output.TableOf(loginColumns(), info.Logins)
 			table.NoHeaders = false // the logins' table is headed whatever the printer's rows do
@@ -390,6 +398,7 @@ func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResou
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opts.Data = dataFlag(cmd)
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -403,11 +412,11 @@ func newSandboxResourcesCmd(f *Factory, runF func(context.Context, *sandboxResou
 
 func runSandboxResources(_ context.Context, opts *sandboxResourcesOptions) error {
 	return opts.read(opts.Data, output.Spec{Command: "sandbox resources", Shape: output.Records}, func(sb sandboxStore, p *output.Printer) error {
-		return printSandboxResources(opts.IO, sb, p)
+		return printSandboxResources(opts.IO, opts.Printer, sb, p)
 	})
 }
 
-func printSandboxResources(streams *iostreams.IOStreams, sb sandboxStore, p *output.Printer) error {
+func printSandboxResources(streams *iostreams.IOStreams, pr *l10n.Printer, sb sandboxStore, p *output.Printer) error {
 	res, err := sb.Resources()
 	if err != nil {
 		return err
@@ -415,7 +424,7 @@ func printSandboxResources(streams *iostreams.IOStreams, sb sandboxStore, p *out
 	if res == nil {
 		res = []sandbox.Resource{}
 	}
-	if saidEmpty(streams, p.Format(), len(res), "The sandbox holds no resources.") {
+	if saidEmpty(streams, p.Format(), len(res), pr.Text("The sandbox holds no resources.")) {
 		return nil
 	}
 	return p.Print(output.Result{Data: res, Rows: output.TableOf(resourceColumns(), res)})

@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/session"
 )
 
@@ -18,7 +18,7 @@ func (f *Factory) sessions() *session.Manager {
 		Version:    f.Version,
 		DebugOut:   f.IO.ErrOutAfterProgress(),
 		Now:        f.Now,
-		Warn:       func(msg string) { fmt.Fprintf(f.IO.ErrOutAfterProgress(), "Warning: %s\n", msg) },
+		Warn:       func(msg l10n.Msg) { f.Printer().Fprintf(f.IO.ErrOutAfterProgress(), "Warning: %s\n", msg) },
 		RetrySleep: f.retrySleep,
 		Completing: f.completing,
 		OnClose:    f.onClose,

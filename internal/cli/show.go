@@ -10,9 +10,11 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/k2geospatial/apikeys/internal/clipboard"
+	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/iostreams"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
 	"github.com/k2geospatial/apikeys/internal/keyselect"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -34,6 +36,9 @@ type showOptions struct {
 	CopyEmail bool
 
 	Script scriptFlags // --jq, --template
+
+	// Printer is the language of what a person reads (nil: English); machine output has none.
+	Printer *l10n.Printer
 }
 
 func newShowCmd(f *Factory, runF func(context.Context, *showOptions) error) *cobra.Command {
@@ -62,6 +67,7 @@ KEY are ignored.`,
 		Args: oneKeyArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Ref = args[0]
+			opts.Printer = f.Printer()
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -76,15 +82,16 @@ KEY are ignored.`,
 
 // oneKeyArg says what show's one argument is when it is missing, repeated (a title with
 // spaces given unquoted is the usual cause) or blank: show "$K" with K unset would otherwise
-// open the session, a login perhaps, only to refuse it. No key has a blank ID or title.
+// open the session, a login perhaps, only to refuse it. No key has a blank ID or title. The
+// errors are argsError's, written out so that the catalog's scan finds their messages.
 func oneKeyArg(_ *cobra.Command, args []string) error {
 	switch {
 	case len(args) == 0:
-		return argsError("missing KEY: an API key ID or exact title")
+		return &flagError{err: errkind.Usagef("missing KEY: an API key ID or exact title")}
 	case len(args) > 1:
-		return argsError("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))
+		return &flagError{err: errkind.Usagef("show takes one KEY (an API key ID or exact title), not %d arguments: quote a title that has spaces", len(args))}
 	case strings.TrimSpace(args[0]) == "":
-		return argsError("an empty KEY: give an API key ID or exact title")
+		return &flagError{err: errkind.Usagef("an empty KEY: give an API key ID or exact title")}
 	}
 	return nil
 }
@@ -93,11 +100,12 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	now := opts.Now()
 	// One key is a row of list's table: every format, CSV and TSV the header and one row, as
 	// `list --columns all` prints them.
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false, opts.Script)
+	lang := opts.Printer
+	p, err := newPrinterIn(lang, opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false, opts.Script)
 	if err != nil {
 		return err
 	}
-	opts.IO.StartProgress("Fetching the API key…")
+	opts.IO.StartProgress(lang.Text("Fetching the API key…"))
 	defer opts.IO.StopProgress()
 	api, err := opts.Keys(ctx)
 	if err != nil {
@@ -105,34 +113,40 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	}
 	key, warn, err := keyselect.Find(ctx, api, opts.Ref)
 	opts.IO.StopProgress()
-	writeWarnings(opts.IO.ErrOut, &warn)
+	writeWarningsIn(opts.IO.ErrOut, lang, &warn)
 	if err != nil {
 		return err
 	}
 	row := keyselect.Row(key, now)
 	look := detailLook{Relative: opts.IO.IsStdoutTTY(), Color: opts.IO.ColorEnabled(), Now: now}
-	if err := paged(opts.IO, func() error { return p.Print(showResult(row, key.Problems(), look)) }); err != nil {
+	if look.Relative {
+		look.Lang = lang // a detail view on a pipe is read by scripts too: English
+	}
+	if err := paged(opts.IO, lang, func() error { return p.Print(showResult(row, key.Problems(), look)) }); err != nil {
 		return err
 	}
 	if opts.CopyEmail {
-		copyEmail(opts, row.Email)
+		copyEmail(opts, lang, row.Email)
 	}
 	return nil
 }
 
 // detailLook is how a key's detail view is drawn: on a terminal (Relative) the dates carry
 // the relative date list shows, and with colour the status is painted as list paints it.
+// Lang, on a terminal, is the language of its labels, relative dates, role and status.
 type detailLook struct {
 	Relative, Color bool
 	Now             time.Time
+	Lang            *l10n.Printer
 }
 
-// statusColors paints the Status value of a detail view, when colour is on.
-func (l detailLook) statusColors(status string) map[string]string {
+// statusColorsAt paints the value labelled label (the Status, in the view's language) of a
+// detail view, when colour is on.
+func (l detailLook) statusColorsAt(label, status string) map[string]string {
 	if !l.Color {
 		return nil
 	}
-	return map[string]string{"Status": output.StatusColor(status)}
+	return map[string]string{label: output.StatusColor(status)}
 }
 
 // showResult is one key: its row (JSON keeps time.Time's form, as it always had), and the
@@ -142,36 +156,42 @@ func showResult(row output.Key, problems jmapcloud.KeyProblems, look detailLook)
 		Data: row,
 		Rows: output.TableOf(output.KeyColumns(), []output.Key{row}),
 		Text: func(w io.Writer) error {
-			output.PrintDetailPainted(w, [][2]string{
-				{"Title", row.Title},
-				{"ID", row.ID},
-				{"Role", row.Role},
-				{"Creator", row.Creator},
-				{"Email", row.Email},
-				{"Created", detailDate(row.Created, problems.CreationDate, look)},
-				{"Expires", detailDate(row.Expires, problems.ExpirationDate, look)},
-				{"Status", row.Status},
-			}, look.statusColors(row.Status))
+			lang := look.Lang
+			role, status := row.Role, row.Status
+			if lang.Lang() != l10n.English {
+				role, status = output.RoleText(lang, role), output.StatusText(lang, status)
+			}
+			statusLabel := lang.Text("Status")
+			output.PrintDetailIn(lang, w, [][2]string{
+				{lang.Text("Title"), row.Title},
+				{"ID", row.ID}, // French too; and go-i18n reserves the key "ID"
+				{lang.Text("Role"), role},
+				{lang.Text("Creator"), row.Creator},
+				{lang.Text("Email"), row.Email},
+				{lang.Text("Created"), detailDate(row.Created, problems.CreationDate, look)},
+				{lang.Text("Expires"), detailDate(row.Expires, problems.ExpirationDate, look)},
+				{statusLabel, status},
+			}, look.statusColorsAt(statusLabel, row.Status))
 			return nil
 		},
 	}
 }
 
 // copyEmail copies the shown key's email, best effort: every outcome is a note on stderr.
-func copyEmail(opts *showOptions, email string) {
+func copyEmail(opts *showOptions, lang *l10n.Printer, email string) {
 	switch {
 	case email == "":
-		fmt.Fprintln(opts.IO.ErrOut, "Note: this key has no email address to copy.")
+		lang.Fprintf(opts.IO.ErrOut, "Note: this key has no email address to copy.\n")
 	case !sanitize.Safe(email):
 		// No address holds control characters; a paste into a terminal would act on them.
-		fmt.Fprintf(opts.IO.ErrOut, "Note: %s was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n", sanitize.Text(email))
+		lang.Fprintf(opts.IO.ErrOut, "Note: %s was not copied to the clipboard: the server sent it with control characters, which a paste into a terminal would act on.\n", sanitize.Text(email))
 	default:
 		if method, err := opts.Copy(email); err != nil {
-			fmt.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
+			lang.Fprintf(opts.IO.ErrOut, "Note: the email was not copied to the clipboard (%v).\n", err)
 		} else if method == clipboard.MethodOSC52 {
-			fmt.Fprintln(opts.IO.ErrOut, osc52Sent(sanitize.Text(email), false))
+			fmt.Fprintln(opts.IO.ErrOut, osc52SentIn(lang, sanitize.Text(email), false))
 		} else {
-			fmt.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(email), method)
+			lang.Fprintf(opts.IO.ErrOut, "Copied %s to the clipboard (%s).\n", sanitize.Text(email), method)
 		}
 	}
 }
@@ -179,7 +199,7 @@ func copyEmail(opts *showOptions, email string) {
 // detailDate is a date of show's detail view; problem is why the server's value was unreadable.
 func detailDate(t time.Time, problem string, look detailLook) string {
 	if problem != "" {
-		return "unreadable (see the warning)"
+		return look.Lang.Text("unreadable (see the warning)")
 	}
-	return output.DetailDate(t, look.Now, look.Relative)
+	return output.DetailDateIn(look.Lang, t, look.Now, look.Relative)
 }

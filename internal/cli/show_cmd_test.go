@@ -19,6 +19,7 @@ var showUnderTest = cmdUnderTest[showOptions]{
 	flagFields: func(o showOptions) showOptions {
 		o.IO, o.Keys, o.Copy, o.Now, o.Format = nil, nil, nil, nil, nil
 		o.Script.context = nil // the command's context, injected
+		o.Printer = nil        // the language of the environment, f.Printer()'s
 		return o
 	},
 	format: func(o *showOptions) func() (output.Format, error) { return o.Format },

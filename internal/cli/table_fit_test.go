@@ -144,7 +144,7 @@ func TestGoldenDeleteFailuresFitTheTerminal(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rerr := reportOutcome(ctx, p, streams, plan)
+		rerr := reportOutcome(ctx, p, &deleteOptions{IO: streams}, plan)
 		r := goldenRun{args: []string{"delete", "Legacy ETL", "Tableau dashboard", "Partner feed — CityData", "--yes"}, stdout: out.String(), stderr: errOut.String()}
 		r.code = exitCode(rerr)
 		if term {

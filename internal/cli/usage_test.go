@@ -47,7 +47,7 @@ func TestUsageLineFollowsEveryErrorFoundBeforeTheWork(t *testing.T) {
 			stderr: "Error: unknown sort key \"name\" (valid: id, title, role, creator, email, created, expires, status; prefix with - for descending)\n" + usageLine("apikeys list")},
 		// Found by the run function, before the session: a role create does not know.
 		{name: "create unknown role", args: []string{"create", "CI", "--role", "admin", "--expires", "30d"}, code: 2,
-			stderr: "Error: unknown role \"admin\" (use editor, manager or ORG_EDITOR for editors; viewer, user or ORG_VIEWER for viewers)\n" + usageLine("apikeys create")},
+			stderr: "Error: unknown role \"admin\" (use editor, éditeur, manager or ORG_EDITOR for editors; viewer, lecteur, user or ORG_VIEWER for viewers)\n" + usageLine("apikeys create")},
 		// Found by RunE: create's TITLE.
 		{name: "create title twice", args: []string{"create", "a", "--title", "b"}, code: 2,
 			stderr: "Error: the title was given twice (\"a\" and --title \"b\"): give one\n" + usageLine("apikeys create")},

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/childenv"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 const (
@@ -36,7 +37,7 @@ func ScheduleClear(fp string, after time.Duration) error {
 		return err
 	}
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("start the clipboard clearer: %w", err)
+		return l10n.Errorf("start the clipboard clearer: %w", err)
 	}
 	// Reap it if this process lives that long (tests); the CLI exits first.
 	go func() { _ = cmd.Wait() }()
@@ -50,7 +51,7 @@ func clearerCmd(fp string, after time.Duration) (*exec.Cmd, error) {
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		return nil, fmt.Errorf("find the apikeys executable for the clipboard clearer: %w", err)
+		return nil, l10n.Errorf("find the apikeys executable for the clipboard clearer: %w", err)
 	}
 	cmd := exec.Command(exe, ClearCommand, "--after", after.String())
 	cmd.Env = clearerEnv(os.Environ(), fp)

@@ -22,6 +22,8 @@ import (
 	"strings"
 
 	atotto "github.com/atotto/clipboard"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Clipboard holds one text.
@@ -122,29 +124,29 @@ func (osc52) Read() (string, error) {
 // WAYLAND_DISPLAY) and a tool to reach it (xclip or xsel, or wl-copy and
 // wl-paste).
 func Available() bool {
-	return systemUnavailable() == ""
+	return systemUnavailable() == nil
 }
 
-// systemUnavailable says why the system clipboard cannot work, or "".
-func systemUnavailable() string {
+// systemUnavailable says why the system clipboard cannot work, or nil.
+func systemUnavailable() error {
 	switch runtime.GOOS {
 	case "darwin", "windows":
-		return ""
+		return nil
 	}
 	wayland, x := os.Getenv("WAYLAND_DISPLAY") != "", os.Getenv("DISPLAY") != ""
 	if !wayland && !x {
-		return "no X or Wayland display (DISPLAY and WAYLAND_DISPLAY are unset)"
+		return l10n.Errorf("no X or Wayland display (DISPLAY and WAYLAND_DISPLAY are unset)")
 	}
 	if wayland && onPath("wl-copy") && onPath("wl-paste") {
-		return ""
+		return nil
 	}
 	if x && (onPath("xclip") || onPath("xsel")) {
-		return ""
+		return nil
 	}
 	if wayland && !x {
-		return "no clipboard tool for Wayland (install wl-clipboard)"
+		return l10n.Errorf("no clipboard tool for Wayland (install wl-clipboard)")
 	}
-	return "no clipboard tool (install xclip, xsel or wl-clipboard)"
+	return l10n.Errorf("no clipboard tool (install xclip, xsel or wl-clipboard)")
 }
 
 func hasDisplay() bool {
@@ -162,10 +164,10 @@ func onPath(name string) bool {
 // or an error saying why nothing did; callers warn, never fail.
 func Copy(text string, tty io.Writer, isTTY bool) (method string, err error) {
 	var sysErr error
-	if why := systemUnavailable(); why != "" {
-		sysErr = errors.New(why)
+	if why := systemUnavailable(); why != nil {
+		sysErr = why
 	} else if err := System().Write(text); err != nil {
-		sysErr = fmt.Errorf("system clipboard failed: %w", err)
+		sysErr = l10n.Errorf("system clipboard failed: %w", err)
 	} else {
 		return MethodSystem, nil
 	}
@@ -174,12 +176,12 @@ func Copy(text string, tty io.Writer, isTTY bool) (method string, err error) {
 	case hasDisplay():
 		// A local session: its terminal may ignore OSC 52 silently, so
 		// reporting a copy would be a guess.
-		return "", fmt.Errorf("clipboard unavailable: %w", sysErr)
+		return "", l10n.Errorf("clipboard unavailable: %w", sysErr)
 	case !isTTY || tty == nil:
-		return "", fmt.Errorf("clipboard unavailable: %w, and no terminal to send OSC 52 to", sysErr)
+		return "", l10n.Errorf("clipboard unavailable: %w, and no terminal to send OSC 52 to", sysErr)
 	}
 	if err := OSC52(tty).Write(text); err != nil {
-		return "", fmt.Errorf("clipboard unavailable: %w; OSC 52 failed: %w", sysErr, err)
+		return "", l10n.Errorf("clipboard unavailable: %w; OSC 52 failed: %w", sysErr, err)
 	}
 	return MethodOSC52, nil
 }

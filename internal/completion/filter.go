@@ -4,8 +4,33 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
+
+// meaning is what the operator o means, in p's language: output's table says it in English
+// (TestOperatorMeaningsAreTheTables holds the two equal in English).
+func meaning(p *l10n.Printer, o output.FilterOperator) string {
+	switch o.Symbol {
+	case "=":
+		return p.Text("equals")
+	case "!=":
+		return p.Text("differs from")
+	case "~":
+		return p.Text("contains, ignoring case")
+	case "!~":
+		return p.Text("does not contain")
+	case "<":
+		return p.Text("less than, before")
+	case "<=":
+		return p.Text("at most")
+	case ">":
+		return p.Text("greater than, after")
+	case ">=":
+		return p.Text("at least")
+	}
+	return o.Meaning
+}
 
 // filterValues are the values worth offering after a field's operator; the other fields take
 // free text or dates. A switch rather than a map: nothing to build when the program starts.
@@ -23,7 +48,7 @@ func filterValues(field string) []string {
 // each operator (output.FilterOperators, the parser's own table), then (for role and status)
 // the value. more reports that the expression goes on after the candidates of the first two
 // steps, so the shell must leave the cursor on the word (no space).
-func Filter(typed string) (cands []Candidate, more bool) {
+func Filter(p *l10n.Printer, typed string) (cands []Candidate, more bool) {
 	// Operators are shell metacharacters, so the expression is often quoted; fish passes the
 	// quotes on (see unquoteShellWord).
 	typed = unquoteShellWord(typed)
@@ -39,7 +64,7 @@ func Filter(typed string) (cands []Candidate, more bool) {
 			case strings.EqualFold(name, field):
 				operators, _ := output.FilterOperators(name)
 				for _, op := range operators {
-					out = append(out, Candidate{Value: field + op.Symbol, Desc: op.Meaning})
+					out = append(out, Candidate{Value: field + op.Symbol, Desc: meaning(p, op)})
 				}
 			case hasPrefixFold(name, field):
 				out = append(out, Candidate{Value: name})
@@ -74,7 +99,7 @@ func Filter(typed string) (cands []Candidate, more bool) {
 		if op == "" || len(ops) > 1 {
 			base := typed[:len(typed)-len(opText)]
 			for _, o := range ops {
-				out = append(out, Candidate{Value: base + o.Symbol, Desc: o.Meaning})
+				out = append(out, Candidate{Value: base + o.Symbol, Desc: meaning(p, o)})
 			}
 			return out, true
 		}

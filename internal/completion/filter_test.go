@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -32,7 +33,7 @@ func TestFilterCandidates(t *testing.T) {
 		{"nosuch=", nil, done},
 	}
 	for _, tt := range tests {
-		cands, more := Filter(tt.toComplete)
+		cands, more := Filter(nil, tt.toComplete)
 		if got := texts(cands); !slices.Equal(got, tt.want) || more != tt.more {
 			t.Errorf("%q: got %q (more %v), want %q (more %v)", tt.toComplete, got, more, tt.want, tt.more)
 		}
@@ -60,7 +61,7 @@ func TestFilterCompletionsParse(t *testing.T) {
 		// must parse once a value follows; the others are whole expressions.
 		var explore func(typed string)
 		explore = func(typed string) {
-			cands, more := Filter(typed)
+			cands, more := Filter(nil, typed)
 			for _, c := range cands {
 				expr := c.Value
 				if !more {
@@ -84,5 +85,26 @@ func TestFilterCompletionsParse(t *testing.T) {
 				t.Errorf("the parser accepts %q but completion does not offer %q", field+op+value, field+op)
 			}
 		}
+	}
+}
+
+// The operators' meanings in English are output's table's, which completion says in the
+// reader's language: a symbol or meaning changed there and not here fails.
+func TestOperatorMeaningsAreTheTables(t *testing.T) {
+	n := 0
+	for _, field := range output.KeyFieldNames() {
+		ops, _ := output.FilterOperators(field)
+		for _, o := range ops {
+			n++
+			if got := meaning(nil, o); got != o.Meaning {
+				t.Errorf("%s: meaning %q, output's table says %q", o.Symbol, got, o.Meaning)
+			}
+			if fr := meaning(l10n.For(l10n.French), o); fr == o.Meaning {
+				t.Errorf("%s: no French for %q", o.Symbol, o.Meaning)
+			}
+		}
+	}
+	if n < 8 {
+		t.Fatalf("only %d operators: the walk is broken", n)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -28,8 +29,9 @@ type Editor struct {
 // "title · role · expiry", and every title that names one key only (an ambiguous title would
 // be refused by the command), described as "role · expiry · ID". Keys already in taken are
 // left out. Titles a shell cannot take as one word safely (control or bidi characters, a
-// leading '-') are offered by ID only, and an ID that is not safe text is not offered.
-func Keys(keys []Key, taken []string, typed string, now time.Time) []Candidate {
+// leading '-') are offered by ID only, and an ID that is not safe text is not offered. The
+// expiry is said in p's language; the role is its value, as --role and --filter take it.
+func Keys(p *l10n.Printer, keys []Key, taken []string, typed string, now time.Time) []Candidate {
 	given := map[string]bool{}
 	for _, t := range taken {
 		given[strings.ToLower(t)] = true
@@ -60,7 +62,7 @@ func Keys(keys []Key, taken []string, typed string, now time.Time) []Candidate {
 		if len(given) > 0 && (given[strings.ToLower(k.ID)] || given[e.lower]) {
 			continue
 		}
-		role, expiry := output.RoleName(k.Role), expiryText(k.Expires, now)
+		role, expiry := output.RoleName(k.Role), expiryText(p, k.Expires, now)
 		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, typed) || hasPrefixFold(k.Title, unquoted)) {
 			desc := role + " · " + expiry
 			if k.ID != "" {
@@ -120,12 +122,12 @@ func usableTitle(t string) bool {
 }
 
 // expiryText says when a key expires, as a date (descriptions stay short and stable).
-func expiryText(t, now time.Time) string {
+func expiryText(p *l10n.Printer, t, now time.Time) string {
 	switch {
 	case t.IsZero():
-		return "no expiry"
+		return p.Text("no expiry")
 	case !t.After(now):
-		return "expired " + t.UTC().Format("2006-01-02")
+		return p.Sprintf("expired %s", t.UTC().Format("2006-01-02"))
 	}
-	return "expires " + t.UTC().Format("2006-01-02")
+	return p.Sprintf("expires %s", t.UTC().Format("2006-01-02"))
 }

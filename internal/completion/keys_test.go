@@ -16,7 +16,7 @@ func TestKeyCandidates(t *testing.T) {
 		{ID: "eeee-5", Title: "two\nlines", Role: "ORG_VIEWER", Expires: now.AddDate(1, 0, 0)},
 		{ID: "", Title: "no ID sent", Role: "ORG_VIEWER", Expires: now.AddDate(0, 1, 0)}, // by title only
 	}
-	got := texts(Keys(keys, nil, "", now))
+	got := texts(Keys(nil, keys, nil, "", now))
 	want := []string{
 		"CI deploy\teditor · expired 2026-05-29 · cccc-3",
 		"no ID sent\tviewer · expires 2026-07-01",
@@ -43,7 +43,7 @@ func TestKeyCandidates(t *testing.T) {
 		{nil, "\"ci", []string{"CI deploy\teditor · expired 2026-05-29 · cccc-3"}},
 		{nil, "CCC", []string{"cccc-3\tCI deploy · editor · expired 2026-05-29"}},
 	} {
-		if got := texts(Keys(keys, tt.taken, tt.toComplete, now)); !slices.Equal(got, tt.want) {
+		if got := texts(Keys(nil, keys, tt.taken, tt.toComplete, now)); !slices.Equal(got, tt.want) {
 			t.Errorf("taken %q, typed %q:\n got %q\nwant %q", tt.taken, tt.toComplete, got, tt.want)
 		}
 	}

@@ -3,6 +3,7 @@ package completion
 import (
 	"strings"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -12,27 +13,28 @@ func Fields(typed string) []Candidate {
 }
 
 // Columns completes --columns: the key fields, or "all" as the only item.
-func Columns(typed string) []Candidate {
+func Columns(p *l10n.Printer, typed string) []Candidate {
 	choices := plainChoices(output.KeyFieldNames())
 	if !strings.Contains(typed, ",") {
-		choices = append(choices, Candidate{Value: "all", Desc: "every column"})
+		choices = append(choices, Candidate{Value: "all", Desc: p.Text("every column")})
 	}
 	return listCandidates(typed, choices)
 }
 
 // Sort completes --sort: each key ascending, or descending with a '-' prefix. The
 // descending forms are offered once the item being typed starts with '-', or when it is empty.
-func Sort(typed string) []Candidate {
+func Sort(p *l10n.Printer, typed string) []Candidate {
 	_, cur := splitLast(typed)
 	var choices []Candidate
+	ascending, descending := p.Text("ascending"), p.Text("descending")
 	for _, name := range output.KeyFieldNames() {
 		if !strings.HasPrefix(cur, "-") {
-			choices = append(choices, Candidate{Value: name, Desc: "ascending"})
+			choices = append(choices, Candidate{Value: name, Desc: ascending})
 		}
 	}
 	if cur == "" || strings.HasPrefix(cur, "-") {
 		for _, name := range output.KeyFieldNames() {
-			choices = append(choices, Candidate{Value: "-" + name, Desc: "descending"})
+			choices = append(choices, Candidate{Value: "-" + name, Desc: descending})
 		}
 	}
 	return listCandidates(typed, choices)

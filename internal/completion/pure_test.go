@@ -14,10 +14,12 @@ import (
 // TestPackageIsPure: the package computes candidates and nothing else. It imports no cobra,
 // no internal/cli, nothing that reads files or the network, and declares no package-level
 // variable, so linking it costs the program's start-up nothing (every command pays that, not
-// only completion).
+// only completion). l10n puts the descriptions in the reader's language: it reads no file and
+// parses its catalog the first time a French text is asked for.
 func TestPackageIsPure(t *testing.T) {
 	allowed := map[string]bool{
 		"slices": true, "sort": true, "strings": true, "time": true, "unicode": true,
+		"github.com/k2geospatial/apikeys/internal/l10n":     true,
 		"github.com/k2geospatial/apikeys/internal/output":   true,
 		"github.com/k2geospatial/apikeys/internal/sanitize": true,
 	}

@@ -1,9 +1,10 @@
 package config
 
 import (
-	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // WriteFileAtomic replaces path with data: it writes a temporary file in the same directory
@@ -32,7 +33,7 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 		return err
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", tmp.Name(), err)
+		return l10n.Errorf("syncing %s: %w", tmp.Name(), err)
 	}
 	if err = tmp.Close(); err != nil {
 		return err

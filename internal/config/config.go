@@ -5,7 +5,6 @@ package config
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -61,8 +60,11 @@ type FileError struct {
 	Err  error
 }
 
-func (e *FileError) Error() string {
-	return fmt.Sprintf("invalid configuration file %s: %v\nfix or move the file (apikeys never overwrites it), or pass --config with another path", e.Path, e.Err)
+func (e *FileError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *FileError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("invalid configuration file %s: %v\nfix or move the file (apikeys never overwrites it), or pass --config with another path", e.Path, e.Err)
 }
 
 func (e *FileError) Unwrap() error { return e.Err }
@@ -109,7 +111,7 @@ func Dir() (string, error) {
 	}
 	home, err := os.UserHomeDir()
 	if err != nil {
-		return "", fmt.Errorf("cannot find the home directory for the configuration: %w", err)
+		return "", l10n.Errorf("cannot find the home directory for the configuration: %w", err)
 	}
 	return filepath.Join(home, ".config", "apikeys"), nil
 }
@@ -244,7 +246,7 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 // it, else a usage error (a flag or APIKEYS_ variable). Both are errkind.Usage.
 func settingError(path string, fromFile bool, format string, args ...any) error {
 	if fromFile {
-		return &FileError{Path: path, Err: fmt.Errorf(format, args...)}
+		return &FileError{Path: path, Err: l10n.Errorf(format, args...)}
 	}
 	return errkind.Usagef(format, args...)
 }

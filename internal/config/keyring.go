@@ -2,7 +2,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // KeyringService is the service name under which sessions are kept in the OS keyring; the
@@ -35,7 +36,7 @@ type Keyring interface {
 }
 
 // ErrKeyringNotFound is a keyring that answered and holds no secret for the account.
-var ErrKeyringNotFound = errors.New("not found in the keyring")
+var ErrKeyringNotFound = l10n.Errorf("not found in the keyring")
 
 // KeyringUnavailableError is a keyring that could not be used: none on this machine (no
 // D-Bus session), one that did not answer within KeyringTimeout, or one that refused.
@@ -44,8 +45,11 @@ type KeyringUnavailableError struct {
 	Err  error
 }
 
-func (e *KeyringUnavailableError) Error() string {
-	return fmt.Sprintf("the system keyring (%s) is not available: %v", e.Name, e.Err)
+func (e *KeyringUnavailableError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *KeyringUnavailableError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("the system keyring (%s) is not available: %v", e.Name, e.Err)
 }
 
 func (e *KeyringUnavailableError) Unwrap() error { return e.Err }
@@ -123,7 +127,7 @@ func callKeyring(op func() error) error {
 	select {
 	case err = <-done:
 	case <-time.After(KeyringTimeout):
-		err = fmt.Errorf("no answer within %v", KeyringTimeout)
+		err = l10n.Errorf("no answer within %v", KeyringTimeout)
 	}
 	switch {
 	case err == nil:
@@ -131,7 +135,7 @@ func callKeyring(op func() error) error {
 	case errors.Is(err, keyring.ErrNotFound):
 		return ErrKeyringNotFound
 	case errors.Is(err, keyring.ErrSetDataTooBig):
-		return &KeyringUnavailableError{Name: keyringName(), Err: errors.New("the session is too large for it")}
+		return &KeyringUnavailableError{Name: keyringName(), Err: l10n.Errorf("the session is too large for it")}
 	}
 	keyringDown.Lock()
 	if keyringDown.by == nil {
@@ -153,7 +157,7 @@ func keyringReachable() (string, error) {
 	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" && addr != "autolaunch:" {
 		if path, ok := unixPathAddress(addr); ok {
 			if _, err := os.Stat(path); err != nil {
-				return "", fmt.Errorf("the D-Bus session bus %s does not exist", path)
+				return "", l10n.Errorf("the D-Bus session bus %s does not exist", path)
 			}
 		}
 		return addr, nil
@@ -165,7 +169,7 @@ func keyringReachable() (string, error) {
 	if info, err := os.Stat(filepath.Join(dir, "bus")); err == nil && info.Mode()&os.ModeSocket != 0 {
 		return "unix:path=" + filepath.Join(dir, "bus"), nil
 	}
-	return "", errors.New("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
+	return "", l10n.Errorf("no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set)")
 }
 
 // unixPathAddress is the socket path of a D-Bus address of the unix:path= kind (its first

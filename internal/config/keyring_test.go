@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // fakeKeyring is an OS keyring in memory; down makes every call fail as a keyring that
@@ -68,7 +70,7 @@ func keyringStore(t *testing.T, store string, k *fakeKeyring) (*SessionFile, *[]
 	f := NewSessionFile(filepath.Join(t.TempDir(), "apikeys", "config.yaml"), "default")
 	f.Store, f.Keyring = store, k
 	var warnings []string
-	f.Warn = func(msg string) { warnings = append(warnings, msg) }
+	f.Warn = func(msg l10n.Msg) { warnings = append(warnings, msg.String()) }
 	return f, &warnings
 }
 

@@ -2,9 +2,10 @@ package config
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // lockPoll bounds the wait between two attempts to take a busy lock. Polling with a
@@ -17,14 +18,14 @@ const lockPoll = 25 * time.Millisecond
 func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("opening the lock file: %w", err)
+		return nil, l10n.Errorf("opening the lock file: %w", err)
 	}
 	wait := time.Millisecond
 	for {
 		busy, err := tryLock(f)
 		if err != nil {
 			f.Close()
-			return nil, fmt.Errorf("locking %s: %w", path, err)
+			return nil, l10n.Errorf("locking %s: %w", path, err)
 		}
 		if !busy {
 			return func() {
@@ -37,7 +38,7 @@ func lockFile(ctx context.Context, path string) (unlock func(), err error) {
 		case <-ctx.Done():
 			timer.Stop()
 			f.Close()
-			return nil, fmt.Errorf("waiting for %s, held by another apikeys process: %w", path, ctx.Err())
+			return nil, l10n.Errorf("waiting for %s, held by another apikeys process: %w", path, ctx.Err())
 		case <-timer.C:
 		}
 		if wait *= 2; wait > lockPoll {

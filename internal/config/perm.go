@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // PermissionError is a configuration path that someone other than the user could have
@@ -14,12 +15,15 @@ import (
 // receive the password at the next `auth login`; a planted session, the user's keys.)
 type PermissionError struct {
 	Path    string
-	Problem string // e.g. "it is writable by group or others (mode 0777)"
-	Fix     string // the command to run
+	Problem l10n.Msg // e.g. "it is writable by group or others (mode 0777)"
+	Fix     string   // the command to run
 }
 
-func (e *PermissionError) Error() string {
-	return fmt.Sprintf("refusing to use %s: %s, so another user could have written what apikeys would read\nrun `%s`, or pass --config with a path of your own", e.Path, e.Problem, e.Fix)
+func (e *PermissionError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *PermissionError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("refusing to use %s: %s, so another user could have written what apikeys would read\nrun `%s`, or pass --config with a path of your own", e.Path, e.Problem, e.Fix)
 }
 
 // ErrorKind makes it a usage error: the user fixes the path.
@@ -40,14 +44,14 @@ func checkOwnPath(path string, strict bool) error {
 	}
 	if uid, ok := fileOwner(info); ok && uid != currentUID() && uid != 0 {
 		return &PermissionError{Path: path,
-			Problem: fmt.Sprintf("it is owned by another user (uid %d, not %d)", uid, currentUID()),
+			Problem: l10n.M("it is owned by another user (uid %d, not %d)", uid, currentUID()),
 			Fix:     fmt.Sprintf("sudo chown %d %s", currentUID(), path)}
 	}
 	mode := info.Mode()
 	sticky := info.IsDir() && mode&os.ModeSticky != 0 && !strict
 	if ownerCheckable && mode.Perm()&0o022 != 0 && !sticky {
 		return &PermissionError{Path: path,
-			Problem: fmt.Sprintf("it is writable by group or others (mode %04o)", mode.Perm()),
+			Problem: l10n.M("it is writable by group or others (mode %04o)", mode.Perm()),
 			Fix:     "chmod go-w " + path}
 	}
 	return nil

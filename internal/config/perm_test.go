@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // wantPermissionError checks that err refuses path with a usage error (exit 2) that names it
@@ -110,7 +111,7 @@ func TestSessionStoreRefusesPathsOthersCanWrite(t *testing.T) {
 		store, _ := newStore(t)
 		chmod(t, store.Path, 0o644)
 		var warnings []string
-		store.Warn = func(msg string) { warnings = append(warnings, msg) }
+		store.Warn = func(msg l10n.Msg) { warnings = append(warnings, msg.String()) }
 		if _, err := store.Load(); err != nil {
 			t.Fatal(err)
 		}

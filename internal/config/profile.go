@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // profileLockWait bounds the wait for another process writing the configuration file.
@@ -31,7 +32,7 @@ func SaveProfile(ctx context.Context, path, profile string, keys map[string]stri
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
+		return l10n.Errorf("creating %s: %w", dir, err)
 	}
 	if err := checkConfigPaths(path); err != nil {
 		return err
@@ -64,7 +65,7 @@ func SaveProfile(ctx context.Context, path, profile string, keys map[string]stri
 		return nil
 	}
 	if err := WriteFileAtomic(path, out, perm); err != nil {
-		return fmt.Errorf("saving the profile %q in %s: %w", profile, path, err)
+		return l10n.Errorf("saving the profile %q in %s: %w", profile, path, err)
 	}
 	return nil
 }
@@ -82,14 +83,14 @@ func setProfileKeys(data []byte, profile string, keys map[string]string) ([]byte
 		doc = yaml.Node{Kind: yaml.DocumentNode}
 	}
 	if doc.Kind != yaml.DocumentNode {
-		return nil, errors.New("not a YAML document")
+		return nil, l10n.Errorf("not a YAML document")
 	}
 	if len(doc.Content) == 0 {
 		doc.Content = []*yaml.Node{{Kind: yaml.MappingNode}}
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, errors.New("the top level is not a mapping of settings")
+		return nil, l10n.Errorf("the top level is not a mapping of settings")
 	}
 	profiles, err := mappingChild(root, "profiles", false)
 	if err != nil {
@@ -97,7 +98,7 @@ func setProfileKeys(data []byte, profile string, keys map[string]string) ([]byte
 	}
 	entry, err := mappingChild(profiles, profile, true)
 	if err != nil {
-		return nil, fmt.Errorf("profiles: %w", err)
+		return nil, l10n.Errorf("profiles: %w", err)
 	}
 	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		setScalar(entry, k, keys[k])
@@ -124,7 +125,7 @@ func mappingChild(m *yaml.Node, key string, foldCase bool) (*yaml.Node, error) {
 				*v = yaml.Node{Kind: yaml.MappingNode}
 			}
 			if v.Kind != yaml.MappingNode {
-				return nil, fmt.Errorf("%q is not a mapping", k)
+				return nil, l10n.Errorf("%q is not a mapping", k)
 			}
 			return v, nil
 		}

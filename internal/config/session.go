@@ -4,12 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Session stores: the values of the session-store setting.
@@ -70,7 +71,7 @@ type SessionOrganization struct {
 }
 
 // ErrNoSession is returned by SessionFile.Load when the profile has no saved session.
-var ErrNoSession = errors.New("no saved session")
+var ErrNoSession = l10n.Errorf("no saved session")
 
 // SessionError is a session file that exists but cannot be used. Unlike a bad
 // configuration file it holds nothing a person wrote, so logging in again replaces it.
@@ -79,8 +80,11 @@ type SessionError struct {
 	Err  error
 }
 
-func (e *SessionError) Error() string {
-	return fmt.Sprintf("the saved session %s is unreadable: %v", e.Path, e.Err)
+func (e *SessionError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *SessionError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("the saved session %s is unreadable: %v", e.Path, e.Err)
 }
 
 func (e *SessionError) Unwrap() error { return e.Err }
@@ -103,7 +107,7 @@ type SessionFile struct {
 	// Warn, when set, receives what Load and Save did on their own: a session file readable
 	// by group or others narrowed to 0600, a session saved to the file under StoreAuto
 	// because no keyring answered.
-	Warn func(msg string)
+	Warn func(msg l10n.Msg)
 	// Store is the session-store setting: StoreAuto, StoreKeyring or StoreFile ("" is
 	// StoreFile).
 	Store string
@@ -214,7 +218,7 @@ func secretOf(s *Session) (string, error) {
 func (f *SessionFile) loadTokens(s *Session) error {
 	secret, err := f.keyring().Get(f.Account)
 	if errors.Is(err, ErrKeyringNotFound) {
-		return &SessionError{Path: f.Path, Err: fmt.Errorf("its tokens are missing from the system keyring (%s)", f.keyring().Name())}
+		return &SessionError{Path: f.Path, Err: l10n.Errorf("its tokens are missing from the system keyring (%s)", f.keyring().Name())}
 	}
 	if err != nil {
 		return err
@@ -222,9 +226,9 @@ func (f *SessionFile) loadTokens(s *Session) error {
 	var k keyringSecret
 	switch {
 	case json.Unmarshal([]byte(secret), &k) != nil, k.AccessToken == "", k.RefreshToken == "":
-		return &SessionError{Path: f.Path, Err: fmt.Errorf("its entry in the system keyring (%s) is not a session's tokens", f.keyring().Name())}
+		return &SessionError{Path: f.Path, Err: l10n.Errorf("its entry in the system keyring (%s) is not a session's tokens", f.keyring().Name())}
 	case k.APIURL != s.APIURL || k.Organization != s.Organization.ID || !k.LoggedInAt.Equal(s.LoggedInAt):
-		return &SessionError{Path: f.Path, Err: fmt.Errorf("its entry in the system keyring (%s) belongs to another login", f.keyring().Name())}
+		return &SessionError{Path: f.Path, Err: l10n.Errorf("its entry in the system keyring (%s) belongs to another login", f.keyring().Name())}
 	}
 	s.AccessToken, s.RefreshToken = k.AccessToken, k.RefreshToken
 	f.last = tokenPlace{inKeyring: true, secret: secret}
@@ -238,13 +242,13 @@ func (f *SessionFile) narrow() error {
 		return nil // a missing file is for Load to report
 	}
 	if err := os.Chmod(f.Path, 0o600); err != nil {
-		return fmt.Errorf("restricting %s to its owner: %w", f.Path, err)
+		return l10n.Errorf("restricting %s to its owner: %w", f.Path, err)
 	}
-	f.warn(fmt.Sprintf("the session file %s was readable by others (mode %04o): narrowed to 0600; run `apikeys auth login` to replace its tokens if others could read them", f.Path, info.Mode().Perm()))
+	f.warn(l10n.M("the session file %s was readable by others (mode %04o): narrowed to 0600; run `apikeys auth login` to replace its tokens if others could read them", f.Path, info.Mode().Perm()))
 	return nil
 }
 
-func (f *SessionFile) warn(msg string) {
+func (f *SessionFile) warn(msg l10n.Msg) {
 	if f.Warn != nil {
 		f.Warn(msg)
 	}
@@ -254,17 +258,17 @@ func (f *SessionFile) warn(msg string) {
 func decodeSession(path string, data []byte) (*Session, error) {
 	var s Session
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, &SessionError{Path: path, Err: fmt.Errorf("not valid JSON: %w", err)}
+		return nil, &SessionError{Path: path, Err: l10n.Errorf("not valid JSON: %w", err)}
 	}
 	switch {
 	case s.Format != sessionFormat:
-		return nil, &SessionError{Path: path, Err: fmt.Errorf("unknown format %d (this apikeys writes format %d)", s.Format, sessionFormat)}
+		return nil, &SessionError{Path: path, Err: l10n.Errorf("unknown format %d (this apikeys writes format %d)", s.Format, sessionFormat)}
 	case s.TokenStore != "" && s.TokenStore != StoreKeyring:
-		return nil, &SessionError{Path: path, Err: fmt.Errorf("unknown token store %q", s.TokenStore)}
+		return nil, &SessionError{Path: path, Err: l10n.Errorf("unknown token store %q", s.TokenStore)}
 	case s.APIURL == "", s.Organization.ID == "":
-		return nil, &SessionError{Path: path, Err: errors.New("incomplete: the API URL, organization or tokens are missing")}
+		return nil, &SessionError{Path: path, Err: l10n.Errorf("incomplete: the API URL, organization or tokens are missing")}
 	case s.TokenStore == "" && (s.AccessToken == "" || s.RefreshToken == ""):
-		return nil, &SessionError{Path: path, Err: errors.New("incomplete: the API URL, organization or tokens are missing")}
+		return nil, &SessionError{Path: path, Err: l10n.Errorf("incomplete: the API URL, organization or tokens are missing")}
 	}
 	if s.TokenStore == StoreKeyring {
 		s.AccessToken, s.RefreshToken = "", "" // only the keyring's count
@@ -298,11 +302,11 @@ func (f *SessionFile) Save(s *Session) error {
 			cp.TokenStore = StoreKeyring
 			cp.AccessToken, cp.RefreshToken = "", ""
 		case f.Store == StoreKeyring:
-			return fmt.Errorf("saving the session: %w\n%s", err, KeyringAdvice)
+			return l10n.Errorf("saving the session: %w\n"+KeyringAdvice, err)
 		default:
 			place = tokenPlace{inFile: true}
 			if !f.last.inFile {
-				f.warn(fmt.Sprintf("%v; the session is saved in %s (mode 0600) (session-store \"file\" says so and silences this)", err, f.Path))
+				f.warn(l10n.M("%v; the session is saved in %s (mode 0600) (session-store \"file\" says so and silences this)", err, f.Path))
 			}
 		}
 	default:
@@ -316,14 +320,14 @@ func (f *SessionFile) Save(s *Session) error {
 		return err
 	}
 	if err := WriteFileAtomic(f.Path, append(data, '\n'), 0o600); err != nil {
-		return fmt.Errorf("saving the session: %w", err)
+		return l10n.Errorf("saving the session: %w", err)
 	}
 	previous := f.last
 	f.last = place
 	if place.inFile && previous.inKeyring {
 		// The tokens moved to the file: the keyring's copy is of no further use.
 		if err := f.keyring().Delete(f.Account); err != nil && !errors.Is(err, ErrKeyringNotFound) {
-			f.warn(fmt.Sprintf("the session's previous tokens could not be removed from the system keyring: %v", err))
+			f.warn(l10n.M("the session's previous tokens could not be removed from the system keyring: %v", err))
 		}
 	}
 	return nil
@@ -365,7 +369,7 @@ func (f *SessionFile) CheckKeyring() error {
 		return nil
 	}
 	if _, err := f.keyring().Get(f.Account); err != nil && !errors.Is(err, ErrKeyringNotFound) {
-		return fmt.Errorf("%w\n%s", err, KeyringAdvice)
+		return l10n.Errorf("%w\n"+KeyringAdvice, err)
 	}
 	return nil
 }
@@ -390,7 +394,7 @@ func (f *SessionFile) Remove() error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
-		return fmt.Errorf("removing the session: %w", err)
+		return l10n.Errorf("removing the session: %w", err)
 	default:
 		if err := syncDir(filepath.Dir(f.Path)); err != nil {
 			return err
@@ -402,7 +406,7 @@ func (f *SessionFile) Remove() error {
 		return nil
 	}
 	if err := f.keyring().Delete(f.Account); err != nil && !errors.Is(err, ErrKeyringNotFound) && inKeyring {
-		return fmt.Errorf("removing the session's tokens from the system keyring: %w\nremove them with `secret-tool clear service %s username '%s'` or your keyring's manager", err, KeyringService, f.Account)
+		return l10n.Errorf("removing the session's tokens from the system keyring: %w\nremove them with `secret-tool clear service %s username '%s'` or your keyring's manager", err, KeyringService, f.Account)
 	}
 	return nil
 }
@@ -423,7 +427,7 @@ func (f *SessionFile) Lock(ctx context.Context) (unlock func(), err error) {
 // another user owns, is refused (checkOwnPath).
 func ensurePrivateDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("creating %s: %w", dir, err)
+		return l10n.Errorf("creating %s: %w", dir, err)
 	}
 	if err := checkOwnPath(dir, true); err != nil {
 		return err
@@ -434,7 +438,7 @@ func ensurePrivateDir(dir string) error {
 	}
 	if info.Mode().Perm()&0o077 != 0 {
 		if err := os.Chmod(dir, 0o700); err != nil {
-			return fmt.Errorf("restricting %s to its owner: %w", dir, err)
+			return l10n.Errorf("restricting %s to its owner: %w", dir, err)
 		}
 	}
 	return nil

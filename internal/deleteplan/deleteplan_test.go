@@ -159,7 +159,7 @@ func TestReadCandidates(t *testing.T) {
 			t.Errorf("%s: target %q, editors %q, err %v; want %q, %q", tc.name, target, eds, err, tc.target, tc.editors)
 		}
 	}
-	if got := EditorEmails(nil); got != "none in this organization" {
+	if got := EditorEmails(nil).String(); got != "none in this organization" {
 		t.Errorf("EditorEmails(nil) = %q", got)
 	}
 }
@@ -209,8 +209,8 @@ func TestExecute(t *testing.T) {
 			t.Errorf("%s: %q, want %q", e.ID, got, want[i])
 		}
 	}
-	if plan.AllDeleted() || plan.FailureSummary() != "3 keys of 5 not deleted; 2 deleted." {
-		t.Errorf("AllDeleted %v, summary %q", plan.AllDeleted(), plan.FailureSummary())
+	if plan.AllDeleted() || plan.FailureSummary(nil) != "3 keys of 5 not deleted; 2 deleted." {
+		t.Errorf("AllDeleted %v, summary %q", plan.AllDeleted(), plan.FailureSummary(nil))
 	}
 }
 
@@ -246,10 +246,10 @@ func TestExecuteStopsWhenInterrupted(t *testing.T) {
 			t.Errorf("%s: deleted %v, unknown %v, interrupted %v, error %q; want error %q", plan[i].ID, plan[i].Deleted, plan[i].Unknown(), plan[i].Interrupted(), plan[i].Error, want)
 		}
 	}
-	if got, want := plan.FailureSummary(), "1 deleted, 2 not deleted, 1 may have been deleted (interrupted during its delete request)."; got != want {
+	if got, want := plan.FailureSummary(nil), "1 deleted, 2 not deleted, 1 may have been deleted (interrupted during its delete request)."; got != want {
 		t.Errorf("FailureSummary = %q, want %q", got, want)
 	}
-	if got, want := (Plan{plan[1]}).FailureSummary(), "The key may have been deleted: the command was interrupted during its delete request."; got != want {
+	if got, want := (Plan{plan[1]}).FailureSummary(nil), "The key may have been deleted: the command was interrupted during its delete request."; got != want {
 		t.Errorf("FailureSummary of one = %q, want %q", got, want)
 	}
 	// Interrupted while checking what a key owns, before its delete request: interrupted,
@@ -290,7 +290,7 @@ func TestFailureSummaryCountsWhatHappened(t *testing.T) {
 		{entries(true, false, true), "1 key of 3 not deleted; 2 deleted."},
 		{entries(true, false, false), "2 keys of 3 not deleted; 1 deleted."},
 	} {
-		if got := tt.plan.FailureSummary(); got != tt.want {
+		if got := tt.plan.FailureSummary(nil); got != tt.want {
 			t.Errorf("FailureSummary = %q, want %q", got, tt.want)
 		}
 	}
@@ -320,7 +320,7 @@ func TestOwningKeys(t *testing.T) {
 		{owns(true, true), "all 2 keys own resources"},
 		{owns(true, false, true), "2 of the 3 keys own resources"},
 	} {
-		if got := tt.plan.OwningKeys(); got != tt.want {
+		if got := tt.plan.OwningKeys(nil); got != tt.want {
 			t.Errorf("OwningKeys = %q, want %q", got, tt.want)
 		}
 	}
@@ -339,7 +339,7 @@ func TestPlanText(t *testing.T) {
 		{ID: "k-4", Title: "open", Action: Undecided, Resources: []jmapcloud.Resource{project}},
 	}
 	var b strings.Builder
-	plan.WriteText(&b, true)
+	plan.WriteText(nil, &b, true)
 	want := `API key "CI \x1b[2J" (k-1): 2 data sources, 1 layer, 1 map_style` + "\n" +
 		`  - data source a\x1b]52;c;x\x07b` + "\n" +
 		"  - data source Roads\n" +
@@ -358,13 +358,13 @@ func TestPlanText(t *testing.T) {
 		t.Errorf("plan:\n%s\nwant:\n%s", b.String(), want)
 	}
 	b.Reset()
-	plan[1:3].WriteActions(&b)
+	plan[1:3].WriteActions(nil, &b)
 	want = "API key \"old\" will be deleted; it owns nothing\nAPI key \"gone\" will be deleted; its resources will be DELETED with the key\n"
 	if b.String() != want {
 		t.Errorf("actions:\n%s\nwant:\n%s", b.String(), want)
 	}
 	b.Reset()
-	plan[:0].WriteText(&b, false)
+	plan[:0].WriteText(nil, &b, false)
 	if b.Len() != 0 {
 		t.Errorf("an empty plan wrote %q", b.String())
 	}
@@ -424,7 +424,7 @@ func TestOutcomeSummary(t *testing.T) {
 		{Plan{key("a", false, Transfer, 2), key("b", true, None, 0)}, `1 key of 2 not deleted; 1 deleted.`},
 		{Plan{key("a", false, DeleteResources, 2)}, `The key was not deleted.`},
 	} {
-		if got := tt.plan.OutcomeSummary(); got != tt.want {
+		if got := tt.plan.OutcomeSummary(nil); got != tt.want {
 			t.Errorf("OutcomeSummary = %q, want %q", got, tt.want)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Execute deletes the keys in order, recording each outcome in the plan: Deleted, or Error.
@@ -19,7 +20,7 @@ func Execute(ctx context.Context, api API, p Plan) {
 			continue
 		}
 		if sent, err := deleteOne(ctx, api, e); err != nil {
-			e.Error, e.failure = err.Error(), errkind.Of(err)
+			e.Error, e.err, e.failure = err.Error(), err, errkind.Of(err)
 			if ctx.Err() != nil && noAnswer(err) {
 				// Interrupted, not failed. Once the delete request was out, the server may
 				// have carried it out: "not deleted" would be a guess about an
@@ -62,12 +63,12 @@ func deleteOne(ctx context.Context, api API, e *Entry) (sent bool, err error) {
 			return false, err
 		}
 		if len(res) > 0 {
-			return false, fmt.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
+			return false, l10n.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
 		}
 	}
 	err = api.DeleteKey(ctx, e.ID, transferTo)
 	if jmapcloud.IsNotFound(err) {
-		return true, fmt.Errorf("the key no longer exists (deleted meanwhile?)")
+		return true, l10n.Errorf("the key no longer exists (deleted meanwhile?)")
 	}
 	return true, err
 }

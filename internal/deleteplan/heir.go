@@ -2,12 +2,12 @@ package deleteplan
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -49,7 +49,7 @@ func ReadCandidates(ctx context.Context, api API, transferTo string, pick bool) 
 	}
 	members, err := api.Members(ctx)
 	if err != nil {
-		return Candidates{}, fmt.Errorf("reading the organization's members: %w", err)
+		return Candidates{}, l10n.Errorf("reading the organization's members: %w", err)
 	}
 	c := Candidates{Editors: editorsOf(members)}
 	if transferTo != "" {
@@ -70,16 +70,28 @@ func editorsOf(members []jmapcloud.Member) []jmapcloud.Member {
 	return eds
 }
 
-// EditorEmails lists the Editors' emails for a message, sanitised.
-func EditorEmails(editors []jmapcloud.Member) string {
-	if len(editors) == 0 {
-		return "none in this organization"
-	}
-	var s []string
+// EditorEmails lists the Editors' emails for a message, sanitised: an argument of an
+// l10n message, put in the reader's language when there are none.
+func EditorEmails(editors []jmapcloud.Member) Emails {
+	s := make(Emails, 0, len(editors))
 	for _, e := range editors {
 		s = append(s, sanitize.Text(e.Email))
 	}
-	return strings.Join(s, ", ")
+	return s
+}
+
+// Emails are a list of emails in a message, "none in this organization" when empty.
+type Emails []string
+
+// String is the list in English.
+func (e Emails) String() string { return e.Localize(nil) }
+
+// Localize is the list in p's language.
+func (e Emails) Localize(p *l10n.Printer) string {
+	if len(e) == 0 {
+		return p.Text("none in this organization")
+	}
+	return strings.Join(e, ", ")
 }
 
 // resolveTransferTarget finds --transfer-to by ID or email and insists on the Editor role.
@@ -92,7 +104,7 @@ func resolveTransferTarget(members, editors []jmapcloud.Member, ref string) (*Me
 			return MemberOf(m), nil
 		}
 	}
-	return nil, errkind.NotFoundf("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", ref, EditorEmails(editors))
+	return nil, errkind.NotFoundf("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", quoted(ref), EditorEmails(editors))
 }
 
 // MemberOf is m as the plan names an heir.

@@ -6,10 +6,10 @@ package deleteplan
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // API is what a delete asks of the organization's API once the keys are chosen.
@@ -50,6 +50,7 @@ type Entry struct {
 	Deleted    bool                 `json:"deleted"`
 	Error      string               `json:"error,omitempty"`
 
+	err     error        // the error whose English text is Error, for ErrorText
 	failure errkind.Kind // the kind of Error (see FailureKind)
 	unknown bool         // its delete request was abandoned: the server may have deleted it
 }
@@ -57,6 +58,20 @@ type Entry struct {
 // Unknown reports whether the key may have been deleted: its delete request was sent, and
 // the command was interrupted before the answer came.
 func (e *Entry) Unknown() bool { return !e.Deleted && e.unknown }
+
+// ErrorText is why the key was not deleted, in p's language; Error, its English text, is
+// what machine output carries, in every language.
+func (e *Entry) ErrorText(p *l10n.Printer) string {
+	switch {
+	case e.Error == notAttempted:
+		return p.Text(notAttempted)
+	case e.unknown:
+		return p.Sprintf(inFlight, e.ID)
+	case e.err != nil:
+		return p.Error(e.err)
+	}
+	return e.Error
+}
 
 // Interrupted reports whether the key was left undeleted because the command was
 // interrupted: never attempted, or its request cancelled.
@@ -74,7 +89,7 @@ func Read(ctx context.Context, api API, keys []jmapcloud.APIKey) (Plan, error) {
 	for i, k := range keys {
 		res, err := api.KeyResources(ctx, k.ID)
 		if err != nil {
-			return nil, fmt.Errorf("reading what key %q owns: %w", k.Title, err)
+			return nil, l10n.Errorf("reading what key %q owns: %w", quoted(k.Title), err)
 		}
 		if res == nil {
 			res = []jmapcloud.Resource{}

@@ -6,47 +6,61 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
-	"github.com/k2geospatial/apikeys/internal/output"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
-// WriteText writes the plan for a person: each key, what it owns, and with withActions what
-// will happen. Every string from the server is sanitised (titles are %q-quoted, which escapes
-// them too): a resource name must not write the clipboard or redraw the screen right before
-// an irreversible delete.
-func (p Plan) WriteText(w io.Writer, withActions bool) {
-	for _, e := range p {
-		fmt.Fprintf(w, "API key %q (%s): %s\n", e.Title, sanitize.Text(e.ID), resourceSummary(e.Resources))
+// WriteText writes the plan for a person, in p's language: each key, what it owns, and with
+// withActions what will happen. Every string from the server is sanitised (titles are
+// quoted with their controls escaped): a resource name must not write the clipboard or
+// redraw the screen right before an irreversible delete.
+func (pl Plan) WriteText(p *l10n.Printer, w io.Writer, withActions bool) {
+	for _, e := range pl {
+		p.Fprintf(w, "API key %q (%s): %s\n", quoted(e.Title), sanitize.Text(e.ID), resourceSummary(p, e.Resources))
 		for _, r := range inSummaryOrder(e.Resources) {
-			fmt.Fprintf(w, "  - %-11s %s\n", resourceNoun(r.Type), sanitize.Text(r.Name))
+			p.Fprintf(w, "  - %-11s %s\n", resourceNoun(p, r.Type), sanitize.Text(r.Name))
 		}
 		if withActions {
-			fmt.Fprintf(w, "  → will be deleted; %s\n", actionText(e))
+			p.Fprintf(w, "  → will be deleted; %s\n", actionText(p, e))
 		}
 	}
 }
 
 // WriteActions restates only what will happen, once the resources have been listed. The
 // plan speaks in the future: nothing has happened until the outcome is printed.
-func (p Plan) WriteActions(w io.Writer) {
-	for _, e := range p {
-		fmt.Fprintf(w, "API key %q will be deleted; %s\n", e.Title, actionText(e))
+func (pl Plan) WriteActions(p *l10n.Printer, w io.Writer) {
+	for _, e := range pl {
+		p.Fprintf(w, "API key %q will be deleted; %s\n", quoted(e.Title), actionText(p, e))
 	}
 }
 
-func actionText(e *Entry) string {
+func actionText(p *l10n.Printer, e *Entry) string {
 	switch e.Action {
 	case Transfer:
-		return fmt.Sprintf("resources will move to %s (%s)", sanitize.Text(e.TransferTo.Name), sanitize.Text(e.TransferTo.Email))
+		return p.Sprintf("resources will move to %s (%s)", sanitize.Text(e.TransferTo.Name), sanitize.Text(e.TransferTo.Email))
 	case DeleteResources:
-		return "its resources will be DELETED with the key"
+		return p.Sprintf("its resources will be DELETED with the key")
 	case None:
-		return "it owns nothing"
+		return p.Sprintf("it owns nothing")
 	}
-	return "who inherits its resources is undecided (pass --transfer-to or --no-transfer)"
+	return p.Sprintf("who inherits its resources is undecided (pass --transfer-to or --no-transfer)")
+}
+
+// quoted is a server's string that %q quotes as fmt does (the English messages) and %s
+// writes with the same escapes but no quotes, for the « » of a French message: its
+// controls are escaped in every language.
+type quoted string
+
+func (q quoted) Format(f fmt.State, verb rune) {
+	s := strconv.Quote(string(q))
+	if verb != 'q' {
+		s = s[1 : len(s)-1]
+	}
+	io.WriteString(f, s) //nolint:errcheck // fmt reports nothing either
 }
 
 // summaryTypes is the order resourceSummary counts the known types in; other types follow,
@@ -79,9 +93,9 @@ func inSummaryOrder(res []jmapcloud.Resource) []jmapcloud.Resource {
 }
 
 // resourceSummary counts a key's resources by type: "2 data sources, 1 project".
-func resourceSummary(res []jmapcloud.Resource) string {
+func resourceSummary(p *l10n.Printer, res []jmapcloud.Resource) string {
 	if len(res) == 0 {
-		return "no resources"
+		return p.Sprintf("no resources")
 	}
 	counts := map[string]int{}
 	for _, r := range res {
@@ -90,7 +104,7 @@ func resourceSummary(res []jmapcloud.Resource) string {
 	var parts []string
 	for _, t := range summaryTypes {
 		if n := counts[t]; n > 0 {
-			parts = append(parts, output.Plural(n, resourceNoun(t)))
+			parts = append(parts, resourceCount(p, t, n))
 			delete(counts, t)
 		}
 	}
@@ -100,45 +114,61 @@ func resourceSummary(res []jmapcloud.Resource) string {
 	}
 	sort.Strings(rest)
 	for _, t := range rest {
-		parts = append(parts, output.Plural(counts[t], resourceNoun(t)))
+		parts = append(parts, resourceCount(p, t, counts[t]))
 	}
 	return strings.Join(parts, ", ")
 }
 
-func resourceNoun(t string) string {
+// resourceCount is n resources of type t: "1 data source", "2 layers".
+func resourceCount(p *l10n.Printer, t string, n int) string {
 	switch t {
 	case "DATASOURCE":
-		return "data source"
+		return p.Plural(n, "%d data source", "%d data sources", n)
 	case "PROJECT":
-		return "project"
+		return p.Plural(n, "%d project", "%d projects", n)
 	case "LAYER":
-		return "layer"
+		return p.Plural(n, "%d layer", "%d layers", n)
 	case "TABLE":
-		return "table"
+		return p.Plural(n, "%d table", "%d tables", n)
+	}
+	// A type we do not know, as the server named it: English adds its "s".
+	return p.Plural(n, "%d %s", "%d %ss", n, resourceNoun(p, t))
+}
+
+func resourceNoun(p *l10n.Printer, t string) string {
+	switch t {
+	case "DATASOURCE":
+		return p.Text("data source")
+	case "PROJECT":
+		return p.Text("project")
+	case "LAYER":
+		return p.Text("layer")
+	case "TABLE":
+		return p.Text("table")
 	}
 	return sanitize.Text(strings.ToLower(t)) // a type we do not know, as the server named it
 }
 
-// OwningKeys says how many of the plan's keys own resources, in English: "1 of the 2 keys
-// owns resources".
-func (p Plan) OwningKeys() string {
-	owning, selected := p.Owning(), len(p)
+// OwningKeys says how many of the plan's keys own resources, in p's language: "1 of the 2
+// keys owns resources".
+func (pl Plan) OwningKeys(p *l10n.Printer) string {
+	owning, selected := pl.Owning(), len(pl)
 	switch {
 	case selected == 1:
-		return "the key owns resources"
+		return p.Sprintf("the key owns resources")
 	case owning == 1:
-		return fmt.Sprintf("1 of the %d keys owns resources", selected)
+		return p.Sprintf("1 of the %d keys owns resources", selected)
 	case owning == selected:
-		return fmt.Sprintf("all %d keys own resources", selected)
+		return p.Sprintf("all %d keys own resources", selected)
 	}
-	return fmt.Sprintf("%d of the %d keys own resources", owning, selected)
+	return p.Sprintf("%d of the %d keys own resources", owning, selected)
 }
 
 // FailureSummary counts what a delete with failures did: "the others were" would be false of
 // one key, or of keys an interruption left untried.
-func (p Plan) FailureSummary() string {
+func (pl Plan) FailureSummary(p *l10n.Printer) string {
 	deleted, unknown := 0, 0
-	for _, e := range p {
+	for _, e := range pl {
 		switch {
 		case e.Deleted:
 			deleted++
@@ -146,27 +176,27 @@ func (p Plan) FailureSummary() string {
 			unknown++
 		}
 	}
-	notDeleted := len(p) - deleted - unknown
+	notDeleted := len(pl) - deleted - unknown
 	switch {
-	case unknown > 0 && len(p) == 1:
-		return "The key may have been deleted: the command was interrupted during its delete request."
+	case unknown > 0 && len(pl) == 1:
+		return p.Sprintf("The key may have been deleted: the command was interrupted during its delete request.")
 	case unknown > 0:
-		return fmt.Sprintf("%d deleted, %d not deleted, %d may have been deleted (interrupted during its delete request).", deleted, notDeleted, unknown)
-	case len(p) == 1:
-		return "The key was not deleted."
+		return p.Sprintf("%d deleted, %d not deleted, %d may have been deleted (interrupted during its delete request).", deleted, notDeleted, unknown)
+	case len(pl) == 1:
+		return p.Sprintf("The key was not deleted.")
 	case deleted == 0:
-		return fmt.Sprintf("None of the %d keys was deleted.", len(p))
+		return p.Sprintf("None of the %d keys was deleted.", len(pl))
 	}
-	return fmt.Sprintf("%s of %d not deleted; %d deleted.", output.Plural(notDeleted, "key"), len(p), deleted)
+	return p.Plural(notDeleted, "%d key of %d not deleted; %d deleted.", "%d keys of %d not deleted; %d deleted.", notDeleted, len(pl), deleted)
 }
 
 // OutcomeSummary is the one line a person reads after a delete: what was deleted and who
 // received how many resources ("Deleted 3 API keys; Erin Editor received 5 resources."). With
 // failures it is FailureSummary, followed by what became of the deleted keys' resources.
-func (p Plan) OutcomeSummary() string {
-	deleted, received, destroyed := p.deletedCounts()
+func (pl Plan) OutcomeSummary(p *l10n.Printer) string {
+	deleted, received, destroyed := pl.deletedCounts()
 	var heir *Member
-	for _, e := range p {
+	for _, e := range pl {
 		if e.Deleted && e.TransferTo != nil {
 			heir = e.TransferTo
 		}
@@ -174,30 +204,30 @@ func (p Plan) OutcomeSummary() string {
 	var what, resources string
 	switch {
 	case received > 0 && heir != nil:
-		resources = fmt.Sprintf("; %s received %s", sanitize.Text(heir.Name), output.Plural(received, "resource"))
+		resources = p.Plural(received, "; %s received %d resource", "; %s received %d resources", sanitize.Text(heir.Name), received)
 	case destroyed > 0 && deleted == 1:
-		resources = " and its " + output.Plural(destroyed, "resource")
+		resources = p.Plural(destroyed, " and its %d resource", " and its %d resources", destroyed)
 	case destroyed > 0:
-		resources = " and their " + output.Plural(destroyed, "resource")
+		resources = p.Plural(destroyed, " and their %d resource", " and their %d resources", destroyed)
 	}
-	if !p.AllDeleted() {
+	if !pl.AllDeleted() {
 		if resources == "" {
-			return p.FailureSummary()
+			return pl.FailureSummary(p)
 		}
-		return strings.TrimSuffix(p.FailureSummary(), ".") + resources + "."
+		return strings.TrimSuffix(pl.FailureSummary(p), ".") + resources + "."
 	}
-	if len(p) == 1 {
-		what = fmt.Sprintf("Deleted API key %q", p[0].Title)
+	if len(pl) == 1 {
+		what = p.Sprintf("Deleted API key %q", quoted(pl[0].Title))
 	} else {
-		what = fmt.Sprintf("Deleted %d API keys", len(p))
+		what = p.Sprintf("Deleted %d API keys", len(pl))
 	}
 	return what + resources + "."
 }
 
 // deletedCounts counts the keys deleted, and of their resources those that moved to the heir
 // and those deleted with them.
-func (p Plan) deletedCounts() (deleted, received, destroyed int) {
-	for _, e := range p {
+func (pl Plan) deletedCounts() (deleted, received, destroyed int) {
+	for _, e := range pl {
 		if !e.Deleted {
 			continue
 		}

@@ -91,21 +91,21 @@ func (d *doctor) section(name string) *section {
 
 func (d *doctor) configuration(s *section) {
 	c := d.in.Config
-	s.add(Check{Name: "profile", Status: OK, Value: c.Profile})
+	s.add(Check{Name: say("profile"), Status: OK, Value: c.Profile})
 	if c.Sandbox {
-		s.add(Check{Name: "API URL", Status: OK, Summary: "the in-process sandbox, on a loopback address"})
+		s.add(Check{Name: say("API URL"), Status: OK, Summary: say("the in-process sandbox, on a loopback address")})
 	} else {
-		s.add(Check{Name: "API URL", Status: OK, Value: c.APIURL})
+		s.add(Check{Name: say("API URL"), Status: OK, Value: c.APIURL})
 	}
 	if d.in.API == nil {
-		s.add(Check{Name: "credentials", Status: Fail, Summary: c.Credentials + ": no session could be opened",
-			Error: errorText(d.in.OpenErr), Fix: "log in with `apikeys auth login` (or set APIKEYS_TOKEN with --org), then run the doctor again"})
-		s.add(Check{Name: "session store", Status: OK, Value: c.Store})
+		s.add(Check{Name: say("credentials"), Status: Fail, Summary: say("%s: no session could be opened", known(c.Credentials)),
+			Error: errorText(d.in.OpenErr), Fix: say("log in with `apikeys auth login` (or set APIKEYS_TOKEN with --org), then run the doctor again")})
+		s.add(Check{Name: say("session store"), Status: OK, Value: c.Store})
 		return
 	}
-	s.add(Check{Name: "organization", Status: OK, Value: d.in.Org, Summary: "the session's"})
-	s.add(Check{Name: "credentials", Status: OK, Summary: c.Credentials})
-	s.add(Check{Name: "session store", Status: OK, Value: c.Store})
+	s.add(Check{Name: say("organization"), Status: OK, Value: d.in.Org, Summary: say("the session's")})
+	s.add(Check{Name: say("credentials"), Status: OK, Summary: c.Credentials})
+	s.add(Check{Name: say("session store"), Status: OK, Value: c.Store})
 }
 
 // exchange is one request and its answer.
@@ -131,8 +131,8 @@ func (d *doctor) online(ctx context.Context, conf *section) {
 	user := d.send(ctx, jmapcloud.UserSelfCall(), nil)
 	conn := d.section("connection")
 	if user.err != nil {
-		conn.add(Check{Name: "connection", Status: Fail, Summary: "no answer from the server", Error: errorText(user.err),
-			Fix: "check --api-url, the network and any proxy; `apikeys --debug doctor` traces the request"})
+		conn.add(Check{Name: say("connection"), Status: Fail, Summary: say("no answer from the server"), Error: errorText(user.err),
+			Fix: say("check --api-url, the network and any proxy; `apikeys --debug doctor` traces the request")})
 		return
 	}
 	d.connection(conn, user.ex)
@@ -153,8 +153,8 @@ func (d *doctor) online(ctx context.Context, conf *section) {
 	case d.in.Write != nil:
 		d.write(ctx, d.section("write"), ends, id == "")
 	case id == "":
-		ends.add(Check{Name: "GET " + keyTemplate, Status: Warn, Summary: "not checked: the first page of the key list holds no key to read",
-			Fix: "run `apikeys doctor --write` to check the calls on a key it creates"})
+		ends.add(Check{Name: "GET " + keyTemplate, Status: Warn, Summary: say("not checked: the first page of the key list holds no key to read"),
+			Fix: say("run `apikeys doctor --write` to check the calls on a key it creates")})
 	}
 	if id != "" {
 		call, err = jmapcloud.KeyCall(org, id)
@@ -170,14 +170,14 @@ const keyTemplate = "/api/ss/rest/v1/organizations/{org}/api-keys/{id}"
 func (d *doctor) connection(s *section, ex jmapcloud.Exchange) {
 	switch {
 	case ex.TLS != "":
-		s.add(Check{Name: "TLS", Status: OK, Summary: ex.TLS + ", certificate verified"})
+		s.add(Check{Name: "TLS", Status: OK, Summary: say("%s, certificate verified", ex.TLS)})
 	default:
-		s.add(Check{Name: "TLS", Status: OK, Summary: "plain HTTP, to a loopback address only"})
+		s.add(Check{Name: "TLS", Status: OK, Summary: say("plain HTTP, to a loopback address only")})
 	}
-	latency := Check{Name: "latency", Status: OK, Summary: fmt.Sprintf("%s (GET users/self)", millis(ex.Latency))}
+	latency := Check{Name: say("latency"), Status: OK, Summary: fmt.Sprintf("%s (GET users/self)", millis(ex.Latency))}
 	if ex.Latency >= slowLatency {
 		latency.Status = Warn
-		latency.Fix = "every command waits this long per request; --timeout raises the limit of each (default 20s)"
+		latency.Fix = say("every command waits this long per request; --timeout raises the limit of each (default 20s)")
 	}
 	s.add(latency)
 	s.add(clockCheck(ex))
@@ -194,30 +194,29 @@ func millis(d time.Duration) string {
 // clockCheck compares the answer's Date header with the local clock when it arrived. Date
 // has whole seconds, so a server in step reads up to a second (and the latency) behind.
 func clockCheck(ex jmapcloud.Exchange) Check {
-	c := Check{Name: "clock"}
+	c := Check{Name: say("clock")}
 	if ex.Date == "" {
-		c.Status, c.Summary = Warn, "the answer has no Date header: the clocks cannot be compared"
+		c.Status, c.Summary = Warn, say("the answer has no Date header: the clocks cannot be compared")
 		return c
 	}
 	server, err := http.ParseTime(ex.Date)
 	if err != nil {
-		c.Status, c.Summary = Warn, "the Date header is not an HTTP date: the clocks cannot be compared"
+		c.Status, c.Summary = Warn, say("the Date header is not an HTTP date: the clocks cannot be compared")
 		return c
 	}
 	skew := server.Sub(ex.At.Truncate(time.Second))
 	abs := skew.Abs()
 	switch {
 	case abs <= clockAgrees:
-		c.Status, c.Summary = OK, fmt.Sprintf("the server's clock agrees with ours (within %s)", clockAgrees)
+		c.Status, c.Summary = OK, say("the server's clock agrees with ours (within %s)", clockAgrees)
 	default:
-		way := "ahead of"
+		c.Status, c.Summary = OK, say("the server's clock is %s ahead of ours", abs.Round(time.Second))
 		if skew < 0 {
-			way = "behind"
+			c.Summary = say("the server's clock is %s behind ours", abs.Round(time.Second))
 		}
-		c.Status, c.Summary = OK, fmt.Sprintf("the server's clock is %s %s ours", abs.Round(time.Second), way)
 		if abs > clockWarning {
 			c.Status = Warn
-			c.Fix = "expiry dates, the expiring and expired statuses and token renewal are judged by this machine's clock: set it right (NTP)"
+			c.Fix = say("expiry dates, the expiring and expired statuses and token renewal are judged by this machine's clock: set it right (NTP)")
 		}
 	}
 	return c
@@ -225,36 +224,36 @@ func clockCheck(ex jmapcloud.Exchange) Check {
 
 // session checks the token, the organization binding and the roles.
 func (d *doctor) session(s *section, conf *section, user, member exchange) {
-	tok := Check{Name: "token", Status: OK, Summary: "accepted by users/self"}
+	tok := Check{Name: say("token"), Status: OK, Summary: say("accepted by users/self")}
 	if !user.ok() {
-		tok.Status, tok.Summary = Fail, fmt.Sprintf("users/self answered HTTP %d", user.ex.Status)
-		tok.Fix = "log in again: `apikeys auth login`"
+		tok.Status, tok.Summary = Fail, say("users/self answered HTTP %d", user.ex.Status)
+		tok.Fix = say("log in again: `apikeys auth login`")
 	}
 	s.add(tok)
 	if u, err := jmapcloud.ReadUser(user.ex.Body); user.ok() && err == nil {
 		i := slices.IndexFunc(u.Organizations, func(o jmapcloud.Organization) bool { return strings.EqualFold(o.ID, d.in.Org) })
-		member := Check{Name: "membership", Status: OK, Summary: "users/self lists the organization"}
+		member := Check{Name: say("membership"), Status: OK, Summary: say("users/self lists the organization")}
 		if i < 0 {
-			member.Status, member.Summary = Warn, "users/self does not list the session's organization"
-			member.Fix = "the organizations of users/self are read by wireUser in internal/jmapcloud/wire.go; or log in with --org"
+			member.Status, member.Summary = Warn, say("users/self does not list the session's organization")
+			member.Fix = say("the organizations of users/self are read by wireUser in internal/jmapcloud/wire.go; or log in with --org")
 		} else if name := u.Organizations[i].Name; name != "" {
 			for j := range conf.Checks {
-				if conf.Checks[j].Name == "organization" {
+				if conf.Checks[j].Name == say("organization") {
 					conf.Checks[j].Value = sanitize.Text(name) + " (" + d.in.Org + ")"
 				}
 			}
 		}
 		s.add(member)
 	}
-	bind := Check{Name: "organization binding", Status: OK, Summary: "members/self of the organization answered"}
+	bind := Check{Name: say("organization binding"), Status: OK, Summary: say("members/self of the organization answered")}
 	switch {
 	case member.err != nil:
-		bind.Status, bind.Summary, bind.Error = Fail, "members/self got no answer", errorText(member.err)
+		bind.Status, bind.Summary, bind.Error = Fail, say("members/self got no answer"), errorText(member.err)
 	case member.ex.Status == http.StatusForbidden || member.ex.Status == http.StatusUnauthorized:
-		bind.Status, bind.Summary = Fail, fmt.Sprintf("members/self answered HTTP %d: the token is not bound to the organization", member.ex.Status)
-		bind.Fix = "log in again with `apikeys auth login --org ID`: the refresh that binds the token is refresh-token's organizationId (internal/jmapcloud/wire.go, wireRefresh)"
+		bind.Status, bind.Summary = Fail, say("members/self answered HTTP %d: the token is not bound to the organization", member.ex.Status)
+		bind.Fix = say("log in again with `apikeys auth login --org ID`: the refresh that binds the token is refresh-token's organizationId (internal/jmapcloud/wire.go, wireRefresh)")
 	case !member.ok():
-		bind.Status, bind.Summary = Fail, fmt.Sprintf("members/self answered HTTP %d", member.ex.Status)
+		bind.Status, bind.Summary = Fail, say("members/self answered HTTP %d", member.ex.Status)
 		bind.Fix = pathFix(member.ex.Status)
 	}
 	s.add(bind)
@@ -262,18 +261,18 @@ func (d *doctor) session(s *section, conf *section, user, member exchange) {
 		return
 	}
 	m, err := jmapcloud.ReadMember(member.ex.Body)
-	roles := Check{Name: "roles", Status: OK, Summary: "read from members/self", Value: strings.Join(sanitizeAll(m.Roles), ", ")}
+	roles := Check{Name: say("roles"), Status: OK, Summary: say("read from members/self"), Value: strings.Join(sanitizeAll(m.Roles), ", ")}
 	if err != nil || len(m.Roles) == 0 {
-		roles.Status, roles.Summary, roles.Value = Fail, "members/self holds no roles apikeys can read", ""
-		roles.Fix = "the roles of a member are read by wireMember (roles) in internal/jmapcloud/wire.go"
+		roles.Status, roles.Summary, roles.Value = Fail, say("members/self holds no roles apikeys can read"), ""
+		roles.Fix = say("the roles of a member are read by wireMember (roles) in internal/jmapcloud/wire.go")
 		s.add(roles)
 		return
 	}
 	s.add(roles)
-	admin := Check{Name: "ORG_ADMIN", Status: OK, Summary: "held: API keys can be listed, created and deleted"}
+	admin := Check{Name: "ORG_ADMIN", Status: OK, Summary: say("held: API keys can be listed, created and deleted")}
 	if !m.HasRole(jmapcloud.RoleAdmin) {
-		admin.Status, admin.Summary = Fail, "not held: only an ORG_ADMIN lists, creates and deletes API keys"
-		admin.Fix = "log in as an administrator of the organization"
+		admin.Status, admin.Summary = Fail, say("not held: only an ORG_ADMIN lists, creates and deletes API keys")
+		admin.Fix = say("log in as an administrator of the organization")
 	}
 	s.add(admin)
 }
@@ -288,8 +287,5 @@ func sanitizeAll(list []string) []string {
 
 // errorText is err's text, "" for nil (the checklist sanitises every line it prints).
 func errorText(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
+	return sayError(err)
 }

@@ -2,7 +2,6 @@ package iostreams
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"github.com/kballard/go-shellquote"
 
 	"github.com/k2geospatial/apikeys/internal/childenv"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // defaultPager is the pager of a terminal when neither APIKEYS_PAGER nor PAGER is set, as
@@ -57,9 +57,10 @@ func (s *IOStreams) pagerCommand() string {
 }
 
 // StartPager sends Out through the pager until StopPager, when stdout is a terminal and a
-// pager is wanted. A pager that cannot be run is said once on stderr, and Out stays the
-// terminal. Call it only for output that asks nothing: the pager owns the terminal.
-func (s *IOStreams) StartPager() {
+// pager is wanted. A pager that cannot be run is said once on stderr, in lang's language,
+// and Out stays the terminal. Call it only for output that asks nothing: the pager owns the
+// terminal.
+func (s *IOStreams) StartPager(lang *l10n.Printer) {
 	if s.pager != nil || !s.stdoutTTY || s.pagerLookup == nil {
 		return
 	}
@@ -77,7 +78,7 @@ func (s *IOStreams) StartPager() {
 		path, err = exec.LookPath(argv[0])
 	}
 	if err != nil {
-		s.sayNoPager(command, err)
+		s.sayNoPager(lang, command, err)
 		return
 	}
 	cmd := exec.Command(path, argv[1:]...)
@@ -88,7 +89,7 @@ func (s *IOStreams) StartPager() {
 		err = cmd.Start()
 	}
 	if err != nil {
-		s.sayNoPager(command, err)
+		s.sayNoPager(lang, command, err)
 		return
 	}
 	s.pager = &pagerProcess{cmd: cmd, in: in, out: s.Out}
@@ -104,12 +105,12 @@ type currentOut struct{ s *IOStreams }
 func (w currentOut) Write(p []byte) (int, error) { return w.s.Out.Write(p) }
 
 // sayNoPager says, once, why the output is not paged.
-func (s *IOStreams) sayNoPager(command string, err error) {
+func (s *IOStreams) sayNoPager(lang *l10n.Printer, command string, err error) {
 	if s.pagerFailed {
 		return
 	}
 	s.pagerFailed = true
-	fmt.Fprintf(s.ErrOut, "Warning: cannot run the pager %q (%v): printing without it. Set APIKEYS_PAGER to another pager, or to nothing to turn paging off.\n", command, err)
+	lang.Fprintf(s.ErrOut, "Warning: cannot run the pager %q (%v): printing without it. Set APIKEYS_PAGER to another pager, or to nothing to turn paging off.\n", command, err)
 }
 
 // StopPager ends the output to the pager and waits for the person to quit it, so that what

@@ -9,7 +9,6 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // TokenSource supplies the bearer token of a user session. Refresh is called once after a
@@ -37,7 +38,7 @@ func (t StaticToken) Token(context.Context) (string, error) { return string(t), 
 
 // Refresh always fails: a static token cannot be renewed.
 func (StaticToken) Refresh(context.Context, string) error {
-	return errors.New("the access token was refused and cannot be refreshed")
+	return l10n.Errorf("the access token was refused and cannot be refreshed")
 }
 
 // Options configure a Client.
@@ -72,7 +73,7 @@ const DefaultTimeout = 20 * time.Second
 func New(opts Options) (*Client, error) {
 	base, err := url.Parse(strings.TrimRight(opts.BaseURL, "/"))
 	if err != nil || base.Scheme == "" || base.Host == "" {
-		return nil, fmt.Errorf("invalid API URL %q: expected something like https://api.jmapcloud.io", opts.BaseURL)
+		return nil, l10n.Errorf("invalid API URL %q: expected something like https://api.jmapcloud.io", opts.BaseURL)
 	}
 	if err := checkURL(base); err != nil {
 		return nil, err
@@ -435,7 +436,7 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 		return nil
 	}
 	if len(bytes.TrimSpace(r.body)) == 0 {
-		return &DecodeError{Method: method, Path: path, Err: errors.New("empty response body")}
+		return &DecodeError{Method: method, Path: path, Err: l10n.Errorf("empty response body")}
 	}
 	if isWebPage(r.body) {
 		return &DecodeError{Method: method, Path: path, Err: ErrWebPage}
@@ -449,7 +450,7 @@ func (r response) result(method, path string, out answer, seen *unexpectedMember
 // ErrWebPage is a 2xx answer that is a web page, not JSON: what a proxy's or captive portal's
 // sign-in page, or a web site at --api-url, answers. It is retried like any unreadable answer:
 // a proxy's error page can be momentary.
-var ErrWebPage = errors.New("the answer is a web page (HTML), not JSON: something other than the JMap Cloud API answered, such as a proxy's sign-in page")
+var ErrWebPage = l10n.Errorf("the answer is a web page (HTML), not JSON: something other than the JMap Cloud API answered, such as a proxy's sign-in page")
 
 // isWebPage reports an answer that opens with '<', which no JSON value does. The label alone
 // does not decide: some servers send their JSON as text/html, and that JSON is read.
@@ -655,8 +656,11 @@ type NetworkError struct {
 	Err          error
 }
 
-func (e *NetworkError) Error() string {
-	return fmt.Sprintf("%s %s: no complete answer from the server: %v", e.Method, e.Path, e.Err)
+func (e *NetworkError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language (the cause, Go's words, stays English).
+func (e *NetworkError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("%s %s: no complete answer from the server: %v", e.Method, e.Path, e.Err)
 }
 
 func (e *NetworkError) Unwrap() error { return e.Err }
@@ -667,8 +671,11 @@ type DecodeError struct {
 	Err          error
 }
 
-func (e *DecodeError) Error() string {
-	return fmt.Sprintf("%s %s: unreadable answer from the server: %v", e.Method, e.Path, e.Err)
+func (e *DecodeError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *DecodeError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("%s %s: unreadable answer from the server: %v", e.Method, e.Path, e.Err)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

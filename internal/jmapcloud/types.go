@@ -1,9 +1,10 @@
 package jmapcloud
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Role strings as the API spells them. The CLI shows Editor/Viewer.
@@ -145,7 +146,7 @@ func ParseTime(s string) (time.Time, error) {
 			return t.UTC(), nil
 		}
 	}
-	return time.Time{}, fmt.Errorf("unrecognised date %q", s)
+	return time.Time{}, l10n.Errorf("unrecognised date %q", s)
 }
 
 // FormatTime writes dates the way the client sends them: RFC 3339 UTC.

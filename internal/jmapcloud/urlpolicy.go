@@ -2,11 +2,12 @@ package jmapcloud
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // urlPolicy holds every request, not only the base URL, to the rule New applies: https, or
@@ -52,12 +53,15 @@ type LoopbackNameError struct {
 	Addrs []net.IPAddr
 }
 
-func (e *LoopbackNameError) Error() string {
+func (e *LoopbackNameError) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *LoopbackNameError) Localize(p *l10n.Printer) string {
 	addrs := make([]string, len(e.Addrs))
 	for i, a := range e.Addrs {
 		addrs[i] = a.String()
 	}
-	return fmt.Sprintf("refusing to connect to %s: it resolves to %s, not to a loopback address; use http://127.0.0.1 or fix /etc/hosts",
+	return p.Sprintf("refusing to connect to %s: it resolves to %s, not to a loopback address; use http://127.0.0.1 or fix /etc/hosts",
 		e.Host, strings.Join(addrs, ", "))
 }
 

@@ -17,14 +17,14 @@ package jmapcloud
 
 import (
 	"bytes"
-	"errors"
-	"fmt"
 	"math"
 	"time"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // decodeOptions read JSON as encoding/json v1 did: the last of a repeated name wins, and
@@ -109,7 +109,7 @@ func (w *wireKeyPage) page(seen *unexpectedMembers) (pageOf[APIKey], error) {
 		list = w.Items
 	}
 	if list == nil {
-		return pageOf[APIKey]{}, errors.New("neither a list nor a page object (no content or items)")
+		return pageOf[APIKey]{}, l10n.Errorf("neither a list nor a page object (no content or items)")
 	}
 	seen.note("page", w.Unknown)
 	list.report(seen)
@@ -140,7 +140,7 @@ func (l *wireKeys) decodeInto(dec *jsontext.Decoder, dst []APIKey) error {
 		return err
 	case '[':
 	default:
-		return fmt.Errorf("the list of API keys is %s, not an array", jsonKind(byte(kind)))
+		return l10n.Errorf("the list of API keys is %s, not an array", jsonKind(byte(kind)))
 	}
 	if _, err := dec.ReadToken(); err != nil {
 		return err
@@ -300,7 +300,10 @@ func (w *wireTokens) tokens(seen *unexpectedMembers) (Tokens, error) {
 		if !headerSafe(tok.value) {
 			// Sent back as "Authorization: Bearer …" or in a JSON body, a token with a space
 			// or a control character fails later as a "network" error, far from its cause.
-			return Tokens{}, fmt.Errorf("the %s holds spaces or control characters, which no token has; is --api-url the JMap Cloud API?", tok.name)
+			if tok.name == "refresh token" {
+				return Tokens{}, l10n.Errorf("the refresh token holds spaces or control characters, which no token has; is --api-url the JMap Cloud API?")
+			}
+			return Tokens{}, l10n.Errorf("the access token holds spaces or control characters, which no token has; is --api-url the JMap Cloud API?")
 		}
 	}
 	if w.AccessTokenExpireAt != "" {
@@ -674,9 +677,9 @@ const maxStatedTotal = 1 << 40
 func pageTotal(f float64) (int, error) {
 	switch {
 	case f < 0:
-		return 0, fmt.Errorf("page object with a negative total (%v)", f)
+		return 0, l10n.Errorf("page object with a negative total (%v)", f)
 	case f != math.Trunc(f):
-		return 0, fmt.Errorf("page object with a total that is not a whole number (%v)", f)
+		return 0, l10n.Errorf("page object with a total that is not a whole number (%v)", f)
 	case f > maxStatedTotal:
 		return maxStatedTotal, nil
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/third_party/gojq"
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -83,10 +84,15 @@ func Template(text string, now func() time.Time) (*Filter, error) {
 	f := &Filter{flag: "--template", rows: &tableRows{}}
 	t, err := template.New("--template").Option("missingkey=zero").Funcs(funcs(now, f.rows)).Parse(text)
 	if err != nil {
-		return nil, errkind.Usagef("%s", trimTemplateError(err))
+		return nil, templateError(err)
 	}
 	f.tmpl = t
 	return f, nil
+}
+
+// templateError is a usage error of text/template's message, which stays Go's English.
+func templateError(err error) error {
+	return errkind.Wrap(errkind.Usage, errors.New(trimTemplateError(err)))
 }
 
 // trimTemplateError is text/template's error without its repetitions: "--template:1:2: at
@@ -178,7 +184,7 @@ func (f *Filter) runTemplate(out *boundedBuffer, v any) error {
 			return werr
 		}
 		if err != nil {
-			return errkind.Usagef("%s", trimTemplateError(err))
+			return templateError(err)
 		}
 	}
 	f.rows.render(out) // rows not followed by tablerender
@@ -215,7 +221,7 @@ func (b *boundedBuffer) WriteByte(c byte) error {
 // err is why the filter must stop: the context's end, or its output's size.
 func (b *boundedBuffer) err() error {
 	if err := b.ctx.Err(); err != nil {
-		return fmt.Errorf("%s stopped before its end: %w", b.flag, err)
+		return l10n.Errorf("%s stopped before its end: %w", b.flag, err)
 	}
 	if b.tooLarge {
 		return errkind.Usagef("%s: the output passed %d MiB; is the expression endless?", b.flag, maxOutput>>20)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -76,12 +77,12 @@ func (f *finder) find(ctx context.Context, ref string) (jmapcloud.APIKey, error)
 // (Select), as they do for a listed one.
 func checkFetchedKey(k jmapcloud.APIKey, id string) error {
 	if k.ID == "" && (k.Unreadable == nil || k.Unreadable.ID == "") && k.Title == "" {
-		return fmt.Errorf("asked for API key %s, the server answered with no key; nothing was done\nrun the command again, or check --api-url", id)
+		return l10n.Errorf("asked for API key %s, the server answered with no key; nothing was done\nrun the command again, or check --api-url", id)
 	}
 	if k.ID == "" || strings.EqualFold(k.ID, id) {
 		return nil
 	}
-	return fmt.Errorf("asked for API key %s, the server answered with API key %s; nothing was done\nrun the command again, or name the key by title", id, sanitize.Text(k.ID))
+	return l10n.Errorf("asked for API key %s, the server answered with API key %s; nothing was done\nrun the command again, or name the key by title", id, sanitize.Text(k.ID))
 }
 
 // Find resolves one KEY for show: an ID, an exact title, or a unique prefix of an ID (as git
@@ -112,7 +113,7 @@ func Find(ctx context.Context, src Source, ref string) (jmapcloud.APIKey, Warnin
 	}
 	switch {
 	case err == nil && Malformed(&k):
-		warn.Add(&k, "")
+		warn.Add(&k, l10n.Msg{})
 	case errkind.Is(err, errkind.NotFound):
 		warnUnreadableTitles(keys.all, &warn)
 	}
@@ -152,11 +153,11 @@ func resolve(keys []jmapcloud.APIKey, ref string) (jmapcloud.APIKey, error) {
 		return jmapcloud.APIKey{}, errkind.NotFoundf("no API key with ID or title %q\nrun `apikeys list` to see the keys", ref)
 	}
 	sort.Slice(matches, func(i, j int) bool { return matches[i].ID < matches[j].ID })
-	var lines []string
+	var lines titledLines
 	for _, m := range matches {
-		lines = append(lines, fmt.Sprintf("  %s  %s  (%s, %s)", m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)))
+		lines = append(lines, titledLine{m.ID, m.Title, output.RoleName(m.Role), expiryNote(&m)})
 	}
-	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, strings.Join(lines, "\n"))
+	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys are titled %q; name one by ID:\n%s", len(matches), ref, lines)
 }
 
 // MinIDPrefix is the fewest characters of an ID that show takes as a prefix, as git's
@@ -186,15 +187,15 @@ func byIDPrefix(keys []jmapcloud.APIKey, prefix string) (jmapcloud.APIKey, error
 		return matches[0], nil
 	}
 	sort.Slice(matches, func(i, j int) bool { return matches[i].ID < matches[j].ID })
-	var lines []string
+	var lines prefixLines
 	for i, m := range matches {
 		if i == maxPrefixMatches {
-			lines = append(lines, fmt.Sprintf("  … and %d more", len(matches)-i))
+			lines.more = len(matches) - i
 			break
 		}
-		lines = append(lines, fmt.Sprintf("  %s  %s", sanitize.Text(m.ID), sanitize.Text(m.Title)))
+		lines.lines = append(lines.lines, fmt.Sprintf("  %s  %s", sanitize.Text(m.ID), sanitize.Text(m.Title)))
 	}
-	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys have an ID starting with %q; give more of the ID:\n%s", len(matches), prefix, strings.Join(lines, "\n"))
+	return jmapcloud.APIKey{}, errkind.Usagef("%d API keys have an ID starting with %q; give more of the ID:\n%s", len(matches), prefix, lines)
 }
 
 // looksLikeIDPrefix reports the start of a UUID (hex digits and dashes) of at least
@@ -212,12 +213,52 @@ func looksLikeIDPrefix(s string) bool {
 }
 
 // expiryNote says when k expires, as the ambiguity list shows it.
-func expiryNote(k *jmapcloud.APIKey) string {
+func expiryNote(k *jmapcloud.APIKey) l10n.Msg {
 	switch {
 	case !k.ExpirationDate.IsZero():
-		return "expires " + k.ExpirationDate.UTC().Format("2006-01-02")
+		return l10n.M("expires %s", k.ExpirationDate.UTC().Format("2006-01-02"))
 	case k.Problems().ExpirationDate != "":
-		return "expiry unreadable"
+		return l10n.M("expiry unreadable")
 	}
-	return "never expires"
+	return l10n.M("never expires")
+}
+
+// titledLine is one key of the list of keys sharing a title: ID, title, role, expiry.
+type titledLine struct {
+	id, title, role string
+	expiry          l10n.Msg
+}
+
+// titledLines are the lines of the keys sharing a title, in a reader's language.
+type titledLines []titledLine
+
+func (ls titledLines) String() string { return ls.Localize(nil) }
+
+// Localize is the lines in p's language, one a line.
+func (ls titledLines) Localize(p *l10n.Printer) string {
+	var b strings.Builder
+	for i, l := range ls {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "  %s  %s  (%s, %s)", l.id, l.title, output.RoleText(p, l.role), l.expiry.Localize(p))
+	}
+	return b.String()
+}
+
+// prefixLines are the keys whose ID starts with a prefix, one a line, and how many more.
+type prefixLines struct {
+	lines []string
+	more  int
+}
+
+func (ls prefixLines) String() string { return ls.Localize(nil) }
+
+// Localize is the lines in p's language.
+func (ls prefixLines) Localize(p *l10n.Printer) string {
+	s := strings.Join(ls.lines, "\n")
+	if ls.more > 0 {
+		s += "\n" + p.Sprintf("  … and %d more", ls.more)
+	}
+	return s
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -192,10 +193,10 @@ func TestUnreadableSecretFieldIsNoWarning(t *testing.T) {
 		{ID: "11111111-1111-4111-8111-111111111111", Title: "odd", Role: "ORG_VIEWER", Unreadable: &jmapcloud.KeyProblems{Secret: "apiKey: a boolean, not a string"}},
 	}
 	if Malformed(&keys[0]) {
-		t.Errorf("a key whose only unreadable field is its secret counts as malformed: %q", warning(&keys[0], ""))
+		t.Errorf("a key whose only unreadable field is its secret counts as malformed: %q", warning(&keys[0], l10n.Msg{}))
 	}
 	var warn Warnings
-	rows := FilterRows(keys, nil, now, func(k *jmapcloud.APIKey, field string) { warn.Add(k, "") })
+	rows := FilterRows(keys, nil, now, func(k *jmapcloud.APIKey, field string) { warn.Add(k, l10n.Msg{}) })
 	if len(rows) != 1 || len(warn.Lines()) != 0 {
 		t.Errorf("%d rows, warnings %q; want the key and no warning", len(rows), warn.Lines())
 	}
@@ -206,15 +207,15 @@ func TestUnreadableSecretFieldIsNoWarning(t *testing.T) {
 func TestWarningsOncePerKeyAndBounded(t *testing.T) {
 	var warn Warnings
 	noID := jmapcloud.APIKey{Title: "t"}
-	warn.Add(&noID, "first")
-	warn.Add(&noID, "second")
+	warn.Add(&noID, l10n.M("first"))
+	warn.Add(&noID, l10n.M("second"))
 	want := []string{`Warning: API key titled "t": it has no ID, so it cannot be named by ID or deleted; first`}
 	if !slices.Equal(warn.Lines(), want) {
 		t.Fatalf("warnings %q, want %q", warn.Lines(), want)
 	}
 	for i := range maxWarnings + 2 {
 		k := jmapcloud.APIKey{ID: fmt.Sprintf("k-%d", i), Unreadable: &jmapcloud.KeyProblems{Role: "role: a number, not a string"}}
-		warn.Add(&k, "")
+		warn.Add(&k, l10n.Msg{})
 	}
 	lines := warn.Lines()
 	if len(lines) != maxWarnings+1 || lines[maxWarnings-1] != "Warning: API key k-18: unreadable from the server, left empty: role: a number, not a string" ||

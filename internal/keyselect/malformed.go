@@ -1,11 +1,11 @@
 package keyselect
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -41,14 +41,15 @@ func UnreadableFields(k *jmapcloud.APIKey) []string {
 // Warnings are the warnings about malformed keys a command writes on stderr: one line per
 // key, naming it and what is wrong with it. The zero value is empty and ready to use.
 type Warnings struct {
-	lines []string
+	lines []warnLine
 	seen  map[string]bool // the keys warned about, by their warning without a note
 	more  int
 }
 
-// Add warns about k once, with note saying what follows from it for this command.
-func (w *Warnings) Add(k *jmapcloud.APIKey, note string) {
-	id := warning(k, "")
+// Add warns about k once, with note saying what follows from it for this command (the zero
+// Msg for none).
+func (w *Warnings) Add(k *jmapcloud.APIKey, note l10n.Msg) {
+	id := warning(k, l10n.Msg{}).String()
 	if w.seen[id] {
 		return
 	}
@@ -64,16 +65,49 @@ func (w *Warnings) Add(k *jmapcloud.APIKey, note string) {
 }
 
 // Lines are the warnings to write, one per line, and past maxWarnings one counting the rest.
-func (w *Warnings) Lines() []string {
-	lines := slices.Clip(w.lines)
+func (w *Warnings) Lines() []string { return w.LinesIn(nil) }
+
+// LinesIn are Lines in p's language.
+func (w *Warnings) LinesIn(p *l10n.Printer) []string {
+	lines := make([]string, 0, len(w.lines)+1)
+	for _, l := range w.lines {
+		lines = append(lines, l.Localize(p))
+	}
 	if w.more > 0 {
-		lines = append(lines, fmt.Sprintf("Warning: %d more API keys are malformed (not named here)", w.more))
+		lines = append(lines, p.Sprintf("Warning: %d more API keys are malformed (not named here)", w.more))
 	}
 	return lines
 }
 
+// warnLine is the warning about one key: its name, what the server sent wrong (the
+// server's own words, escaped), whether it lacks an ID, and the command's note.
+type warnLine struct {
+	name     l10n.Msg
+	problems string
+	noID     bool
+	note     l10n.Msg
+}
+
+// Localize is the line in p's language.
+func (l warnLine) Localize(p *l10n.Printer) string {
+	var parts []string
+	if l.problems != "" {
+		parts = append(parts, p.Sprintf("unreadable from the server, left empty: %s", l.problems))
+	}
+	if l.noID {
+		parts = append(parts, p.Sprintf("it has no ID, so it cannot be named by ID or deleted"))
+	}
+	if !l.note.IsZero() {
+		parts = append(parts, l.note.Localize(p))
+	}
+	return p.Sprintf("Warning: %s: %s", l.name, strings.Join(parts, "; "))
+}
+
+// String is the English line.
+func (l warnLine) String() string { return l.Localize(nil) }
+
 // warning names k and says what the server sent wrong, then note.
-func warning(k *jmapcloud.APIKey, note string) string {
+func warning(k *jmapcloud.APIKey, note l10n.Msg) warnLine {
 	p := k.Problems()
 	var problems []string
 	for _, s := range []string{p.ID, p.Title, p.Role, p.Email, p.CreatedBy, p.CreationDate, p.ExpirationDate} {
@@ -81,28 +115,18 @@ func warning(k *jmapcloud.APIKey, note string) string {
 			problems = append(problems, sanitize.Text(s))
 		}
 	}
-	var parts []string
-	if len(problems) > 0 {
-		parts = append(parts, "unreadable from the server, left empty: "+strings.Join(problems, "; "))
-	}
-	if k.ID == "" {
-		parts = append(parts, "it has no ID, so it cannot be named by ID or deleted")
-	}
-	if note != "" {
-		parts = append(parts, note)
-	}
-	return "Warning: " + keyName(k) + ": " + strings.Join(parts, "; ")
+	return warnLine{name: keyName(k), problems: strings.Join(problems, "; "), noID: k.ID == "", note: note}
 }
 
 // keyName names a key in a message, by ID when it has one.
-func keyName(k *jmapcloud.APIKey) string {
+func keyName(k *jmapcloud.APIKey) l10n.Msg {
 	switch {
 	case k.ID != "":
-		return "API key " + sanitize.Text(k.ID)
+		return l10n.M("API key %s", sanitize.Text(k.ID))
 	case k.Title != "":
-		return `API key titled "` + sanitize.Text(k.Title) + `"`
+		return l10n.M("API key titled %q", sanitize.Text(k.Title))
 	}
-	return "an API key with neither ID nor title"
+	return l10n.M("an API key with neither ID nor title")
 }
 
 // matchMalformed filters a malformed key. Filters on fields it has are applied first; when
@@ -126,7 +150,7 @@ func matchMalformed(k *jmapcloud.APIKey, row output.Key, filters []output.Filter
 func warnUnreadableTitles(keys []jmapcloud.APIKey, w *Warnings) {
 	for i := range keys {
 		if keys[i].Problems().Title != "" {
-			w.Add(&keys[i], "a title cannot find it")
+			w.Add(&keys[i], l10n.M("a title cannot find it"))
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
@@ -44,7 +45,7 @@ func Select(ctx context.Context, src Source, sel Selection, now time.Time) ([]jm
 	}
 	for i := range chosen {
 		if chosen[i].ID == "" {
-			return nil, warn, fmt.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))
+			return nil, warn, l10n.Errorf("%s has no ID, so it cannot be deleted; nothing was deleted\nselect only keys that have an ID (see the warning)", keyName(&chosen[i]))
 		}
 	}
 	return chosen, warn, nil
@@ -58,7 +59,7 @@ func selectAmong(ctx context.Context, keys *finder, sel Selection, now time.Time
 		all := keys.all
 		for i := range all {
 			if Malformed(&all[i]) {
-				warn.Add(&all[i], "")
+				warn.Add(&all[i], l10n.Msg{})
 			}
 			if !seen[all[i].ID] { // a bare array may name a key twice: delete it once
 				seen[all[i].ID] = true
@@ -81,7 +82,7 @@ func selectAmong(ctx context.Context, keys *finder, sel Selection, now time.Time
 			seen[k.ID] = true
 			chosen = append(chosen, k)
 			if Malformed(&k) {
-				warn.Add(&chosen[len(chosen)-1], "")
+				warn.Add(&chosen[len(chosen)-1], l10n.Msg{})
 			}
 		}
 	}
@@ -98,7 +99,7 @@ func selectAmong(ctx context.Context, keys *finder, sel Selection, now time.Time
 // unknownAdvice is what to do about unknown KEYs: when one is the start of a listed key's ID
 // (show takes those), that delete takes only whole IDs, so that it deletes exactly the key
 // named, and how to see the whole ID; else to list the keys.
-func unknownAdvice(all []jmapcloud.APIKey, unknown []string) string {
+func unknownAdvice(all []jmapcloud.APIKey, unknown []string) l10n.Msg {
 	for _, ref := range unknown {
 		prefix := strings.TrimSpace(ref)
 		if !looksLikeIDPrefix(prefix) {
@@ -106,11 +107,11 @@ func unknownAdvice(all []jmapcloud.APIKey, unknown []string) string {
 		}
 		for i := range all {
 			if len(all[i].ID) > len(prefix) && strings.EqualFold(all[i].ID[:len(prefix)], prefix) {
-				return fmt.Sprintf("%q is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\nrun `apikeys show %s` to find the whole ID", prefix, prefix)
+				return l10n.M("%q is the start of an ID: delete takes a whole ID or an exact title, so that it deletes exactly the key you name\nrun `apikeys show %s` to find the whole ID", prefix, prefix)
 			}
 		}
 	}
-	return "run `apikeys list` to see the keys"
+	return l10n.M("run `apikeys list` to see the keys")
 }
 
 // addFiltered appends to chosen the keys among all that the filters match, unless a filter
@@ -119,14 +120,17 @@ func addFiltered(chosen []jmapcloud.APIKey, seen map[string]bool, all []jmapclou
 	undecided := 0
 	rows := FilterRows(all, sel.Filters, now, func(k *jmapcloud.APIKey, field string) {
 		if field != "" {
-			warn.Add(k, "a filter on "+field+" cannot tell whether it matches")
+			warn.Add(k, l10n.M("a filter on %s cannot tell whether it matches", field))
 			undecided++
 		} else {
-			warn.Add(k, "")
+			warn.Add(k, l10n.Msg{})
 		}
 	})
 	if undecided > 0 {
-		return nil, fmt.Errorf("%s cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)", output.Plural(undecided, "API key"))
+		return nil, msgError{l10n.P(undecided,
+			"%d API key cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)",
+			"%d API keys cannot be tested against the filters: a field they read is unreadable from the server; nothing was deleted\nname the keys by ID, or filter on other fields (see the warnings)",
+			undecided)}
 	}
 	byID := map[string]jmapcloud.APIKey{}
 	for _, k := range all {
@@ -167,3 +171,9 @@ func quoteList(items []string) string {
 	}
 	return strings.Join(q, ", ")
 }
+
+// msgError is an error whose message counts (l10n.P), said in the reader's language.
+type msgError struct{ msg l10n.Msg }
+
+func (e msgError) Error() string                   { return e.msg.String() }
+func (e msgError) Localize(p *l10n.Printer) string { return e.msg.Localize(p) }

@@ -2,6 +2,7 @@ package l10n
 
 import (
 	"bytes"
+
 	"encoding/json"
 	"flag"
 	"os"
@@ -9,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
 )
 
 var update = flag.Bool("update", false, "rewrite fr.json in its canonical form (sorted, one entry a line)")
@@ -104,6 +108,9 @@ func TestEveryMessageHasFrench(t *testing.T) {
 	missing := 0
 	for _, m := range scanMessages(t) {
 		used[m.id] = true
+		if reservedID(m.id) {
+			continue // the same in every language (reservedID)
+		}
 		e, ok := cat[m.id]
 		if !ok {
 			missing++
@@ -154,5 +161,60 @@ func TestFrenchTypography(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestGoI18nReadsEveryEntry: go-i18n, which the program reads the catalog with, finds every
+// entry of fr.json as a message of its own: a key it takes for a field of a message ("ID")
+// would make it refuse the file, and every French text would silently be English.
+func TestGoI18nReadsEveryEntry(t *testing.T) {
+	bundle := i18n.NewBundle(language.English)
+	file, err := bundle.ParseMessageFileBytes(frJSON, "fr.json")
+	if err != nil {
+		t.Fatalf("go-i18n refuses fr.json: %v", err)
+	}
+	cat := readCatalog(t)
+	if len(file.Messages) != len(cat) {
+		t.Errorf("go-i18n read %d messages, fr.json has %d entries", len(file.Messages), len(cat))
+	}
+	for _, m := range file.Messages {
+		if _, ok := cat[m.ID]; !ok {
+			t.Errorf("go-i18n read a message %q that is no entry of fr.json", m.ID)
+		}
+	}
+	for id := range cat {
+		if reservedID(id) {
+			t.Errorf("fr.json: %q is a word go-i18n reserves; it cannot be translated (reservedID)", id)
+		}
+	}
+	if frLocalizer() == nil {
+		t.Error("the program's catalog did not load")
+	}
+}
+
+// TestFrenchPrinter: a French printer translates formats, plurals (0 and 1 singular), errors
+// through errkind-like wrappers, and falls back to the English of a missing message.
+func TestFrenchPrinter(t *testing.T) {
+	fr := For(French)
+	if got := fr.Plural(0, "%d key", "%d keys", 0); got != "0 clé" {
+		t.Errorf("Plural(0) = %q", got)
+	}
+	if got := fr.Plural(1, "%d key", "%d keys", 1); got != "1 clé" {
+		t.Errorf("Plural(1) = %q", got)
+	}
+	if got := fr.Plural(11, "%d key", "%d keys", 11); got != "11 clés" {
+		t.Errorf("Plural(11) = %q", got)
+	}
+	if got := fr.Sprintf("no such message %d", 3); got != "no such message 3" {
+		t.Errorf("a missing message: %q", got)
+	}
+	if got := fr.TextFor("expiry", "unknown"); got != "inconnue" {
+		t.Errorf("TextFor: %q", got)
+	}
+	if got := fr.TextFor("nothing", "unknown words"); got != "unknown words" {
+		t.Errorf("TextFor of a missing word: %q", got)
+	}
+	if got := fr.Text("ID"); got != "ID" {
+		t.Errorf("a reserved word: %q", got)
 	}
 }

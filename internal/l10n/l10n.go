@@ -97,7 +97,7 @@ func (p *Printer) Sprintf(format string, args ...any) string {
 	if !p.french() {
 		return fmt.Sprintf(format, args...)
 	}
-	return p.format(translate(format, "", nil), args)
+	return p.format(format, translate(format, "", nil), args)
 }
 
 // Fprintf writes Sprintf's text to w.
@@ -115,7 +115,11 @@ func (p *Printer) Plural(n int, one, other string, args ...any) string {
 		}
 		return fmt.Sprintf(other, args...)
 	}
-	return p.format(translate(other, one, n), args)
+	english := other
+	if n == 1 {
+		english = one
+	}
+	return p.format(english, translate(other, one, n), args)
 }
 
 // Text is the translation of s, not a format: a '%' in it is text (help, flag usages).
@@ -124,6 +128,19 @@ func (p *Printer) Text(s string) string {
 		return s
 	}
 	return translate(s, "", nil)
+}
+
+// TextFor is Text of a word whose French depends on what it speaks of (context): "unknown"
+// of an expiry is "inconnue", of a status "inconnu". Its catalog entry is "context|s"; the
+// English is s.
+func (p *Printer) TextFor(context, s string) string {
+	if !p.french() || s == "" {
+		return s
+	}
+	if t := translate(context+"|"+s, "", nil); t != context+"|"+s {
+		return t
+	}
+	return s
 }
 
 // Error is err's message in the printer's language. The error's own text is used through
@@ -149,11 +166,12 @@ func (p *Printer) Error(err error) string {
 	return err.Error()
 }
 
-// format is fmt.Sprintf of a translated format, whose %w (kept from an Errorf format) are
-// %v, with errors and Localizable arguments in the printer's language.
-func (p *Printer) format(format string, args []any) string {
+// format is fmt.Sprintf of french, the translation of the format english, whose %w (kept
+// from an Errorf format) are %v, with errors and Localizable arguments in the printer's
+// language, and the quoting of English's %q kept (keepQuoting).
+func (p *Printer) format(english, french string, args []any) string {
 	if len(args) == 0 {
-		return format
+		return french
 	}
 	localized := make([]any, len(args))
 	for i, a := range args {
@@ -166,7 +184,8 @@ func (p *Printer) format(format string, args []any) string {
 			localized[i] = a
 		}
 	}
-	return fmt.Sprintf(withoutWrapVerbs(format), localized...)
+	keepQuoting(english, french, localized)
+	return fmt.Sprintf(withoutWrapVerbs(french), localized...)
 }
 
 // withoutWrapVerbs turns each %w of format into %v, for Sprintf: %w is Errorf's alone.

@@ -7,7 +7,7 @@ import (
 )
 
 func TestParseLang(t *testing.T) {
-	for in, want := range map[string]Lang{"en": English, "FR": French, " fr ": French, "fr_CA.UTF-8": French, "fr-CA": French, "en_US.UTF-8": English} {
+	for in, want := range map[string]Lang{"en": English, "FR": French, "fr\n": French, "fr_CA.UTF-8": French, "fr-CA": French, "en_US.UTF-8": English} {
 		if got, ok := ParseLang(in); !ok || got != want {
 			t.Errorf("ParseLang(%q) = %v, %v; want %v", in, got, ok, want)
 		}
@@ -88,5 +88,25 @@ func TestVerbs(t *testing.T) {
 		if got := fmt.Sprint(verbs(in)); got != want {
 			t.Errorf("verbs(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestFrenchKeepsQuoting: a value the English quotes with %q keeps %q's escaping when the
+// French prints it between « » with %s: a line break from the server stays "\n".
+func TestFrenchKeepsQuoting(t *testing.T) {
+	args := []any{"a\nHint: x", 3, "b"}
+	keepQuoting("title %q, %d, %q", "titre « %s », %d, %q", args)
+	if args[0] != `a\nHint: x` || args[1] != 3 || args[2] != "b" {
+		t.Errorf("keepQuoting: %q", args)
+	}
+	args = []any{"x", "y"}
+	keepQuoting("%[2]q then %[1]s", "%[1]s puis « %[2]s »", args)
+	if args[0] != "x" || args[1] != "y" {
+		t.Errorf("keepQuoting by index: %q", args)
+	}
+	args = []any{"x\ty", "z"}
+	keepQuoting("%[2]s then %[1]q", "%[1]s puis %[2]s", args)
+	if args[0] != `x\ty` || args[1] != "z" {
+		t.Errorf("keepQuoting by index: %q", args)
 	}
 }

@@ -42,16 +42,40 @@ func init() {
 			flagDefiners[t+suffix] = true
 		}
 	}
-	delete(flagDefiners, "String") // fmt.Stringer's, too common; String flags are defined by StringVar/StringP here
 	flagDefiners["durationVar"] = true
-	flagDefiners["numberVar"] = true
 }
+
+// modulePath is the import path of the module's root: a constant of one of its packages
+// (envbool.Words) is a message too.
+const modulePath = "github.com/k2geospatial/apikeys/"
 
 // formatFuncs are the project's own functions (called unqualified, in their package) that
 // pass a format and its arguments on to l10n.Errorf or a Printer: name → index of the format.
 var formatFuncs = map[string]int{
 	"usageErrorf":  0,
 	"settingError": 2,
+	"say":          0,
+	"argsError":    0, // internal/cli: a wrong number of arguments (errkind.Usagef)
+}
+
+// externalMessages are cobra's texts that apikeys shows in French: the descriptions of its
+// help and completion commands and completion's --no-descriptions. The program's name in
+// them is written %[1]s, as cobra's source has it, and as internal/cli's help finds them
+// (commandText). TestExternalMessagesAreCobras holds them equal to what cobra builds.
+var externalMessages = []string{
+	"Help about any command",
+	"Help provides help for any command in the application.\nSimply type %[1]s help [path to command] for full details.",
+	"Generate the autocompletion script for the specified shell",
+	"Generate the autocompletion script for %[1]s for the specified shell.\nSee each sub-command's help for details on how to use the generated script.\n",
+	"Generate the autocompletion script for bash",
+	"Generate the autocompletion script for zsh",
+	"Generate the autocompletion script for fish",
+	"Generate the autocompletion script for powershell",
+	"Generate the autocompletion script for the bash shell.\n\nThis script depends on the 'bash-completion' package.\nIf it is not installed already, you can install it via your OS's package manager.\n\nTo load completions in your current shell session:\n\n\tsource <(%[1]s completion bash)\n\nTo load completions for every new session, execute once:\n\n#### Linux:\n\n\t%[1]s completion bash > /etc/bash_completion.d/%[1]s\n\n#### macOS:\n\n\t%[1]s completion bash > $(brew --prefix)/etc/bash_completion.d/%[1]s\n\nYou will need to start a new shell for this setup to take effect.\n",
+	"Generate the autocompletion script for the zsh shell.\n\nIf shell completion is not already enabled in your environment you will need\nto enable it.  You can execute the following once:\n\n\techo \"autoload -U compinit; compinit\" >> ~/.zshrc\n\nTo load completions in your current shell session:\n\n\tsource <(%[1]s completion zsh)\n\nTo load completions for every new session, execute once:\n\n#### Linux:\n\n\t%[1]s completion zsh > \"${fpath[1]}/_%[1]s\"\n\n#### macOS:\n\n\t%[1]s completion zsh > $(brew --prefix)/share/zsh/site-functions/_%[1]s\n\nYou will need to start a new shell for this setup to take effect.\n",
+	"Generate the autocompletion script for the fish shell.\n\nTo load completions in your current shell session:\n\n\t%[1]s completion fish | source\n\nTo load completions for every new session, execute once:\n\n\t%[1]s completion fish > ~/.config/fish/completions/%[1]s.fish\n\nYou will need to start a new shell for this setup to take effect.\n",
+	"Generate the autocompletion script for powershell.\n\nTo load completions in your current shell session:\n\n\t%[1]s completion powershell | Out-String | Invoke-Expression\n\nTo load completions for every new session, add the output of the above command\nto your powershell profile.\n",
+	"disable completion descriptions",
 }
 
 // repoRoot is the module's root, two directories up from this package.
@@ -93,6 +117,10 @@ func scanMessages(t *testing.T) []message {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, id := range externalMessages {
+		// Formats: their verbs are the program's name, which commandText passes.
+		msgs = append(msgs, message{id: id, where: "cobra (externalMessages)"})
 	}
 	return msgs
 }
@@ -136,8 +164,13 @@ func packageConsts(t *testing.T, dir string) map[string]string {
 	return consts
 }
 
-// stringValue is the value of a string literal, a sum of them, or a constant of consts.
-func stringValue(e ast.Expr, consts map[string]string) (string, bool) {
+// imported is the value of the string constant name of the package imported as pkg in the
+// file being read, for stringValue; nil when there is no such file.
+type imported func(pkg, name string) (string, bool)
+
+// stringValue is the value of a string literal, a sum of them, a constant of consts, or a
+// constant of another package of the module.
+func stringValue(e ast.Expr, consts map[string]string, pkgs ...imported) (string, bool) {
 	switch v := e.(type) {
 	case *ast.BasicLit:
 		if v.Kind != token.STRING {
@@ -149,14 +182,18 @@ func stringValue(e ast.Expr, consts map[string]string) (string, bool) {
 		if v.Op != token.ADD {
 			return "", false
 		}
-		a, ok1 := stringValue(v.X, consts)
-		b, ok2 := stringValue(v.Y, consts)
+		a, ok1 := stringValue(v.X, consts, pkgs...)
+		b, ok2 := stringValue(v.Y, consts, pkgs...)
 		return a + b, ok1 && ok2
 	case *ast.ParenExpr:
-		return stringValue(v.X, consts)
+		return stringValue(v.X, consts, pkgs...)
 	case *ast.Ident:
 		s, ok := consts[v.Name]
 		return s, ok
+	case *ast.SelectorExpr:
+		if id, ok := v.X.(*ast.Ident); ok && len(pkgs) > 0 && pkgs[0] != nil {
+			return pkgs[0](id.Name, v.Sel.Name)
+		}
 	}
 	return "", false
 }
@@ -169,6 +206,7 @@ func scanFile(t *testing.T, path, rel string) []message {
 	}
 	consts := packageConsts(t, filepath.Dir(path))
 	imports := map[string]bool{}
+	importDirs := map[string]string{}
 	for _, imp := range f.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
 		name := p[strings.LastIndex(p, "/")+1:]
@@ -176,16 +214,27 @@ func scanFile(t *testing.T, path, rel string) []message {
 			name = imp.Name.Name
 		}
 		imports[name] = true
+		if rest, ok := strings.CutPrefix(p, modulePath); ok {
+			importDirs[name] = filepath.Join(repoRoot(t), filepath.FromSlash(rest))
+		}
+	}
+	fromImport := func(pkg, name string) (string, bool) {
+		dir, ok := importDirs[pkg]
+		if !ok {
+			return "", false
+		}
+		s, ok := packageConsts(t, dir)[name]
+		return s, ok
 	}
 	var msgs []message
 	add := func(n ast.Node, idArg ast.Expr, oneArg ast.Expr, isText bool) {
-		id, ok := stringValue(idArg, consts)
+		id, ok := stringValue(idArg, consts, fromImport)
 		if !ok || strings.TrimSpace(id) == "" {
 			return
 		}
 		m := message{id: id, isText: isText, where: rel + ":" + strconv.Itoa(fset.Position(n.Pos()).Line)}
 		if oneArg != nil {
-			if m.one, ok = stringValue(oneArg, consts); !ok {
+			if m.one, ok = stringValue(oneArg, consts, fromImport); !ok {
 				return
 			}
 		}
@@ -238,6 +287,18 @@ func scanFile(t *testing.T, path, rel string) []message {
 				add(v, args[2], args[1], false)
 			case name == "Text" && len(args) == 1:
 				add(v, args[0], nil, true)
+			case name == "TextFor" && len(args) == 2:
+				ctx, ok1 := stringValue(args[0], consts)
+				word, ok2 := stringValue(args[1], consts)
+				if ok1 && ok2 {
+					msgs = append(msgs, message{id: ctx + "|" + word, isText: true, where: rel + ":" + strconv.Itoa(fset.Position(v.Pos()).Line)})
+				}
+			case name == "numberVar" && len(args) >= 7:
+				// numberVar(fs, define, p, name, def, usage, takes): takes is said in errors
+				add(v, args[len(args)-2], nil, true)
+				add(v, args[len(args)-1], nil, false)
+			case name == "String" && len(args) == 3:
+				add(v, args[2], nil, true) // a FlagSet's String(name, value, usage), not fmt.Stringer's
 			case flagDefiners[name] && len(args) >= 3:
 				add(v, args[len(args)-1], nil, true)
 			}
@@ -249,44 +310,17 @@ func scanFile(t *testing.T, path, rel string) []message {
 
 func hasFormatFunc(name string) bool { _, ok := formatFuncs[name]; return ok }
 
-// verbs are the arguments a format uses: each as its argument index and verb, sorted. %q
-// and %s and %v are one class (a French translation quotes with « » where English used %q).
+// verbs are the arguments a format uses: each as its argument index and verb, sorted. %q,
+// %s and %v are one class (a French translation quotes with « » where English used %q: the
+// Printer keeps %q's escaping, keepQuoting).
 func verbs(format string) []string {
 	var out []string
-	arg := 0
-	for i := 0; i < len(format); i++ {
-		if format[i] != '%' {
-			continue
-		}
-		i++
-		if i < len(format) && format[i] == '%' {
-			continue
-		}
-		for i < len(format) && strings.IndexByte("+-# 0", format[i]) >= 0 {
-			i++
-		}
-		if i < len(format) && format[i] == '[' {
-			end := strings.IndexByte(format[i:], ']')
-			if end > 0 {
-				if n, err := strconv.Atoi(format[i+1 : i+end]); err == nil {
-					arg = n - 1
-				}
-				i += end + 1
-			}
-		}
-		for i < len(format) && strings.IndexByte("0123456789.*", format[i]) >= 0 {
-			i++
-		}
-		if i >= len(format) {
-			break
-		}
-		verb := format[i]
+	for arg, verb := range argVerbs(format) {
 		switch verb {
 		case 'q', 's', 'v', 'w':
 			verb = 's'
 		}
 		out = append(out, strconv.Itoa(arg)+string(verb))
-		arg++
 	}
 	sort.Strings(out)
 	return out

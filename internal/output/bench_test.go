@@ -1,6 +1,8 @@
 package output
 
 import (
+	"github.com/k2geospatial/apikeys/internal/l10n"
+
 	"fmt"
 	"io"
 	"os"
@@ -172,6 +174,23 @@ func BenchmarkSortKeys(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkPrintTable10kFrench is the terminal's table of 10,000 keys in English and in
+// French, whose relative dates, roles and statuses are looked up in the catalog.
+func BenchmarkPrintTable10kFrench(b *testing.B) {
+	keys := benchKeys(10_000)
+	for _, lang := range []l10n.Lang{l10n.English, l10n.French} {
+		b.Run(lang.String(), func(b *testing.B) {
+			opts := KeyPrintOptions{Format: Table, Columns: KeyFieldNames(), TTY: true, Color: true, Width: 150, Now: testNow, Printer: l10n.For(lang)}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := PrintKeys(io.Discard, keys, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

@@ -3,6 +3,8 @@ package output
 import (
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Filter is one parsed --filter expression.
@@ -115,10 +117,14 @@ var operatorHelp = operatorSymbols(filterOperators)
 func ParseFilter(expr string, now time.Time) (Filter, error) {
 	s := strings.TrimSpace(expr)
 	n := 0
-	for n < len(s) && isLetter(s[n]) {
-		n++
+	for n < len(s) {
+		r, size := utf8.DecodeRuneInString(s[n:])
+		if !(r < utf8.RuneSelf && isLetter(byte(r)) || r >= utf8.RuneSelf && unicode.IsLetter(r)) {
+			break
+		}
+		n += size
 	}
-	name := s[:n]
+	name := s[:n] // a name with accents (rôle) is named whole in the error, not cut at the accent
 	if name == "" {
 		return nil, usageErrorf("invalid filter %q: it must start with a field name (fields: %s)", expr, validFieldList())
 	}
@@ -168,10 +174,11 @@ func ParseFilter(expr string, now time.Time) (Filter, error) {
 		}
 		f.rank = roleRank(apiRole)
 	case kindStatus:
-		if !isKnownStatus(strings.ToLower(value)) {
+		status, ok := parseStatus(value)
+		if !ok {
 			return nil, usageErrorf("invalid filter %q: unknown status %q (use active, expiring or expired)", expr, value)
 		}
-		f.rank = statusRank(value)
+		f.rank = statusRank(status)
 	case kindDate:
 		t, kind, err := parseWhen(value, now)
 		if err != nil {
@@ -308,6 +315,21 @@ func leadingOperatorChars(s string) string {
 		n++
 	}
 	return s[:n]
+}
+
+// parseStatus reads a status value of a filter: active, expiring or expired in any case, or
+// the words a French terminal shows for them (expirée, expire bientôt; accents optional).
+func parseStatus(value string) (string, bool) {
+	v := foldRole(value)
+	switch v {
+	case StatusActive, StatusExpiring, StatusExpired:
+		return v, true
+	case "expiree":
+		return StatusExpired, true
+	case "expire bientot":
+		return StatusExpiring, true
+	}
+	return "", false
 }
 
 func isLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }

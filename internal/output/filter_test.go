@@ -127,6 +127,14 @@ func TestFilterEveryOperatorEveryField(t *testing.T) {
 		{"status<=expiring", "b2 a1 D4"},
 		{"status>active", "b2 c3"},
 		{"status>=expired", "c3"},
+		// The words a French terminal shows, accents optional, composed or not.
+		{"status=expirée", "c3"},
+		{"status=EXPIREE", "c3"},
+		{"status=expire\u0301e", "c3"},
+		{"status=expire bientôt", "b2"},
+		{"status!=Expire bientot", "a1 c3 D4"},
+		{"role=éditeur", "b2 D4"},
+		{"role=lecteur", "a1 c3"},
 
 		// spelling: spaces, case of the field, quotes, ==
 		{"role = editor", "b2 D4"},
@@ -247,7 +255,7 @@ func TestParseFilterErrors(t *testing.T) {
 		{"", `invalid filter "": it must start with a field name (fields: id, title, role, creator, email, created, expires, status)`},
 		{"expires~2026", `invalid filter "expires~2026": operator "~" does not apply to dates (use = != < <= > >=)`},
 		{"created!~x", `invalid filter "created!~x": operator "!~" does not apply to dates (use = != < <= > >=)`},
-		{"role=admin", `invalid filter "role=admin": unknown role "admin" (use editor, manager or ORG_EDITOR for editors; viewer, user or ORG_VIEWER for viewers)`},
+		{"role=admin", `invalid filter "role=admin": unknown role "admin" (use editor, éditeur, manager or ORG_EDITOR for editors; viewer, lecteur, user or ORG_VIEWER for viewers)`},
 		{"status=old", `invalid filter "status=old": unknown status "old" (use active, expiring or expired)`},
 		{"expires<", `invalid filter "expires<": the value after "<" is empty (an unset shell variable?): give the value to compare with`},
 		{"role=", `invalid filter "role=": the value after "=" is empty (an unset shell variable?): give the value to compare with`},

@@ -25,8 +25,10 @@ const (
 	// borders or hides a column: "Partner feed…" still says which key it is.
 	roomyMin = 12
 	// tightMin is the width to which free text is shortened when nothing else is left to
-	// give: a terminal too narrow for the IDs and dates with roomy titles.
-	tightMin = 6
+	// give: a terminal too narrow for the IDs and dates with roomy titles. Five ("Lega…")
+	// lets list fit 60 columns in French too, whose relative dates are longer ("il y a 35
+	// jours").
+	tightMin = 5
 )
 
 // tableLayout is how a terminal table is drawn within its width.

@@ -54,7 +54,7 @@ func TestFitLayout(t *testing.T) {
 		{90, false, []int{14, 36, 9, 12, 11}, []bool{false, false, false, false, false}}, // borderless
 		{80, false, []int{18, 36, 9, 12, 11}, []bool{false, false, false, true, false}},  // CREATED hidden
 		{60, false, []int{9, 36, 9, 12, 11}, []bool{false, false, true, true, false}},    // and CREATOR
-		{40, false, []int{6, 36, 9, 12, 11}, []bool{false, false, true, true, false}},    // too narrow: the ID stays whole
+		{40, false, []int{5, 36, 9, 12, 11}, []bool{false, false, true, true, false}},    // too narrow: the ID stays whole
 	} {
 		l := fitLayout(natural, header, fits, c.width)
 		if l.bordered != c.bordered || !slices.Equal(l.hidden, c.hidden) {

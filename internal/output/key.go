@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Key is one API key as every output format sees it. JSON and YAML are built
@@ -156,6 +158,30 @@ func (id fieldID) fit() ColumnFit {
 // header is the column heading in tables, where upper-case words read
 // better; CSV and TSV use name() so scripts see the vocabulary.
 func (id fieldID) header() string { return strings.ToUpper(id.name()) }
+
+// title is the column heading of a terminal table in p's language (header in English).
+func (id fieldID) title(p *l10n.Printer) string {
+	if p.Lang() == l10n.English {
+		return id.header()
+	}
+	switch id { // "ID" is the same in French, and no message: go-i18n reserves the key
+	case fieldTitle:
+		return p.Text("TITLE")
+	case fieldRole:
+		return p.Text("ROLE")
+	case fieldCreator:
+		return p.Text("CREATOR")
+	case fieldEmail:
+		return p.Text("EMAIL")
+	case fieldCreated:
+		return p.Text("CREATED")
+	case fieldExpires:
+		return p.Text("EXPIRES")
+	case fieldStatus:
+		return p.Text("STATUS")
+	}
+	return id.header()
+}
 
 func (id fieldID) kind() fieldKind {
 	switch id {
@@ -310,19 +336,33 @@ func columnIDs(columns []string) ([]fieldID, error) {
 	return ids, nil
 }
 
-const roleHelp = "use editor, manager or ORG_EDITOR for editors; viewer, user or ORG_VIEWER for viewers"
+const roleHelp = "use editor, éditeur, manager or ORG_EDITOR for editors; viewer, lecteur, user or ORG_VIEWER for viewers"
 
 // ParseRole maps a role as a user may type it to the API's identifier:
 // editor, manager or ORG_EDITOR → "ORG_EDITOR"; viewer, user or ORG_VIEWER →
-// "ORG_VIEWER"; in any case. Anything else is a *UsageError listing them.
+// "ORG_VIEWER"; in any case. The French words are accepted too, in every language:
+// éditeur (editeur) and gestionnaire for editors, lecteur and utilisateur for viewers, with
+// the accent composed or not (macOS types a decomposed é). Anything else is a *UsageError
+// listing them.
 func ParseRole(s string) (string, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "editor", "manager", "org_editor":
+	switch foldRole(s) {
+	case "editor", "manager", "org_editor", "editeur", "gestionnaire":
 		return APIRoleEditor, nil
-	case "viewer", "user", "org_viewer":
+	case "viewer", "user", "org_viewer", "lecteur", "utilisateur":
 		return APIRoleViewer, nil
 	}
-	return "", usageErrorf("unknown role %q (%s)", s, roleHelp)
+	return "", usageErrorf("unknown role %q (%s)", s, l10n.M(roleHelp))
+}
+
+// foldRole is a typed role (or status) trimmed, in lower case, with é and ô (composed, or
+// e and o followed by a combining accent, as macOS types them) read as e and o: the accents
+// of the French role and status words.
+func foldRole(s string) string {
+	v := strings.ToLower(strings.TrimSpace(s))
+	if isASCII(v) {
+		return v
+	}
+	return strings.NewReplacer("\u00e9", "e", "\u00f4", "o", "\u0301", "", "\u0302", "").Replace(v)
 }
 
 // RoleName gives the user-facing name of an API role: ORG_EDITOR → "editor",

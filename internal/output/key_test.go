@@ -120,6 +120,16 @@ func TestParseRole(t *testing.T) {
 		{"USER", APIRoleViewer},
 		{"ORG_VIEWER", APIRoleViewer},
 		{"Org_Viewer", APIRoleViewer},
+		// French, composed (U+00E9), decomposed (e U+0301, as macOS types it), unaccented.
+		{"\u00e9diteur", APIRoleEditor},
+		{"e\u0301diteur", APIRoleEditor},
+		{"\u00c9DITEUR", APIRoleEditor},
+		{"E\u0301diteur", APIRoleEditor},
+		{"editeur", APIRoleEditor},
+		{"Gestionnaire", APIRoleEditor},
+		{" lecteur ", APIRoleViewer},
+		{"LECTEUR", APIRoleViewer},
+		{"utilisateur", APIRoleViewer},
 	}
 	for _, tt := range tests {
 		got, err := ParseRole(tt.in)
@@ -127,9 +137,9 @@ func TestParseRole(t *testing.T) {
 			t.Errorf("ParseRole(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
 		}
 	}
-	for _, bad := range []string{"", "admin", "ORG_ADMIN", "edit", "viewers"} {
+	for _, bad := range []string{"", "admin", "ORG_ADMIN", "edit", "viewers", "\u00e9diteurs", "lecteurs"} { //nolint:misspell // French: lecteurs, viewers
 		_, err := ParseRole(bad)
-		wantUsageError(t, err, "unknown role", "editor, manager or ORG_EDITOR", "viewer, user or ORG_VIEWER")
+		wantUsageError(t, err, "unknown role", "editor, éditeur, manager or ORG_EDITOR", "viewer, lecteur, user or ORG_VIEWER")
 	}
 }
 

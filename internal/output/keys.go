@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"time"
 
 	yamlv2 "go.yaml.in/yaml/v2"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // KeyPrintOptions says how PrintKeys renders a list of keys.
@@ -32,6 +35,10 @@ type KeyPrintOptions struct {
 	// Width, only with TTY, is the terminal's width, which the table fits (0: unknown).
 	Width int
 	Now   time.Time // anchors relative dates and empty statuses; zero means time.Now()
+	// Printer, only with TTY, is the language of the table a person reads: its headers,
+	// relative dates, roles and statuses, and the note of hidden columns (nil: English).
+	// The plain table of a pipe and every machine format are the same in every language.
+	Printer *l10n.Printer
 }
 
 const (
@@ -79,21 +86,26 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 
 	switch format {
 	case Table:
+		var lang *l10n.Printer // the plain table, which scripts read, stays English
+		if opts.TTY {
+			lang = opts.Printer
+		}
 		headers := make([]string, len(ids))
 		fits := make([]ColumnFit, len(ids))
 		for i, id := range ids {
-			headers[i] = id.header()
+			headers[i] = id.title(lang)
 			fits[i] = id.fit()
 		}
 		rows := make([][]string, len(norm))
+		cells := newLocalCells(lang)
 		for i := range norm {
-			rows[i] = keyRow(&norm[i], ids, opts.TTY, now)
+			rows[i] = keyRow(&norm[i], ids, opts.TTY, now, cells)
 		}
 		var rowColor func(int) string
 		if opts.TTY && opts.Color {
 			rowColor = func(i int) string { return StatusColor(norm[i].Status) }
 		}
-		return printTable(w, headers, rows, TableOptions{TTY: opts.TTY, NoHeaders: opts.NoHeaders, Width: opts.Width, Fit: fits}, rowColor)
+		return printTable(w, headers, rows, TableOptions{TTY: opts.TTY, NoHeaders: opts.NoHeaders, Width: opts.Width, Fit: fits, Printer: lang}, rowColor)
 
 	case CSV, TSV:
 		headers := make([]string, len(ids))
@@ -102,7 +114,7 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		}
 		rows := make([][]string, len(norm))
 		for i := range norm {
-			rows[i] = keyRow(&norm[i], ids, false, now)
+			rows[i] = keyRow(&norm[i], ids, false, now, nil)
 		}
 		if opts.TTY {
 			rows = TerminalRows(rows)
@@ -116,29 +128,86 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 	return fmt.Errorf("output format %q is not implemented for keys", format)
 }
 
-// keyRow renders the cells of one key: on a terminal dates are relative to
-// now; elsewhere they are RFC 3339 UTC, and unset dates are empty.
-func keyRow(k *Key, ids []fieldID, relative bool, now time.Time) []string {
+// keyRow renders the cells of one key: on a terminal (relative) dates are relative to
+// now, and roles and statuses in the language of cells; elsewhere they are RFC 3339 UTC,
+// and unset dates are empty (cells may then be nil).
+func keyRow(k *Key, ids []fieldID, relative bool, now time.Time, cells *localCells) []string {
 	row := make([]string, len(ids))
 	for i, id := range ids {
 		if id.kind() != kindDate {
 			row[i] = id.str(k)
+			if relative {
+				switch id.kind() {
+				case kindRole:
+					row[i] = cells.text(cells.roles, row[i], RoleText)
+				case kindStatus:
+					row[i] = cells.text(cells.statuses, row[i], StatusText)
+				}
+			}
 			continue
 		}
 		t := id.date(k)
 		switch {
 		case t.IsZero() && relative && id == fieldExpires && k.Status != StatusUnknown:
-			row[i] = "never"
+			row[i] = cells.never()
 		case t.IsZero():
 			row[i] = ""
 		case relative:
-			row[i] = RelativeTime(t, now)
+			row[i] = cells.relative(t, now)
 		default:
 			row[i] = t.Format(time.RFC3339)
 		}
 	}
 	return row
 }
+
+// localCells are the cells of a terminal's table in its language, each text made once per
+// table (in French, looked up in the catalog once): a table of 10,000 keys has a few dozen
+// distinct relative dates, roles and statuses.
+type localCells struct {
+	p               *l10n.Printer
+	rel             map[relativeDate]string
+	roles, statuses map[string]string
+}
+
+// relativeDate is a relative date as RelativeTime counts it.
+type relativeDate struct {
+	n      int64
+	unit   string
+	future bool
+}
+
+func newLocalCells(p *l10n.Printer) *localCells {
+	return &localCells{p: p, rel: map[relativeDate]string{}, roles: map[string]string{}, statuses: map[string]string{}}
+}
+
+// relative is RelativeTimeIn of the cells' language.
+func (c *localCells) relative(t, now time.Time) string {
+	n, unit, future := relative(t, now)
+	k := relativeDate{n, unit, future}
+	s, ok := c.rel[k]
+	if !ok {
+		s = RelativeTimeIn(c.p, t, now)
+		c.rel[k] = s
+	}
+	return s
+}
+
+// text is in(c.p, v), made once per value of seen.
+func (c *localCells) text(seen map[string]string, v string, in func(*l10n.Printer, string) string) string {
+	if c.p.Lang() == l10n.English {
+		return v // English cells are the values
+	}
+	s, ok := seen[v]
+	if !ok {
+		s = in(c.p, v)
+		seen[v] = s
+	}
+	return s
+}
+
+// never is an unset expiry on a terminal: "never" in English.
+func (c *localCells) never() string { return c.p.Text("never") }
 
 // printKeysJSON writes the same bytes as PrintJSON of the records, one record at a time: the
 // whole array in the encoder's buffer was 7.5 times the size of the server's answer at
@@ -260,11 +329,17 @@ func StatusColor(status string) string {
 // DetailDate is a date of a detail view: RFC 3339 UTC, and on a terminal (relative) the
 // relative date beside it, as list shows it: "2026-03-08T12:00:00Z (in 7 days)".
 func DetailDate(t, now time.Time, relative bool) string {
+	return DetailDateIn(nil, t, now, relative)
+}
+
+// DetailDateIn is DetailDate with the relative date in p's language:
+// "2026-03-08T12:00:00Z (dans 7 jours)". The date itself is the machine's, in every language.
+func DetailDateIn(p *l10n.Printer, t, now time.Time, relative bool) string {
 	abs := t.UTC().Format(time.RFC3339)
 	if !relative {
 		return abs
 	}
-	return abs + " (" + RelativeTime(t, now) + ")"
+	return abs + " (" + RelativeTimeIn(p, t, now) + ")"
 }
 
 // RelativeTime describes t from now's point of view, the way the terminal
@@ -277,23 +352,12 @@ func DetailDate(t, now time.Time, relative bool) string {
 // never said of a key the window leaves active: one a few hours beyond it
 // reads "in 31 days".
 func RelativeTime(t, now time.Time) string {
-	d := t.Sub(now)
-	future := d > 0
-	if d < 0 {
-		d = -d
-		if d < 0 { // the most negative Duration has no positive twin
-			d = 1<<63 - 1
-		}
-	}
-	if d < time.Minute {
-		if future {
-			return "in under a minute"
-		}
+	n, unit, future := relative(t, now)
+	switch {
+	case n == 0 && future:
+		return "in under a minute"
+	case n == 0:
 		return "just now"
-	}
-	n, unit := relativeCount(d)
-	if windowDays := int64(ExpiringWindow / day); future && unit == "day" && n <= windowDays && d > ExpiringWindow {
-		n = windowDays + 1 // rounding down to the window would call an active key expiring
 	}
 	if n != 1 {
 		unit += "s"
@@ -304,6 +368,62 @@ func RelativeTime(t, now time.Time) string {
 		return "in " + strconv.FormatInt(n, 10) + " " + unit
 	}
 	return strconv.FormatInt(n, 10) + " " + unit + " ago"
+}
+
+// RelativeTimeIn is RelativeTime in p's language: "dans 7 jours", "il y a 2 mois", "à
+// l'instant". English (p nil) is RelativeTime's fast path.
+func RelativeTimeIn(p *l10n.Printer, t, now time.Time) string {
+	if p.Lang() == l10n.English {
+		return RelativeTime(t, now)
+	}
+	n, unit, future := relative(t, now)
+	c := int(min(n, int64(math.MaxInt32)))
+	switch {
+	case n == 0 && future:
+		return p.Text("in under a minute")
+	case n == 0:
+		return p.Text("just now")
+	case future && unit == "minute":
+		return p.Plural(c, "in %d minute", "in %d minutes", n)
+	case future && unit == "hour":
+		return p.Plural(c, "in %d hour", "in %d hours", n)
+	case future && unit == "day":
+		return p.Plural(c, "in %d day", "in %d days", n)
+	case future && unit == "month":
+		return p.Plural(c, "in %d month", "in %d months", n)
+	case future:
+		return p.Plural(c, "in %d year", "in %d years", n)
+	case unit == "minute":
+		return p.Plural(c, "%d minute ago", "%d minutes ago", n)
+	case unit == "hour":
+		return p.Plural(c, "%d hour ago", "%d hours ago", n)
+	case unit == "day":
+		return p.Plural(c, "%d day ago", "%d days ago", n)
+	case unit == "month":
+		return p.Plural(c, "%d month ago", "%d months ago", n)
+	}
+	return p.Plural(c, "%d year ago", "%d years ago", n)
+}
+
+// relative is t from now's point of view as a rounded count of a unit (minute, hour, day,
+// month, year; see RelativeTime), and whether t is ahead; a count of 0 is under a minute.
+func relative(t, now time.Time) (n int64, unit string, future bool) {
+	d := t.Sub(now)
+	future = d > 0
+	if d < 0 {
+		d = -d
+		if d < 0 { // the most negative Duration has no positive twin
+			d = 1<<63 - 1
+		}
+	}
+	if d < time.Minute {
+		return 0, "", future
+	}
+	n, unit = relativeCount(d)
+	if windowDays := int64(ExpiringWindow / day); future && unit == "day" && n <= windowDays && d > ExpiringWindow {
+		n = windowDays + 1 // rounding down to the window would call an active key expiring
+	}
+	return n, unit, future
 }
 
 // relativeCount is d, at least a minute, as a rounded count of the largest unit in which
@@ -358,4 +478,32 @@ func machineCell(k *Key, id fieldID) string {
 		return t.Format(time.RFC3339)
 	}
 	return ""
+}
+
+// RoleText is a role as a person reads it in p's language: "éditeur", "lecteur" in French;
+// a role the server named otherwise is shown as it came. Machine output keeps RoleName's.
+func RoleText(p *l10n.Printer, role string) string {
+	switch role {
+	case RoleEditor:
+		return p.Text("editor")
+	case RoleViewer:
+		return p.Text("viewer")
+	}
+	return role
+}
+
+// StatusText is a key's status as a person reads it in p's language: "expirée", "expire
+// bientôt" in French. Machine output and filters keep the status values.
+func StatusText(p *l10n.Printer, status string) string {
+	switch status {
+	case StatusActive:
+		return p.Text("active")
+	case StatusExpiring:
+		return p.Text("expiring")
+	case StatusExpired:
+		return p.Text("expired")
+	case StatusUnknown:
+		return p.Text("unknown")
+	}
+	return status
 }

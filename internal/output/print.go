@@ -15,6 +15,7 @@ import (
 	"github.com/clipperhouse/displaywidth"
 	yamlv2 "go.yaml.in/yaml/v2"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -143,6 +144,9 @@ type TableOptions struct {
 	// whole); Fit says per column how it may be narrowed (none when shorter than the row).
 	Width int
 	Fit   []ColumnFit
+	// Printer is the language of what the table says of itself on a terminal (the columns
+	// it hid to fit); nil is English. Headers and cells are given in their language.
+	Printer *l10n.Printer
 }
 
 // PrintTable prints rows under headers (printed as given). On a terminal it
@@ -337,17 +341,26 @@ func PrintDetail(w io.Writer, pairs [][2]string) {
 // PrintDetailPainted is PrintDetail with the value of each label in colors drawn in that
 // ANSI colour ("" for none); the value is escaped as every value is, the colour is not.
 func PrintDetailPainted(w io.Writer, pairs [][2]string, colors map[string]string) {
+	PrintDetailIn(nil, w, pairs, colors)
+}
+
+// PrintDetailIn is PrintDetailPainted with the typography of lang's language: in French a
+// non-breaking space before each label's colon ("Titre :"). The labels are given translated.
+func PrintDetailIn(lang *l10n.Printer, w io.Writer, pairs [][2]string, colors map[string]string) {
+	colon := ":"
+	if lang.Lang() == l10n.French {
+		colon = "\u00a0:"
+	}
 	labels := make([]string, len(pairs))
 	width := 0
 	for i, p := range pairs {
-		labels[i] = cleanCell(p[0])
+		labels[i] = cleanCell(p[0]) + colon
 		width = max(width, cellWidth(labels[i]))
 	}
 	var b strings.Builder
 	for i, p := range pairs {
 		label := labels[i]
 		b.WriteString(label)
-		b.WriteByte(':')
 		b.WriteString(strings.Repeat(" ", width-cellWidth(label)+2))
 		if c := colors[p[0]]; c != "" {
 			b.WriteString(c + cleanCell(p[1]) + ansiReset)

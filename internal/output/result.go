@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -84,7 +85,9 @@ func (s Shape) prints(f Format) bool {
 type Spec struct {
 	Command string
 	Shape   Shape
-	Advice  string
+	// AdviceText is Advice in the reader's language (l10n.M), for a command whose advice
+	// is translated.
+	AdviceText l10n.Localizable
 }
 
 // Check refuses a format the command cannot print, with one wording for every command:
@@ -99,11 +102,11 @@ func (s Spec) Check(f Format) error {
 	for i, n := range names {
 		list[i] = string(n)
 	}
-	msg := s.Command + " prints " + strings.Join(list[:len(list)-1], ", ") + " or " + list[len(list)-1] + ", not " + string(f)
-	if s.Advice != "" {
-		msg += ": " + s.Advice
+	formats := strings.Join(list[:len(list)-1], ", ")
+	if s.AdviceText != nil {
+		return usageErrorf("%s prints %s or %s, not %s: %s", s.Command, formats, list[len(list)-1], f, s.AdviceText)
 	}
-	return &UsageError{Msg: msg}
+	return usageErrorf("%s prints %s or %s, not %s", s.Command, formats, list[len(list)-1], f)
 }
 
 // Printer prints one command's result in the format -o chose. Build it with NewPrinter, which
@@ -116,6 +119,7 @@ type Printer struct {
 	noHeaders bool
 	width     int
 	filter    DocumentFilter
+	lang      *l10n.Printer
 }
 
 // DocumentFilter is --jq or --template (package jsonfilter): it reads the JSON document
@@ -137,6 +141,9 @@ type PrinterOptions struct {
 	Filter DocumentFilter
 	// Width, with TTY, is the terminal's width, which tables fit (0: unknown, drawn whole).
 	Width int
+	// Language, with TTY, is the language of what a table says of itself (the columns it
+	// hid to fit); nil is English. A result's own text and titles are given in theirs.
+	Language *l10n.Printer
 }
 
 // NewPrinter checks format against spec (see Spec.Check) and returns the printer of the
@@ -151,7 +158,7 @@ func NewPrinter(spec Spec, format Format, opts PrinterOptions) (*Printer, error)
 	if err := spec.Check(format); err != nil {
 		return nil, err
 	}
-	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders, filter: opts.Filter, width: opts.Width}, nil
+	return &Printer{spec: spec, format: format, out: opts.Out, tty: opts.TTY, noHeaders: opts.NoHeaders, filter: opts.Filter, width: opts.Width, lang: opts.Language}, nil
 }
 
 // Format is the format the printer prints.
@@ -176,7 +183,12 @@ type Result struct {
 // DroppedError is a --jq or --template whose output left out the result's Keep.
 type DroppedError struct{ Flag string }
 
-func (e *DroppedError) Error() string { return "the " + e.Flag + " output left it out" }
+func (e *DroppedError) Error() string { return e.Localize(nil) }
+
+// Localize is the message in p's language.
+func (e *DroppedError) Localize(p *l10n.Printer) string {
+	return p.Sprintf("the %s output left it out", e.Flag)
+}
 
 // Print writes r in the printer's format.
 func (p *Printer) Print(r Result) error {
@@ -210,7 +222,11 @@ func (p *Printer) Print(r Result) error {
 
 // TableOptions are how the printer draws a table: for a view that holds one (PrintRows).
 func (p *Printer) TableOptions() TableOptions {
-	return TableOptions{TTY: p.tty, NoHeaders: p.noHeaders, Width: p.width}
+	o := TableOptions{TTY: p.tty, NoHeaders: p.noHeaders, Width: p.width}
+	if p.tty {
+		o.Printer = p.lang
+	}
+	return o
 }
 
 // PrintRows prints rows as a table under their titles, for a view that holds a table among

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"testing"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 type testMember struct {
@@ -59,7 +61,7 @@ func TestPrinterPrintsEveryFormat(t *testing.T) {
 // A format the command cannot print is a usage error, worded alike for every command, naming
 // the formats it can; a printable one (and "", the table) is not.
 func TestSpecCheck(t *testing.T) {
-	create := Spec{Command: "create", Shape: Object, Advice: "use -o json"}
+	create := Spec{Command: "create", Shape: Object, AdviceText: l10n.M("use -o json")}
 	for _, tt := range []struct {
 		spec   Spec
 		format Format

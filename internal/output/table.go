@@ -9,6 +9,8 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // printTerminalTable draws the table a person reads: tablewriter's, fitted to opts.Width.
@@ -74,7 +76,7 @@ func printTerminalTable(w io.Writer, headers []string, raw, clean [][]string, op
 	if err != nil {
 		return err
 	}
-	if note := hiddenNote(hdr, l.hidden); note != "" && !opts.NoHeaders {
+	if note := hiddenNote(opts.Printer, hdr, l.hidden); note != "" && !opts.NoHeaders {
 		fmt.Fprintln(bw, note)
 	}
 	return bw.Flush()
@@ -336,8 +338,9 @@ func appendShownCells(out, raw, clean []string, l tableLayout) []string {
 	return out
 }
 
-// hiddenNote says, below a table, which columns were left out to fit: "" when none.
-func hiddenNote(headers []string, hidden []bool) string {
+// hiddenNote says, below a table, which columns were left out to fit, in p's language: ""
+// when none.
+func hiddenNote(p *l10n.Printer, headers []string, hidden []bool) string {
 	var names []string
 	for j, h := range hidden {
 		if h && j < len(headers) {
@@ -347,7 +350,7 @@ func hiddenNote(headers []string, hidden []bool) string {
 	if len(names) == 0 {
 		return ""
 	}
-	return "Hidden to fit: " + strings.Join(names, ", ")
+	return p.Sprintf("Hidden to fit: %s", strings.Join(names, ", "))
 }
 
 // lineEndTrimmer writes lines without the spaces that end them, also when a colour reset

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 const (
@@ -47,16 +49,16 @@ func ParseWhen(s string, now time.Time) (time.Time, error) {
 // value's message gives examples in the future only. Whether it is ahead is still the
 // caller's check.
 func ParseAhead(s string, now time.Time) (time.Time, error) {
-	t, _, err := parseWhenHelp(s, now, aheadHelp)
+	t, _, err := parseWhenHelp(s, now, l10n.M(aheadHelp))
 	return t, err
 }
 
 func parseWhen(s string, now time.Time) (time.Time, whenKind, error) {
-	return parseWhenHelp(s, now, whenHelp)
+	return parseWhenHelp(s, now, l10n.M(whenHelp))
 }
 
 // parseWhenHelp is parseWhen whose errors give help as the valid forms.
-func parseWhenHelp(s string, now time.Time, help string) (time.Time, whenKind, error) {
+func parseWhenHelp(s string, now time.Time, help l10n.Msg) (time.Time, whenKind, error) {
 	v := strings.TrimSpace(s)
 	switch strings.ToLower(v) {
 	case "":
@@ -90,7 +92,7 @@ func parseWhenHelp(s string, now time.Time, help string) (time.Time, whenKind, e
 				return time.Time{}, 0, usageErrorf("%q is too far from now", v)
 			}
 			if err.badUnit == "m" || err.badUnit == "M" {
-				return time.Time{}, 0, usageErrorf("%q is not a date: %s", v, err.reason(durationHelp))
+				return time.Time{}, 0, usageErrorf("%q is not a date: %s", v, err.reason(l10n.M(durationHelp)))
 			}
 			return time.Time{}, 0, usageErrorf("%q is not a date (%s)", v, help)
 		}
@@ -129,11 +131,24 @@ func looksLikeRFC3339(s string) bool {
 }
 
 // parseErrReason keeps the useful tail of a time.Parse error ("month out of
-// range") and drops the layout noise.
-func parseErrReason(err error) string {
+// range") and drops the layout noise. The reasons a date of the right shape can have are
+// messages; another (none is known) stays time's English.
+func parseErrReason(err error) any {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, ": "); i >= 0 {
-		return msg[i+2:]
+		msg = msg[i+2:]
+	}
+	switch msg {
+	case "month out of range":
+		return l10n.M("month out of range")
+	case "day out of range":
+		return l10n.M("day out of range")
+	case "hour out of range":
+		return l10n.M("hour out of range")
+	case "minute out of range":
+		return l10n.M("minute out of range")
+	case "second out of range":
+		return l10n.M("second out of range")
 	}
 	return msg
 }
@@ -149,7 +164,7 @@ const durationHelp = "use a number and a unit: ms, s, min, h, d (days), w (weeks
 // 292 years. Errors are *UsageError values, `invalid duration "x": why`.
 func ParseDuration(s string) (time.Duration, error) {
 	d, reason := parseDuration(s)
-	if reason != "" {
+	if !reason.IsZero() {
 		return 0, usageErrorf("invalid duration %q: %s", strings.TrimSpace(s), reason)
 	}
 	return d, nil
@@ -159,14 +174,14 @@ func ParseDuration(s string) (time.Duration, error) {
 // error gives: `invalid --clear-after "banana": why`.
 func ParseFlagDuration(name, s string) (time.Duration, error) {
 	d, reason := parseDuration(s)
-	if reason != "" {
+	if !reason.IsZero() {
 		return 0, usageErrorf("invalid %s %q: %s", name, strings.TrimSpace(s), reason)
 	}
 	return d, nil
 }
 
 // parseDuration returns the duration, or why s is not one.
-func parseDuration(s string) (time.Duration, string) {
+func parseDuration(s string) (time.Duration, l10n.Msg) {
 	v := strings.TrimSpace(s)
 	body := v
 	negative := false
@@ -175,19 +190,19 @@ func parseDuration(s string) (time.Duration, string) {
 		body = body[1:]
 	}
 	if body == "0" {
-		return 0, ""
+		return 0, l10n.Msg{}
 	}
 	if v == "" {
-		return 0, "the value is empty (an unset shell variable?)"
+		return 0, l10n.M("the value is empty (an unset shell variable?)")
 	}
 	d, err := parseDurationParts(body)
 	switch {
 	case err != nil:
-		return 0, err.reason(durationHelp)
+		return 0, err.reason(l10n.M(durationHelp))
 	case negative && d != 0:
-		return 0, "a duration must not be negative"
+		return 0, l10n.M("a duration must not be negative")
 	}
-	return d, ""
+	return d, l10n.Msg{}
 }
 
 // durationErr says what went wrong in parseDurationParts so each caller can
@@ -199,18 +214,18 @@ type durationErr struct {
 }
 
 // reason words the error for a message; help says which forms are valid.
-func (e *durationErr) reason(help string) string {
+func (e *durationErr) reason(help l10n.Msg) l10n.Msg {
 	switch {
 	case e.outOfRange:
-		return "too long (at most about 292 years)"
+		return l10n.M("too long (at most about 292 years)")
 	case e.missingUnit:
-		return "no unit (" + help + ")"
+		return l10n.M("no unit (%s)", help)
 	case e.badUnit == "m" || e.badUnit == "M":
-		return "m could mean minutes or months: write min for minutes, or days such as 30d"
+		return l10n.M("m could mean minutes or months: write min for minutes, or days such as 30d")
 	case e.badUnit != "":
-		return fmt.Sprintf("unknown unit %q (%s)", e.badUnit, help)
+		return l10n.M("unknown unit %q (%s)", e.badUnit, help)
 	}
-	return "not a duration (" + help + ")"
+	return l10n.M("not a duration (%s)", help)
 }
 
 // unitLength is the length of a duration unit, or 0 when the unit is not one.

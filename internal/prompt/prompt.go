@@ -1,8 +1,8 @@
 // Package prompt is the only door to interactive prompts in apikeys.
 //
 // Commands depend on the Prompter interface; the survey/v2 implementation
-// (archived upstream) is confined to survey.go so it can be replaced without
-// touching any command, and Scripted stands in for it in unit tests.
+// (archived upstream) is confined to survey.go and localized.go so it can be
+// replaced without touching any command, and Scripted stands in for it in unit tests.
 package prompt
 
 import (

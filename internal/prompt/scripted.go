@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Scripted is a Prompter for unit tests of commands: it replays answers queued
@@ -27,6 +29,7 @@ type Scripted struct {
 	mu      sync.Mutex
 	answers []any
 	calls   []Call
+	printer *l10n.Printer // the language of the rejections recorded; nil: English
 }
 
 // DefaultAnswer, queued in a Scripted, accepts whatever default the question
@@ -44,7 +47,7 @@ type Call struct {
 	Default any      // string (input), int (select), bool (confirm); nil for password
 	Options []string // select only
 	// Rejected holds, for an input, the validation errors of the answers
-	// refused before one was accepted.
+	// refused before one was accepted, in the language of WithPrinter.
 	Rejected []string
 }
 
@@ -53,6 +56,15 @@ var _ Prompter = (*Scripted)(nil)
 // NewScripted returns a Scripted that will give answers in order.
 func NewScripted(answers ...any) *Scripted {
 	return &Scripted{answers: append([]any(nil), answers...)}
+}
+
+// WithPrinter records the reasons answers were rejected (Call.Rejected) in the language of
+// printer, as the terminal's prompter draws them; it returns s.
+func (s *Scripted) WithPrinter(printer *l10n.Printer) *Scripted {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.printer = printer
+	return s
 }
 
 // Asked returns the messages of the questions asked so far, in order.
@@ -142,7 +154,7 @@ func (s *Scripted) Input(message, defaultValue string, validate func(string) err
 		if verr == nil {
 			return answer, nil
 		}
-		s.calls[idx].Rejected = append(s.calls[idx].Rejected, verr.Error())
+		s.calls[idx].Rejected = append(s.calls[idx].Rejected, s.printer.Error(verr))
 	}
 }
 

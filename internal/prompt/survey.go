@@ -11,19 +11,22 @@ import (
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/terminal"
 
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
-// This file is the only one that imports survey: replacing the prompt library
-// means rewriting this file and nothing else.
+// This file and localized.go (survey's confirmation and list in the prompter's
+// language) are the only ones that import survey: replacing the prompt library
+// means rewriting them and nothing else.
 
 // surveyPrompter implements Prompter with survey/v2.
 type surveyPrompter struct {
 	in    FileReader
 	draw  FileWriter
 	err   io.Writer
-	done  <-chan struct{} // nil: prompts are ended by the user only
-	color func() bool     // nil: always in colour
+	done  <-chan struct{}      // nil: prompts are ended by the user only
+	color func() bool          // nil: always in colour
+	lang  func() *l10n.Printer // nil: English
 }
 
 var _ Prompter = (*surveyPrompter)(nil)
@@ -36,6 +39,21 @@ type Option func(*surveyPrompter)
 // after the prompter was made still counts.
 func WithColor(enabled func() bool) Option {
 	return func(p *surveyPrompter) { p.color = enabled }
+}
+
+// WithPrinter draws survey's own words (the confirmation's "(y/N)", the list's hint) and
+// the reasons answers are rejected in the language of the printer printer gives, asked at
+// every prompt as WithColor is; a confirmation understands that language's yes and no.
+func WithPrinter(printer func() *l10n.Printer) Option {
+	return func(p *surveyPrompter) { p.lang = printer }
+}
+
+// printer is the language of the prompt about to be drawn.
+func (p *surveyPrompter) printer() *l10n.Printer {
+	if p.lang == nil {
+		return nil
+	}
+	return p.lang()
 }
 
 // NewSurvey returns the interactive Prompter, reading keys from in.
@@ -215,12 +233,16 @@ func (p *surveyPrompter) ask(q survey.Prompt, answer any, opts ...survey.AskOpt)
 func (p *surveyPrompter) Input(message, defaultValue string, validate func(string) error) (string, error) {
 	var opts []survey.AskOpt
 	if validate != nil {
+		printer := p.printer()
 		opts = append(opts, survey.WithValidator(func(ans any) error {
 			s, ok := ans.(string)
 			if !ok {
 				return fmt.Errorf("unexpected answer type %T", ans)
 			}
-			return validate(s)
+			if err := validate(s); err != nil {
+				return localizedError{text: printer.Error(err), err: err}
+			}
+			return nil
 		}))
 	}
 	var answer string
@@ -248,7 +270,7 @@ func (p *surveyPrompter) Select(message string, options []string, defaultIndex i
 	for i, o := range options {
 		shown[i] = sanitize.Text(o)
 	}
-	q := &survey.Select{Message: sanitize.Text(message), Options: shown, PageSize: 10}
+	q := &selectPrompt{Select: survey.Select{Message: sanitize.Text(message), Options: shown, PageSize: 10}, template: selectTemplate(p.printer())}
 	if defaultIndex >= 0 && defaultIndex < len(options) {
 		q.Default = defaultIndex
 	}
@@ -261,8 +283,19 @@ func (p *surveyPrompter) Select(message string, options []string, defaultIndex i
 
 func (p *surveyPrompter) Confirm(message string, defaultValue bool) (bool, error) {
 	var answer bool
-	if err := p.ask(&survey.Confirm{Message: sanitize.Text(message), Default: defaultValue}, &answer); err != nil {
+	q := &confirmPrompt{Confirm: survey.Confirm{Message: sanitize.Text(message), Default: defaultValue}, words: confirmWordsFor(p.printer())}
+	if err := p.ask(q, &answer); err != nil {
 		return false, err
 	}
 	return answer, nil
 }
+
+// localizedError is a rejected answer's reason as the prompt draws it: in the prompter's
+// language.
+type localizedError struct {
+	text string
+	err  error
+}
+
+func (e localizedError) Error() string { return e.text }
+func (e localizedError) Unwrap() error { return e.err }

@@ -16,6 +16,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/testenv"
 )
@@ -119,7 +120,7 @@ func (e *env) manager() *Manager {
 	return &Manager{
 		Version:    "test",
 		Now:        e.clock.Now,
-		Warn:       func(msg string) { e.mu.Lock(); e.warnings = append(e.warnings, msg); e.mu.Unlock() },
+		Warn:       func(msg l10n.Msg) { e.mu.Lock(); e.warnings = append(e.warnings, msg.String()); e.mu.Unlock() },
 		RetrySleep: func(ctx context.Context, _ time.Duration) error { return ctx.Err() },
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -239,7 +240,7 @@ func (m *Manager) Logout(ctx context.Context, s *config.Settings) (*LogoutResult
 			return nil
 		case errors.As(err, &ku):
 			// Its refresh token is there: removing the file would leave it valid on the server.
-			return fmt.Errorf("%w\nthe session of profile %q keeps its tokens there, which logout needs to revoke it: run `apikeys auth logout` where the keyring answers (the session is kept)", err, s.Profile)
+			return l10n.Errorf("%w\nthe session of profile %q keeps its tokens there, which logout needs to revoke it: run `apikeys auth logout` where the keyring answers (the session is kept)", err, s.Profile)
 		case errors.As(err, &se):
 			if err := store.Remove(); err != nil {
 				return err
@@ -280,12 +281,12 @@ func (m *Manager) Logout(ctx context.Context, s *config.Settings) (*LogoutResult
 // nothing here to revoke it. It is marked ended, so commands no longer use it.
 func keepForRevoke(store *config.SessionFile, sess *config.Session, profile string, revokeErr error) error {
 	if sess.Ended == "" {
-		sess.Ended = "it was logged out, but revoking it on the server failed"
+		sess.Ended = endedRevokeFailed
 		if err := store.Save(sess); err != nil {
-			return fmt.Errorf("revoking the session of profile %q on the server failed: %w\nand it could not be marked as logged out (%v): it is still in use here; run `apikeys auth logout` again", profile, revokeErr, err)
+			return l10n.Errorf("revoking the session of profile %q on the server failed: %w\nand it could not be marked as logged out (%v): it is still in use here; run `apikeys auth logout` again", profile, revokeErr, err)
 		}
 	}
-	return fmt.Errorf("revoking the session of profile %q on the server failed: %w\nthe session is kept in %s, no longer used by commands, so that its refresh token can still be revoked: run `apikeys auth logout` again", profile, revokeErr, store.Path)
+	return l10n.Errorf("revoking the session of profile %q on the server failed: %w\nthe session is kept in %s, no longer used by commands, so that its refresh token can still be revoked: run `apikeys auth logout` again", profile, revokeErr, store.Path)
 }
 
 // Status is the profile's session as `auth status` shows it (and prints with -o json). It

@@ -11,7 +11,6 @@ package session
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -21,6 +20,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sandbox"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
@@ -73,7 +73,7 @@ type Manager struct {
 	Now func() time.Time
 	// Warn receives what the user should know but that does not stop the command: a session
 	// file that was readable by others, the in-process sandbox failing to serve.
-	Warn func(msg string)
+	Warn func(msg l10n.Msg)
 	// RetrySleep replaces the clients' waits between retries when set (tests).
 	RetrySleep func(context.Context, time.Duration) error
 	// Completing is set while answering a shell completion: a request is tried once, and a
@@ -93,7 +93,7 @@ func (m *Manager) now() time.Time {
 	return m.Now()
 }
 
-func (m *Manager) warn(msg string) {
+func (m *Manager) warn(msg l10n.Msg) {
 	if m.Warn != nil {
 		m.Warn(msg)
 	}
@@ -250,12 +250,12 @@ func (m *Manager) openSandbox(ctx context.Context, s *config.Settings) (*Session
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		sb.Close()
-		return nil, fmt.Errorf("starting the in-process sandbox: %w", err)
+		return nil, l10n.Errorf("starting the in-process sandbox: %w", err)
 	}
 	srv := &http.Server{Handler: sb.Handler()}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			m.warn(fmt.Sprintf("sandbox: %v", err))
+			m.warn(l10n.M("sandbox: %v", err))
 		}
 	}()
 	stop := func() {

@@ -10,6 +10,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -45,14 +46,17 @@ type StoreInfo struct {
 
 // String names the store as `auth status` and `doctor` show it: "keyring (Secret Service)"
 // or "file …/sessions/default.json (mode 0600)".
-func (i StoreInfo) String() string {
+func (i StoreInfo) String() string { return i.Localize(nil) }
+
+// Localize is String in p's language.
+func (i StoreInfo) Localize(p *l10n.Printer) string {
 	if i.Store != config.StoreKeyring {
-		return fmt.Sprintf("file %s (mode 0600)", i.File)
+		return p.Sprintf("file %s (mode 0600)", i.File)
 	}
 	if i.Unavailable != nil {
-		return fmt.Sprintf("keyring (%s), not available: %v", i.Keyring, i.Unavailable)
+		return p.Sprintf("keyring (%s), not available: %v", i.Keyring, i.Unavailable)
 	}
-	return fmt.Sprintf("keyring (%s)", i.Keyring)
+	return p.Sprintf("keyring (%s)", i.Keyring)
 }
 
 // DescribeStore says where a save of s's profile's session would put its tokens now. Under
@@ -138,7 +142,7 @@ func load(s *config.Settings, store *config.SessionFile) (*config.Session, error
 	case errors.Is(err, config.ErrNoSession):
 		return nil, notLoggedInError(s)
 	case errors.As(err, &ku):
-		return nil, fmt.Errorf("%w\nthe session of profile %q keeps its tokens there: run apikeys where the keyring answers (a desktop session), or `%s` to replace the session", err, s.Profile, LoginCommand(s))
+		return nil, l10n.Errorf("%w\nthe session of profile %q keeps its tokens there: run apikeys where the keyring answers (a desktop session), or `%s` to replace the session", err, s.Profile, LoginCommand(s))
 	case errors.As(err, &se):
 		return nil, errkind.Authf("%w\nrun `%s` to log in again (it replaces the file)", err, LoginCommand(s))
 	case err != nil:
@@ -152,7 +156,7 @@ func load(s *config.Settings, store *config.SessionFile) (*config.Session, error
 // endedSessionError is a session marked as no longer renewable: log in again. The email
 // came from the server at login, and the reason is the file's: both are escaped whole.
 func endedSessionError(sess *config.Session, login string) error {
-	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `%s` to log in again", sanitize.Text(sess.User.Email), sanitize.Text(sess.Ended), login)
+	return errkind.Authf("the session of %s can no longer be renewed: %s\nrun `%s` to log in again", sanitize.Text(sess.User.Email), endedWords(sess.Ended), login)
 }
 
 // sameAPIURL compares base URLs as the client uses them (no trailing slash, any case host).
@@ -176,4 +180,34 @@ func (m *Manager) openStored(s *config.Settings, client *jmapcloud.Client) (*Ses
 	}
 	tokens := &storedTokens{store: store, client: client, now: m.now, sess: *sess, noRenew: m.Completing, login: LoginCommand(s)}
 	return &Session{Client: client.WithTokens(tokens), Org: sess.Organization.ID}, nil
+}
+
+// Why a session ended, as the session file records it (in English: the file is the same
+// whatever the language of the run that wrote it).
+const (
+	endedBadOrg       = "its organization ID is not a plausible identifier"
+	endedRefused      = "the server refused its refresh token (HTTP %d)"
+	endedLost         = "the answer to its last refresh was lost, so its refresh token may be spent"
+	endedUnsaved      = "the session renewed by its last refresh could not be saved, so its refresh token is spent"
+	endedRevokeFailed = "it was logged out, but revoking it on the server failed"
+)
+
+// endedWords is why a session ended, in the reader's language when apikeys wrote it; the
+// text of another writer is shown as recorded (sanitised).
+func endedWords(ended string) any {
+	switch ended {
+	case endedBadOrg:
+		return l10n.M(endedBadOrg)
+	case endedLost:
+		return l10n.M(endedLost)
+	case endedUnsaved:
+		return l10n.M(endedUnsaved)
+	case endedRevokeFailed:
+		return l10n.M(endedRevokeFailed)
+	}
+	var status int
+	if n, err := fmt.Sscanf(ended, endedRefused, &status); err == nil && n == 1 && fmt.Sprintf(endedRefused, status) == ended {
+		return l10n.M(endedRefused, status)
+	}
+	return sanitize.Text(ended)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/config"
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
+	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/sanitize"
 )
 
@@ -48,7 +49,7 @@ func (m *memoryTokens) Refresh(ctx context.Context, refused string) error {
 	t, err := m.client.RefreshToken(context.WithoutCancel(ctx), m.tokens.RefreshToken, m.org)
 	if err != nil {
 		if !jmapcloud.NotProcessed(err) {
-			m.dead = fmt.Errorf("the session cannot be renewed: %v", err)
+			m.dead = l10n.Errorf("the session cannot be renewed: %v", err)
 		}
 		return err
 	}
@@ -162,7 +163,7 @@ func (t *storedTokens) update(ctx context.Context, change func(*config.Session))
 			return err
 		}
 		if !disk.LoggedInAt.Equal(t.sess.LoggedInAt) || disk.User.Email != t.sess.User.Email {
-			return errors.New("the session was replaced by another login meanwhile")
+			return l10n.Errorf("the session was replaced by another login meanwhile")
 		}
 		change(disk)
 		if err := t.store.Save(disk); err != nil {
@@ -195,7 +196,7 @@ func (t *storedTokens) renew(ctx context.Context, need func(*config.Session) boo
 			return nil
 		}
 		if t.noRenew {
-			return errors.New("the session needs a refresh, which completion does not do: run any apikeys command")
+			return l10n.Errorf("the session needs a refresh, which completion does not do: run any apikeys command")
 		}
 		// A refresh token is spent only when its successor can be saved.
 		if err := t.store.CheckKeyring(); err != nil {
@@ -217,21 +218,21 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 	case err != nil && jmapcloud.NotProcessed(err):
 		// The server did not take the token: it stays valid for a later command. %v: the
 		// refresh was already retried, the request waiting for it must not retry it again.
-		return fmt.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)
+		return l10n.Errorf("refreshing the session: %v\nthe session is unchanged: try again in a moment", err)
 	case errors.As(err, new(*jmapcloud.InvalidIDError)):
 		// Nothing was sent: the saved organization ID cannot be put in a path, so this session
 		// can never work.
 		t.dead = errkind.Authf("the saved session cannot be used: %v\nrun `%s`", err, t.relogin())
-		t.endSession(disk, "its organization ID is not a plausible identifier")
+		t.endSession(disk, endedBadOrg)
 		return t.dead
 	case err != nil && refreshRefused(err):
 		// %v, not %w: this is no longer a 401 to react to with another refresh.
 		t.dead = errkind.Authf("the session of %s has expired or was revoked (%v)\nrun `%s`", sanitize.Text(disk.User.Email), err, t.relogin())
-		t.endSession(disk, fmt.Sprintf("the server refused its refresh token (HTTP %d)", jmapcloud.StatusCode(err)))
+		t.endSession(disk, fmt.Sprintf(endedRefused, jmapcloud.StatusCode(err)))
 		return t.dead
 	case err != nil:
 		t.dead = errkind.Authf("refreshing the session: %v\nthe refresh token may have been spent without its successor arriving: run `%s`", err, t.relogin())
-		t.endSession(disk, "the answer to its last refresh was lost, so its refresh token may be spent")
+		t.endSession(disk, endedLost)
 		return t.dead
 	}
 	spent := *disk
@@ -242,7 +243,7 @@ func (t *storedTokens) spend(ctx context.Context, disk *config.Session) error {
 		// The old refresh token is spent and the new one cannot be kept: this process
 		// must not use a pair it could not save, and the next one needs a new login.
 		t.dead = errkind.Authf("%w\nthe previous refresh token is spent: run `%s`", err, t.relogin())
-		t.endSession(&spent, "the session renewed by its last refresh could not be saved, so its refresh token is spent")
+		t.endSession(&spent, endedUnsaved)
 		return t.dead
 	}
 	t.sess = *disk

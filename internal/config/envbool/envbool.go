@@ -4,12 +4,16 @@
 package envbool
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // Words lists the accepted values, for error messages.
 const Words = "1/0, true/false, yes/no, on/off or y/n (any case)"
+
+// WordsIn is Words in p's language.
+func WordsIn(p *l10n.Printer) string { return p.Text(Words) }
 
 // Parse reads a boolean variable's value: 1/0, true/false, t/f, yes/no, y/n, on/off, in any
 // case, surrounding spaces ignored. An empty value is unset (set is false), the usual
@@ -33,8 +37,11 @@ type Error struct {
 	Value string
 }
 
-func (e *Error) Error() string {
-	return fmt.Sprintf("invalid %s=%q: use %s, or leave it empty", e.Name, e.Value, Words)
+func (e *Error) Error() string { return e.Localize(nil) }
+
+// Localize is Error in p's language.
+func (e *Error) Localize(p *l10n.Printer) string {
+	return p.Sprintf("invalid %s=%q: use %s, or leave it empty", e.Name, e.Value, WordsIn(p))
 }
 
 // Lookup reads the variable name through getenv: its value, false when unset or empty, or an
