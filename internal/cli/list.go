@@ -6,6 +6,7 @@ import (
 	"io"
 	"runtime"
 	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"time"
@@ -180,12 +181,18 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	// The pages of a long list are decoded while earlier ones are kept: the heap is the keys
-	// read so far plus the garbage of the pages in flight. A collection at 75 % growth
-	// instead of 100 % keeps that garbage from doubling the peak: on 100,000 keys the peak
-	// RSS was 71–86 MiB at 100 and 68–70 MiB at 75, in the same time (docs/performance.md).
-	// Small lists never reach the first collection, so they pay nothing.
-	defer debug.SetGCPercent(debug.SetGCPercent(listGCPercent))
+	// While the pages are read, the heap is the list itself: the pages' bodies are recycled
+	// and their texts kept in a few blocks, so a collection then only marks what stays live
+	// (on 100,000 keys, 3 MB of garbage for 30 MB kept), and the conversion and the sort
+	// make the rows, which stay. The collector is off, within listMemoryLimit; a large list is
+	// collected on purpose around its conversion and printed at printGCPercent (below); a
+	// shorter one is printed with the collector still off, within printHeadroom more memory:
+	// a collection would mark the whole list for a printer's garbage that is a few MB (on
+	// 10,000 keys, one collection was 5 of the command's 18 ms; docs/performance.md).
+	defer debug.SetGCPercent(debug.SetGCPercent(walkGCPercent))
+	limit := debug.SetMemoryLimit(-1)
+	debug.SetMemoryLimit(min(limit, listMemoryLimit))
+	defer debug.SetMemoryLimit(limit)
 	keys, err := api.ListKeys(ctx)
 	opts.IO.StopProgress()
 	if err != nil {
@@ -222,6 +229,9 @@ func runList(ctx context.Context, opts *listOptions) error {
 		debug.SetGCPercent(printGCPercent)
 	}
 	output.SortKeys(rows, sortKeys)
+	if !large {
+		debug.SetMemoryLimit(min(limit, goMemory()+printHeadroom))
+	}
 	empty := func() string {
 		if len(filters) == 0 {
 			return lang.Text("The organization has no API keys.")
@@ -338,8 +348,31 @@ func parseFilters(exprs []string, now time.Time) ([]output.Filter, error) {
 	return filters, nil
 }
 
-// listGCPercent is the garbage collector's growth target while list reads its pages.
-const listGCPercent = 75
+// walkGCPercent is the garbage collector's growth target while list reads its pages and
+// sorts their rows, and while it prints a list shorter than collectAfter: off, within
+// listMemoryLimit, then printHeadroom past what the rows hold (runList).
+const walkGCPercent = -1
+
+// listMemoryLimit bounds the memory list lets the collector leave uncollected while it reads
+// the pages: past it, the collector runs. The largest list a walk reads (a million keys) holds
+// about 330 MB; 100,000 keys peak at 60 MB.
+const listMemoryLimit = 512 << 20
+
+// printHeadroom is the memory list lets the collector leave uncollected while it prints a
+// list shorter than collectAfter, past what the list and its rows hold then (under 10 MB):
+// CSV's garbage stays under it, YAML's reaches it (-o yaml of 10,000 keys peaks at 38 MB of
+// RSS within it, 27 MB with collections at 75 %).
+const printHeadroom = 16 << 20
+
+// goMemory is the memory the Go runtime holds, as its memory limit counts it.
+func goMemory() int64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 || sample[1].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(sample[0].Value.Uint64() - sample[1].Value.Uint64())
+}
 
 // printGCPercent is the garbage collector's growth target while list prints a large list.
 const printGCPercent = 25

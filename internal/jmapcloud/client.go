@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/l10n"
@@ -268,8 +269,61 @@ func (c *Client) listKeysPage(ctx context.Context, org string, page int, dst []A
 	if err != nil {
 		return p, err
 	}
-	err = c.do(ctx, http.MethodGet, path, queryPage(page, c.pageSize), nil, keyPageAnswer(&p, dst), true)
+	body := getPageBody()
+	err = c.do(withBodyBuffer(ctx, body), http.MethodGet, path, queryPage(page, c.pageSize), nil, keyPageAnswer(&p, dst), true)
+	if err == nil {
+		putPageBody(body) // the page read nothing of it (its texts are copied): the next page may
+	}
 	return p, err
+}
+
+// pageBodies recycles the buffers the pages of the key list are read into: on 100,000 keys,
+// 100 pages of 280 kB each were 27 MB of fresh memory, each page garbage once decoded
+// (docs/performance.md). A key page's decoding copies what it keeps (texts into a textArena,
+// unexpected member names into their own slices), so its body is free once it succeeded; a
+// body whose call failed is left to the collector, as an error may quote it.
+var pageBodies sync.Pool
+
+// bodyBuffer is a buffer that one call's first read of a 2xx body may use (readBody); later
+// attempts of the call allocate their own, so an attempt's answer is never written over by
+// the next one's.
+type bodyBuffer struct {
+	buf  []byte
+	used bool
+}
+
+func getPageBody() *bodyBuffer {
+	if b, ok := pageBodies.Get().(*bodyBuffer); ok {
+		b.used = false
+		return b
+	}
+	return &bodyBuffer{}
+}
+
+func putPageBody(b *bodyBuffer) {
+	if cap(b.buf) <= maxPooledBody {
+		pageBodies.Put(b)
+	}
+}
+
+// maxPooledBody is the largest buffer kept for the next page: a page of 1,000 keys is about
+// 280 kB, of the sandbox's cap of 2,000 twice that; an unpaged list is read once.
+const maxPooledBody = 1 << 20
+
+type bodyBufferKey struct{}
+
+func withBodyBuffer(ctx context.Context, b *bodyBuffer) context.Context {
+	return context.WithValue(ctx, bodyBufferKey{}, b)
+}
+
+// takeBodyBuffer is ctx's body buffer if it has one not used yet, marked used.
+func takeBodyBuffer(ctx context.Context) *bodyBuffer {
+	b, _ := ctx.Value(bodyBufferKey{}).(*bodyBuffer)
+	if b == nil || b.used {
+		return nil
+	}
+	b.used = true
+	return b
 }
 
 // CreateAPIKeyRequest is what Create sends.
@@ -466,7 +520,11 @@ func (c *Client) send(ctx context.Context, method, path string, query url.Values
 	if res.StatusCode >= 300 && res.StatusCode <= 399 {
 		return response{token: tok, status: res.StatusCode, header: res.Header}, c.redirectError(method, path, res)
 	}
-	data, err := readBody(res)
+	var into *bodyBuffer
+	if res.StatusCode >= 200 && res.StatusCode <= 299 {
+		into = takeBodyBuffer(ctx)
+	}
+	data, err := readBody(res, into)
 	if errors.Is(err, errTooLarge) {
 		return response{token: tok, status: res.StatusCode, header: res.Header}, &TooLargeError{Method: method, Path: path, Limit: maxBody}
 	}
@@ -483,18 +541,34 @@ var errTooLarge = errors.New("answer too large")
 // return a truncated body (which would be reported as broken JSON). When the server states
 // the length, the buffer is allocated once at that size: io.ReadAll's doubling would allocate
 // about twice each page of a large key list, all of it garbage a moment later.
-func readBody(res *http.Response) ([]byte, error) {
+//
+// With into, the body is read into into's buffer when it is large enough, and the buffer
+// read into is left there for the caller to recycle.
+func readBody(res *http.Response, into *bodyBuffer) ([]byte, error) {
 	if res.ContentLength > maxBody {
 		return nil, errTooLarge
 	}
 	r := io.LimitReader(res.Body, maxBody+1)
 	var data []byte
 	var err error
-	if n := res.ContentLength; n > 0 {
+	n := res.ContentLength
+	switch {
+	case into != nil:
+		// The buffer grows as a bytes.Buffer does when the length is not stated, or to a
+		// little more than the stated length, for the next pages.
+		room := into.buf[:0]
+		if n > 0 && int64(cap(room)) < n+bytes.MinRead {
+			room = make([]byte, 0, n+n/16+bytes.MinRead)
+		}
+		buf := bytes.NewBuffer(room)
+		_, err = buf.ReadFrom(r)
+		data = buf.Bytes()
+		into.buf = data
+	case n > 0:
 		buf := bytes.NewBuffer(make([]byte, 0, n+bytes.MinRead))
 		_, err = buf.ReadFrom(r)
 		data = buf.Bytes()
-	} else {
+	default:
 		data, err = io.ReadAll(r)
 	}
 	if err == nil && len(data) > maxBody {

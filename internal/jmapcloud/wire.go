@@ -150,9 +150,10 @@ func (l *wireKeys) decodeInto(dec *jsontext.Decoder, dst []APIKey) error {
 		l.keys = dst[:0]
 	}
 	var w wireKey // one for the whole array: each key would otherwise allocate its own
+	var texts textArena
 	for dec.PeekKind() != ']' {
 		w = wireKey{}
-		if err := decodeWireKey(dec, &w); err != nil {
+		if err := decodeWireKeyIn(dec, &w, &texts); err != nil {
 			return err
 		}
 		l.keys = append(l.keys, w.apiKey())

@@ -193,3 +193,21 @@ func BenchmarkPrintTable10kFrench(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPrintTerminalTable100k renders 100,000 keys as the terminal table into io.Discard,
+// 80 columns wide (columns hidden, cells cut) and 200 (every cell whole): B/op is what the
+// table adds to the list command's peak memory.
+func BenchmarkPrintTerminalTable100k(b *testing.B) {
+	keys := benchKeys(100_000)
+	for _, width := range []int{80, 200} {
+		b.Run(fmt.Sprint(width), func(b *testing.B) {
+			opts := KeyPrintOptions{Format: Table, TTY: true, Color: true, Width: width, Now: testNow}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := PrintKeys(io.Discard, keys, opts); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -369,6 +369,14 @@ func foldRole(s string) string {
 // ORG_VIEWER → "viewer". It accepts every alias ParseRole does; a role it
 // does not know is returned unchanged, so nothing the server says is hidden.
 func RoleName(apiRole string) string {
+	switch apiRole { // what the API and the rows hold, without ParseRole's lower-cased copy
+	case APIRoleEditor, RoleEditor:
+		return RoleEditor
+	case APIRoleViewer, RoleViewer:
+		return RoleViewer
+	case "ORG_ADMIN": // a role ParseRole refuses, shown as the server says it, without making its error
+		return apiRole
+	}
 	switch r, err := ParseRole(apiRole); {
 	case err != nil:
 		return apiRole

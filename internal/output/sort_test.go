@@ -2,7 +2,9 @@ package output
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -307,13 +309,56 @@ func TestSortKeysCompactValuesMatchStableSort(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var keys []Key
 	for i := range 4 * len(texts) {
-		keys = append(keys, Key{
-			ID: texts[(i*5)%len(texts)], Title: texts[i%len(texts)], Creator: texts[(i*3)%len(texts)],
-			Email: texts[(i*7)%len(texts)], Role: []string{"editor", "viewer", "EDITOR", ""}[i%4],
-			Status:  []string{StatusActive, StatusExpired, "Expired", StatusExpiring}[i%4],
-			Expires: base.Add(time.Duration(i%5) * time.Hour), Created: base.Add(time.Duration(i%3) * time.Nanosecond),
-		})
+		keys = append(keys, sortTestKey(texts, base, i))
 	}
+	checkSortMatchesStableSort(t, keys)
+}
+
+// TestSortKeysInPartsMatchesStableSort is the same on lists long enough to be sorted in
+// parts at once (sortParts), with 1 to 5 parts.
+func TestSortKeysInPartsMatchesStableSort(t *testing.T) {
+	texts := []string{"", "a", "A", "ab", "Webhook relay #1", "webhook relay #2", "Webhook relay #10", "É", "\u212a", "k", "z"}
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var keys []Key
+	for i := range 3*parallelSortFrom + 17 {
+		k := sortTestKey(texts, base, i*7919%(3*parallelSortFrom+17))
+		k.Title += strconv.Itoa(i % 97)
+		keys = append(keys, k)
+	}
+	if sortParts(len(keys)) < 2 && runtime.GOMAXPROCS(0) > 1 {
+		t.Fatalf("%d keys are sorted in %d part", len(keys), sortParts(len(keys)))
+	}
+	for _, spec := range []string{"-expires", "title", "-title,id", "role,-created"} {
+		by, err := ParseSort(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Clone(keys)
+		stableSortKeys(want, by)
+		for _, parts := range []int{2, 3, 4} {
+			func() {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(parts))
+				got := slices.Clone(keys)
+				SortKeys(got, by)
+				if !slices.Equal(got, want) {
+					t.Errorf("sort %q in %d parts differs from a stable sort", spec, parts)
+				}
+			}()
+		}
+	}
+}
+
+func sortTestKey(texts []string, base time.Time, i int) Key {
+	return Key{
+		ID: texts[(i*5)%len(texts)], Title: texts[i%len(texts)], Creator: texts[(i*3)%len(texts)],
+		Email: texts[(i*7)%len(texts)], Role: []string{"editor", "viewer", "EDITOR", ""}[i%4],
+		Status:  []string{StatusActive, StatusExpired, "Expired", StatusExpiring}[i%4],
+		Expires: base.Add(time.Duration(i%5) * time.Hour), Created: base.Add(time.Duration(i%3) * time.Nanosecond),
+	}
+}
+
+func checkSortMatchesStableSort(t *testing.T, keys []Key) {
+	t.Helper()
 	for _, spec := range []string{"", "-expires", "title", "-title", "creator,-title", "-email", "role,title", "-status,id", "created,-creator", "-created,title"} {
 		by, err := ParseSort(spec)
 		if err != nil {

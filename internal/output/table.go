@@ -21,11 +21,9 @@ import (
 // row.
 func printTerminalTable(w io.Writer, headers []string, raw, clean [][]string, opts TableOptions, rowColor func(int) string) error {
 	hdr := trimRow(cleanRow(headers))
-	trimmed := make([][]string, len(clean))
 	for i, r := range clean {
-		trimmed[i] = trimRow(r)
+		clean[i] = trimRow(r) // in place: clean is printTable's own, made for this call
 	}
-	clean = trimmed
 	ncol := len(hdr)
 	for _, r := range clean {
 		ncol = max(ncol, len(r))
@@ -50,10 +48,7 @@ func printTerminalTable(w io.Writer, headers []string, raw, clean [][]string, op
 	if !opts.NoHeaders {
 		shownHeader = shownCells(hdr, hdr, l)
 	}
-	shown := make([][]string, len(clean))
-	for i, r := range clean {
-		shown[i] = shownCells(raw[i], r, l)
-	}
+	shown := shownRows(raw, clean, l)
 	var colors []string
 	if rowColor != nil {
 		colors = make([]string, len(clean))
@@ -119,15 +114,15 @@ func writeFramed(w io.Writer, header []string, rows [][]string, colors []string,
 	for _, h := range header {
 		widths = append(widths, shownWidth(h))
 	}
-	cellWidths := make([][]int, len(rows)) // measured once: for the column, then the padding
-	for i, r := range rows {
-		cellWidths[i] = make([]int, len(r))
+	// Each cell is measured for its column here, and again for its padding below: kept, the
+	// widths of 100,000 rows were 7 MB of the table's peak memory, and a text of ASCII
+	// (shownWidth's own fast path) is measured by its length (docs/performance.md).
+	for _, r := range rows {
 		for j, c := range r {
 			if j == len(widths) {
 				widths = append(widths, 0)
 			}
-			cellWidths[i][j] = shownWidth(c)
-			widths[j] = max(widths[j], cellWidths[i][j])
+			widths[j] = max(widths[j], shownWidth(c))
 		}
 	}
 	placeholders := make([]string, len(widths))
@@ -177,7 +172,7 @@ func writeFramed(w io.Writer, header []string, rows [][]string, colors []string,
 			} else {
 				line = append(line, c...)
 			}
-			for range widths[j] - cellWidths[i][j] {
+			for range widths[j] - shownWidth(c) {
 				line = append(line, ' ')
 			}
 		}
@@ -283,10 +278,54 @@ func trimRow(r []string) []string {
 	return out
 }
 
+// shownRows are the rows of clean as the layout shows them (shownCells). A row that shows
+// every cell whole is clean's row itself; when columns are hidden, the rows' cells are laid
+// one after the other in a single array: on 100,000 rows, a slice of its own per row and the
+// copy of every row that needed none were 10 MB of the table's peak memory
+// (docs/performance.md).
+func shownRows(raw, clean [][]string, l tableLayout) [][]string {
+	shown := make([][]string, len(clean))
+	hides := false
+	for _, h := range l.hidden {
+		hides = hides || h
+	}
+	if !hides {
+		for i, r := range clean {
+			shown[i] = r
+			for j, c := range r {
+				if shownWidth(c) > l.widths[j] {
+					shown[i] = shownCells(raw[i], r, l)
+					break
+				}
+			}
+		}
+		return shown
+	}
+	n := 0
+	for _, r := range clean {
+		for j := range r {
+			if !l.hidden[j] {
+				n++
+			}
+		}
+	}
+	cells := make([]string, 0, n)
+	for i, r := range clean {
+		start := len(cells)
+		cells = appendShownCells(cells, raw[i], r, l)
+		shown[i] = cells[start:len(cells):len(cells)]
+	}
+	return shown
+}
+
 // shownCells are the cells of one row as the layout shows them: hidden columns left out,
 // the others cut to their width (raw, the row as given; clean, the same escaped).
 func shownCells(raw, clean []string, l tableLayout) []string {
-	out := make([]string, 0, len(clean))
+	return appendShownCells(make([]string, 0, len(clean)), raw, clean, l)
+}
+
+// appendShownCells appends to out the cells of one row as the layout shows them.
+func appendShownCells(out, raw, clean []string, l tableLayout) []string {
 	for j, c := range clean {
 		if l.hidden[j] {
 			continue
