@@ -3,6 +3,8 @@ package prompt
 import (
 	"errors"
 	"regexp"
+	"strings"
+	"sync"
 
 	"github.com/AlecAivazis/survey/v2"
 	"github.com/AlecAivazis/survey/v2/core"
@@ -37,42 +39,43 @@ type confirmWords struct {
 }
 
 // The answers survey understands, and in French also oui and non (o, n): y, yes and no
-// are still understood, a French reader may type them too. Case is ignored.
+// are still understood, a French reader may type them too. Case is ignored. Compiled on
+// first use: a package-level regexp costs every start, `apikeys version` included.
 var (
-	englishYes = regexp.MustCompile("^(?i:y(?:es)?)$")
-	englishNo  = regexp.MustCompile("^(?i:n(?:o)?)$")
-	frenchYes  = regexp.MustCompile("^(?i:o(?:ui)?|y(?:es)?)$")
-	frenchNo   = regexp.MustCompile("^(?i:n(?:on?)?)$")
+	englishYes = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^(?i:y(?:es)?)$") })
+	englishNo  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^(?i:n(?:o)?)$") })
+	frenchYes  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^(?i:o(?:ui)?|y(?:es)?)$") })
+	frenchNo   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile("^(?i:n(?:on?)?)$") })
 )
 
 func confirmWordsFor(p *l10n.Printer) confirmWords {
 	w := confirmWords{
 		template: confirmTemplate(p),
-		yes:      englishYes,
-		no:       englishNo,
+		yes:      englishYes(),
+		no:       englishNo(),
 		answered: [2]string{p.Text("No"), p.Text("Yes")},
 		invalid: func(answer string) error {
 			return errors.New(p.Sprintf("%q is not a valid answer, please try again.", answer))
 		},
 	}
 	if p.Lang() == l10n.French {
-		w.yes, w.no = frenchYes, frenchNo
+		w.yes, w.no = frenchYes(), frenchNo()
 	}
 	return w
 }
 
-// confirmTemplate is survey.ConfirmQuestionTemplate with its words in p's language.
+// confirmTemplate is survey.ConfirmQuestionTemplate with its words in p's language: survey's
+// own template, read when the prompt is made, with its three hints replaced, so that a newer
+// survey's layout is kept (and English is survey's, byte for byte).
 func confirmTemplate(p *l10n.Printer) string {
-	return `
-{{- if .ShowHelp }}{{- color .Config.Icons.Help.Format }}{{ .Config.Icons.Help.Text }} {{ .Help }}{{color "reset"}}{{"\n"}}{{end}}
-{{- color .Config.Icons.Question.Format }}{{ .Config.Icons.Question.Text }} {{color "reset"}}
-{{- color "default+hb"}}{{ .Message }} {{color "reset"}}
-{{- if .Answer}}
-  {{- color "cyan"}}{{.Answer}}{{color "reset"}}{{"\n"}}
-{{- else }}
-  {{- if and .Help (not .ShowHelp)}}{{color "cyan"}}[` + p.Sprintf("%s for help", "{{ .Config.HelpInput }}") + `]{{color "reset"}} {{end}}
-  {{- color "white"}}{{if .Default}}` + p.Text("(Y/n)") + ` {{else}}` + p.Text("(y/N)") + ` {{end}}{{color "reset"}}
-{{- end}}`
+	if p.Lang() == l10n.English {
+		return survey.ConfirmQuestionTemplate
+	}
+	return strings.NewReplacer(
+		"[{{ .Config.HelpInput }} for help]", "["+p.Sprintf("%s for help", "{{ .Config.HelpInput }}")+"]",
+		"(Y/n)", p.Text("(Y/n)"),
+		"(y/N)", p.Text("(y/N)"),
+	).Replace(survey.ConfirmQuestionTemplate)
 }
 
 func (c *confirmPrompt) render(data survey.ConfirmTemplateData) error {
@@ -143,25 +146,16 @@ type selectPrompt struct {
 	showingHelp   bool
 }
 
-// selectTemplate is survey.SelectQuestionTemplate with its words in p's language.
+// selectTemplate is survey.SelectQuestionTemplate with its words in p's language, made as
+// confirmTemplate is.
 func selectTemplate(p *l10n.Printer) string {
-	return `
-{{- define "option"}}
-    {{- if eq .SelectedIndex .CurrentIndex }}{{color .Config.Icons.SelectFocus.Format }}{{ .Config.Icons.SelectFocus.Text }} {{else}}{{color "default"}}  {{end}}
-    {{- .CurrentOpt.Value}}{{ if ne ($.GetDescription .CurrentOpt) "" }} - {{color "cyan"}}{{ $.GetDescription .CurrentOpt }}{{end}}
-    {{- color "reset"}}
-{{end}}
-{{- if .ShowHelp }}{{- color .Config.Icons.Help.Format }}{{ .Config.Icons.Help.Text }} {{ .Help }}{{color "reset"}}{{"\n"}}{{end}}
-{{- color .Config.Icons.Question.Format }}{{ .Config.Icons.Question.Text }} {{color "reset"}}
-{{- color "default+hb"}}{{ .Message }}{{ .FilterMessage }}{{color "reset"}}
-{{- if .ShowAnswer}}{{color "cyan"}} {{.Answer}}{{color "reset"}}{{"\n"}}
-{{- else}}
-  {{- "  "}}{{- color "cyan"}}[` + p.Text("Use arrows to move, type to filter") + `{{- if and .Help (not .ShowHelp)}}, ` + p.Sprintf("%s for more help", "{{ .Config.HelpInput }}") + `{{end}}]{{color "reset"}}
-  {{- "\n"}}
-  {{- range $ix, $option := .PageEntries}}
-    {{- template "option" $.IterateOption $ix $option}}
-  {{- end}}
-{{- end}}`
+	if p.Lang() == l10n.English {
+		return survey.SelectQuestionTemplate
+	}
+	return strings.NewReplacer(
+		"[Use arrows to move, type to filter", "["+p.Text("Use arrows to move, type to filter"),
+		", {{ .Config.HelpInput }} for more help", ", "+p.Sprintf("%s for more help", "{{ .Config.HelpInput }}"),
+	).Replace(survey.SelectQuestionTemplate)
 }
 
 // Prompt is survey.Select.Prompt with the prompt's template.
@@ -306,22 +300,12 @@ func (s *selectPrompt) Cleanup(config *survey.PromptConfig, val any) error {
 	})
 }
 
-// paginate is survey's: the page of choices around sel, and sel's place in it.
+// paginate is the page of at most pageSize choices that shows sel, with sel as near its
+// middle as the list allows, and sel's place on it.
 func paginate(pageSize int, choices []core.OptionAnswer, sel int) ([]core.OptionAnswer, int) {
-	var start, end, cursor int
-	switch {
-	case len(choices) < pageSize:
-		start, end, cursor = 0, len(choices), sel
-	case sel < pageSize/2:
-		start, end, cursor = 0, pageSize, sel
-	case len(choices)-sel-1 < pageSize/2:
-		start, end = len(choices)-pageSize, len(choices)
-		cursor = sel - start
-	default:
-		above := pageSize / 2
-		below := pageSize - above
-		cursor = pageSize / 2
-		start, end = sel-above, sel+below
+	if len(choices) <= pageSize {
+		return choices, sel
 	}
-	return choices[start:end], cursor
+	start := min(max(sel-pageSize/2, 0), len(choices)-pageSize)
+	return choices[start : start+pageSize], sel - start
 }

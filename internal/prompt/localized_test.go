@@ -1,6 +1,7 @@
 package prompt
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/AlecAivazis/survey/v2"
@@ -73,5 +74,34 @@ func TestFrenchHelpHints(t *testing.T) {
 	_, list, err := core.RunTemplate(selectTemplate(fr), data)
 	if want := "? Rôle\u00a0:  [Flèches pour choisir, tapez pour filtrer, ? pour plus d'aide]\n> Éditeur\n  Lecteur\n"; err != nil || list != want {
 		t.Errorf("list: %q, %v; want %q", list, err, want)
+	}
+}
+
+// The French templates are survey's with every English hint replaced: none is left when
+// survey's wording moves (the replacement would silently miss it).
+func TestFrenchTemplatesReplaceEveryHint(t *testing.T) {
+	fr := l10n.For(l10n.French)
+	for name, tmpl := range map[string]string{"confirm": confirmTemplate(fr), "select": selectTemplate(fr)} {
+		for _, english := range []string{"Use arrows to move", "for more help", "for help]", "(Y/n)", "(y/N)"} {
+			if strings.Contains(tmpl, english) {
+				t.Errorf("the French %s template still says %q:\n%s", name, english, tmpl)
+			}
+		}
+	}
+}
+
+// paginate keeps the selection on the page, centred where the list allows, as survey does.
+func TestPaginate(t *testing.T) {
+	choices := core.OptionAnswerList([]string{"a", "b", "c", "d", "e", "f", "g"})
+	for _, c := range []struct {
+		size, sel     int
+		first, cursor string
+	}{
+		{10, 3, "a", "d"}, {3, 0, "a", "a"}, {3, 1, "a", "b"}, {3, 3, "c", "d"}, {3, 6, "e", "g"}, {4, 5, "d", "f"}, {7, 6, "a", "g"},
+	} {
+		page, cursor := paginate(c.size, choices, c.sel)
+		if len(page) != min(c.size, len(choices)) || page[0].Value != c.first || page[cursor].Value != c.cursor {
+			t.Errorf("paginate(%d, 7 choices, %d) = %v, cursor %d", c.size, c.sel, page, cursor)
+		}
 	}
 }
