@@ -213,6 +213,39 @@ func flagUsage(p *l10n.Printer, c *cobra.Command, fl *pflag.Flag) string {
 	return commandText(p, c, fl.Usage)
 }
 
+// localizeForCompletion puts in p's language the descriptions cobra will print for the
+// completion of args (`__complete`, the words, the word being typed), and only those: the
+// flags of the command being completed when a flag's name is typed, else the short
+// descriptions of its subcommands. A value's candidates are described by the completion
+// functions themselves. Nothing for English, or when the shell asked for no descriptions.
+func localizeForCompletion(root *cobra.Command, p *l10n.Printer, args []string) {
+	if p.Lang() == l10n.English || len(args) < 2 || args[0] == cobra.ShellCompNoDescRequestCmd {
+		return
+	}
+	words := args[1:]
+	if words[0] == "help" {
+		localizeTree(root, p) // `help a b <TAB>` lists the commands anywhere in the tree
+		return
+	}
+	found, _, err := root.Find(words[:len(words)-1])
+	if err != nil || found == nil {
+		found = root
+	}
+	if strings.HasPrefix(words[len(words)-1], "-") {
+		found.InitDefaultHelpFlag()
+		if found == root {
+			found.InitDefaultVersionFlag()
+		}
+		for _, fs := range []*pflag.FlagSet{found.Flags(), found.InheritedFlags()} {
+			fs.VisitAll(func(fl *pflag.Flag) { fl.Usage = flagUsage(p, found, fl) })
+		}
+		return
+	}
+	for _, c := range found.Commands() {
+		c.Short = commandText(p, c, c.Short)
+	}
+}
+
 // localizeTree puts the short descriptions and flag usages of the whole tree in the
 // printer's language, for shell completion, which cobra answers with them (`apikeys
 // __complete list --`): the process answers one completion and ends, so nothing reads the

@@ -72,7 +72,7 @@ func run(ctx context.Context, f *Factory, args []string) int {
 		// large writes: 2,000 candidates were 2,000 write calls (docs/performance.md).
 		f.completing = true
 		p := completionPrinter(f, args)
-		localizeTree(root, p)
+		localizeForCompletion(root, p, args)
 		ctx = withCompletionPrinter(ctx, p)
 		bw := bufio.NewWriter(out)
 		defer bw.Flush()
