@@ -105,7 +105,7 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			}
 			// Refused before any I/O, as flags are: a format create cannot print, and missing
 			// values with no terminal to ask for them on.
-			if _, err := newPrinter(opts.IO, opts.Format, createSpec(), false, opts.Script); err != nil {
+			if _, err := newPrinter(opts.Printer, opts.IO, opts.Format, createSpec(), false, opts.Script); err != nil {
 				return err
 			}
 			if missing := missingCreateFlags(opts); len(missing) > 0 && !opts.IO.CanPrompt() {
@@ -152,7 +152,7 @@ func createSpec() output.Spec {
 
 func runCreate(ctx context.Context, opts *createOptions) error {
 	now := opts.Now()
-	p, err := newPrinter(opts.IO, opts.Format, createSpec(), false, opts.Script)
+	p, err := newPrinter(opts.Printer, opts.IO, opts.Format, createSpec(), false, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -504,12 +504,12 @@ func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row ou
 	errOut, p := opts.IO.ErrOut, opts.Printer
 	if toFile {
 		p.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
-			quoted(key.Title), sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
+			quoted(key.Title), sanitize.Text(output.RoleText(p, row.Role)), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
 		return nil
 	}
 	if !opts.IO.IsStdoutTTY() {
 		p.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
-			quoted(key.Title), sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
+			quoted(key.Title), sanitize.Text(output.RoleText(p, row.Role)), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
 		_, err := fmt.Fprintln(w, key.Secret)
 		return err
 	}
