@@ -351,7 +351,7 @@ func nobodyWarning(tr *l10n.Printer, owning int) string {
 func confirmDelete(tr *l10n.Printer, p prompt.Prompter, plan deleteplan.Plan) error {
 	var msg string
 	if len(plan) == 1 {
-		msg = tr.Sprintf("Delete API key %q (%s)? This cannot be undone.", quoted(plan[0].Title), plan[0].ID)
+		msg = tr.Sprintf("Delete API key %q (%s)? This cannot be undone.", plan[0].Title, plan[0].ID)
 	} else {
 		msg = tr.Sprintf("Delete these %d API keys? This cannot be undone.", len(plan))
 	}
@@ -443,9 +443,9 @@ func writeFailureDetails(tr *l10n.Printer, w io.Writer, plan deleteplan.Plan) {
 			lines[i] = sanitize.Text(line)
 		}
 		if e.Unknown() {
-			tr.Fprintf(w, "API key %q (%s) may have been deleted: %s\n", quoted(e.Title), sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+			tr.Fprintf(w, "API key %q (%s) may have been deleted: %s\n", e.Title, sanitize.Text(e.ID), strings.Join(lines, "\n  "))
 		} else {
-			tr.Fprintf(w, "API key %q (%s) not deleted: %s\n", quoted(e.Title), sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+			tr.Fprintf(w, "API key %q (%s) not deleted: %s\n", e.Title, sanitize.Text(e.ID), strings.Join(lines, "\n  "))
 		}
 	}
 }
