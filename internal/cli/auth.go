@@ -407,7 +407,7 @@ func runAuthStatus(_ context.Context, opts *authStatusOptions) error {
 	if err != nil {
 		return err
 	}
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "auth status", Shape: output.Object}, false, opts.Script)
+	p, err := newPrinter(opts.Printer, opts.IO, opts.Format, output.Spec{Command: "auth status", Shape: output.Object}, false, opts.Script)
 	if err != nil {
 		return err
 	}

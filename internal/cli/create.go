@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -99,13 +98,13 @@ Durations use the units ms, s, min, h, d, w and y; m is refused (minutes or mont
 			}
 			if len(args) == 1 {
 				if opts.Title != "" && opts.Title != args[0] {
-					return errkind.Usagef("the title was given twice (%q and --title %q): give one", quoted(args[0]), quoted(opts.Title))
+					return errkind.Usagef("the title was given twice (%q and --title %q): give one", args[0], opts.Title)
 				}
 				opts.Title = args[0]
 			}
 			// Refused before any I/O, as flags are: a format create cannot print, and missing
 			// values with no terminal to ask for them on.
-			if _, err := newPrinter(opts.IO, opts.Format, createSpec(), false, opts.Script); err != nil {
+			if _, err := newPrinter(opts.Printer, opts.IO, opts.Format, createSpec(), false, opts.Script); err != nil {
 				return err
 			}
 			if missing := missingCreateFlags(opts); len(missing) > 0 && !opts.IO.CanPrompt() {
@@ -152,7 +151,7 @@ func createSpec() output.Spec {
 
 func runCreate(ctx context.Context, opts *createOptions) error {
 	now := opts.Now()
-	p, err := newPrinter(opts.IO, opts.Format, createSpec(), false, opts.Script)
+	p, err := newPrinter(opts.Printer, opts.IO, opts.Format, createSpec(), false, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -197,7 +196,7 @@ func runCreate(ctx context.Context, opts *createOptions) error {
 	}
 	if key.Secret == "" {
 		removeSecretFile()
-		return l10n.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), quoted(key.Title), shellWord(sanitize.Text(key.ID)))
+		return l10n.Errorf("the server created key %s (%q) but returned no secret; delete it with `apikeys delete %s` and try again", sanitize.Text(key.ID), key.Title, shellWord(sanitize.Text(key.ID)))
 	}
 	if err := deliverSecret(opts, p, key, secretFile, opts.ClearAfter, now); err != nil {
 		return err
@@ -241,19 +240,6 @@ func joinAnd(p *l10n.Printer, items []string) string {
 	return list
 }
 
-// quoted is a string that %q quotes as fmt does (strconv.Quote: the English messages) and
-// %s writes with the same escapes but no quotes, for the « » of a French message. A title
-// from the server is escaped in both languages: its controls never reach the terminal.
-type quoted string
-
-func (q quoted) Format(f fmt.State, verb rune) {
-	s := strconv.Quote(string(q))
-	if verb != 'q' {
-		s = s[1 : len(s)-1]
-	}
-	io.WriteString(f, s) //nolint:errcheck // fmt reports nothing either
-}
-
 // shellWord is s as one word to paste into a POSIX shell: as is when it holds only characters
 // no shell treats specially, else single-quoted. A key ID in a suggested command comes from the
 // server: "k1; curl … | sh" must stay one argument.
@@ -279,7 +265,7 @@ func singleQuoted(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\
 func createFailure(err error, title string) error {
 	var netErr *jmapcloud.NetworkError
 	var decErr *jmapcloud.DecodeError
-	check := l10n.M("the key %q may or may not have been created; run `apikeys list --filter %s` to check before trying again", quoted(title), singleQuoted("title="+title))
+	check := l10n.M("the key %q may or may not have been created; run `apikeys list --filter %s` to check before trying again", title, singleQuoted("title="+title))
 	switch {
 	case errors.As(err, &netErr) || errors.As(err, &decErr):
 		return l10n.Errorf("%w\n%s", err, check)
@@ -402,15 +388,15 @@ func checkExpiryAnswer(p *l10n.Printer, now func() time.Time) func(string) error
 	}
 }
 
-// promptQuote is an answer for a prompt's error (quoted by %q, or « » in French), cut to
-// keep the error on one line.
-func promptQuote(s string) quoted {
+// promptQuote is an answer for a prompt's error (quoted by %q, or « » in French with %q's
+// escaping), cut to keep the error on one line.
+func promptQuote(s string) string {
 	const most = 12
 	s = strings.TrimSpace(s)
 	if r := []rune(s); len(r) > most {
 		s = string(r[:most-1]) + "…"
 	}
-	return quoted(s)
+	return s
 }
 
 func validateTitle(s string) error {
@@ -467,10 +453,10 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 	row := keyselect.Row(key, now)
 	if secretFile != nil {
 		if _, err := io.WriteString(secretFile, key.Secret+"\n"); err != nil {
-			return l10n.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), quoted(key.Title), opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))
+			return l10n.Errorf("key %s (%q) was created but its secret could not be written to %s: %v\ndelete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, opts.SecretFile, err, shellWord(sanitize.Text(key.ID)))
 		}
 		if err := secretFile.Close(); err != nil {
-			return l10n.Errorf("key %s (%q) was created but closing %s failed: %v", sanitize.Text(key.ID), quoted(key.Title), opts.SecretFile, err)
+			return l10n.Errorf("key %s (%q) was created but closing %s failed: %v", sanitize.Text(key.ID), key.Title, opts.SecretFile, err)
 		}
 	}
 	// A secret sent to --secret-file is meant to live there only: no clipboard unless --copy.
@@ -491,9 +477,9 @@ func deliverSecret(opts *createOptions, p *output.Printer, key jmapcloud.APIKey,
 	switch {
 	case errors.As(err, &dropped):
 		// The stand-in's output had the secret (checkSecretKept), this key's does not.
-		return l10n.Errorf("key %s (%q) was created, but the %s output left out its secret, which cannot be shown again; delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), quoted(key.Title), dropped.Flag, shellWord(sanitize.Text(key.ID)))
+		return l10n.Errorf("key %s (%q) was created, but the %s output left out its secret, which cannot be shown again; delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, dropped.Flag, shellWord(sanitize.Text(key.ID)))
 	case err != nil && out.Secret != "" && opts.Script.given():
-		return l10n.Errorf("key %s (%q) was created, but printing its secret failed (%v); delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), quoted(key.Title), err, shellWord(sanitize.Text(key.ID)))
+		return l10n.Errorf("key %s (%q) was created, but printing its secret failed (%v); delete the key with `apikeys delete %s` and create another", sanitize.Text(key.ID), key.Title, err, shellWord(sanitize.Text(key.ID)))
 	}
 	return err
 }
@@ -504,16 +490,16 @@ func printCreated(w io.Writer, opts *createOptions, key jmapcloud.APIKey, row ou
 	errOut, p := opts.IO.ErrOut, opts.Printer
 	if toFile {
 		p.Fprintf(errOut, "Created API key %q (%s, %s, expires %s).\nIts secret was written to %s (mode 0600).\n",
-			quoted(key.Title), sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
+			key.Title, sanitize.Text(output.RoleText(p, row.Role)), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339), opts.SecretFile)
 		return nil
 	}
 	if !opts.IO.IsStdoutTTY() {
 		p.Fprintf(errOut, "Created API key %q (%s, %s, expires %s). Its secret is on stdout; it cannot be shown again.\n",
-			quoted(key.Title), sanitize.Text(row.Role), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
+			key.Title, sanitize.Text(output.RoleText(p, row.Role)), sanitize.Text(key.ID), row.Expires.Format(time.RFC3339))
 		_, err := fmt.Fprintln(w, key.Secret)
 		return err
 	}
-	p.Fprintf(w, "Created API key %q\n\n", quoted(key.Title))
+	p.Fprintf(w, "Created API key %q\n\n", key.Title)
 	// The panel is drawn on a terminal only: the relative date beside the absolute one, and
 	// the status painted, as show draws them, in the reader's language (French role words are
 	// what --role and --filter accept too).

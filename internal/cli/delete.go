@@ -115,7 +115,7 @@ included, unless --all is given; --all alone selects every key.`,
 // confirms, deletes and reports. RunE has already refused what needs no server to refuse.
 func runDelete(ctx context.Context, opts *deleteOptions) error {
 	now := opts.Now()
-	p, err := newPrinter(opts.IO, opts.Format, deleteSpec, false, opts.Script)
+	p, err := newPrinter(opts.Printer, opts.IO, opts.Format, deleteSpec, false, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func checkDeleteFlags(opts *deleteOptions) error {
 			return err
 		}
 	}
-	if _, err := newPrinter(opts.IO, opts.Format, deleteSpec, false, opts.Script); err != nil {
+	if _, err := newPrinter(opts.Printer, opts.IO, opts.Format, deleteSpec, false, opts.Script); err != nil {
 		return err
 	}
 	// A wrong filter is reported before the missing --yes: told only to add --yes, a script
@@ -351,7 +351,7 @@ func nobodyWarning(tr *l10n.Printer, owning int) string {
 func confirmDelete(tr *l10n.Printer, p prompt.Prompter, plan deleteplan.Plan) error {
 	var msg string
 	if len(plan) == 1 {
-		msg = tr.Sprintf("Delete API key %q (%s)? This cannot be undone.", quoted(plan[0].Title), plan[0].ID)
+		msg = tr.Sprintf("Delete API key %q (%s)? This cannot be undone.", plan[0].Title, plan[0].ID)
 	} else {
 		msg = tr.Sprintf("Delete these %d API keys? This cannot be undone.", len(plan))
 	}
@@ -400,6 +400,11 @@ func terminalOutcomeColumns(tr *l10n.Printer) []output.Column[*deleteplan.Entry]
 	cols := outcomeColumns()
 	cols[1].Fit = output.ColumnFit{Shrink: true}
 	cols[2].Fit = output.ColumnFit{Drop: 1} // the summary line says where resources went
+	if tr.Lang() != l10n.English {
+		// "ID" and "ACTION" are French too ("ID" has no message: go-i18n reserves the key).
+		cols[0].Title, cols[1].Title, cols[2].Title, cols[3].Title = "ID", tr.Text("TITLE"), "ACTION", tr.Text("OUTCOME")
+		cols[2].Value = func(e *deleteplan.Entry) string { return actionWord(tr, e.Action) }
+	}
 	cols[3].Value = func(e *deleteplan.Entry) string {
 		switch {
 		case e.Deleted:
@@ -410,6 +415,20 @@ func terminalOutcomeColumns(tr *l10n.Printer) []output.Column[*deleteplan.Entry]
 		return tr.Text("failed")
 	}
 	return cols
+}
+
+// actionWord is an action as a French terminal's table says it; a script reads the value
+// itself (JSON, CSV, the plain table), in every language.
+func actionWord(tr *l10n.Printer, a deleteplan.Action) string {
+	switch a {
+	case deleteplan.Transfer:
+		return tr.Text("transfer")
+	case deleteplan.DeleteResources:
+		return tr.Text("delete the resources")
+	case deleteplan.None:
+		return tr.Text("no action")
+	}
+	return string(a)
 }
 
 // writeFailureDetails says, after the outcome's table, why each key not deleted was not:
@@ -424,9 +443,9 @@ func writeFailureDetails(tr *l10n.Printer, w io.Writer, plan deleteplan.Plan) {
 			lines[i] = sanitize.Text(line)
 		}
 		if e.Unknown() {
-			tr.Fprintf(w, "API key %q (%s) may have been deleted: %s\n", quoted(e.Title), sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+			tr.Fprintf(w, "API key %q (%s) may have been deleted: %s\n", e.Title, sanitize.Text(e.ID), strings.Join(lines, "\n  "))
 		} else {
-			tr.Fprintf(w, "API key %q (%s) not deleted: %s\n", quoted(e.Title), sanitize.Text(e.ID), strings.Join(lines, "\n  "))
+			tr.Fprintf(w, "API key %q (%s) not deleted: %s\n", e.Title, sanitize.Text(e.ID), strings.Join(lines, "\n  "))
 		}
 	}
 }

@@ -113,7 +113,7 @@ func sessionStoreName(f *Factory, s *config.Settings) string {
 }
 
 func runDoctor(ctx context.Context, opts *doctorOptions) error {
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "doctor", Shape: output.Object}, false, opts.Script)
+	p, err := newPrinter(opts.Printer, opts.IO, opts.Format, output.Spec{Command: "doctor", Shape: output.Object}, false, opts.Script)
 	if err != nil {
 		return err
 	}

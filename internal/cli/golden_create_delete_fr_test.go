@@ -152,7 +152,7 @@ func TestGoldenDeleteFailuresFrench(t *testing.T) {
 			streams.DisableColor()
 			streams.SetWidth(width)
 		}
-		p, err := output.NewPrinter(deleteSpec, output.Table, output.PrinterOptions{Out: streams.Out, TTY: term, Width: streams.TerminalWidth()})
+		p, err := output.NewPrinter(deleteSpec, output.Table, output.PrinterOptions{Out: streams.Out, TTY: term, Width: streams.TerminalWidth(), Language: french})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -41,6 +41,9 @@ func TestGoldenFrench(t *testing.T) {
 		{"show-terminal-colour.fr.txt", fr, colourTTY, [][]string{{"show", "Partner feed — CityData"}}},
 		{"show-piped.fr.txt", fr, piped, [][]string{{"show", "GeoServer sync"}}},
 		{"members-terminal.fr.txt", fr, tty, [][]string{{"members"}, {"members", "--role", "lecteur"}}},
+		{"sandbox-terminal.fr.txt", fr, tty, [][]string{{"sandbox", "info"}, {"sandbox", "resources"}}},
+		{"sandbox-piped.fr.txt", fr, piped, [][]string{{"sandbox", "info"}, {"sandbox", "resources"}}},
+		{"sandbox-errors.fr.txt", fr, piped, [][]string{{"sandbox", "reset", "--keys", "abc"}, {"sandbox", "serve", "--faults", "503,foo"}}},
 		{"list-errors.fr.txt", fr, tty, [][]string{
 			{"list", "--filter", "rôle=editor"},
 			{"list", "--filter", "role=admin"},

@@ -108,24 +108,14 @@ func (e *goldenEnv) runError(r errorRun) goldenRun {
 	for k, v := range e.env {
 		run.env[k] = v
 	}
-	var restore []func()
 	for k, v := range r.env {
 		run.env[k] = v
-		old, had := os.LookupEnv(k)
-		os.Setenv(k, v)
-		restore = append(restore, func() {
-			if had {
-				os.Setenv(k, old)
-			} else {
-				os.Unsetenv(k)
-			}
-		})
+		// Set for this run only: the variable's value before it is put back after the run,
+		// and t.Setenv puts back the test's own at its end ("" is unset to viper).
+		old := os.Getenv(k)
+		e.t.Setenv(k, v)
+		defer e.t.Setenv(k, old)
 	}
-	defer func() {
-		for _, f := range restore {
-			f()
-		}
-	}()
 	return run.run(piped, nil, "", r.args...)
 }
 
@@ -162,9 +152,11 @@ func TestGoldenErrorsWithHints(t *testing.T) {
 	// Configuration files with a bad setting.
 	badLang := filepath.Join(base.root, "bad-language", "config.yaml")
 	badTimeout := filepath.Join(base.root, "bad-timeout", "config.yaml")
+	badYAML := filepath.Join(base.root, "bad-yaml", "config.yaml")
 	for path, content := range map[string]string{
 		badLang:    "profiles:\n  default:\n    language: klingon\n",
 		badTimeout: "timeout: soon\n",
+		badYAML:    "profiles: [default\n",
 	} {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			t.Fatal(err)
@@ -188,10 +180,11 @@ func TestGoldenErrorsWithHints(t *testing.T) {
 		{env: token, args: []string{"--api-url", webPage.URL, "--org", org, "list"}},
 		{args: []string{"--config", badLang, "list"}},
 		{args: []string{"--config", badTimeout, "list"}},
+		{args: []string{"--config", badYAML, "list"}},
 		{env: map[string]string{"APIKEYS_LANG": "klingon"}, args: []string{"list"}},
 		{env: map[string]string{"APIKEYS_SANDBOX": "maybe"}, args: []string{"list"}},
 	}
-	wantCodes := []int{exitUsage, exitAuth, exitAuth, exitAuth, exitError, exitError, exitError, exitUsage, exitUsage, exitUsage, exitUsage}
+	wantCodes := []int{exitUsage, exitAuth, exitAuth, exitAuth, exitError, exitError, exitError, exitUsage, exitUsage, exitUsage, exitUsage, exitUsage}
 
 	for _, lang := range []struct {
 		golden string

@@ -159,7 +159,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	lang := opts.Printer
 	// list prints every format, through output.PrintKeys: the key vocabulary's own printer,
 	// which streams JSON and prints CSV a chunk at a time (printKeyRows).
-	p, err := newPrinterIn(lang, opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders, opts.Script)
+	p, err := newPrinter(lang, opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err
 	}

@@ -91,7 +91,7 @@ func memberRoleFilter(role string) (string, error) {
 
 func runMembers(ctx context.Context, opts *membersOptions) error {
 	lang := opts.Printer
-	p, err := newPrinterIn(lang, opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders, opts.Script)
+	p, err := newPrinter(lang, opts.IO, opts.Format, output.Spec{Command: "members", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err
 	}

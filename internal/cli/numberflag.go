@@ -17,12 +17,12 @@ import (
 type numberValue struct {
 	pflag.Value
 	name  string
-	takes string // what the flag takes, for the error: "a number from 0 to 1"
+	takes l10n.Localizable // what the flag takes, for the error: "a number from 0 to 1"
 }
 
 // numberVar defines a numeric flag with define (fs.IntVar, fs.Int64Var, fs.Float64Var) and
 // makes it a numberValue.
-func numberVar[T int | int64 | float64](fs *pflag.FlagSet, define func(*T, string, T, string), p *T, name string, def T, usage, takes string) {
+func numberVar[T int | int64 | float64](fs *pflag.FlagSet, define func(*T, string, T, string), p *T, name string, def T, usage string, takes l10n.Localizable) {
 	define(p, name, def, usage)
 	fl := fs.Lookup(name)
 	fl.Value = numberValue{Value: fl.Value, name: name, takes: takes}
@@ -41,6 +41,5 @@ func (v numberValue) Set(s string) error {
 	case v.Type() == "float64":
 		reason = l10n.M("not a number")
 	}
-	// takes is a message of the source: numberVar's last argument, which the catalog has.
-	return errkind.Usagef("invalid --%s %q: %s: give %s", v.name, s, reason, l10n.M(v.takes))
+	return errkind.Usagef("invalid --%s %q: %s: give %s", v.name, s, reason, v.takes)
 }

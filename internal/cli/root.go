@@ -236,19 +236,6 @@ func inherits(c *cobra.Command, name string) bool {
 	return false
 }
 
-// commandsWithFlag names the runnable commands under root that take the long flag name, at
-// most four and a count of the others, or "" for none, in English.
-func commandsWithFlag(root *cobra.Command, name string) string {
-	paths := flagOwners(root, name)
-	switch {
-	case len(paths) > mostOwners:
-		return strings.Join(paths[:mostOwners], ", ") + fmt.Sprintf(" and %d more", len(paths)-mostOwners)
-	case len(paths) > 1:
-		return strings.Join(paths[:len(paths)-1], ", ") + " and " + paths[len(paths)-1]
-	}
-	return strings.Join(paths, "")
-}
-
 // flagOwners are the runnable commands under root that take the long flag name.
 func flagOwners(root *cobra.Command, name string) []string {
 	if name == "" {

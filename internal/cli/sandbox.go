@@ -86,7 +86,7 @@ func (d sandboxDeps) dataPath(data string) (string, error) {
 // read checks -o against spec, then runs fn on the opened sandbox with the command's printer,
 // closing the sandbox after.
 func (d sandboxDeps) read(data string, spec output.Spec, fn func(sandboxStore, *output.Printer) error) error {
-	p, err := newPrinter(d.IO, d.Format, spec, false, d.Script)
+	p, err := newPrinter(d.Printer, d.IO, d.Format, spec, false, d.Script)
 	if err != nil {
 		return err
 	}
@@ -169,9 +169,9 @@ Fault injection exercises a client's error handling: --fault-rate R (0..1) with
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Addr, "addr", "127.0.0.1:0", "loopback address to listen on (port 0: any free port)")
-	numberVar(fl, fl.Float64Var, &opts.FaultRate, "fault-rate", 0, "probability (0..1) that a request meets a fault", "a number from 0 to 1, such as 0.3")
+	numberVar(fl, fl.Float64Var, &opts.FaultRate, "fault-rate", 0, "probability (0..1) that a request meets a fault", l10n.M("a number from 0 to 1, such as 0.3"))
 	fl.StringVar(&opts.Faults, "faults", "", "fault kinds, comma-separated: 500,503,429,reset,slow,truncate,garbage (default all)")
-	numberVar(fl, fl.Int64Var, &opts.Seed, "seed", 1, "seed of the fault sequence, for reproducible runs", "a whole number (64 bits), such as 7")
+	numberVar(fl, fl.Int64Var, &opts.Seed, "seed", 1, "seed of the fault sequence, for reproducible runs", l10n.M("a whole number (64 bits), such as 7"))
 	durationVar(fl, &opts.TokenTTL, "token-ttl", "", "access-token lifetime (default 1h); short values exercise refresh")
 	durationVar(fl, &opts.SlowDelay, "slow-delay", "", "how long a \"slow\" fault stalls a request (default 30s, beyond the client's timeout)")
 	cmd.ValidArgsFunction = noValues
@@ -187,8 +187,12 @@ func (o *sandboxServeOptions) check() error {
 		return errkind.Usagef("--fault-rate %v is out of range: use a number from 0 to 1", o.FaultRate)
 	}
 	kinds, err := sandbox.ParseFaultKinds(o.Faults)
+	var unknown *sandbox.UnknownFaultKindError
+	if errors.As(err, &unknown) {
+		return errkind.Usagef("invalid --faults %q: unknown fault kind %q (valid kinds: %s)", o.Faults, unknown.Kind, strings.Join(sandbox.FaultKinds(), ", "))
+	}
 	if err != nil {
-		return errkind.Usagef("invalid --faults %q: %v", o.Faults, err)
+		return err // none other: a kind is the only thing a list can get wrong
 	}
 	o.faultKinds = kinds
 	return checkLoopbackAddr(o.Addr)
@@ -279,7 +283,7 @@ func newSandboxResetCmd(f *Factory, runF func(context.Context, *sandboxResetOpti
 		},
 	}
 	fl := cmd.Flags()
-	numberVar(fl, fl.IntVar, &opts.Keys, "keys", 0, "number of generated keys to add to the seed", fmt.Sprintf("a number of keys from 0 to %d", maxGeneratedKeys))
+	numberVar(fl, fl.IntVar, &opts.Keys, "keys", 0, "number of generated keys to add to the seed", l10n.M("a number of keys from 0 to %d", maxGeneratedKeys))
 	cmd.ValidArgsFunction = noValues
 	completeFlag(cmd, "keys", noValues)
 	return cmd
@@ -335,7 +339,7 @@ func newSandboxInfoCmd(f *Factory, runF func(context.Context, *sandboxInfoOption
 func runSandboxInfo(_ context.Context, opts *sandboxInfoOptions) error {
 	// An organization with a list of logins is no CSV line: table, JSON or YAML.
 	spec := output.Spec{Command: "sandbox info", Shape: output.Object, AdviceText: l10n.M("use sandbox info -o json, or sandbox resources -o csv for records")}
-	p, err := newPrinter(opts.IO, opts.Format, spec, false, opts.Script)
+	p, err := newPrinter(opts.Printer, opts.IO, opts.Format, spec, false, opts.Script)
 	if err != nil {
 		return err
 	}
@@ -363,19 +367,24 @@ func sandboxInfoResult(pr *l10n.Printer, info sandbox.Info, table output.TableOp
 				{pr.Text("Data"), info.DataPath},
 			}, nil)
 			fmt.Fprintln(w)
-			logins := output.TableOf(loginColumns(), info.Logins)
+			logins := output.TableOf(loginColumns(table.Printer), info.Logins)
 			table.NoHeaders = false // the logins' table is headed whatever the printer's rows do
 			return output.PrintRows(w, logins, table)
 		},
 	}
 }
 
-// loginColumns head sandbox info's table of logins.
-func loginColumns() []output.Column[sandbox.Login] {
+// loginColumns head sandbox info's table of logins, titled in lang's language (nil, as on a
+// pipe: English).
+func loginColumns(lang *l10n.Printer) []output.Column[sandbox.Login] {
+	title := [3]string{"LOGIN"} // "": the header in upper case
+	if lang.Lang() != l10n.English {
+		title = [3]string{lang.Text("LOGIN"), lang.Text("NAME"), lang.Text("ROLES")}
+	}
 	return []output.Column[sandbox.Login]{
-		{Header: "email", Title: "LOGIN", Value: func(l sandbox.Login) string { return l.Email }, Fit: output.ColumnFit{Shrink: true}},
-		{Header: "name", Value: func(l sandbox.Login) string { return l.Name }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
-		{Header: "roles", Value: func(l sandbox.Login) string { return strings.Join(l.Roles, ",") }, Fit: output.ColumnFit{Drop: 2}},
+		{Header: "email", Title: title[0], Value: func(l sandbox.Login) string { return l.Email }, Fit: output.ColumnFit{Shrink: true}},
+		{Header: "name", Title: title[1], Value: func(l sandbox.Login) string { return l.Name }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
+		{Header: "roles", Title: title[2], Value: func(l sandbox.Login) string { return strings.Join(l.Roles, ",") }, Fit: output.ColumnFit{Drop: 2}},
 	}
 }
 
@@ -427,18 +436,28 @@ func printSandboxResources(streams *iostreams.IOStreams, pr *l10n.Printer, sb sa
 	if saidEmpty(streams, p.Format(), len(res), func() string { return pr.Text("The sandbox holds no resources.") }) {
 		return nil
 	}
-	return p.Print(output.Result{Data: res, Rows: output.TableOf(resourceColumns(), res)})
+	var titles *l10n.Printer // the plain table of a pipe, which scripts read, stays English
+	if streams.IsStdoutTTY() {
+		titles = pr
+	}
+	return p.Print(output.Result{Data: res, Rows: output.TableOf(resourceColumns(titles), res)})
 }
 
-// resourceColumns are the columns of sandbox resources: the JSON keys.
-func resourceColumns() []output.Column[sandbox.Resource] {
+// resourceColumns are the columns of sandbox resources: the JSON keys, titled in lang's
+// language for a terminal's table (nil: English).
+func resourceColumns(lang *l10n.Printer) []output.Column[sandbox.Resource] {
+	title := [6]string{3: "OWNER KIND", 4: "OWNER ID", 5: "OWNER"} // "": the header in upper case
+	if lang.Lang() != l10n.English {
+		// "ID" and "TYPE" are French too ("ID" has no message: go-i18n reserves the key).
+		title = [6]string{"ID", "TYPE", lang.Text("NAME"), lang.Text("OWNER KIND"), lang.Text("OWNER ID"), lang.Text("OWNER")}
+	}
 	return []output.Column[sandbox.Resource]{
-		{Header: "id", Value: func(r sandbox.Resource) string { return r.ID }},
-		{Header: "type", Value: func(r sandbox.Resource) string { return r.Type }, Fit: output.ColumnFit{Drop: 2}},
-		{Header: "name", Value: func(r sandbox.Resource) string { return r.Name }, Fit: output.ColumnFit{Shrink: true}},
+		{Header: "id", Title: title[0], Value: func(r sandbox.Resource) string { return r.ID }},
+		{Header: "type", Title: title[1], Value: func(r sandbox.Resource) string { return r.Type }, Fit: output.ColumnFit{Drop: 2}},
+		{Header: "name", Title: title[2], Value: func(r sandbox.Resource) string { return r.Name }, Fit: output.ColumnFit{Shrink: true}},
 		// On a narrow terminal the owner's ID goes first, then its kind: its name says who.
-		{Header: "ownerKind", Title: "OWNER KIND", Value: func(r sandbox.Resource) string { return r.OwnerKind }, Fit: output.ColumnFit{Drop: 3}},
-		{Header: "ownerId", Title: "OWNER ID", Value: func(r sandbox.Resource) string { return r.OwnerID }, Fit: output.ColumnFit{Drop: 4}},
-		{Header: "ownerName", Title: "OWNER", Value: func(r sandbox.Resource) string { return r.OwnerName }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
+		{Header: "ownerKind", Title: title[3], Value: func(r sandbox.Resource) string { return r.OwnerKind }, Fit: output.ColumnFit{Drop: 3}},
+		{Header: "ownerId", Title: title[4], Value: func(r sandbox.Resource) string { return r.OwnerID }, Fit: output.ColumnFit{Drop: 4}},
+		{Header: "ownerName", Title: title[5], Value: func(r sandbox.Resource) string { return r.OwnerName }, Fit: output.ColumnFit{Shrink: true, Drop: 1}},
 	}
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -68,7 +69,8 @@ func TestFilterErrorsCostNoRequest(t *testing.T) {
 	// The commands taking --jq are many and change: TestFlagOfOtherCommandsSaysWhere pins
 	// how they are named.
 	streams, _, _, _ := iostreams.Test()
-	jqOwners := commandsWithFlag(newRootCmd(newFactory(streams, "test", func(string) string { return "" })), "jq")
+	root := newRootCmd(newFactory(streams, "test", func(string) string { return "" }))
+	jqElsewhere := flagOfOthersError(errors.New("unknown flag: --jq"), "jq", flagOwners(root, "jq"), "apikeys sandbox reset").Error()
 	for _, tc := range []struct {
 		args   []string
 		stderr string
@@ -80,7 +82,7 @@ func TestFilterErrorsCostNoRequest(t *testing.T) {
 		{[]string{"delete", "CI pipeline", "--yes", "--no-transfer", "--jq", "]"}, "Error: --jq: unexpected token \"]\" at character 1 of \"]\"\nRun 'apikeys delete --help' for usage.\n"},
 		{[]string{"list", "-o", "yaml", "--jq", ".[].id"}, "Error: --jq and -o yaml contradict each other: --jq reads the JSON output; drop -o\nRun 'apikeys list --help' for usage.\n"},
 		{[]string{"list", "--jq", ".", "--template", "{{.}}"}, "Error: --jq and --template contradict each other: give one\nRun 'apikeys list --help' for usage.\n"},
-		{[]string{"sandbox", "reset", "--jq", "."}, "Error: unknown flag: --jq\n--jq is a flag of " + jqOwners + ", not of apikeys sandbox reset\nRun 'apikeys sandbox reset --help' for usage.\n"},
+		{[]string{"sandbox", "reset", "--jq", "."}, "Error: " + jqElsewhere + "\nRun 'apikeys sandbox reset --help' for usage.\n"},
 	} {
 		code, out, errOut := ts.run(tc.args...)
 		if code != exitUsage || out != "" || errOut != tc.stderr {

@@ -101,7 +101,7 @@ func runShow(ctx context.Context, opts *showOptions) error {
 	// One key is a row of list's table: every format, CSV and TSV the header and one row, as
 	// `list --columns all` prints them.
 	lang := opts.Printer
-	p, err := newPrinterIn(lang, opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false, opts.Script)
+	p, err := newPrinter(lang, opts.IO, opts.Format, output.Spec{Command: "show", Shape: output.Records}, false, opts.Script)
 	if err != nil {
 		return err
 	}

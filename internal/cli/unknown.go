@@ -12,6 +12,7 @@ import (
 
 	"github.com/k2geospatial/apikeys/internal/errkind"
 	"github.com/k2geospatial/apikeys/internal/l10n"
+	"github.com/k2geospatial/apikeys/internal/output"
 )
 
 // commandGuard makes unknown subcommands and wrong argument counts usage errors (exit 2).
@@ -141,10 +142,6 @@ func noArgs[H string | l10n.Msg](hint func(args []string) H) cobra.PositionalArg
 // given, and the likeliest intent when one is plain (a flag's name without its dashes, or
 // the command's own hint, a string or an l10n.Msg).
 func strayArguments(cmd *cobra.Command, args []string, hint func([]string) any) error {
-	quoted := make([]string, len(args))
-	for i, a := range args {
-		quoted[i] = fmt.Sprintf("%q", a)
-	}
 	var next any
 	if fl := cmd.Flags().Lookup(args[0]); fl != nil && len(args) == 1 {
 		next = l10n.M("did you mean --%s?", fl.Name)
@@ -161,7 +158,7 @@ func strayArguments(cmd *cobra.Command, args []string, hint func([]string) any) 
 			next = nil
 		}
 	}
-	path, got := cmd.CommandPath(), strings.Join(quoted, ", ")
+	path, got := cmd.CommandPath(), output.QuotedList(args)
 	if next == nil {
 		return argsError("%s takes no arguments, got %s", path, got)
 	}

@@ -20,7 +20,9 @@ type versionOptions struct {
 }
 
 func runVersion(_ context.Context, opts *versionOptions) error {
-	p, err := newPrinter(opts.IO, opts.Format, output.Spec{Command: "version", Shape: output.Object}, false, opts.Script)
+	// No language: version prints no table and reads no locale, so it stays as fast as its
+	// fast path.
+	p, err := newPrinter(nil, opts.IO, opts.Format, output.Spec{Command: "version", Shape: output.Object}, false, opts.Script)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,8 @@ func Keys(p *l10n.Printer, keys []Key, taken []string, typed string, now time.Ti
 		if len(given) > 0 && (given[strings.ToLower(k.ID)] || given[e.lower]) {
 			continue
 		}
-		role, expiry := output.RoleName(k.Role), expiryText(p, k.Expires, now)
+		// The description is read, not typed: the role in p's language ("éditeur").
+		role, expiry := output.RoleText(p, output.RoleName(k.Role)), expiryText(p, k.Expires, now)
 		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, typed) || hasPrefixFold(k.Title, unquoted)) {
 			desc := role + " · " + expiry
 			if k.ID != "" {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 func TestKeyCandidates(t *testing.T) {
@@ -46,6 +48,27 @@ func TestKeyCandidates(t *testing.T) {
 		if got := texts(Keys(nil, keys, tt.taken, tt.toComplete, now)); !slices.Equal(got, tt.want) {
 			t.Errorf("taken %q, typed %q:\n got %q\nwant %q", tt.taken, tt.toComplete, got, tt.want)
 		}
+	}
+}
+
+// In French the description names the role in French, as a terminal's table does; the
+// completed value, a title or an ID, is the same in every language.
+func TestKeyCandidatesInFrench(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	keys := []Key{
+		{ID: "aaaa-1", Title: "Power BI", Role: "ORG_EDITOR", Expires: now.AddDate(0, 2, 0)},
+		{ID: "bbbb-2", Title: "QGIS", Role: "ORG_VIEWER"},
+	}
+	fr := l10n.For(l10n.French)
+	got := texts(Keys(fr, keys, nil, "", now))
+	want := []string{
+		"Power BI\téditeur · expire le 2026-08-01 · aaaa-1",
+		"QGIS\tlecteur · sans expiration · bbbb-2",
+		"aaaa-1\tPower BI · éditeur · expire le 2026-08-01",
+		"bbbb-2\tQGIS · lecteur · sans expiration",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("in French:\n got %q\nwant %q", got, want)
 	}
 }
 

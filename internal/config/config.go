@@ -172,6 +172,12 @@ func resolve(v *viper.Viper, s *Settings, data []byte) (*Settings, error) {
 	file := viper.New()
 	file.SetConfigType("yaml")
 	if err := file.ReadConfig(bytes.NewReader(data)); err != nil {
+		// The YAML decoder's own words ("yaml: line 1: …"), without viper's English
+		// "While parsing config: " before them.
+		var parse viper.ConfigParseError
+		if errors.As(err, &parse) && parse.Unwrap() != nil {
+			err = parse.Unwrap()
+		}
 		return nil, &FileError{Path: s.ConfigFile, Err: err}
 	}
 	prefix := "profiles." + s.Profile + "."

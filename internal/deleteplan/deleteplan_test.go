@@ -193,7 +193,7 @@ func TestExecute(t *testing.T) {
 	want := []string{
 		"deleted",
 		"500 Internal Server Error",
-		"the key now owns 1 resources it did not own when planned; not deleted, run the command again",
+		"the key now owns 1 resource it did not own when planned; not deleted, run the command again",
 		"the key no longer exists (deleted meanwhile?)",
 		"deleted",
 	}

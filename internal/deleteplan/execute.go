@@ -63,7 +63,8 @@ func deleteOne(ctx context.Context, api API, e *Entry) (sent bool, err error) {
 			return false, err
 		}
 		if len(res) > 0 {
-			return false, l10n.Errorf("the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))
+			return false, countError{l10n.P(len(res), "the key now owns %d resource it did not own when planned; not deleted, run the command again",
+				"the key now owns %d resources it did not own when planned; not deleted, run the command again", len(res))}
 		}
 	}
 	err = api.DeleteKey(ctx, e.ID, transferTo)
@@ -72,3 +73,9 @@ func deleteOne(ctx context.Context, api API, e *Entry) (sent bool, err error) {
 	}
 	return true, err
 }
+
+// countError is an error whose message counts (l10n.P), said in the reader's language.
+type countError struct{ msg l10n.Msg }
+
+func (e countError) Error() string                   { return e.msg.String() }
+func (e countError) Localize(p *l10n.Printer) string { return e.msg.Localize(p) }

@@ -103,10 +103,10 @@ func TestErrorTextFrench(t *testing.T) {
 	}
 	Execute(context.Background(), api, plan)
 	e := plan[0]
-	if got, want := e.Error, "the key now owns 1 resources it did not own when planned; not deleted, run the command again"; got != want {
+	if got, want := e.Error, "the key now owns 1 resource it did not own when planned; not deleted, run the command again"; got != want {
 		t.Errorf("Error = %q, want %q", got, want)
 	}
-	if got, want := e.ErrorText(fr), "la clé possède maintenant 1 ressources qu'elle ne possédait pas au moment du plan\u00a0; non supprimée, relancez la commande"; got != want {
+	if got, want := e.ErrorText(fr), "la clé possède maintenant 1 ressource qu'elle ne possédait pas au moment du plan\u00a0; non supprimée, relancez la commande"; got != want {
 		t.Errorf("ErrorText = %q, want %q", got, want)
 	}
 	if got := e.ErrorText(nil); got != e.Error {

@@ -104,7 +104,7 @@ func resolveTransferTarget(members, editors []jmapcloud.Member, ref string) (*Me
 			return MemberOf(m), nil
 		}
 	}
-	return nil, errkind.NotFoundf("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", quoted(ref), EditorEmails(editors))
+	return nil, errkind.NotFoundf("no member with ID or email %q; nothing was deleted\nchoose one of the Editors: %s", ref, EditorEmails(editors))
 }
 
 // MemberOf is m as the plan names an heir.

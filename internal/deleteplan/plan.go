@@ -89,7 +89,7 @@ func Read(ctx context.Context, api API, keys []jmapcloud.APIKey) (Plan, error) {
 	for i, k := range keys {
 		res, err := api.KeyResources(ctx, k.ID)
 		if err != nil {
-			return nil, l10n.Errorf("reading what key %q owns: %w", quoted(k.Title), err)
+			return nil, l10n.Errorf("reading what key %q owns: %w", k.Title, err)
 		}
 		if res == nil {
 			res = []jmapcloud.Resource{}

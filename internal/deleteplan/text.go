@@ -2,11 +2,9 @@ package deleteplan
 
 import (
 	"cmp"
-	"fmt"
 	"io"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/k2geospatial/apikeys/internal/jmapcloud"
@@ -20,7 +18,7 @@ import (
 // redraw the screen right before an irreversible delete.
 func (pl Plan) WriteText(p *l10n.Printer, w io.Writer, withActions bool) {
 	for _, e := range pl {
-		p.Fprintf(w, "API key %q (%s): %s\n", quoted(e.Title), sanitize.Text(e.ID), resourceSummary(p, e.Resources))
+		p.Fprintf(w, "API key %q (%s): %s\n", e.Title, sanitize.Text(e.ID), resourceSummary(p, e.Resources))
 		for _, r := range inSummaryOrder(e.Resources) {
 			p.Fprintf(w, "  - %-11s %s\n", resourceNoun(p, r.Type), sanitize.Text(r.Name))
 		}
@@ -34,7 +32,7 @@ func (pl Plan) WriteText(p *l10n.Printer, w io.Writer, withActions bool) {
 // plan speaks in the future: nothing has happened until the outcome is printed.
 func (pl Plan) WriteActions(p *l10n.Printer, w io.Writer) {
 	for _, e := range pl {
-		p.Fprintf(w, "API key %q will be deleted; %s\n", quoted(e.Title), actionText(p, e))
+		p.Fprintf(w, "API key %q will be deleted; %s\n", e.Title, actionText(p, e))
 	}
 }
 
@@ -48,19 +46,6 @@ func actionText(p *l10n.Printer, e *Entry) string {
 		return p.Sprintf("it owns nothing")
 	}
 	return p.Sprintf("who inherits its resources is undecided (pass --transfer-to or --no-transfer)")
-}
-
-// quoted is a server's string that %q quotes as fmt does (the English messages) and %s
-// writes with the same escapes but no quotes, for the « » of a French message: its
-// controls are escaped in every language.
-type quoted string
-
-func (q quoted) Format(f fmt.State, verb rune) {
-	s := strconv.Quote(string(q))
-	if verb != 'q' {
-		s = s[1 : len(s)-1]
-	}
-	io.WriteString(f, s) //nolint:errcheck // fmt reports nothing either
 }
 
 // summaryTypes is the order resourceSummary counts the known types in; other types follow,
@@ -217,7 +202,7 @@ func (pl Plan) OutcomeSummary(p *l10n.Printer) string {
 		return strings.TrimSuffix(pl.FailureSummary(p), ".") + resources + "."
 	}
 	if len(pl) == 1 {
-		what = p.Sprintf("Deleted API key %q", quoted(pl[0].Title))
+		what = p.Sprintf("Deleted API key %q", pl[0].Title)
 	} else {
 		what = p.Sprintf("Deleted %d API keys", len(pl))
 	}

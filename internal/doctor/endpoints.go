@@ -66,8 +66,8 @@ func endpointCheck(e exchange, expected int) Check {
 	for _, o := range sh.Objects {
 		describeObject(&c, e.call.Answer, o)
 	}
-	if sh.Unreadable != "" {
-		c.Error = sh.Unreadable
+	if sh.Unreadable != nil {
+		c.Error = errorText(sh.Unreadable)
 		c.fail(say("the client cannot read this answer: correct its wire struct in %s", wireFile))
 	}
 	return c

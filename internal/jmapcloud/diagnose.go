@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/k2geospatial/apikeys/internal/l10n"
 )
 
 // AnswerKind is what a call answers, which decides how Diagnose reads it.
@@ -205,8 +207,8 @@ type Shape struct {
 	// Objects describe each kind of object met: the answer's own, then those inside it.
 	Objects []ObjectShape `json:"objects,omitempty"`
 	// Unreadable says why the client's own decoder refused the answer (it may quote a value:
-	// not for a report), "" when it read it.
-	Unreadable string `json:"-"`
+	// not for a report), nil when it read it.
+	Unreadable error `json:"-"`
 }
 
 // ObjectShape is what the objects of one kind held, over every one of them met.
@@ -247,6 +249,9 @@ func (f FieldShape) Variant() bool {
 	return slices.ContainsFunc(f.Matched, func(m string) bool { return m != f.Assumed })
 }
 
+// errNotJSON is the Unreadable of an answer that is not JSON.
+var errNotJSON = l10n.Errorf("the answer is not JSON")
+
 // Diagnose reads body as an answer of kind and says how it is shaped. It never fails: what it
 // cannot read is said in the Shape.
 func Diagnose(kind AnswerKind, body []byte) Shape {
@@ -258,7 +263,7 @@ func Diagnose(kind AnswerKind, body []byte) Shape {
 		return sh
 	case !jsontext.Value(trimmed).IsValid(decodeOptions):
 		sh.Form = "not JSON"
-		sh.Unreadable = "the answer is not JSON"
+		sh.Unreadable = errNotJSON
 		return sh
 	}
 	payload := jsontext.Value(trimmed)
@@ -299,7 +304,7 @@ func Diagnose(kind AnswerKind, body []byte) Shape {
 }
 
 // clientReads is why the client's own decoder refuses body, "" when it reads it.
-func clientReads(kind AnswerKind, body []byte) string {
+func clientReads(kind AnswerKind, body []byte) error {
 	var err error
 	switch kind {
 	case AnswerUser:
@@ -317,10 +322,7 @@ func clientReads(kind AnswerKind, body []byte) string {
 		var rs []Resource
 		err = resourcesAnswer(&rs)(body, nil)
 	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
+	return err
 }
 
 // objectSpec is one wire struct as Diagnose reads it: its groups of member names, by field.

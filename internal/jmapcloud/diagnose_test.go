@@ -96,7 +96,7 @@ func TestDiagnoseSpringPage(t *testing.T) {
 	body := `{"content":[{"id":"a","name":"t","roles":["ORG_VIEWER"],"expirationDate":"2026-01-10T09:30:15.123+02:00","lastUsed":1},
 	{"id":"b","name":"u","roles":["ORG_EDITOR"],"expirationDate":"soon"}],"totalElements":45,"totalPages":3,"number":0,"size":20}`
 	sh := Diagnose(AnswerKeyPage, []byte(body))
-	if sh.Form != "page object" || sh.Envelope || sh.Unreadable != "" || len(sh.Objects) != 2 {
+	if sh.Form != "page object" || sh.Envelope || sh.Unreadable != nil || len(sh.Objects) != 2 {
 		t.Fatalf("shape %+v", sh)
 	}
 	page, key := sh.Objects[0], sh.Objects[1]
@@ -133,10 +133,10 @@ func TestDiagnoseEnvelopeAndUnreadable(t *testing.T) {
 		t.Errorf("user: %+v", sh)
 	}
 	sh = Diagnose(AnswerMembers, []byte(`{"content":[]}`))
-	if sh.Unreadable == "" || sh.Form != "object" {
+	if sh.Unreadable == nil || sh.Form != "object" {
 		t.Errorf("members as a page: %+v", sh)
 	}
-	if sh := Diagnose(AnswerKey, []byte(`<html>`)); sh.Form != "not JSON" || sh.Unreadable == "" {
+	if sh := Diagnose(AnswerKey, []byte(`<html>`)); sh.Form != "not JSON" || sh.Unreadable == nil {
 		t.Errorf("html: %+v", sh)
 	}
 }

@@ -2,7 +2,6 @@ package keyselect
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -88,7 +87,7 @@ func selectAmong(ctx context.Context, keys *finder, sel Selection, now time.Time
 	}
 	if len(unknown) > 0 {
 		warnUnreadableTitles(keys.all, warn) // an unknown KEY was looked for in the list
-		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\n%s", quoteList(unknown), unknownAdvice(keys.all, unknown))
+		return nil, errkind.NotFoundf("no API key with ID or title %s; nothing was deleted\n%s", output.QuotedList(unknown), unknownAdvice(keys.all, unknown))
 	}
 	if len(sel.Filters) > 0 {
 		return addFiltered(chosen, seen, keys.all, sel, now, warn)
@@ -162,14 +161,6 @@ func checkEveryKeySelected(selected, total int, all bool) error {
 		return nil
 	}
 	return errkind.Usagef("the selection matches every key of the organization (%d); nothing was deleted\npass --all to delete every key, or narrow the --filter", total)
-}
-
-func quoteList(items []string) string {
-	q := make([]string, len(items))
-	for i, s := range items {
-		q[i] = fmt.Sprintf("%q", s)
-	}
-	return strings.Join(q, ", ")
 }
 
 // msgError is an error whose message counts (l10n.P), said in the reader's language.

@@ -326,14 +326,10 @@ func StatusColor(status string) string {
 	return ""
 }
 
-// DetailDate is a date of a detail view: RFC 3339 UTC, and on a terminal (relative) the
-// relative date beside it, as list shows it: "2026-03-08T12:00:00Z (in 7 days)".
-func DetailDate(t, now time.Time, relative bool) string {
-	return DetailDateIn(nil, t, now, relative)
-}
-
-// DetailDateIn is DetailDate with the relative date in p's language:
-// "2026-03-08T12:00:00Z (dans 7 jours)". The date itself is the machine's, in every language.
+// DetailDateIn is a date of a detail view: RFC 3339 UTC, and on a terminal (relative) the
+// relative date beside it in p's language, as list shows it: "2026-03-08T12:00:00Z (in 7
+// days)", "2026-03-08T12:00:00Z (dans 7 jours)". The date itself is the machine's, in every
+// language.
 func DetailDateIn(p *l10n.Printer, t, now time.Time, relative bool) string {
 	abs := t.UTC().Format(time.RFC3339)
 	if !relative {

@@ -329,23 +329,13 @@ func escapeTSV(s string) string {
 	return b.String()
 }
 
-// PrintDetail writes one "Label:  value" line per pair, the values aligned
-// two spaces after the longest label — the layout of `show`. Control
-// characters in values are escaped as in tables. Like fmt.Fprint into a
-// terminal, it has no error to report that a caller could act on, so write
-// errors are ignored.
-func PrintDetail(w io.Writer, pairs [][2]string) {
-	PrintDetailPainted(w, pairs, nil)
-}
-
-// PrintDetailPainted is PrintDetail with the value of each label in colors drawn in that
-// ANSI colour ("" for none); the value is escaped as every value is, the colour is not.
-func PrintDetailPainted(w io.Writer, pairs [][2]string, colors map[string]string) {
-	PrintDetailIn(nil, w, pairs, colors)
-}
-
-// PrintDetailIn is PrintDetailPainted with the typography of lang's language: in French a
-// non-breaking space before each label's colon ("Titre :"). The labels are given translated.
+// PrintDetailIn writes one "Label:  value" line per pair, the values aligned two spaces
+// after the longest label — the layout of `show` — with the typography of lang's language:
+// in French a non-breaking space before each label's colon ("Titre :"). The labels are
+// given translated. The value of each label in colors is drawn in that ANSI colour ("" for
+// none); every value is escaped as in tables, the colour is not. Like fmt.Fprint into a
+// terminal, it has no error to report that a caller could act on, so write errors are
+// ignored.
 func PrintDetailIn(lang *l10n.Printer, w io.Writer, pairs [][2]string, colors map[string]string) {
 	colon := ":"
 	if lang.Lang() == l10n.French {

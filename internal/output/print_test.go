@@ -535,7 +535,7 @@ func TestPrintDelimited(t *testing.T) {
 
 func TestPrintDetail(t *testing.T) {
 	var buf bytes.Buffer
-	PrintDetail(&buf, [][2]string{{"Title", "prod"}, {"ID", "k1"}, {"Expires", "in 3 days"}, {"Note", "two\nlines"}, {"Email", ""}})
+	PrintDetailIn(nil, &buf, [][2]string{{"Title", "prod"}, {"ID", "k1"}, {"Expires", "in 3 days"}, {"Note", "two\nlines"}, {"Email", ""}}, nil)
 	want := "" +
 		"Title:    prod\n" +
 		"ID:       k1\n" +
@@ -546,7 +546,7 @@ func TestPrintDetail(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", buf.String(), want)
 	}
 	buf.Reset()
-	PrintDetail(&buf, nil)
+	PrintDetailIn(nil, &buf, nil, nil)
 	if buf.Len() != 0 {
 		t.Errorf("no pairs printed %q", buf.String())
 	}
@@ -737,16 +737,16 @@ func TestPrintKeysDelimitedOnATerminal(t *testing.T) {
 
 // A detail view on a colour terminal paints the named value only, its text still escaped;
 // a date there carries the relative date beside the absolute one.
-func TestPrintDetailPaintedAndDetailDate(t *testing.T) {
+func TestPrintDetailPaintedAndDetailDateIn(t *testing.T) {
 	var buf bytes.Buffer
-	PrintDetailPainted(&buf, [][2]string{{"ID", "k\x1b[2J1"}, {"Status", StatusExpired}}, map[string]string{"Status": StatusColor(StatusExpired), "ID": ""})
+	PrintDetailIn(nil, &buf, [][2]string{{"ID", "k\x1b[2J1"}, {"Status", StatusExpired}}, map[string]string{"Status": StatusColor(StatusExpired), "ID": ""})
 	if want := "ID:      k\\x1b[2J1\nStatus:  \x1b[31mexpired\x1b[0m\n"; buf.String() != want {
 		t.Errorf("painted detail\n got %q\nwant %q", buf.String(), want)
 	}
-	if got, want := DetailDate(testNow.Add(7*day-time.Second), testNow, true), "2026-03-08T11:59:59Z (in 7 days)"; got != want {
+	if got, want := DetailDateIn(nil, testNow.Add(7*day-time.Second), testNow, true), "2026-03-08T11:59:59Z (in 7 days)"; got != want {
 		t.Errorf("DetailDate on a terminal = %q, want %q", got, want)
 	}
-	if got, want := DetailDate(testNow.Add(-day), testNow, false), "2026-02-28T12:00:00Z"; got != want {
+	if got, want := DetailDateIn(nil, testNow.Add(-day), testNow, false), "2026-02-28T12:00:00Z"; got != want {
 		t.Errorf("DetailDate elsewhere = %q, want %q", got, want)
 	}
 }

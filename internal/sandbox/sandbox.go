@@ -67,7 +67,7 @@ func ParseFaultKinds(list string) ([]string, error) {
 			continue
 		}
 		if !validFaultKind(k) {
-			return nil, fmt.Errorf("unknown fault kind %q (valid kinds: %s)", k, strings.Join(faultKinds, ", "))
+			return nil, &UnknownFaultKindError{Kind: k}
 		}
 		if !seen[k] {
 			seen[k] = true
@@ -76,6 +76,18 @@ func ParseFaultKinds(list string) ([]string, error) {
 	}
 	return kinds, nil
 }
+
+// UnknownFaultKindError is a fault kind the sandbox cannot inject. Its message is the
+// emulator's, in English; the CLI, which reads Kind and FaultKinds, says it in the user's
+// language.
+type UnknownFaultKindError struct{ Kind string }
+
+func (e *UnknownFaultKindError) Error() string {
+	return fmt.Sprintf("unknown fault kind %q (valid kinds: %s)", e.Kind, strings.Join(faultKinds, ", "))
+}
+
+// FaultKinds are the valid fault kinds, in their documented order.
+func FaultKinds() []string { return append([]string(nil), faultKinds...) }
 
 func validFaultKind(k string) bool {
 	for _, v := range faultKinds {
@@ -172,7 +184,7 @@ func Open(opts Options) (*Sandbox, error) {
 	}
 	for _, k := range opts.Faults.Kinds {
 		if !validFaultKind(k) {
-			return nil, fmt.Errorf("unknown fault kind %q (valid kinds: %s)", k, strings.Join(faultKinds, ", "))
+			return nil, &UnknownFaultKindError{Kind: k}
 		}
 	}
 	if opts.TokenTTL < 0 {
