@@ -52,7 +52,7 @@ func TestDeleteInteractiveFrenchConfirmsWithO(t *testing.T) {
 	c := ptytest.New(t)
 	wait := ptyRunFrench(t, ts, c, "delete", "GeoServer sync")
 	c.ExpectString("source de données Hydrography (PostGIS)")
-	waitForScreen(t, c, "? Qui reçoit les ressources\u00a0?  [Flèches pour choisir, tapez pour filtrer]")
+	waitForScreen(t, c, "? Qui reçoit les ressources\u00a0?  [↑↓ ou tapez pour filtrer]")
 	c.Send(ptytest.KeyDown)
 	c.Send(ptytest.KeyEnter)
 	c.ExpectString("ses ressources iront à Eddie Editor (eddie@acme.example)")

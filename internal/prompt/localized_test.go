@@ -72,7 +72,7 @@ func TestFrenchHelpHints(t *testing.T) {
 		Config:      config,
 	}
 	_, list, err := core.RunTemplate(selectTemplate(fr), data)
-	if want := "? Rôle\u00a0:  [Flèches pour choisir, tapez pour filtrer, ? pour plus d'aide]\n> Éditeur\n  Lecteur\n"; err != nil || list != want {
+	if want := "? Rôle\u00a0:  [↑↓ ou tapez pour filtrer, ? pour plus d'aide]\n> Éditeur\n  Lecteur\n"; err != nil || list != want {
 		t.Errorf("list: %q, %v; want %q", list, err, want)
 	}
 }

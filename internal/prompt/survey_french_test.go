@@ -135,7 +135,7 @@ func TestSurveyFrenchSelectScreen(t *testing.T) {
 	var err error
 	wait := c.Go(func() { got, err = p.Select("Qui reçoit les ressources\u00a0?", options, 0) })
 	c.ExpectString(options[2])
-	want := "? Qui reçoit les ressources\u00a0?  [Flèches pour choisir, tapez pour filtrer]\n" +
+	want := "? Qui reçoit les ressources\u00a0?  [↑↓ ou tapez pour filtrer]\n" +
 		"> Ada Admin <admin@acme.example>\n" +
 		"  Eddie Editor <eddie@acme.example>\n" +
 		"  personne — supprimer les ressources"
