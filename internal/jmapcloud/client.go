@@ -590,8 +590,10 @@ func (c *Client) redirectError(method, path string, res *http.Response) *Redirec
 		e.Location = c.secrets.redact(raw) // shown as sent; nothing to suggest
 		return e
 	}
-	loc.User = nil
-	e.Location = c.secrets.redact(loc.String())
+	// Named with its user information dropped and the values of secret-named query
+	// parameters (password, token…) redacted, as --debug shows URLs: a hostile server's
+	// target may carry a credential it learned or made up, to be pasted into a log.
+	e.Location = c.secrets.redact(redactURL(loc))
 	if prefix, ok := strings.CutSuffix(loc.Path, path); ok && loc.Host != "" && sameServerTarget(res.Request.URL, loc) {
 		base := url.URL{Scheme: loc.Scheme, Host: loc.Host, Path: prefix}
 		// Suggested only as an address apikeys would use: https, or http to loopback, and of

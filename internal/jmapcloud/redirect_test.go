@@ -234,6 +234,9 @@ func TestRedirectToAnOddTarget(t *testing.T) {
 		{"//evil.example/api/ss/rest/v1/users/self", "http://evil.example/api/ss/rest/v1/users/self", ""},
 		{"https://ann:pw@good.example/v2/api/ss/rest/v1/users/self", "https://good.example/v2/api/ss/rest/v1/users/self", ""},
 		{"http://ann:pw@127.0.0.1:1/v2/api/ss/rest/v1/users/self", "http://127.0.0.1:1/v2/api/ss/rest/v1/users/self", "http://127.0.0.1:1/v2"},
+		// A credential in the target's query, which the client never sent: redacted as --debug
+		// redacts URLs; other parameters kept.
+		{"https://evil.example/login?next=%2Fkeys&password=hunter2&access_token=abc", "https://evil.example/login?access_token=%5BREDACTED%5D&next=%2Fkeys&password=%5BREDACTED%5D", ""},
 	} {
 		var requests int
 		var mu sync.Mutex
