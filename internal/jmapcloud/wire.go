@@ -562,20 +562,9 @@ type wireDate struct {
 
 func (d *wireDate) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
 	if dec.PeekKind() == '"' {
-		v, err := dec.ReadValue()
-		if err != nil {
-			return err
-		}
-		// The usual form, RFC 3339 without escapes, is read from the bytes: no string is
+		// The usual forms are read from the bytes, as the key reader reads them: no string is
 		// allocated for a date that is read.
-		var t time.Time
-		if bytes.IndexByte(v, '\\') < 0 && t.UnmarshalText(v[1:len(v)-1]) == nil {
-			*d = wireDate{text: readText(""), time: t.UTC()}
-			return nil
-		}
-		d.text = readText(knownText(v))
-		d.parse(func() string { return dec.StackPointer().LastToken() })
-		return nil
+		return d.readFrom(dec)
 	}
 	if err := d.text.UnmarshalJSONFrom(dec); err != nil {
 		return err
