@@ -9,6 +9,7 @@ import (
 	"runtime/metrics"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -189,10 +190,8 @@ func runList(ctx context.Context, opts *listOptions) error {
 	// shorter one is printed with the collector still off, within printHeadroom more memory:
 	// a collection would mark the whole list for a printer's garbage that is a few MB (on
 	// 10,000 keys, one collection was 5 of the command's 18 ms; docs/performance.md).
-	defer debug.SetGCPercent(debug.SetGCPercent(walkGCPercent))
-	limit := debug.SetMemoryLimit(-1)
-	debug.SetMemoryLimit(min(limit, listMemoryLimit))
-	defer debug.SetMemoryLimit(limit)
+	limit, release := holdCollector()
+	defer release()
 	keys, err := api.ListKeys(ctx)
 	opts.IO.StopProgress()
 	if err != nil {
@@ -346,6 +345,39 @@ func parseFilters(exprs []string, now time.Time) ([]output.Filter, error) {
 		filters = append(filters, flt)
 	}
 	return filters, nil
+}
+
+// collector is the process's collector settings as they were before the lists that run hold
+// them (holdCollector). They are the runtime's, for the whole process: a command runs alone in
+// its process, but tests run lists side by side in one, where two saving and restoring at once
+// could leave the collector off for the rest of the process.
+var collector struct {
+	sync.Mutex
+	users     int
+	gcPercent int
+	limit     int64
+}
+
+// holdCollector turns the collector off within listMemoryLimit for a list, the first list of
+// those running at once saving the settings and the last one restoring them (release). limit
+// is the memory limit before any list.
+func holdCollector() (limit int64, release func()) {
+	collector.Lock()
+	defer collector.Unlock()
+	if collector.users == 0 {
+		collector.gcPercent = debug.SetGCPercent(walkGCPercent)
+		collector.limit = debug.SetMemoryLimit(-1)
+		debug.SetMemoryLimit(min(collector.limit, listMemoryLimit))
+	}
+	collector.users++
+	return collector.limit, func() {
+		collector.Lock()
+		defer collector.Unlock()
+		if collector.users--; collector.users == 0 {
+			debug.SetGCPercent(collector.gcPercent)
+			debug.SetMemoryLimit(collector.limit)
+		}
+	}
 }
 
 // walkGCPercent is the garbage collector's growth target while list reads its pages and
