@@ -36,6 +36,10 @@ func TestMain(m *testing.M) {
 type withX struct{ m *testing.M }
 
 func (w withX) Run() int {
+	// The tests read English: a developer's French locale (or APIKEYS_LANG) must not change
+	// what the programs they start print. Set here, in the tests' process only: a program a
+	// test starts keeps the environment the test gives it.
+	englishLocale()
 	xserver = testenv.StartX()
 	defer xserver.Stop()
 	return w.m.Run()
@@ -57,4 +61,14 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 	})
+}
+
+// englishLocale makes the tests' locale English and UTF-8 (C.UTF-8: less, which some tests
+// run, shows UTF-8 as such), whatever the developer's: LC_ALL, LC_MESSAGES and APIKEYS_LANG
+// unset.
+func englishLocale() {
+	os.Setenv("LANG", "C.UTF-8")
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "APIKEYS_LANG"} {
+		os.Unsetenv(name)
+	}
 }

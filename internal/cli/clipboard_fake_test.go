@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	os.Unsetenv("WAYLAND_DISPLAY")
 	if os.Getenv(authHelperEnv) != "1" {
 		testenv.IsolateDBus() // a helper process is given its bus by its test
+		// The tests read English: a developer's French locale (or APIKEYS_LANG) must not
+		// change it. French tests give their commands the locale themselves.
+		englishLocale()
 	}
 	code := m.Run()
 	testenv.StopSharedSecretService()
@@ -98,4 +101,14 @@ func (f *fakeClipboard) record() clipboardRecord {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return clipboardRecord{Copies: f.copies, Clears: f.clears, SysWrites: f.sysWrites}
+}
+
+// englishLocale makes the tests' locale English and UTF-8 (C.UTF-8: less, which some tests
+// run, shows UTF-8 as such), whatever the developer's: LC_ALL, LC_MESSAGES and APIKEYS_LANG
+// unset.
+func englishLocale() {
+	os.Setenv("LANG", "C.UTF-8")
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "APIKEYS_LANG"} {
+		os.Unsetenv(name)
+	}
 }
