@@ -15,7 +15,6 @@ import (
 	"github.com/k2geospatial/apikeys/internal/l10n"
 	"github.com/k2geospatial/apikeys/internal/output"
 	"github.com/k2geospatial/apikeys/internal/prompt"
-	"github.com/k2geospatial/apikeys/internal/prompt/ptytest"
 )
 
 // The French goldens of create and delete: what a person reads in a French locale, next
@@ -83,52 +82,6 @@ func TestGoldenDeletePlanFrench(t *testing.T) {
 		}
 		checkGolden(t, tc.golden, e.text(e.run(tc.term, p, "", tc.args...)))
 	}
-}
-
-func TestGoldenDeleteOutcomeFrench(t *testing.T) {
-	for _, tc := range []struct {
-		golden string
-		term   terminal
-	}{
-		{"delete-outcome-terminal.fr.txt", tty},
-		{"delete-outcome-piped.fr.txt", piped},
-	} {
-		t.Run(tc.golden, func(t *testing.T) {
-			e := newGoldenEnv(t).inFrench()
-			var p prompt.Prompter
-			if tc.term == tty {
-				p = prompt.NewScripted(0, true)
-			}
-			args := []string{"delete", "GeoServer sync", "Field app — Android"}
-			if tc.term == piped {
-				args = append(args, "--transfer-to", "admin@acme.example", "--yes")
-			}
-			checkGolden(t, tc.golden, e.text(e.run(tc.term, p, "", args...)))
-		})
-	}
-}
-
-// The picker in French, as a person sees it in a pseudo-terminal of 80×24: the plan, the
-// question and survey's hint in French.
-func TestGoldenDeletePickerScreenFrench(t *testing.T) {
-	e := newGoldenEnv(t).inFrench()
-	c := ptytest.New(t, ptytest.WithSize(80, 24))
-	tty := c.Tty()
-	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
-	streams.SetTTY(true, true, true)
-	streams.DisableColor()
-	f := e.factory(streams, nil)
-	f.Prompter = func() prompt.Prompter { return prompt.NewSurvey(tty, tty, tty, prompt.WithPrinter(f.Printer)) }
-	var code int
-	wait := c.Go(func() { code = run(context.Background(), f, []string{"--config", e.cfg, "delete", "GeoServer sync"}) })
-	c.ExpectString("personne — supprimer les ressources")
-	screen := c.Screen()
-	c.Send(ptytest.KeyCtrlC)
-	wait()
-	if code != exitCancelled {
-		t.Errorf("Ctrl-C at the picker: exit %d, want %d", code, exitCancelled)
-	}
-	checkGolden(t, "delete-picker-screen.fr.txt", e.placeholders(screen+"\n"))
 }
 
 // A delete that failed on one key and was interrupted before the next, in French on a

@@ -160,6 +160,21 @@ func (e *goldenEnv) factory(streams *iostreams.IOStreams, p prompt.Prompter) *Fa
 	return f
 }
 
+// goldenLanguage is a language the golden tests read a command in: its environment and the
+// suffix of its golden files ("list.txt", "list.fr.txt").
+type goldenLanguage struct {
+	name string
+	env  func(*goldenEnv) *goldenEnv
+	// golden is the golden file of name in this language.
+	golden func(name string) string
+}
+
+// goldenLanguages are English, the golden files as named, and French, "NAME.fr.txt".
+var goldenLanguages = []goldenLanguage{
+	{"en", func(e *goldenEnv) *goldenEnv { return e }, func(name string) string { return name }},
+	{"fr", (*goldenEnv).inFrench, func(name string) string { return strings.TrimSuffix(name, ".txt") + ".fr.txt" }},
+}
+
 // envLine is e.env as a command line's prefix: "LANG=fr_CA.UTF-8 ", sorted; "" for none.
 func (e *goldenEnv) envLine() string {
 	names := make([]string, 0, len(e.env))
@@ -368,27 +383,29 @@ func TestGoldenDeletePlan(t *testing.T) {
 	}
 }
 
-// A delete carried out: the outcome table on a terminal and in a pipe.
+// A delete carried out: the outcome table on a terminal and in a pipe, in each language.
 func TestGoldenDeleteOutcome(t *testing.T) {
-	for _, tc := range []struct {
-		golden string
-		term   terminal
-	}{
-		{"delete-outcome-terminal.txt", tty},
-		{"delete-outcome-piped.txt", piped},
-	} {
-		t.Run(tc.golden, func(t *testing.T) {
-			e := newGoldenEnv(t)
-			var p prompt.Prompter
-			if tc.term == tty {
-				p = prompt.NewScripted(0, true)
-			}
-			args := []string{"delete", "GeoServer sync", "Field app — Android"}
-			if tc.term == piped {
-				args = append(args, "--transfer-to", "admin@acme.example", "--yes")
-			}
-			checkGolden(t, tc.golden, e.text(e.run(tc.term, p, "", args...)))
-		})
+	for _, lang := range goldenLanguages {
+		for _, tc := range []struct {
+			golden string
+			term   terminal
+		}{
+			{"delete-outcome-terminal.txt", tty},
+			{"delete-outcome-piped.txt", piped},
+		} {
+			t.Run(lang.golden(tc.golden), func(t *testing.T) {
+				e := lang.env(newGoldenEnv(t))
+				var p prompt.Prompter
+				if tc.term == tty {
+					p = prompt.NewScripted(0, true)
+				}
+				args := []string{"delete", "GeoServer sync", "Field app — Android"}
+				if tc.term == piped {
+					args = append(args, "--transfer-to", "admin@acme.example", "--yes")
+				}
+				checkGolden(t, lang.golden(tc.golden), e.text(e.run(tc.term, p, "", args...)))
+			})
+		}
 	}
 }
 
@@ -421,23 +438,28 @@ func TestGoldenRendering(t *testing.T) {
 // The picker as a person sees it: the plan, then survey's list of Editors, drawn in a real
 // pseudo-terminal of 80×24 and read from its emulated screen once the last choice is drawn.
 func TestGoldenDeletePickerScreen(t *testing.T) {
-	e := newGoldenEnv(t)
-	c := ptytest.New(t, ptytest.WithSize(80, 24))
-	tty := c.Tty()
-	streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
-	streams.SetTTY(true, true, true)
-	streams.DisableColor()
-	f := e.factory(streams, prompt.NewSurvey(tty, tty, tty))
-	var code int
-	wait := c.Go(func() { code = run(context.Background(), f, []string{"--config", e.cfg, "delete", "GeoServer sync"}) })
-	c.ExpectString("nobody — delete the resources")
-	screen := c.Screen()
-	c.Send(ptytest.KeyCtrlC)
-	wait()
-	if code != exitCancelled {
-		t.Errorf("Ctrl-C at the picker: exit %d, want %d", code, exitCancelled)
+	for _, lang := range goldenLanguages {
+		t.Run(lang.name, func(t *testing.T) {
+			e := lang.env(newGoldenEnv(t))
+			c := ptytest.New(t, ptytest.WithSize(80, 24))
+			tty := c.Tty()
+			streams := &iostreams.IOStreams{In: tty, Out: tty, ErrOut: tty}
+			streams.SetTTY(true, true, true)
+			streams.DisableColor()
+			f := e.factory(streams, nil)
+			f.Prompter = func() prompt.Prompter { return prompt.NewSurvey(tty, tty, tty, prompt.WithPrinter(f.Printer)) }
+			var code int
+			wait := c.Go(func() { code = run(context.Background(), f, []string{"--config", e.cfg, "delete", "GeoServer sync"}) })
+			c.ExpectString(map[string]string{"en": "nobody — delete the resources", "fr": "personne — supprimer les ressources"}[lang.name])
+			screen := c.Screen()
+			c.Send(ptytest.KeyCtrlC)
+			wait()
+			if code != exitCancelled {
+				t.Errorf("Ctrl-C at the picker: exit %d, want %d", code, exitCancelled)
+			}
+			checkGolden(t, lang.golden("delete-picker-screen.txt"), e.placeholders(screen+"\n"))
+		})
 	}
-	checkGolden(t, "delete-picker-screen.txt", e.placeholders(screen+"\n"))
 }
 
 // members and the sandbox's own views: the other tables and details a person reads.
