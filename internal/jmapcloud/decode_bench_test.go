@@ -144,3 +144,33 @@ func BenchmarkDecodeKeys10k(b *testing.B)     { benchmarkDecodeKeys(b, 10_000, f
 func BenchmarkDecodeKeys100k(b *testing.B)    { benchmarkDecodeKeys(b, 100_000, false) }
 func BenchmarkDecodeKeysV1_10k(b *testing.B)  { benchmarkDecodeKeys(b, 10_000, true) }
 func BenchmarkDecodeKeysV1_100k(b *testing.B) { benchmarkDecodeKeys(b, 100_000, true) }
+
+// benchmarkDecodePage times one page object of 1,000 keys, as the service sends them, read by
+// the scanner (scanKeyPage) or by the general decoder (decodeKeyPageGeneral). No HTTP.
+func benchmarkDecodePage(b *testing.B, general bool) {
+	page := map[string]any{"content": benchKeyJSON(1000), "totalElements": 100_000, "totalPages": 100, "page": 3, "size": 1000}
+	body, err := json.Marshal(page)
+	if err != nil {
+		b.Fatal(err)
+	}
+	room := make([]APIKey, 1000)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var p pageOf[APIKey]
+		if general {
+			p, err = decodeKeyPageGeneral(body, nil, room[:0:1000])
+		} else {
+			var ok bool
+			if p, ok = scanKeyPage(body, room[:0:1000], nil); !ok {
+				err = fmt.Errorf("left to the general decoder")
+			}
+		}
+		if err != nil || len(p.Items) != 1000 {
+			b.Fatalf("decoded %d keys: %v", len(p.Items), err)
+		}
+	}
+}
+
+func BenchmarkDecodePageScanner(b *testing.B) { benchmarkDecodePage(b, false) }
+func BenchmarkDecodePageGeneral(b *testing.B) { benchmarkDecodePage(b, true) }

@@ -194,6 +194,14 @@ func decodeKeyPage(body []byte, seen *unexpectedMembers) (pageOf[APIKey], error)
 // dst's room (see keyPageSlots); any other array of keys goes to a new array, so that two
 // arrays in one answer never share it.
 func decodeKeyPageInto(body []byte, seen *unexpectedMembers, dst []APIKey) (pageOf[APIKey], error) {
+	if p, ok := scanKeyPage(body, dst, seen); ok {
+		return p, nil
+	}
+	return decodeKeyPageGeneral(body, seen, dst)
+}
+
+// decodeKeyPageGeneral is decodeKeyPageInto for every body: the one that decides.
+func decodeKeyPageGeneral(body []byte, seen *unexpectedMembers, dst []APIKey) (pageOf[APIKey], error) {
 	if firstByte(body) == '[' {
 		return decodeKeyArray(body, seen)
 	}
