@@ -362,7 +362,8 @@ func (s *keyScanner) key(fields *keyFieldTable, w *wireKey, texts *textArena) bo
 		}
 	}
 	if unknown != nil {
-		w.Unknown = append(unknown, '}')
+		unknown = append(unknown, '}')
+		w.Unknown = unknown
 	}
 	return true
 }
