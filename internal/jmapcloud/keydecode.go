@@ -45,13 +45,7 @@ func decodeWireKeyIn(dec *jsontext.Decoder, w *wireKey, texts *textArena) error 
 		if !known {
 			// Kept as the general decoder keeps it (an embed fallback): an object of the
 			// members wireKey does not name, for unexpectedMembers.
-			if unknown == nil {
-				unknown = append(unknown, '{')
-			} else {
-				unknown = append(unknown, ',')
-			}
-			unknown = append(unknown, rawName...)
-			unknown = append(unknown, ':')
+			unknown = appendMemberName(unknown, rawName) // before the next read voids rawName
 			v, err := dec.ReadValue()
 			if err != nil {
 				return err

@@ -92,14 +92,19 @@ func scanKeyPage(body []byte, dst []APIKey, seen *unexpectedMembers) (pageOf[API
 
 // appendMember adds "name":value to the object of members obj holds so far ({ included).
 func appendMember(obj, rawName, value []byte) []byte {
+	return append(appendMemberName(obj, rawName), value...)
+}
+
+// appendMemberName adds the "name": of a member to obj, opening the object or going on
+// after the member before.
+func appendMemberName(obj, rawName []byte) []byte {
 	if obj == nil {
 		obj = append(obj, '{')
 	} else {
 		obj = append(obj, ',')
 	}
 	obj = append(obj, rawName...)
-	obj = append(obj, ':')
-	return append(obj, value...)
+	return append(obj, ':')
 }
 
 // pageMemberName reports whether name is one the general decoder gives a meaning to in a page
