@@ -54,6 +54,7 @@ func scanKeyPage(body []byte, dst []APIKey, seen *unexpectedMembers) (pageOf[API
 				return pageOf[APIKey]{}, false
 			}
 			haveTotal = true
+			s.space()
 			n, ok := s.wholeNumber()
 			if !ok {
 				return pageOf[APIKey]{}, false
@@ -243,7 +244,6 @@ func specialBytes(x uint64) uint64 {
 // wholeNumber reads a number written as 1 to 15 digits, without sign, fraction or exponent:
 // exactly a float64, as the general decoder reads it.
 func (s *keyScanner) wholeNumber() (int, bool) {
-	s.space()
 	b, start := s.b, s.i
 	n := 0
 	for s.i < len(b) && '0' <= b[s.i] && b[s.i] <= '9' {
