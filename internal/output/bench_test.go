@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -209,5 +211,50 @@ func BenchmarkPrintTerminalTable100k(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// sandboxKeys are the editors among n keys generated as `apikeys sandbox reset --keys n` does
+// (internal/sandbox/seed.go), in the sandbox's order (by ID): expiries on 800 days, all at
+// one time of day, so that the dates of about 40 editors tie, and titles of eight kinds
+// numbered, which share their first 14 or more bytes. This is what
+// `list --filter role=editor --sort -expires` sorts in bench/run.sh.
+func sandboxKeys(n int) []Key {
+	kinds := []string{"Batch loader", "Sensor gateway", "Report job", "Tile cache", "Mobile app", "Sync agent", "Import bot", "Webhook relay"}
+	t0 := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	var keys []Key
+	for i := 0; i < n; i += 3 {
+		days := (i*37)%800 - 60
+		if days == 0 {
+			days = 1
+		}
+		k := Key{
+			ID:      fmt.Sprintf("%08x-%04x-4000-8000-%012x", uint32(i*2654435761), i%65536, i),
+			Title:   fmt.Sprintf("%s #%d", kinds[i%len(kinds)], i+1),
+			Role:    RoleEditor,
+			Creator: "Ada Admin",
+			Email:   fmt.Sprintf("key-%d@acme.example", i),
+			Created: t0.AddDate(0, 0, -(i*7)%700-1),
+			Expires: t0.AddDate(0, 0, days),
+		}
+		k.Status = KeyStatus(k.Expires, testNow)
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b Key) int { return strings.Compare(a.ID, b.ID) })
+	return keys
+}
+
+// BenchmarkSortKeysSandbox sorts the 33,334 editors of 100,000 sandbox keys by -expires.
+func BenchmarkSortKeysSandbox(b *testing.B) {
+	keys := sandboxKeys(100_000)
+	work := make([]Key, len(keys))
+	by, err := ParseSort("-expires")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		copy(work, keys)
+		SortKeys(work, by)
 	}
 }

@@ -125,11 +125,37 @@ func SortKeys(keys []Key, by []SortKey) {
 	}
 	// The position decides every tie, so compare is a total order: any sort of the entries
 	// gives the same permutation, and sorting parts at once then merging them gives it too.
-	if parts := sortParts(len(entries)); parts > 1 {
-		entries = sortInParts(entries, parts, fill, compare)
+	parts := sortParts(len(entries))
+	if from == 0 {
+		if parts > 1 {
+			entries = sortInParts(entries, parts, fill, compare)
+		} else {
+			fill(0, len(entries))
+			slices.SortFunc(entries, compare)
+		}
 	} else {
-		fill(0, len(entries))
-		slices.SortFunc(entries, compare)
+		// A date first: sort by the date alone, then each run of one date by the rest. Dates
+		// tie often (an expiry is a day picked in the portal), and the keys of a run are then
+		// read a few at a time, while they are in the cache, instead of across the whole
+		// list at each comparison: on the sandbox's 33,334 editors the sort took 27 ms this
+		// way, most of it waiting on memory (docs/performance.md).
+		sameDate := func(a, b entry) bool { return a.sec == b.sec && a.nsec == b.nsec }
+		compareDate := func(a, b entry) int {
+			switch {
+			case a.sec != b.sec:
+				return cmp.Compare(a.sec, b.sec)
+			case a.nsec != b.nsec:
+				return cmp.Compare(a.nsec, b.nsec)
+			}
+			return int(a.pos - b.pos)
+		}
+		if parts > 1 {
+			entries = sortInParts(entries, parts, fill, compareDate)
+		} else {
+			fill(0, len(entries))
+			slices.SortFunc(entries, compareDate)
+		}
+		sortRuns(entries, parts, sameDate, compare)
 	}
 	// Apply the permutation in place, one cycle at a time: entries[j].pos is
 	// where the key that belongs at j comes from; -1 marks a placed key.
@@ -203,6 +229,43 @@ func sortInParts[E any](entries []E, parts int, fill func(lo, hi int), compare f
 		entries, buf, bounds = buf, entries, next
 	}
 	return entries
+}
+
+// sortRuns sorts each run of entries that same finds equal with compare, the runs shared
+// out among parts goroutines; the entries are in order of what same compares.
+func sortRuns[E any](entries []E, parts int, same func(a, b E) bool, compare func(a, b E) int) {
+	sortRunsIn := func(lo, hi int) { // [lo, hi) starts and ends with a run
+		for i := lo; i < hi; {
+			j := i + 1
+			for j < hi && same(entries[i], entries[j]) {
+				j++
+			}
+			if j-i > 1 {
+				slices.SortFunc(entries[i:j], compare)
+			}
+			i = j
+		}
+	}
+	if parts <= 1 {
+		sortRunsIn(0, len(entries))
+		return
+	}
+	// Each goroutine sorts the runs of its share, which starts at a run's start and ends at
+	// the next share's: it reads no entry another goroutine moves.
+	bounds := make([]int, parts+1)
+	for p := range bounds {
+		b := len(entries) * p / parts
+		for b > 0 && b < len(entries) && same(entries[b-1], entries[b]) {
+			b++
+		}
+		bounds[p] = max(b, bounds[max(p-1, 0)])
+	}
+	bounds[parts] = len(entries)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Go(func() { sortRunsIn(bounds[p], bounds[p+1]) })
+	}
+	wg.Wait()
 }
 
 // mergeInto merges the sorted a and b into dst, of their total length; of two equal entries

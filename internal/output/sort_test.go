@@ -373,3 +373,42 @@ func checkSortMatchesStableSort(t *testing.T, keys []Key) {
 		}
 	}
 }
+
+// A date first sorts by the date, then each run of one date by the rest, the runs shared out
+// among goroutines at run boundaries: runs of every length, one run of the whole list, and
+// runs that straddle where the list would be cut into parts, all in 1 to 5 parts, give what
+// a stable sort gives.
+func TestSortKeysRunsOfOneDateMatchStableSort(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	n := 3*parallelSortFrom + 5
+	for _, runLen := range []int{1, 2, 7, parallelSortFrom/2 + 3, n} {
+		var keys []Key
+		for i := range n {
+			j := i * 7919 % n // the sandbox's order: dates not in order
+			keys = append(keys, Key{
+				ID:      fmt.Sprintf("id-%05d", j%(n/2)), // IDs tie too: position decides
+				Title:   []string{"Webhook relay #", "webhook relay #", "Batch loader #", "É", ""}[j%5] + strconv.Itoa(j%13),
+				Expires: base.AddDate(0, 0, j/runLen),
+				Created: base.Add(time.Duration(j%3) * time.Hour),
+			})
+		}
+		for _, spec := range []string{"-expires", "expires,-title", "created", "-created,id"} {
+			by, err := ParseSort(spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := slices.Clone(keys)
+			stableSortKeys(want, by)
+			for _, parts := range []int{1, 2, 3, 5} {
+				func() {
+					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(parts))
+					got := slices.Clone(keys)
+					SortKeys(got, by)
+					if !slices.Equal(got, want) {
+						t.Errorf("runs of %d, sort %q in %d parts differs from a stable sort", runLen, spec, parts)
+					}
+				}()
+			}
+		}
+	}
+}
