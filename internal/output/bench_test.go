@@ -258,3 +258,16 @@ func BenchmarkSortKeysSandbox(b *testing.B) {
 		SortKeys(work, by)
 	}
 }
+
+// BenchmarkPrintCSVSandbox prints the sandbox's 33,334 editors of 100,000 keys as CSV with the
+// default columns, as `list --filter role=editor --sort -expires -o csv` does.
+func BenchmarkPrintCSVSandbox(b *testing.B) {
+	keys := sandboxKeys(100_000)
+	opts := KeyPrintOptions{Format: CSV, Now: testNow}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := PrintKeys(io.Discard, keys, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

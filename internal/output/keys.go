@@ -72,11 +72,15 @@ func PrintKeys(w io.Writer, keys []Key, opts KeyPrintOptions) error {
 		return err
 	}
 
-	switch format {
-	case JSON:
+	switch {
+	case format == JSON:
 		return printKeysJSON(w, keys, ids, now)
-	case YAML:
+	case format == YAML:
 		return printKeysYAML(w, keys, ids, now)
+	case format == CSV && !opts.TTY:
+		return printKeysDelimited(w, keys, ids, ',', opts.NoHeaders, now)
+	case format == TSV && !opts.TTY:
+		return printKeysDelimited(w, keys, ids, '\t', opts.NoHeaders, now)
 	}
 
 	norm := make([]Key, len(keys))
