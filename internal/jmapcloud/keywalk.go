@@ -43,10 +43,10 @@ type keyWalk struct {
 	pageStart []int // pageStart[p] is the index in keys of page p's first key
 	firstSize int   // the keys on page 0: the server's page size
 	total     int   // the total page 0 stated (0: none)
-	// seen maps the hash of each key ID read to its index in keys. A hash, not the ID: on
-	// 100,000 keys the map of IDs took half the time of the rest of the walk. Two IDs of
-	// the same hash are told apart by comparing the IDs themselves.
-	seen map[uint64]int32
+	// seen holds the hash of each key ID read and its index in keys. A hash, not the ID: on
+	// 100,000 keys a map of IDs took half the time of the rest of the walk. Two IDs of the
+	// same hash are told apart by comparing the IDs themselves.
+	seen *idTable
 	seed maphash.Seed
 	// shared says the prefetcher reads pages into keys' array past len(keys) (rooms): the
 	// walk may no longer write there itself.
@@ -115,7 +115,7 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 		// (a quarter of the CPU time of some runs on 100,000 keys; docs/performance.md).
 		clear(w.keys[:cap(w.keys)])
 		// A bare array is the whole list, but it may still hold one key twice.
-		w.seen = make(map[uint64]int32, cap(w.keys))
+		w.seen = newIDTable(cap(w.keys))
 		w.seed = maphash.MakeSeed()
 	}
 	if page > 0 && w.total > 0 && p.Total > 0 && p.Total != w.total {
@@ -172,19 +172,22 @@ func (w *keyWalk) repeated(items []APIKey) (j, i int, ok bool) {
 		}
 		return items[j-len(w.keys)].ID
 	}
+	if !w.seen.fits(len(items)) {
+		// More keys than page 0's total announced (or than maxKeysPrealloc): every key in the
+		// table is one of w.keys, whose IDs give the hashes again.
+		w.seen = w.seen.grown(2*(w.seen.n+len(items)), func(j int) uint64 { return maphash.String(w.seed, w.keys[j].ID) })
+	}
 	for i := range items {
 		id := items[i].ID
 		if id == "" {
 			continue // a key without an ID cannot repeat one; the limits still bound such pages
 		}
-		h := maphash.String(w.seed, id)
-		if j, ok := w.seen[h]; ok {
-			if idAt(int(j)) == id {
-				return int(j), i, true
+		if j, ok := w.seen.find(maphash.String(w.seed, id), len(w.keys)+i); ok {
+			if idAt(j) == id {
+				return j, i, true
 			}
-			continue // another ID of the same hash: too rare to be worth a second map
+			continue // another ID of the same hash: too rare to be worth a second table
 		}
-		w.seen[h] = int32(len(w.keys) + i)
 	}
 	return 0, 0, false
 }

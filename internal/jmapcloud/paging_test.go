@@ -102,6 +102,21 @@ func TestListStopsOnHostilePages(t *testing.T) {
 			wantRequests: 3,
 		},
 		{
+			// Page 0 states no total: the table of IDs is sized for its 3 keys and grows as
+			// pages come; a key of page 0 is still found when it comes again.
+			name: "a key of page 0 again after many pages",
+			answer: func(p int) string {
+				if p == 40 {
+					return `{"content":[` + keysJSON(120, 122) + `,` + keysJSON(1, 2) + `]}`
+				}
+				return `{"content":[` + keysJSON(3*p, 3*p+3) + `]}`
+			},
+			want: keysPath + " (page 40): the key list repeats itself: key \"k1\" is on page 0 and again on page 40\n" +
+				"the server ignores paging, or the list changed while it was read: try again",
+			wantRequests: 41 + keyPageWindow,
+			maxRequests:  true,
+		},
+		{
 			name:   "a key twice on one page",
 			answer: func(int) string { return `{"content":[` + keysJSON(0, 2) + `,` + keysJSON(1, 2) + `],"total":3}` },
 			want: keysPath + " (page 0): the key list holds key \"k1\" twice on page 0\n" +
