@@ -199,14 +199,17 @@ func (c *completer) keys(cmd *cobra.Command) ([]completion.Key, error) {
 	if err := c.prepare(cmd); err != nil {
 		return nil, err
 	}
+	// A fresh cache answers without the deadline's goroutine, whose start costs the answer
+	// a thread: the cache is a small regular file of our own (compcache refuses any other
+	// kind, which could block).
+	store, scope, err := c.cache()
+	if err != nil {
+		return nil, err
+	}
+	if keys, ok := store.LoadKeys(scope); ok {
+		return keys, nil
+	}
 	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completion.Key, error) {
-		store, scope, err := c.cache()
-		if err != nil {
-			return nil, err
-		}
-		if keys, ok := store.LoadKeys(scope); ok {
-			return keys, nil
-		}
 		sess, err := c.f.Session(ctx)
 		if err != nil {
 			return nil, err
@@ -233,14 +236,14 @@ func (c *completer) editorMembers(cmd *cobra.Command) ([]completion.Editor, erro
 	if err := c.prepare(cmd); err != nil {
 		return nil, err
 	}
+	store, scope, err := c.cache()
+	if err != nil {
+		return nil, err
+	}
+	if editors, ok := store.LoadEditors(scope); ok {
+		return editors, nil
+	}
 	return withDeadline(cmd.Context(), c.timeout(), func(ctx context.Context) ([]completion.Editor, error) {
-		store, scope, err := c.cache()
-		if err != nil {
-			return nil, err
-		}
-		if editors, ok := store.LoadEditors(scope); ok {
-			return editors, nil
-		}
 		sess, err := c.f.Session(ctx)
 		if err != nil {
 			return nil, err
@@ -337,18 +340,15 @@ func completionDebug(err error) {
 }
 
 // cobraCompletions gives the candidates to cobra: "value", or "value\tdescription" when
-// there is one (descriptions are already on one line, so the tab cannot split one).
+// there is one, as cobra.CompletionWithDesc writes it (descriptions are already on one line,
+// so the tab cannot split one).
 func cobraCompletions(cands []completion.Candidate) []cobra.Completion {
 	if cands == nil {
 		return nil
 	}
 	out := make([]cobra.Completion, len(cands))
 	for i, c := range cands {
-		if c.Desc == "" {
-			out[i] = c.Value
-		} else {
-			out[i] = cobra.CompletionWithDesc(c.Value, c.Desc)
-		}
+		out[i] = c.Line()
 	}
 	return out
 }

@@ -12,11 +12,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/k2geospatial/apikeys/internal/completion"
@@ -129,7 +131,7 @@ func (s Store) load(kind string, sc Scope) ([]byte, bool) {
 	if s.TTL <= 0 {
 		return nil, false
 	}
-	b, err := os.ReadFile(s.path(kind, sc))
+	b, err := readRegular(s.path(kind, sc))
 	if err != nil {
 		return nil, false
 	}
@@ -142,6 +144,30 @@ func (s Store) load(kind string, sc Scope) ([]byte, bool) {
 		return nil, false
 	}
 	return data, true
+}
+
+// readRegular reads the file at path if it is a regular file. Completion reads its cache
+// without a deadline, so something else in its place (a FIFO nobody writes, a device) is
+// refused, never waited on: the open does not block, and the file is checked before a read.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	// An entry is replaced by a rename, never rewritten in place: the open file keeps its size.
+	b := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }
 
 // save writes the entry with config.WriteFileAtomic, so a concurrent completion reads the
@@ -179,25 +205,29 @@ func appendKeyLines(b []byte, keys []completion.Key) []byte {
 	return b
 }
 
-// parseKeyLines reads what appendKeyLines wrote.
+// parseKeyLines reads what appendKeyLines wrote. The IDs, roles and titles are parts of one
+// string: a line is not a string of its own.
 func parseKeyLines(data []byte) ([]completion.Key, error) {
 	keys := make([]completion.Key, 0, bytes.Count(data, []byte{'\n'}))
-	for len(data) > 0 {
-		line, rest, _ := bytes.Cut(data, []byte{'\n'})
-		data = rest
-		f := strings.SplitN(string(line), "\t", 4)
-		if len(f) != 4 {
+	text := string(data)
+	for text != "" {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		id, after, ok1 := strings.Cut(line, "\t")
+		role, after, ok2 := strings.Cut(after, "\t")
+		expiry, quoted, ok3 := strings.Cut(after, "\t")
+		if !ok1 || !ok2 || !ok3 {
 			return nil, fmt.Errorf("malformed cache line %q", line)
 		}
-		title, err := strconv.Unquote(f[3])
+		title, err := strconv.Unquote(quoted)
 		if err != nil {
-			return nil, fmt.Errorf("malformed cache title %q", f[3])
+			return nil, fmt.Errorf("malformed cache title %q", quoted)
 		}
-		k := completion.Key{ID: f[0], Role: f[1], Title: title}
-		if f[2] != "" {
-			secs, err := strconv.ParseInt(f[2], 10, 64)
+		k := completion.Key{ID: id, Role: role, Title: title}
+		if expiry != "" {
+			secs, err := strconv.ParseInt(expiry, 10, 64)
 			if err != nil {
-				return nil, fmt.Errorf("malformed cache expiry %q", f[2])
+				return nil, fmt.Errorf("malformed cache expiry %q", expiry)
 			}
 			k.Expires = time.Unix(secs, 0).UTC()
 		}

@@ -20,6 +20,21 @@ import (
 type Candidate struct {
 	Value string
 	Desc  string
+	// line, when set, is "Value\tDesc" already put together: Keys writes its candidates in
+	// one string, of which Value and Desc are parts.
+	line string
+}
+
+// Line is the candidate as the completion protocol writes it: the value, then a tab and the
+// description when there is one.
+func (c Candidate) Line() string {
+	switch {
+	case c.line != "":
+		return c.line
+	case c.Desc == "":
+		return c.Value
+	}
+	return c.Value + "\t" + c.Desc
 }
 
 // describe makes the candidate of value described by server text desc.

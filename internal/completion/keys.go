@@ -32,50 +32,209 @@ type Editor struct {
 // leading '-') are offered by ID only, and an ID that is not safe text is not offered. The
 // expiry is said in p's language; the role is its value, as --role and --filter take it.
 func Keys(p *l10n.Printer, keys []Key, taken []string, typed string, now time.Time) []Candidate {
-	given := map[string]bool{}
-	for _, t := range taken {
-		given[strings.ToLower(t)] = true
+	var given map[string]bool
+	if len(taken) > 0 {
+		given = make(map[string]bool, len(taken))
+		for _, t := range taken {
+			given[strings.ToLower(t)] = true
+		}
 	}
 	// Lower-case each title once: sorting with ToLower in the comparison was most of the time
-	// a completion of 1,000 keys took.
+	// a completion of 1,000 keys took. The lower-case titles are parts of one string, as the
+	// candidates below are: a completion's memory is fresh pages, each a page fault.
 	type entry struct {
-		key   Key
 		lower string
+		key   *Key
 	}
-	sorted := make([]entry, len(keys))
-	titles := make(map[string]int, len(keys))
+	size := 0
+	for _, k := range keys {
+		size += len(k.Title) + len(k.ID)
+	}
+	var lb strings.Builder
+	lb.Grow(size)
+	ends := make([]int, len(keys))
 	for i, k := range keys {
-		sorted[i] = entry{key: k, lower: strings.ToLower(k.Title)}
-		titles[sorted[i].lower]++
+		writeLower(&lb, k.Title)
+		ends[i] = lb.Len()
+	}
+	lowers, from := lb.String(), 0
+	sorted := make([]entry, len(keys))
+	for i := range keys {
+		sorted[i] = entry{lower: lowers[from:ends[i]], key: &keys[i]}
+		from = ends[i]
 	}
 	// (title, ID) is a total order, IDs being unique, so an unstable sort is deterministic.
+	// The cache keeps keys in this order, which the sort finds in one pass.
 	slices.SortFunc(sorted, func(a, b entry) int {
 		if c := strings.Compare(a.lower, b.lower); c != 0 {
 			return c
 		}
 		return strings.Compare(a.key.ID, b.key.ID)
 	})
-	unquoted := unquoteShellWord(typed)
-	var byTitle, byID []Candidate
-	for _, e := range sorted {
+	// hasPrefixFold(s, typed) is strings.HasPrefix(strings.ToLower(s), lower): typed is
+	// lower-cased once, and a title's lower case is the entry's.
+	lowTyped, lowUnquoted := strings.ToLower(typed), strings.ToLower(unquoteShellWord(typed))
+	// Room for both candidates of every key: each holds the title and the ID, and about 80
+	// bytes of words and a date at most.
+	d := newDescriber(p, now, 2*size+96*len(keys))
+	byTitle, byID := make([]span, 0, len(sorted)), make([]span, 0, len(sorted))
+	for i, e := range sorted {
 		k := e.key
-		if len(given) > 0 && (given[strings.ToLower(k.ID)] || given[e.lower]) {
+		lowID := ""
+		if given != nil || lowTyped != "" {
+			lowID = strings.ToLower(k.ID)
+		}
+		if given != nil && (given[lowID] || given[e.lower]) {
 			continue
 		}
-		// The description is read, not typed: the role in p's language ("éditeur").
-		role, expiry := output.RoleText(p, output.RoleName(k.Role)), expiryText(p, k.Expires, now)
-		if usableTitle(k.Title) && titles[e.lower] == 1 && (hasPrefixFold(k.Title, typed) || hasPrefixFold(k.Title, unquoted)) {
-			desc := role + " · " + expiry
-			if k.ID != "" {
-				desc += " · " + k.ID
-			}
-			byTitle = append(byTitle, describe(k.Title, desc))
+		// Titles equal but for case are next to each other in this order: a title that names
+		// one key has no such neighbour.
+		unique := (i == 0 || sorted[i-1].lower != e.lower) && (i+1 == len(sorted) || sorted[i+1].lower != e.lower)
+		if unique && usableTitle(k.Title) && (strings.HasPrefix(e.lower, lowTyped) || strings.HasPrefix(e.lower, lowUnquoted)) {
+			byTitle = append(byTitle, d.byTitle(k))
 		}
-		if k.ID != "" && sanitize.Safe(k.ID) && hasPrefixFold(k.ID, typed) {
-			byID = append(byID, describe(k.ID, k.Title+" · "+role+" · "+expiry))
+		if k.ID != "" && strings.HasPrefix(lowID, lowTyped) && sanitize.Safe(k.ID) {
+			byID = append(byID, d.byID(k))
 		}
 	}
-	return append(byTitle, byID...)
+	if len(byTitle) == 0 && len(byID) == 0 {
+		return nil
+	}
+	text := d.b.String()
+	out := make([]Candidate, 0, len(byTitle)+len(byID))
+	for _, spans := range [][]span{byTitle, byID} {
+		for _, sp := range spans {
+			line := text[sp.start:sp.end]
+			out = append(out, Candidate{Value: line[:sp.valueLen], Desc: line[sp.valueLen+1:], line: line})
+		}
+	}
+	return out
+}
+
+// writeLower writes strings.ToLower(s) to b; an ASCII text, the usual title, without a string
+// of its own.
+func writeLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b.WriteString(strings.ToLower(s))
+			return
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+}
+
+// span is where one candidate is in the describer's text: "value\tdescription" from start
+// to end, the value's length first.
+type span struct{ start, valueLen, end int }
+
+// describer writes key candidates one after the other in one text: a title described as
+// "role · expiry · ID", an ID as "title · role · expiry". The role and expiry words are
+// translated once, not for each key (in French, a translation is a catalog lookup).
+type describer struct {
+	p   *l10n.Printer
+	now time.Time
+	b   strings.Builder
+	// The words of the descriptions in p's language, already through sanitize.Text (which
+	// escapes rune by rune, so that the text of a whole description is the texts of its
+	// parts put together).
+	editor, viewer, noExpiry string
+	// The texts around the date of "expired %s" and "expires %s"; ok is false when a
+	// translation does not hold the date once, and then each expiry is formatted whole.
+	expiredBefore, expiredAfter, expiresBefore, expiresAfter string
+	ok                                                       bool
+}
+
+// dateMark stands for the date while the expiry phrases are translated: a NUL is in no
+// translation.
+const dateMark = "\x00"
+
+// newDescriber is the describer of candidates in p's language, with room for size bytes.
+func newDescriber(p *l10n.Printer, now time.Time, size int) *describer {
+	d := &describer{
+		p:        p,
+		now:      now,
+		editor:   sanitize.Text(output.RoleText(p, output.RoleEditor)),
+		viewer:   sanitize.Text(output.RoleText(p, output.RoleViewer)),
+		noExpiry: sanitize.Text(p.Text("no expiry")),
+	}
+	d.b.Grow(size)
+	var ok1, ok2 bool
+	d.expiredBefore, d.expiredAfter, ok1 = strings.Cut(p.Sprintf("expired %s", dateMark), dateMark)
+	d.expiresBefore, d.expiresAfter, ok2 = strings.Cut(p.Sprintf("expires %s", dateMark), dateMark)
+	d.ok = ok1 && ok2 && !strings.Contains(d.expiredAfter, dateMark) && !strings.Contains(d.expiresAfter, dateMark)
+	if d.ok {
+		d.expiredBefore, d.expiredAfter = sanitize.Text(d.expiredBefore), sanitize.Text(d.expiredAfter)
+		d.expiresBefore, d.expiresAfter = sanitize.Text(d.expiresBefore), sanitize.Text(d.expiresAfter)
+	}
+	return d
+}
+
+// role is the key's role in words, as output.RoleText says it.
+func (d *describer) role(k *Key) string {
+	switch name := output.RoleName(k.Role); name {
+	case output.RoleEditor:
+		return d.editor
+	case output.RoleViewer:
+		return d.viewer
+	default:
+		return sanitize.Text(output.RoleText(d.p, name))
+	}
+}
+
+// writeExpiry writes expiryText's words for t.
+func (d *describer) writeExpiry(t time.Time) {
+	if t.IsZero() {
+		d.b.WriteString(d.noExpiry)
+		return
+	}
+	if !d.ok {
+		d.b.WriteString(sanitize.Text(expiryText(d.p, t, d.now)))
+		return
+	}
+	before, after := d.expiresBefore, d.expiresAfter
+	if !t.After(d.now) {
+		before, after = d.expiredBefore, d.expiredAfter
+	}
+	var date [16]byte
+	d.b.WriteString(before)
+	d.b.Write(t.UTC().AppendFormat(date[:0], "2006-01-02"))
+	d.b.WriteString(after)
+}
+
+// byTitle writes a title's candidate. The title is safe text (usableTitle).
+func (d *describer) byTitle(k *Key) span {
+	sp := span{start: d.b.Len(), valueLen: len(k.Title)}
+	d.b.WriteString(k.Title)
+	d.b.WriteByte('\t')
+	d.b.WriteString(d.role(k))
+	d.b.WriteString(" · ")
+	d.writeExpiry(k.Expires)
+	if k.ID != "" {
+		d.b.WriteString(" · ")
+		d.b.WriteString(sanitize.Text(k.ID))
+	}
+	sp.end = d.b.Len()
+	return sp
+}
+
+// byID writes an ID's candidate. The ID is safe text.
+func (d *describer) byID(k *Key) span {
+	sp := span{start: d.b.Len(), valueLen: len(k.ID)}
+	d.b.WriteString(k.ID)
+	d.b.WriteByte('\t')
+	d.b.WriteString(sanitize.Text(k.Title))
+	d.b.WriteString(" · ")
+	d.b.WriteString(d.role(k))
+	d.b.WriteString(" · ")
+	d.writeExpiry(k.Expires)
+	sp.end = d.b.Len()
+	return sp
 }
 
 // CompareKeys is the candidates' order: title case-insensitively, then ID. A list kept in
