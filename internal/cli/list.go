@@ -409,16 +409,17 @@ const printGCPercent = 25
 // conversion of the keys to rows.
 const collectAfter = 20_000
 
-// printChunk is how many rows one PrintKeys call renders in CSV and TSV. Their rows are
-// independent lines, so printing them a chunk at a time gives the same bytes, while the
-// printer's copies of the rows (normalized keys, then cells) stay the size of a chunk: on
-// 100,000 keys that is about 30 MB less at the command's peak (docs/performance.md). A
-// table needs every row for its column widths, and JSON and YAML one document: those are
-// printed in one call.
+// printChunk is how many rows one PrintKeys call renders in CSV and TSV on a terminal. Their
+// rows are independent lines, so printing them a chunk at a time gives the same bytes, while
+// the printer's copies of the rows (normalized keys, then cells) stay the size of a chunk: on
+// 100,000 keys that is about 30 MB less at the command's peak (docs/performance.md). Off a
+// terminal CSV and TSV are written a key at a time, with no copy, in one call (which formats a
+// long list on several cores). A table needs every row for its column widths, and JSON and
+// YAML one document: those are printed in one call.
 const printChunk = 4096
 
 func printKeyRows(w io.Writer, rows []output.Key, opts output.KeyPrintOptions) error {
-	if (opts.Format != output.CSV && opts.Format != output.TSV) || len(rows) <= printChunk {
+	if (opts.Format != output.CSV && opts.Format != output.TSV) || !opts.TTY || len(rows) <= printChunk {
 		return output.PrintKeys(w, rows, opts)
 	}
 	for start := 0; start < len(rows); start += printChunk {

@@ -86,15 +86,17 @@ func BenchmarkRunList100kCSV(b *testing.B)   { benchmarkRunList(b, 100_000, "csv
 func BenchmarkRunList100kTable(b *testing.B) { benchmarkRunList(b, 100_000, "table") }
 func BenchmarkRunList100kJSON(b *testing.B)  { benchmarkRunList(b, 100_000, "json") }
 
-// TestPrintKeyRowsChunks: CSV and TSV printed a chunk at a time are the bytes of one
-// PrintKeys call, with and without headers; other formats go through in one call.
+// TestPrintKeyRowsChunks: CSV and TSV printed a chunk at a time (on a terminal) are the bytes
+// of one PrintKeys call, with and without headers; off a terminal, and in other formats, they
+// go through in one call.
 func TestPrintKeyRowsChunks(t *testing.T) {
 	keys := benchAPIKeys(2*printChunk + 7)
 	keys[5].Title = "comma, \"quote\"\nnewline\ttab" // quoting and escaping inside a chunk
 	rows := filterOutputKeys(keys, nil, listBenchNow)
 	for _, format := range []output.Format{output.CSV, output.TSV, output.Table, output.JSON} {
-		for _, noHeaders := range []bool{false, true} {
-			opts := output.KeyPrintOptions{Format: format, NoHeaders: noHeaders, Columns: output.KeyFieldNames(), Now: listBenchNow}
+		for _, flags := range []struct{ noHeaders, tty bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
+			noHeaders := flags.noHeaders
+			opts := output.KeyPrintOptions{Format: format, NoHeaders: noHeaders, TTY: flags.tty, Columns: output.KeyFieldNames(), Now: listBenchNow}
 			var whole, chunked bytes.Buffer
 			if err := output.PrintKeys(&whole, rows, opts); err != nil {
 				t.Fatal(err)
@@ -103,7 +105,7 @@ func TestPrintKeyRowsChunks(t *testing.T) {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(whole.Bytes(), chunked.Bytes()) {
-				t.Errorf("%s, no headers %v: chunked output differs from one call", format, noHeaders)
+				t.Errorf("%s, no headers %v, terminal %v: chunked output differs from one call", format, noHeaders, flags.tty)
 			}
 		}
 	}

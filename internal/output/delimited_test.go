@@ -3,6 +3,8 @@ package output
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -97,4 +99,77 @@ func FuzzAppendCSVField(f *testing.F) {
 			t.Fatalf("TSV of %q holds a tab or a line break", a)
 		}
 	})
+}
+
+// A list long enough to be formatted in blocks by several goroutines gives the bytes of the
+// row path, in 1 to 5 processors, with a last block that is not full.
+func TestPrintKeysDelimitedInBlocksIsPrintDelimited(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	keys := sandboxKeys(3 * (parallelPrintFrom + printBlock/2))
+	for i := range keys {
+		if i%97 == 0 {
+			keys[i].Title = hostileCells[i%len(hostileCells)]
+		}
+	}
+	if len(keys) < parallelPrintFrom || len(keys)%printBlock == 0 {
+		t.Fatalf("%d keys do not end in a part of a block past parallelPrintFrom", len(keys))
+	}
+	for _, format := range []Format{CSV, TSV} {
+		sep := ','
+		if format == TSV {
+			sep = '\t'
+		}
+		want := delimitedByRows(t, keys, DefaultKeyColumns(), sep, false, now)
+		for _, procs := range []int{1, 2, 3, 5} {
+			func() {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				if procs > 1 && printWorkers(len(keys)) < 2 {
+					t.Fatalf("%d keys on %d processors are not printed in blocks", len(keys), procs)
+				}
+				var got bytes.Buffer
+				if err := PrintKeys(&got, keys, KeyPrintOptions{Format: format, Now: now}); err != nil {
+					t.Fatal(err)
+				}
+				if !bytes.Equal(got.Bytes(), want) {
+					t.Errorf("%s on %d processors: %d bytes differ from the row path's %d", format, procs, got.Len(), len(want))
+				}
+			}()
+		}
+	}
+}
+
+// failingWriter takes room bytes, then fails every write.
+type failingWriter struct {
+	room   int
+	writes int
+}
+
+var errWriterFull = errors.New("the reader went away")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	if len(p) > w.room {
+		n := w.room
+		w.room = 0
+		return n, errWriterFull
+	}
+	w.room -= len(p)
+	return len(p), nil
+}
+
+// A write that fails (a reader that went away: `| head`) ends the printing in blocks with
+// that error, whatever block it fails on, and no block is written after it.
+func TestPrintKeysDelimitedInBlocksStopsAtAFailedWrite(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	keys := sandboxKeys(3 * 2 * parallelPrintFrom)
+	for _, room := range []int{0, 10, 150_000, 1_000_000} {
+		w := &failingWriter{room: room}
+		err := PrintKeys(w, keys, KeyPrintOptions{Format: CSV, Now: testNow})
+		if !errors.Is(err, errWriterFull) {
+			t.Errorf("room %d: got %v, want the writer's error", room, err)
+		}
+		if w.writes > 2+room/(printBlock*50) {
+			t.Errorf("room %d: %d writes; the writes went on after the failure", room, w.writes)
+		}
+	}
 }
