@@ -201,7 +201,8 @@ func (c *completer) keys(cmd *cobra.Command) ([]completion.Key, error) {
 	}
 	// A fresh cache answers without the deadline's goroutine, whose start costs the answer
 	// a thread: the cache is a small regular file of our own (compcache refuses any other
-	// kind, which could block).
+	// kind, which could block). A file system that hangs on open is not guarded against here,
+	// any more than for the configuration file read before.
 	store, scope, err := c.cache()
 	if err != nil {
 		return nil, err

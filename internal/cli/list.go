@@ -158,7 +158,8 @@ func runList(ctx context.Context, opts *listOptions) error {
 	now := opts.Now()
 	lang := opts.Printer
 	// list prints every format, through output.PrintKeys: the key vocabulary's own printer,
-	// which streams JSON and prints CSV a chunk at a time (printKeyRows).
+	// which streams JSON and YAML, writes CSV and TSV a key at a time, and on a terminal is
+	// given CSV and TSV a chunk at a time (printKeyRows).
 	p, err := newPrinter(lang, opts.IO, opts.Format, output.Spec{Command: "list", Shape: output.Records}, opts.NoHeaders, opts.Script)
 	if err != nil {
 		return err

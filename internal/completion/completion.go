@@ -28,9 +28,10 @@ type Candidate struct {
 // Line is the candidate as the completion protocol writes it: the value, then a tab and the
 // description when there is one.
 func (c Candidate) Line() string {
+	v := len(c.Value)
 	switch {
-	case c.line != "":
-		return c.line
+	case c.line != "" && len(c.line) == v+1+len(c.Desc) && c.line[:v] == c.Value && c.line[v+1:] == c.Desc:
+		return c.line // Value and Desc unchanged since Keys made them (parts of line: compared by address)
 	case c.Desc == "":
 		return c.Value
 	}

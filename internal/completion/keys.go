@@ -48,7 +48,7 @@ func Keys(p *l10n.Printer, keys []Key, taken []string, typed string, now time.Ti
 	}
 	size := 0
 	for _, k := range keys {
-		size += len(k.Title) + len(k.ID)
+		size += len(k.Title)
 	}
 	var lb strings.Builder
 	lb.Grow(size)
@@ -74,10 +74,10 @@ func Keys(p *l10n.Printer, keys []Key, taken []string, typed string, now time.Ti
 	// hasPrefixFold(s, typed) is strings.HasPrefix(strings.ToLower(s), lower): typed is
 	// lower-cased once, and a title's lower case is the entry's.
 	lowTyped, lowUnquoted := strings.ToLower(typed), strings.ToLower(unquoteShellWord(typed))
-	// Room for both candidates of every key: each holds the title and the ID, and about 80
-	// bytes of words and a date at most.
-	d := newDescriber(p, now, 2*size+96*len(keys))
-	byTitle, byID := make([]span, 0, len(sorted)), make([]span, 0, len(sorted))
+	// Which keys are offered by title, which by ID; then their candidates are written, with
+	// room for what each holds: its title and ID, and about 80 bytes of words and a date.
+	byTitle, byID := make([]*Key, 0, len(sorted)), make([]*Key, 0, len(sorted))
+	room := 0
 	for i, e := range sorted {
 		k := e.key
 		lowID := ""
@@ -91,22 +91,30 @@ func Keys(p *l10n.Printer, keys []Key, taken []string, typed string, now time.Ti
 		// one key has no such neighbour.
 		unique := (i == 0 || sorted[i-1].lower != e.lower) && (i+1 == len(sorted) || sorted[i+1].lower != e.lower)
 		if unique && usableTitle(k.Title) && (strings.HasPrefix(e.lower, lowTyped) || strings.HasPrefix(e.lower, lowUnquoted)) {
-			byTitle = append(byTitle, d.byTitle(k))
+			byTitle = append(byTitle, k)
+			room += len(k.Title) + len(k.ID) + 80
 		}
 		if k.ID != "" && strings.HasPrefix(lowID, lowTyped) && sanitize.Safe(k.ID) {
-			byID = append(byID, d.byID(k))
+			byID = append(byID, k)
+			room += len(k.Title) + len(k.ID) + 80
 		}
 	}
 	if len(byTitle) == 0 && len(byID) == 0 {
 		return nil
 	}
+	d := newDescriber(p, now, room)
+	spans := make([]span, 0, len(byTitle)+len(byID))
+	for _, k := range byTitle {
+		spans = append(spans, d.byTitle(k))
+	}
+	for _, k := range byID {
+		spans = append(spans, d.byID(k))
+	}
 	text := d.b.String()
-	out := make([]Candidate, 0, len(byTitle)+len(byID))
-	for _, spans := range [][]span{byTitle, byID} {
-		for _, sp := range spans {
-			line := text[sp.start:sp.end]
-			out = append(out, Candidate{Value: line[:sp.valueLen], Desc: line[sp.valueLen+1:], line: line})
-		}
+	out := make([]Candidate, len(spans))
+	for i, sp := range spans {
+		line := text[sp.start:sp.end]
+		out[i] = Candidate{Value: line[:sp.valueLen], Desc: line[sp.valueLen+1:], line: line}
 	}
 	return out
 }

@@ -138,3 +138,22 @@ func FuzzKeysAgreeWithReference(f *testing.F) {
 		}
 	})
 }
+
+// A candidate whose Value or Desc was changed after Keys made it is written as it now is.
+func TestCandidateLineFollowsItsFields(t *testing.T) {
+	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	cands := Keys(nil, []Key{{ID: "aaaa-1", Title: "CI deploy", Role: "ORG_EDITOR"}}, nil, "", now)
+	if len(cands) != 2 || cands[1].Line() != "aaaa-1\tCI deploy · editor · no expiry" {
+		t.Fatalf("candidates %q", texts(cands))
+	}
+	c := cands[1]
+	c.Desc = "changed"
+	if got := c.Line(); got != "aaaa-1\tchanged" {
+		t.Errorf("Desc changed: Line() = %q", got)
+	}
+	c = cands[1]
+	c.Value, c.Desc = "", ""
+	if got := c.Line(); got != "" {
+		t.Errorf("Value and Desc emptied: Line() = %q", got)
+	}
+}

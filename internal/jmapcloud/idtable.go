@@ -26,10 +26,10 @@ func newIDTable(n int) *idTable {
 	return &idTable{slots: make([]idSlot, size)}
 }
 
-// find returns the index stored with hash h, or stores at with it and reports false. Two IDs
-// whose hashes share the slot's bits and their high half are one ID to the table: the caller
-// compares the IDs (keyWalk.repeated).
-func (t *idTable) find(h uint64, at int) (int, bool) {
+// find returns the index of an ID stored with hash h that same says is the one looked for, or
+// stores at with h and reports false. same compares the IDs themselves (keyWalk.repeated), so
+// two IDs whose hashes agree on the slot and the high half are still told apart.
+func (t *idTable) find(h uint64, at int, same func(at int) bool) (int, bool) {
 	mask := uint64(len(t.slots) - 1)
 	tag := uint32(h >> 32)
 	for i := h & mask; ; i = (i + 1) & mask {
@@ -39,7 +39,7 @@ func (t *idTable) find(h uint64, at int) (int, bool) {
 			*s = idSlot{tag: tag, at: int32(at + 1)}
 			t.n++
 			return 0, false
-		case s.tag == tag:
+		case s.tag == tag && same(int(s.at-1)):
 			return int(s.at - 1), true
 		}
 	}
@@ -51,9 +51,10 @@ func (t *idTable) fits(n int) bool { return 2*(t.n+n) <= len(t.slots) }
 // grown is a table with room for n IDs holding the entries of t.
 func (t *idTable) grown(n int, hashAt func(at int) uint64) *idTable {
 	g := newIDTable(n)
+	distinct := func(int) bool { return false } // the entries of t are distinct IDs
 	for _, s := range t.slots {
 		if s.at != 0 {
-			g.find(hashAt(int(s.at-1)), int(s.at-1))
+			g.find(hashAt(int(s.at-1)), int(s.at-1), distinct)
 		}
 	}
 	return g

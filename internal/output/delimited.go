@@ -136,9 +136,11 @@ func printBlocks(w io.Writer, head []byte, keys []Key, workers int, format func(
 			}
 		})
 	}
-	_, err := w.Write(head)
-	if err != nil {
-		failed.Store(true)
+	var err error
+	if len(head) > 0 {
+		if _, err = w.Write(head); err != nil {
+			failed.Store(true)
+		}
 	}
 	for i := range blocks {
 		buf := <-done[i]
