@@ -196,7 +196,8 @@ func csvNeedsQuotes(field string, sep byte) bool {
 	return unicode.IsSpace(r)
 }
 
-// appendTSVField appends escapeTSV(field).
+// appendTSVField appends field as a TSV cell: a backslash, tab, newline and carriage return
+// written \\, \t, \n and \r (escapeTSV is its text).
 func appendTSVField(b []byte, field string) []byte {
 	for i := 0; i < len(field); i++ {
 		switch c := field[i]; c {

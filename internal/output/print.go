@@ -311,22 +311,7 @@ func escapeTSV(s string) string {
 	if !strings.ContainsAny(s, "\\\t\n\r") {
 		return s
 	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			b.WriteString(`\\`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
+	return string(appendTSVField(make([]byte, 0, len(s)+8), s))
 }
 
 // PrintDetailIn writes one "Label:  value" line per pair, the values aligned two spaces
