@@ -9,7 +9,7 @@ import (
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
-// fakeAPI is the organization's API as the run functions consume it (keyLister, keyGetter,
+// fakeAPI is the organization's API as the run functions consume it (keyLister, keyPageLister, keyGetter,
 // memberLister, keyCreator), in memory, recording what was asked of it.
 type fakeAPI struct {
 	keys    []jmapcloud.APIKey
@@ -30,6 +30,30 @@ type fakeAPI struct {
 func (a *fakeAPI) ListKeys(context.Context) ([]jmapcloud.APIKey, error) {
 	a.lists++
 	return append([]jmapcloud.APIKey(nil), a.keys...), nil
+}
+
+// ListKeyPages gives the keys to read in pages of fakePageSize, as the client would.
+func (a *fakeAPI) ListKeyPages(ctx context.Context, read func(jmapcloud.KeyPage)) (int, error) {
+	keys, err := a.ListKeys(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return givePages(keys, fakePageSize, read), nil
+}
+
+// fakePageSize is the fake's page size: small, so that the fakes' lists come in several pages.
+const fakePageSize = 2
+
+// givePages gives keys to read in pages of size keys, each a copy (the client's arrays are its
+// own), and returns how many there were; one empty page for no key, as a server answers.
+func givePages(keys []jmapcloud.APIKey, size int, read func(jmapcloud.KeyPage)) int {
+	pages := 0
+	for start := 0; start < len(keys) || pages == 0; start += size {
+		page := append([]jmapcloud.APIKey(nil), keys[start:min(start+size, len(keys))]...)
+		read(jmapcloud.KeyPage{Index: pages, Keys: page, Total: len(keys)})
+		pages++
+	}
+	return pages
 }
 
 func (a *fakeAPI) GetKey(_ context.Context, id string) (jmapcloud.APIKey, error) {

@@ -14,6 +14,12 @@ type keyLister interface {
 	ListKeys(ctx context.Context) ([]jmapcloud.APIKey, error)
 }
 
+// keyPageLister is the organization's key list given page by page as it is read (see
+// jmapcloud.Client.ListAPIKeyPages): list makes its rows while the next pages arrive.
+type keyPageLister interface {
+	ListKeyPages(ctx context.Context, read func(jmapcloud.KeyPage)) (pages int, err error)
+}
+
 // writeWarnings writes the warnings about malformed keys, one a line.
 func writeWarnings(w io.Writer, warn *keyselect.Warnings) { writeWarningsIn(w, nil, warn) }
 

@@ -25,7 +25,7 @@ import (
 // listOptions are the inputs of `apikeys list`.
 type listOptions struct {
 	IO     *iostreams.IOStreams
-	Keys   func(context.Context) (keyLister, error)
+	Keys   func(context.Context) (keyPageLister, error)
 	Now    func() time.Time
 	Format func() (output.Format, error)
 
@@ -50,7 +50,7 @@ func newListCmd(f *Factory, runF func(context.Context, *listOptions) error) *cob
 		IO:     f.IO,
 		Now:    f.Now,
 		Format: f.format,
-		Keys: func(ctx context.Context) (keyLister, error) {
+		Keys: func(ctx context.Context) (keyPageLister, error) {
 			return f.Session(ctx)
 		},
 	}
@@ -182,33 +182,25 @@ func runList(ctx context.Context, opts *listOptions) error {
 	if err != nil {
 		return err
 	}
-	// While the pages are read, the heap is the list itself: the pages' bodies are recycled
-	// and their texts kept in a few blocks, so a collection then only marks what stays live
-	// (on 100,000 keys, 3 MB of garbage for 30 MB kept), and the conversion and the sort
-	// make the rows, which stay. The collector is off, within listMemoryLimit; a large list is
-	// collected on purpose after its conversion and printed at printGCPercent (below); a
-	// shorter one is printed with the collector still off, within printHeadroom more memory:
-	// a collection would mark the whole list for a printer's garbage that is a few MB (on
-	// 10,000 keys, one collection was 5 of the command's 18 ms; docs/performance.md).
+	// While the pages are read, the heap is what stays: the pages' bodies and the arrays their
+	// keys are decoded into are recycled, the keys' texts kept in a few blocks, and each page's
+	// rows made as it arrives (keyselect.PageRows), so a collection then would only mark what
+	// stays live. The collector is off, within listMemoryLimit; a large list is collected on
+	// purpose before it is printed at printGCPercent (below); a shorter one is printed with
+	// the collector still off, within printHeadroom more memory: a collection would mark the
+	// whole list for a printer's garbage that is a few MB (on 10,000 keys, one collection was
+	// 5 of the command's 18 ms; docs/performance.md).
 	limit, release := holdCollector()
 	defer release()
-	keys, err := api.ListKeys(ctx)
+	pages := keyselect.NewPageRows(filters, now)
+	read, err := api.ListKeyPages(ctx, pages.Read)
 	opts.IO.StopProgress()
 	if err != nil {
 		return err
 	}
-	// A large list is the command's whole memory: the decoded keys, then their rows, which
-	// share the keys' strings but not their array. Collecting once the keys' array is
-	// garbage keeps the heap's next goal at twice what is live then, instead of twice the
-	// moment both arrays were there. A collection before the conversion too saved about
-	// 20 MB of peak memory on 100,000 keys when the pages' bodies were garbage; now that
-	// they are recycled it saves under 2 MB (the table's 76 MB of RSS against 75) for 5 ms
-	// of the command's time, and is not made (docs/performance.md).
-	total := len(keys)
-	large := total >= collectAfter
 	var warn keyselect.Warnings
 	var shownUnknown, undecided []string // per malformed key: the fields it cannot tell
-	rows := keyselect.FilterRows(keys, filters, now, func(k *jmapcloud.APIKey, field string) {
+	rows, total := pages.Rows(read, func(k *jmapcloud.APIKey, field string) {
 		if field != "" {
 			warn.Add(k, l10n.M("left out: the filter on %s needs it", field))
 			undecided = append(undecided, field)
@@ -217,6 +209,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 		warn.Add(k, l10n.Msg{})
 		shownUnknown = append(shownUnknown, keyselect.UnreadableFields(k)...)
 	})
+	large := total >= collectAfter
 	if large {
 		runtime.GC() // keys is no longer live here: its array is garbage
 		// What is live now is what the printer reads; all it allocates is garbage at once.

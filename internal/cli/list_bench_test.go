@@ -46,6 +46,10 @@ type staticKeys []jmapcloud.APIKey
 
 func (s staticKeys) ListKeys(context.Context) ([]jmapcloud.APIKey, error) { return s, nil }
 
+func (s staticKeys) ListKeyPages(_ context.Context, read func(jmapcloud.KeyPage)) (int, error) {
+	return givePages(s, 1000, read), nil
+}
+
 // benchmarkRunList times `apikeys list` after the keys arrived: convert, filter, sort and
 // print, as runList does them.
 func benchmarkRunList(b *testing.B, n int, format string, args ...string) {
@@ -56,7 +60,7 @@ func benchmarkRunList(b *testing.B, n int, format string, args ...string) {
 		IO:     streams,
 		Now:    func() time.Time { return listBenchNow },
 		Format: func() (output.Format, error) { return output.ParseFormat(format) },
-		Keys: func(context.Context) (keyLister, error) {
+		Keys: func(context.Context) (keyPageLister, error) {
 			return staticKeys(keys), nil
 		},
 	}

@@ -96,7 +96,7 @@ func TestRunListWithAFakeAPI(t *testing.T) {
 		streams, _, out, errOut := iostreams.Test()
 		var o opener
 		opts.IO, opts.Now, opts.Format = streams, func() time.Time { return fakeNow }, fixedFormat(fmtKind)
-		opts.Keys = openFake[keyLister](&o, &fakeAPI{keys: fakeKeys()})
+		opts.Keys = openFake[keyPageLister](&o, &fakeAPI{keys: fakeKeys()})
 		err := runList(context.Background(), &opts)
 		return out.String(), errOut.String(), o.opened, err
 	}
@@ -135,7 +135,7 @@ func TestRunListWithAFakeAPI(t *testing.T) {
 	}
 	streams, _, _, _ := iostreams.Test()
 	var o opener
-	err := runList(context.Background(), &listOptions{IO: streams, Now: func() time.Time { return fakeNow }, Format: badFormat, Keys: openFake[keyLister](&o, &fakeAPI{})})
+	err := runList(context.Background(), &listOptions{IO: streams, Now: func() time.Time { return fakeNow }, Format: badFormat, Keys: openFake[keyPageLister](&o, &fakeAPI{})})
 	if exitCode(err) != exitUsage || o.opened != 0 {
 		t.Errorf("-o xml: %v (exit %d), API opened %d times; want exit 2 before opening it", err, exitCode(err), o.opened)
 	}

@@ -231,12 +231,60 @@ func (c *Client) ListAPIKeys(ctx context.Context, org string) ([]APIKey, error) 
 }
 
 func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits) ([]APIKey, error) {
-	path, err := pathAPIKeys(org)
+	walk, _, err := c.walkKeys(ctx, org, limits, nil)
 	if err != nil {
 		return nil, err
 	}
-	walk := keyWalk{path: path, limits: limits}
-	var ahead *keyPrefetch
+	return walk.keys, nil
+}
+
+// KeyPage is one page of the key list, as ListAPIKeyPages gives it.
+type KeyPage struct {
+	// Index is the page's number, 0 for the first.
+	Index int
+	// Keys are the page's keys, not to be changed. The slice is the walk's, and read into
+	// again once the walk has taken the page: what is kept of it must be copied (its strings
+	// may be kept).
+	Keys []APIKey
+	// Total is the number of keys page 0 stated, 0 if none: the server's word, which the walk
+	// checks only as the pages come.
+	Total int
+}
+
+// ListAPIKeyPages walks the organization's key list as ListAPIKeys does, by the same rules,
+// but keeps none of the keys: each page is given to read as soon as it is decoded, so that
+// what a command makes of the keys is made while the next pages arrive, and the list itself
+// is never held whole (on 100,000 keys, 15 MB written once and read once;
+// docs/performance.md). read is called for page 0 first, alone; then possibly for several
+// pages at once, from other goroutines, in no set order, and for pages fetched ahead that
+// the list turns out not to hold. When err is nil the list is pages [0, pages), each given
+// to read exactly once: what read made of any other page must be dropped. When err is not
+// nil nothing read was given is the list.
+func (c *Client) ListAPIKeyPages(ctx context.Context, org string, read func(KeyPage)) (pages int, err error) {
+	return c.listAPIKeyPages(ctx, org, listLimits{keys: maxListKeys, pages: maxListPages}, read)
+}
+
+func (c *Client) listAPIKeyPages(ctx context.Context, org string, limits listLimits, read func(KeyPage)) (int, error) {
+	if read == nil {
+		return 0, errors.New("ListAPIKeyPages: no function to read the pages")
+	}
+	_, pages, err := c.walkKeys(ctx, org, limits, read)
+	return pages, err
+}
+
+// walkKeys reads the key list, page after page (see ListAPIKeys); with read, it gives each
+// page to read and keeps only the keys' IDs (see ListAPIKeyPages). pages is how many pages
+// make the list.
+func (c *Client) walkKeys(ctx context.Context, org string, limits listLimits, read func(KeyPage)) (walk *keyWalk, pages int, err error) {
+	path, err := pathAPIKeys(org)
+	if err != nil {
+		return nil, 0, err
+	}
+	walk = &keyWalk{path: path, limits: limits, keep: read == nil}
+	var (
+		ahead *keyPrefetch
+		bufs  *keyBuffers // the arrays pages are read into when the walk keeps no key
+	)
 	defer func() { ahead.stop() }()
 	for page := 0; ; page++ {
 		var p pageOf[APIKey]
@@ -244,22 +292,87 @@ func (c *Client) listAPIKeys(ctx context.Context, org string, limits listLimits)
 		if ahead.has(page) {
 			p, err = ahead.wait(ctx, page)
 		} else {
-			p, err = c.listKeysPage(ctx, org, page, nil)
+			p, err = c.listKeysPage(ctx, org, page, bufs.get())
+			if err == nil && read != nil {
+				total := walk.total // what page 0 stated, once the walk has taken it
+				if page == 0 {
+					total = p.Total
+				}
+				read(KeyPage{Index: page, Keys: p.Items, Total: total})
+			}
 		}
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		done, err := walk.add(page, p)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		bufs.put(p.Items) // the walk has read their IDs: the array may take another page
 		if done {
-			return walk.keys, nil
+			return walk, page + 1, nil
+		}
+		if page == 0 && read != nil {
+			bufs = &keyBuffers{size: len(p.Items)}
 		}
 		if page == 0 && p.Total > len(p.Items) && len(p.Items) > 0 {
-			ahead = c.prefetchKeyPages(ctx, org, 1, min((p.Total+len(p.Items)-1)/len(p.Items), limits.pages), walk.rooms())
+			end := min((p.Total+len(p.Items)-1)/len(p.Items), limits.pages)
+			ahead = prefetchKeyPages(ctx, 1, end, c.keyPageFetcher(org, walk, bufs, read))
 		}
 	}
+}
+
+// keyPageFetcher is how the prefetcher reads a page: into the room walk has for it in its
+// array when it keeps the keys, else into one of bufs, given to read.
+func (c *Client) keyPageFetcher(org string, walk *keyWalk, bufs *keyBuffers, read func(KeyPage)) func(context.Context, int) (pageOf[APIKey], error) {
+	if read == nil {
+		rooms := walk.rooms()
+		return func(ctx context.Context, page int) (pageOf[APIKey], error) {
+			return c.listKeysPage(ctx, org, page, rooms.of(page))
+		}
+	}
+	total := walk.total
+	return func(ctx context.Context, page int) (pageOf[APIKey], error) {
+		p, err := c.listKeysPage(ctx, org, page, bufs.get())
+		if err == nil {
+			read(KeyPage{Index: page, Keys: p.Items, Total: total})
+		}
+		return p, err
+	}
+}
+
+// keyBuffers are the arrays of keys the pages are read into when the walk keeps no key:
+// as many as pages are read at once, each reused once the walk has taken its page.
+type keyBuffers struct {
+	mu   sync.Mutex
+	free [][]APIKey
+	size int // a page's keys: page 0's
+}
+
+// get is a free array with room for a page, nil when b is nil (the decoder then makes one).
+func (b *keyBuffers) get() []APIKey {
+	if b == nil {
+		return nil
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if n := len(b.free); n > 0 {
+		keys := b.free[n-1]
+		b.free = b.free[:n-1]
+		return keys
+	}
+	return make([]APIKey, 0, b.size)
+}
+
+// put gives back the array of a page the walk has taken, unless it is larger than a page
+// (a page that outgrew its array was read into a new one).
+func (b *keyBuffers) put(keys []APIKey) {
+	if b == nil || cap(keys) == 0 || cap(keys) > b.size {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.free = append(b.free, keys[:0])
 }
 
 // listKeysPage fetches one page of the key list, its keys read into dst's room if any.

@@ -17,7 +17,7 @@ func roomKeys(prefix string, n int) []APIKey {
 // is taken where it is, with no copy, and a page that does not fit its room is copied into
 // a new array without writing over the next page's room, which a worker may be filling.
 func TestPagesAreReadInPlace(t *testing.T) {
-	w := keyWalk{path: "/keys", limits: listLimits{keys: 100, pages: 100}}
+	w := keyWalk{path: "/keys", keep: true, limits: listLimits{keys: 100, pages: 100}}
 	if _, err := w.add(0, pageOf[APIKey]{Items: roomKeys("p0", 3), Total: 12, Paged: true}); err != nil {
 		t.Fatal(err)
 	}

@@ -37,9 +37,14 @@ func (e *PagingError) Error() string {
 // keyWalk collects the pages of one key list and decides, page by page, whether the list
 // is complete, goes on, or cannot be read as one list.
 type keyWalk struct {
-	path      string
-	limits    listLimits
+	path   string
+	limits listLimits
+	// keep says the walk collects the keys themselves (ListAPIKeys). Otherwise it keeps only
+	// their IDs, which tell a repeated key (ListAPIKeyPages), and counts them.
+	keep      bool
 	keys      []APIKey
+	ids       []string
+	count     int
 	pageStart []int // pageStart[p] is the index in keys of page p's first key
 	firstSize int   // the keys on page 0: the server's page size
 	total     int   // the total page 0 stated (0: none)
@@ -108,14 +113,20 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 	}
 	if page == 0 {
 		w.firstSize, w.total = len(p.Items), p.Total
-		w.keys = make([]APIKey, 0, min(max(p.Total, len(p.Items)), maxKeysPrealloc))
-		// Written once here, before a collection can read it: fresh memory that the collector
-		// scans first is mapped to the kernel's shared zero page, and each page's first write
-		// by a worker is then a copy-on-write fault that flushes the other processors' TLBs
-		// (a quarter of the CPU time of some runs on 100,000 keys; docs/performance.md).
-		clear(w.keys[:cap(w.keys)])
+		room := min(max(p.Total, len(p.Items)), maxKeysPrealloc)
+		if w.keep {
+			w.keys = make([]APIKey, 0, room)
+			// Written once here, before a collection can read it: fresh memory that the
+			// collector scans first is mapped to the kernel's shared zero page, and each page's
+			// first write by a worker is then a copy-on-write fault that flushes the other
+			// processors' TLBs (a quarter of the CPU time of some runs on 100,000 keys;
+			// docs/performance.md).
+			clear(w.keys[:cap(w.keys)])
+		} else {
+			w.ids = make([]string, 0, room)
+		}
 		// A bare array is the whole list, but it may still hold one key twice.
-		w.seen = newIDTable(cap(w.keys))
+		w.seen = newIDTable(room)
 		w.seed = maphash.MakeSeed()
 	}
 	if page > 0 && w.total > 0 && p.Total > 0 && p.Total != w.total {
@@ -126,7 +137,7 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 			"try again", w.total, page, p.Total)
 	}
 	if j, i, ok := w.repeated(p.Items); ok {
-		if j >= len(w.keys) {
+		if j >= w.read() {
 			return fail("the key list holds key %s twice on page %d\n"+
 				"the list may have changed while it was read: try again", quoteServerText(p.Items[i].ID), page)
 		}
@@ -137,22 +148,29 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 		return fail("the key list repeats itself: key %s is on page %d and again on page %d\n"+
 			"the server ignores paging, or the list changed while it was read: try again", quoteServerText(p.Items[i].ID), first, page)
 	}
-	w.pageStart = append(w.pageStart, len(w.keys))
-	w.take(p.Items)
-	if len(w.keys) > w.limits.keys {
+	w.pageStart = append(w.pageStart, w.read())
+	if w.keep {
+		w.take(p.Items)
+	} else {
+		for i := range p.Items {
+			w.ids = append(w.ids, p.Items[i].ID)
+		}
+		w.count += len(p.Items)
+	}
+	if w.read() > w.limits.keys {
 		return fail("the key list goes on past %d API keys, more than apikeys reads in one list", w.limits.keys)
 	}
 	switch {
 	case !p.Paged:
 		return true, nil // a bare array: a server that does not page answered everything
-	case p.Total > 0 && len(w.keys) >= p.Total:
+	case p.Total > 0 && w.read() >= p.Total:
 		return true, nil
 	case p.Total > 0 && len(p.Items) < w.firstSize:
 		return fail("the key list ends early: the server states %d keys, but page %d holds %d where page 0 held %d, after %d keys in all\n"+
-			"the list may have changed while it was read: try again", p.Total, page, len(p.Items), w.firstSize, len(w.keys))
+			"the list may have changed while it was read: try again", p.Total, page, len(p.Items), w.firstSize, w.read())
 	case len(p.Items) == 0 && p.Total > 0:
 		return fail("the key list ends early: the server states %d keys, but page %d is empty after %d\n"+
-			"the list may have changed while it was read: try again", p.Total, page, len(w.keys))
+			"the list may have changed while it was read: try again", p.Total, page, w.read())
 	case len(p.Items) == 0:
 		// Without a stated total, only an empty page ends the walk: a server may cap its page
 		// size below the one asked for, so a short page proves nothing.
@@ -166,25 +184,42 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 // repeated finds the first of items whose ID was read before, at items[i], and where it
 // was read: keys[j], or items[j-len(keys)] earlier on the same page. It records the others.
 func (w *keyWalk) repeated(items []APIKey) (j, i int, ok bool) {
+	read := w.read()
 	idAt := func(j int) string {
-		if j < len(w.keys) {
-			return w.keys[j].ID
+		if j < read {
+			return w.id(j)
 		}
-		return items[j-len(w.keys)].ID
+		return items[j-read].ID
 	}
 	if !w.seen.fits(len(items)) {
 		// More keys than page 0's total announced (or than maxKeysPrealloc): every key in the
-		// table is one of w.keys, whose IDs give the hashes again.
-		w.seen = w.seen.grown(2*(w.seen.n+len(items)), func(j int) uint64 { return maphash.String(w.seed, w.keys[j].ID) })
+		// table is one already read, whose IDs give the hashes again.
+		w.seen = w.seen.grown(2*(w.seen.n+len(items)), func(j int) uint64 { return maphash.String(w.seed, w.id(j)) })
 	}
 	for i := range items {
 		id := items[i].ID
 		if id == "" {
 			continue // a key without an ID cannot repeat one; the limits still bound such pages
 		}
-		if j, ok := w.seen.find(maphash.String(w.seed, id), len(w.keys)+i, func(j int) bool { return idAt(j) == id }); ok {
+		if j, ok := w.seen.find(maphash.String(w.seed, id), read+i, func(j int) bool { return idAt(j) == id }); ok {
 			return j, i, true
 		}
 	}
 	return 0, 0, false
+}
+
+// read is how many keys the walk has taken so far.
+func (w *keyWalk) read() int {
+	if w.keep {
+		return len(w.keys)
+	}
+	return w.count
+}
+
+// id is the ID of the walk's key number j.
+func (w *keyWalk) id(j int) string {
+	if w.keep {
+		return w.keys[j].ID
+	}
+	return w.ids[j]
 }

@@ -183,20 +183,22 @@ func TestListStopsOnHostilePages(t *testing.T) {
 		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, requests := hostileKeyServer(t, tt.answer)
-			keys, err := c.ListAPIKeys(context.Background(), "org")
-			var pe *PagingError
-			if !errors.As(err, &pe) {
-				t.Fatalf("got %d keys and error %v, want a *PagingError", len(keys), err)
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error:\n%s\nwant:\n%s", err, tt.want)
-			}
-			if n := requests.Load(); n > tt.wantRequests || (!tt.maxRequests && n != tt.wantRequests) {
-				t.Errorf("%d requests, want %s%d", n, map[bool]string{true: "at most "}[tt.maxRequests], tt.wantRequests)
-			}
-		})
+		for _, mode := range listModes {
+			t.Run(tt.name+"/"+mode.name, func(t *testing.T) {
+				c, requests := hostileKeyServer(t, tt.answer)
+				keys, err := mode.list(c, context.Background(), defaultLimits)
+				var pe *PagingError
+				if !errors.As(err, &pe) {
+					t.Fatalf("got %d keys and error %v, want a *PagingError", len(keys), err)
+				}
+				if err.Error() != tt.want {
+					t.Errorf("error:\n%s\nwant:\n%s", err, tt.want)
+				}
+				if n := requests.Load(); n > tt.wantRequests || (!tt.maxRequests && n != tt.wantRequests) {
+					t.Errorf("%d requests, want %s%d", n, map[bool]string{true: "at most "}[tt.maxRequests], tt.wantRequests)
+				}
+			})
+		}
 	}
 }
 
@@ -214,16 +216,18 @@ func TestListStopsAtItsLimits(t *testing.T) {
 		{"keys", listLimits{keys: 10, pages: 20}, keysPath + " (page 3): the key list goes on past 10 API keys, more than apikeys reads in one list", 4},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			c, requests := hostileKeyServer(t, endless)
-			_, err := c.listAPIKeys(context.Background(), "org", tt.limits)
-			if err == nil || err.Error() != tt.want {
-				t.Fatalf("error %v, want %s", err, tt.want)
-			}
-			if n := requests.Load(); n != tt.requests {
-				t.Errorf("%d requests, want %d", n, tt.requests)
-			}
-		})
+		for _, mode := range listModes {
+			t.Run(tt.name+"/"+mode.name, func(t *testing.T) {
+				c, requests := hostileKeyServer(t, endless)
+				_, err := mode.list(c, context.Background(), tt.limits)
+				if err == nil || err.Error() != tt.want {
+					t.Fatalf("error %v, want %s", err, tt.want)
+				}
+				if n := requests.Load(); n != tt.requests {
+					t.Errorf("%d requests, want %d", n, tt.requests)
+				}
+			})
+		}
 	}
 }
 
@@ -270,22 +274,26 @@ func TestListPrefetchStaysWithinItsWindow(t *testing.T) {
 // for and states its total has every page read, the last one short.
 func TestListReadsCappedPagesWithATotal(t *testing.T) {
 	const total, capSize = 20, 2
-	c, requests := hostileKeyServer(t, func(p int) string {
-		return fmt.Sprintf(`{"content":[%s],"totalElements":%d}`, keysJSON(capSize*p, min(capSize*p+capSize, total)), total)
-	})
-	keys, err := c.ListAPIKeys(context.Background(), "org")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(keys) != total {
-		t.Fatalf("%d keys, want %d", len(keys), total)
-	}
-	for i, k := range keys {
-		if k.ID != fmt.Sprintf("k%d", i) {
-			t.Fatalf("key %d is %q: pages out of order", i, k.ID)
-		}
-	}
-	if n := requests.Load(); n != total/capSize {
-		t.Errorf("%d requests, want %d", n, total/capSize)
+	for _, mode := range listModes {
+		t.Run(mode.name, func(t *testing.T) {
+			c, requests := hostileKeyServer(t, func(p int) string {
+				return fmt.Sprintf(`{"content":[%s],"totalElements":%d}`, keysJSON(capSize*p, min(capSize*p+capSize, total)), total)
+			})
+			keys, err := mode.list(c, context.Background(), defaultLimits)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(keys) != total {
+				t.Fatalf("%d keys, want %d", len(keys), total)
+			}
+			for i, k := range keys {
+				if k.ID != fmt.Sprintf("k%d", i) {
+					t.Fatalf("key %d is %q: pages out of order", i, k.ID)
+				}
+			}
+			if n := requests.Load(); n != total/capSize {
+				t.Errorf("%d requests, want %d", n, total/capSize)
+			}
+		})
 	}
 }

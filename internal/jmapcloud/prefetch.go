@@ -38,10 +38,9 @@ type keyPageResult struct {
 }
 
 // prefetchKeyPages starts keyPageWorkers goroutines that fetch pages [from, end) in
-// increasing order. Every request goes through the same retries and token refresh as a
-// page fetched in line. Each page's keys are read into rooms.of(page) when it has room for
-// them: the walk then takes them where they are (keyWalk.add).
-func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int, rooms keyPageRooms) *keyPrefetch {
+// increasing order, each with fetch (keyPageFetcher), so that every request goes through the
+// same retries and token refresh as a page fetched in line.
+func prefetchKeyPages(ctx context.Context, from, end int, fetch func(context.Context, int) (pageOf[APIKey], error)) *keyPrefetch {
 	if end <= from {
 		return nil
 	}
@@ -67,7 +66,7 @@ func (c *Client) prefetchKeyPages(ctx context.Context, org string, from, end int
 				if page >= end {
 					return
 				}
-				p, err := c.listKeysPage(ctx, org, page, rooms.of(page))
+				p, err := fetch(ctx, page)
 				f.slots[(page-from)%len(f.slots)] <- keyPageResult{p, err}
 			}
 		}()

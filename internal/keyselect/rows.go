@@ -73,12 +73,15 @@ func FilterRows(keys []jmapcloud.APIKey, filters []output.Filter, now time.Time,
 
 // filterParts is how many parts FilterRows converts a list of n keys in.
 func filterParts(n int) int {
-	const from = 8192 // shorter lists are not worth the goroutines
-	if n < from {
+	if n < filterPartsFrom {
 		return 1
 	}
-	return min(runtime.GOMAXPROCS(0), 4, n/(from/2))
+	return min(runtime.GOMAXPROCS(0), 4, n/(filterPartsFrom/2))
 }
+
+// filterPartsFrom is the list length from which FilterRows converts in parts: shorter lists
+// are not worth the goroutines.
+const filterPartsFrom = 8192
 
 // filterPart is what converting one part of the keys found: how many rows it kept, and its
 // malformed keys, told to malformedKey once every part is done.

@@ -2,11 +2,11 @@ package output
 
 import (
 	"cmp"
+	"encoding/binary"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // SortKey is one item of a --sort list: a field of the key vocabulary and a
@@ -69,10 +69,10 @@ func SortKeys(keys []Key, by []SortKey) {
 	// the sort's time on 100,000 keys (docs/performance.md).
 	type entry struct {
 		sec    int64
-		prefix uint64
+		prefix [2]uint64
 		nsec   int32
 		pos    int32
-		folded bool // prefix holds the text's folded leading bytes
+		folded int8 // how many of prefix hold the text's folded leading bytes: 0, 1 or 2
 	}
 	first := crit[0]
 	// from is the first criterion the compact values leave undecided when they are equal: a
@@ -108,11 +108,20 @@ func SortKeys(keys []Key, by []SortKey) {
 			return cmp.Compare(a.sec, b.sec)
 		case a.nsec != b.nsec:
 			return cmp.Compare(a.nsec, b.nsec)
-		case a.folded && b.folded && a.prefix != b.prefix:
+		case a.folded > 0 && b.folded > 0 && a.prefix[0] != b.prefix[0]:
 			if crit[text].desc {
-				return cmp.Compare(b.prefix, a.prefix)
+				return cmp.Compare(b.prefix[0], a.prefix[0])
 			}
-			return cmp.Compare(a.prefix, b.prefix)
+			return cmp.Compare(a.prefix[0], b.prefix[0])
+		case a.folded > 1 && b.folded > 1 && a.prefix[1] != b.prefix[1]:
+			// The first 8 bytes are the same ASCII letters, folded, in both: the next 8 are
+			// compared as compareText would too. Titles of one kind share their first 8 bytes
+			// ("Webhook relay #12"), and reading the keys to compare them was most of the time
+			// of sorting the runs of one date (docs/performance.md).
+			if crit[text].desc {
+				return cmp.Compare(b.prefix[1], a.prefix[1])
+			}
+			return cmp.Compare(a.prefix[1], b.prefix[1])
 		}
 		ka, kb := &keys[a.pos], &keys[b.pos]
 		for _, c := range crit[from:] {
@@ -284,24 +293,28 @@ func mergeInto[E any](dst, a, b []E, compare func(a, b E) int) {
 	copy(dst[k:], b[j:])
 }
 
-// foldedPrefix is s's first 8 bytes lower-cased, big-endian, zero-padded when s is shorter,
-// and whether it is one: only when those bytes are ASCII. Two prefixes that differ order
-// their texts as compareText does (the first difference is within both prefixes, or one text
-// ends first and its padding is lower); equal ones decide nothing.
-func foldedPrefix(s string) (uint64, bool) {
-	var p uint64
-	for i := range 8 {
-		var c byte
-		if i < len(s) {
-			c = s[i]
-			if c >= utf8.RuneSelf {
-				return 0, false // unicode.ToLower may map it below 0x80 (the Kelvin sign is k)
-			}
-			c = byte(lowerASCII(rune(c)))
+// foldedPrefix is s's first 16 bytes lower-cased, as two big-endian words, zero-padded when
+// s is shorter, and how many of the words are such bytes: only while those bytes are ASCII
+// (a second word only after a first whole one). Two words that differ, the first ones or the
+// second ones after equal first ones, order their texts as compareText does (the first
+// difference is within both words, or one text ends first and its padding is lower); equal
+// ones decide nothing.
+func foldedPrefix(s string) (p [2]uint64, words int8) {
+	for w := range p {
+		var b [8]byte
+		copy(b[:], s[min(8*w, len(s)):])
+		x := binary.BigEndian.Uint64(b[:])
+		if x&0x8080808080808080 != 0 {
+			return p, words // unicode.ToLower may map such a byte's rune below 0x80 (the Kelvin sign is k)
 		}
-		p = p<<8 | uint64(c)
+		// Eight ASCII bytes at once: adding 0x3f sets a byte's high bit from 'A' up, adding
+		// 0x25 from past 'Z' up (no byte carries into the next, each being under 0x80); the
+		// bits that differ mark the capitals, which 0x20 more folds.
+		upper := ((x + 0x3f3f3f3f3f3f3f3f) ^ (x + 0x2525252525252525)) & 0x8080808080808080
+		p[w] = x | upper>>2
+		words++
 	}
-	return p, true
+	return p, words
 }
 
 // criterion is one field of the order and its direction.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestParseSort(t *testing.T) {
@@ -299,13 +300,16 @@ func TestSortKeysTiesKeepInputOrder(t *testing.T) {
 }
 
 // TestSortKeysCompactValuesMatchStableSort: the precomputed values (dates, ranks, folded
-// text prefixes) order keys as the comparison of the fields does, for texts whose case
-// folding is not ASCII's (the Kelvin sign folds to k), that share long prefixes, hold NUL
-// bytes or end where another goes on, in both directions.
+// text prefixes of two words) order keys as the comparison of the fields does, for texts
+// whose case folding is not ASCII's (the Kelvin sign folds to k), that share long prefixes,
+// hold NUL bytes or end where another goes on, in either word, in both directions.
 func TestSortKeysCompactValuesMatchStableSort(t *testing.T) {
 	texts := []string{"", "a", "A", "ab", "aB", "abc", "a\x00", "a\x00b", "abcdefgh", "ABCDEFGH", "abcdefghi",
 		"abcdefgH", "abcdefg", "\u212a", "k", "K", "ka", "é", "É", "e", "z", "Zz", "#12", "#2", "title 10", "Title 9",
-		"İx", "ix", "ß", "ss", "\xff", "abcdefgh\u212a", "abcdefghk"}
+		"İx", "ix", "ß", "ss", "\xff", "abcdefgh\u212a", "abcdefghk",
+		// The second 8 bytes: after equal first ones, long, short, folded, not ASCII.
+		"abcdefghijklmnop", "ABCDEFGHijklmnoP", "abcdefghijklmnopq", "abcdefghijklmno", "abcdefghijklmn\u212a",
+		"abcdefghijklmnk", "abcdefgh\x00", "abcdefghé", "abcdefghÉ", "Webhook relay #12", "webhook relay #2", "Webhook relay #1"}
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var keys []Key
 	for i := range 4 * len(texts) {
@@ -409,6 +413,42 @@ func TestSortKeysRunsOfOneDateMatchStableSort(t *testing.T) {
 					}
 				}()
 			}
+		}
+	}
+}
+
+// TestFoldedPrefixFoldsEachByte: the words foldedPrefix folds eight bytes at a time are the
+// bytes lowerASCII folds one at a time, for every ASCII byte at every place, and no word is
+// given from a byte that is not ASCII on.
+func TestFoldedPrefixFoldsEachByte(t *testing.T) {
+	bytewise := func(s string) (p [2]uint64, words int8) {
+		for w := range p {
+			for i := 8 * w; i < 8*w+8; i++ {
+				var c byte
+				if i < len(s) {
+					if s[i] >= utf8.RuneSelf {
+						return p, words
+					}
+					c = byte(lowerASCII(rune(s[i])))
+				}
+				p[w] = p[w]<<8 | uint64(c)
+			}
+			words++
+		}
+		return p, words
+	}
+	var texts []string
+	for c := range 256 {
+		for at := range 17 {
+			b := []byte("mIxEd CaSe@[`{Z!")[:at]
+			texts = append(texts, string(append(b, byte(c))), string(append(append(b, byte(c)), "tail"...)))
+		}
+	}
+	for _, s := range texts {
+		gotP, gotN := foldedPrefix(s)
+		wantP, wantN := bytewise(s)
+		if gotN != wantN || !slices.Equal(gotP[:gotN], wantP[:wantN]) {
+			t.Fatalf("foldedPrefix(%q) = %x (%d words), want %x (%d)", s, gotP, gotN, wantP, wantN)
 		}
 	}
 }

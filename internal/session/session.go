@@ -36,6 +36,12 @@ func (s *Session) ListKeys(ctx context.Context) ([]jmapcloud.APIKey, error) {
 	return s.Client.ListAPIKeys(ctx, s.Org)
 }
 
+// ListKeyPages reads the organization's API keys page by page, each given to read (see
+// jmapcloud.Client.ListAPIKeyPages).
+func (s *Session) ListKeyPages(ctx context.Context, read func(jmapcloud.KeyPage)) (int, error) {
+	return s.Client.ListAPIKeyPages(ctx, s.Org, read)
+}
+
 // CreateKey creates a key.
 func (s *Session) CreateKey(ctx context.Context, req jmapcloud.CreateAPIKeyRequest) (jmapcloud.APIKey, error) {
 	return s.Client.CreateAPIKey(ctx, s.Org, req)
