@@ -84,13 +84,14 @@ func (r *PageRows) Read(p jmapcloud.KeyPage) {
 	r.pages[p.Index] = res
 }
 
-// room is the empty start of page's room, for at most n rows, or nil if it has none.
+// room is the empty start of page's room, for the rows of its n keys, or nil if it has none:
+// a page larger than page 0, or past the array (the last room may be short).
 func (r *PageRows) room(page, n int) []output.Key {
 	start := page * r.size
-	if n > r.size || start+r.size > len(r.rows) {
+	if n > r.size || start+n > len(r.rows) {
 		return nil
 	}
-	return r.rows[start : start : start+r.size]
+	return r.rows[start:start:min(start+r.size, len(r.rows))]
 }
 
 // Rows are the rows of pages [0, pages), in order, the list ListAPIKeyPages read; keys is how
