@@ -211,7 +211,7 @@ func runList(ctx context.Context, opts *listOptions) error {
 	})
 	large := total >= collectAfter
 	if large {
-		runtime.GC() // keys is no longer live here: its array is garbage
+		runtime.GC() // the walk's page arrays and table of IDs are garbage now
 		// What is live now is what the printer reads; all it allocates is garbage at once.
 		// The default headroom would let YAML's or the table's garbage take the heap past
 		// the peak of the conversion (list -o yaml of 100,000 keys: 84 MB of RSS, 3.04 times
@@ -399,8 +399,8 @@ func goMemory() int64 {
 // printGCPercent is the garbage collector's growth target while list prints a large list.
 const printGCPercent = 25
 
-// collectAfter is the list length from which runList collects garbage after the
-// conversion of the keys to rows.
+// collectAfter is the list length from which runList collects garbage once the walk has
+// made the rows.
 const collectAfter = 20_000
 
 // printChunk is how many rows one PrintKeys call renders in CSV and TSV on a terminal. Their

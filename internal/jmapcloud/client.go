@@ -259,7 +259,7 @@ type KeyPage struct {
 // pages at once, from other goroutines, in no set order, and for pages fetched ahead that
 // the list turns out not to hold. When err is nil the list is pages [0, pages), each given
 // to read exactly once: what read made of any other page must be dropped. When err is not
-// nil nothing read was given is the list.
+// nil, none of what read was given is the list.
 func (c *Client) ListAPIKeyPages(ctx context.Context, org string, read func(KeyPage)) (pages int, err error) {
 	return c.listAPIKeyPages(ctx, org, listLimits{keys: maxListKeys, pages: maxListPages}, read)
 }
