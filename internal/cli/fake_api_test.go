@@ -9,8 +9,9 @@ import (
 	"github.com/k2geospatial/apikeys/internal/output"
 )
 
-// fakeAPI is the organization's API as the run functions consume it (keyLister, keyPageLister, keyGetter,
-// memberLister, keyCreator), in memory, recording what was asked of it.
+// fakeAPI is the organization's API as the run functions consume it (keyLister,
+// keyPageLister, keyGetter, memberLister, keyCreator), in memory, recording what was asked of
+// it.
 type fakeAPI struct {
 	keys    []jmapcloud.APIKey
 	members []jmapcloud.Member

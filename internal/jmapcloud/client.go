@@ -292,14 +292,7 @@ func (c *Client) walkKeys(ctx context.Context, org string, limits listLimits, re
 		if ahead.has(page) {
 			p, err = ahead.wait(ctx, page)
 		} else {
-			p, err = c.listKeysPage(ctx, org, page, bufs.get())
-			if err == nil && read != nil {
-				total := walk.total // what page 0 stated, once the walk has taken it
-				if page == 0 {
-					total = p.Total
-				}
-				read(KeyPage{Index: page, Keys: p.Items, Total: total})
-			}
+			p, err = c.readKeyPage(ctx, org, page, bufs.get(), walk.total, read)
 		}
 		if err != nil {
 			return nil, 0, err
@@ -333,12 +326,21 @@ func (c *Client) keyPageFetcher(org string, walk *keyWalk, bufs *keyBuffers, rea
 	}
 	total := walk.total
 	return func(ctx context.Context, page int) (pageOf[APIKey], error) {
-		p, err := c.listKeysPage(ctx, org, page, bufs.get())
-		if err == nil {
-			read(KeyPage{Index: page, Keys: p.Items, Total: total})
-		}
-		return p, err
+		return c.readKeyPage(ctx, org, page, bufs.get(), total, read)
 	}
+}
+
+// readKeyPage fetches a page into dst's room and, with read, gives it to read with the total
+// page 0 stated: page 0's own, else total.
+func (c *Client) readKeyPage(ctx context.Context, org string, page int, dst []APIKey, total int, read func(KeyPage)) (pageOf[APIKey], error) {
+	p, err := c.listKeysPage(ctx, org, page, dst)
+	if err == nil && read != nil {
+		if page == 0 {
+			total = p.Total
+		}
+		read(KeyPage{Index: page, Keys: p.Items, Total: total})
+	}
+	return p, err
 }
 
 // keyBuffers are the arrays of keys the pages are read into when the walk keeps no key:

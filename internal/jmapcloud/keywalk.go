@@ -40,11 +40,10 @@ type keyWalk struct {
 	path   string
 	limits listLimits
 	// keep says the walk collects the keys themselves (ListAPIKeys). Otherwise it keeps only
-	// their IDs, which tell a repeated key (ListAPIKeyPages), and counts them.
+	// their IDs, which tell a repeated key (ListAPIKeyPages).
 	keep      bool
 	keys      []APIKey
 	ids       []string
-	count     int
 	pageStart []int // pageStart[p] is the index in keys of page p's first key
 	firstSize int   // the keys on page 0: the server's page size
 	total     int   // the total page 0 stated (0: none)
@@ -155,7 +154,6 @@ func (w *keyWalk) add(page int, p pageOf[APIKey]) (done bool, err error) {
 		for i := range p.Items {
 			w.ids = append(w.ids, p.Items[i].ID)
 		}
-		w.count += len(p.Items)
 	}
 	if w.read() > w.limits.keys {
 		return fail("the key list goes on past %d API keys, more than apikeys reads in one list", w.limits.keys)
@@ -213,7 +211,7 @@ func (w *keyWalk) read() int {
 	if w.keep {
 		return len(w.keys)
 	}
-	return w.count
+	return len(w.ids)
 }
 
 // id is the ID of the walk's key number j.

@@ -24,12 +24,11 @@ type PageRows struct {
 	size int          // page 0's keys: the size of a room
 
 	mu    sync.Mutex
-	pages []pageResult // by page index; zero for a page not read
+	pages []pageResult // by page index
 }
 
 // pageResult is what converting one page gave.
 type pageResult struct {
-	read      bool
 	keys      int          // the page's keys
 	rows      []output.Key // its rows, in its room or, when they do not fit, in their own array
 	inRoom    bool
@@ -61,7 +60,7 @@ func (r *PageRows) Read(p jmapcloud.KeyPage) {
 		r.size = len(p.Keys)
 		r.rows = make([]output.Key, min(max(p.Total, len(p.Keys)), maxRowsPrealloc))
 	}
-	res := pageResult{read: true, keys: len(p.Keys)}
+	res := pageResult{keys: len(p.Keys)}
 	malformed := func(k *jmapcloud.APIKey, field string) {
 		res.malformed = append(res.malformed, malformedKey{*k, field})
 	}

@@ -42,14 +42,7 @@ func TestPageRowsMatchFilterRows(t *testing.T) {
 		{"an empty list", []int{0}, 0, 0},
 	}
 	for _, exprs := range [][]string{nil, {"role=editor"}, {"expires<10d"}, {"role!=viewer", "status=active"}} {
-		var filters []output.Filter
-		for _, e := range exprs {
-			f, err := output.ParseFilter(e, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			filters = append(filters, f)
-		}
+		filters := testFilters(t, exprs)
 		for _, l := range layouts {
 			list := keys[:0:0]
 			var pages [][]jmapcloud.APIKey

@@ -45,14 +45,7 @@ func rowsTestKeys(n int) []jmapcloud.APIKey {
 func TestFilterRowsInPartsMatchesOnePass(t *testing.T) {
 	keys := rowsTestKeys(30_011)
 	for _, exprs := range [][]string{nil, {"role=editor"}, {"expires<10d"}, {"role!=viewer", "status=active"}, {"title~key 99"}} {
-		var filters []output.Filter
-		for _, e := range exprs {
-			f, err := output.ParseFilter(e, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			filters = append(filters, f)
-		}
+		filters := testFilters(t, exprs)
 		type told struct {
 			index int
 			field string
@@ -105,4 +98,18 @@ func BenchmarkFilterRows100k(b *testing.B) {
 	for b.Loop() {
 		FilterRows(keys, []output.Filter{f}, now, func(*jmapcloud.APIKey, string) {})
 	}
+}
+
+// testFilters parses --filter expressions at now.
+func testFilters(t *testing.T, exprs []string) []output.Filter {
+	t.Helper()
+	var filters []output.Filter
+	for _, e := range exprs {
+		f, err := output.ParseFilter(e, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		filters = append(filters, f)
+	}
+	return filters
 }

@@ -114,7 +114,7 @@ func SortKeys(keys []Key, by []SortKey) {
 			}
 			return cmp.Compare(a.prefix[0], b.prefix[0])
 		case a.folded > 1 && b.folded > 1 && a.prefix[1] != b.prefix[1]:
-			// The first 8 bytes are the same ASCII letters, folded, in both: the next 8 are
+			// The first 8 bytes are the same ASCII bytes, folded, in both: the next 8 are
 			// compared as compareText would too. Titles of one kind share their first 8 bytes
 			// ("Webhook relay #12"), and reading the keys to compare them was most of the time
 			// of sorting the runs of one date (docs/performance.md).
